@@ -1,0 +1,37 @@
+# Cloudflare AI Search tokens toolkit. `make help` lists the targets.
+# Each area adds its own targets in mk/*.mk and hooks its checks into `test`
+# through TEST_DEPS.
+
+GO       ?= go
+GOFLAGS  ?=
+export GOFLAGS
+# Packages of the main module (interop/ and tools/ are modules of their own).
+PKGS     := ./...
+
+TEST_DEPS :=
+
+.DEFAULT_GOAL := help
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: help generate check-generated test test-go lint
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+generate: ## regenerate generated/ from openapi.yaml (go generate ./...)
+	$(GO) generate ./...
+
+check-generated: ## fail if regenerating or `go mod tidy` changes anything
+	@bash scripts/check-generated.sh
+
+test: test-go $(TEST_DEPS) ## run every test (the README's test command)
+
+test-go: ## go test of the main module, with the race detector
+	$(GO) test -race -count=1 -timeout 240s $(PKGS)
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)

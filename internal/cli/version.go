@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	tokens "github.com/go-aisearch/tokens"
+)
+
+func init() {
+	register(&Command{
+		Name:  "version",
+		Short: "print the build and the embedded spec's version",
+		Run:   runVersion,
+	})
+}
+
+func runVersion(_ context.Context, stdio Stdio, args []string) error {
+	c := commands["version"]
+	if err := parseFlags(NewFlagSet(c, stdio), args); err != nil {
+		return err
+	}
+	spec, err := tokens.LoadSpec()
+	if err != nil {
+		return err
+	}
+	build := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		build = bi.Main.Version
+	}
+	fmt.Fprintf(stdio.Out, "aisearch-tokens %s, spec %s\n", build, spec.Info.Version)
+	return nil
+}
