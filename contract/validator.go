@@ -51,7 +51,9 @@ type Result struct {
 func (r Result) OK() bool { return len(r.Request) == 0 && len(r.Response) == 0 }
 
 // All returns request and response violations together.
-func (r Result) All() []Violation { return append(append([]Violation(nil), r.Request...), r.Response...) }
+func (r Result) All() []Violation {
+	return append(append([]Violation(nil), r.Request...), r.Response...)
+}
 
 // apiBase is the spec's server; recorded URLs are rebased onto it so that
 // traffic from the emulator (http://127.0.0.1:PORT/client/v4) routes too.
