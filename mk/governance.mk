@@ -1,0 +1,21 @@
+# Spec governance (issue 7): lint, upstream drift, breaking-change gate.
+# tools/breaking is its own module (oasdiff forces go 1.26 and ~20 requires).
+
+UPSTREAM_SPEC ?= ../shared/reference/cloudflare-ai-search-tokens.official.json
+BASE          ?= HEAD~1
+
+.PHONY: lint-spec upstream-diff breaking test-breaking-tool
+
+lint-spec: ## lint openapi.yaml: descriptions, security, error envelopes, examples, unused components
+	$(GO) test -count=1 -run Lint ./specgov
+
+upstream-diff: ## compare openapi.yaml with Cloudflare's published schema (UPSTREAM_SPEC=FILE)
+	$(GO) run ./cmd/aisearch-tokens spec-diff --upstream $(UPSTREAM_SPEC)
+
+breaking: ## fail on a breaking spec change since BASE (default HEAD~1) without a major version bump
+	@bash scripts/breaking.sh $(BASE)
+
+test-breaking-tool: ## tests of the breaking-change gate (its own module)
+	cd tools/breaking && $(GO) test -count=1 ./...
+
+TEST_DEPS += test-breaking-tool
