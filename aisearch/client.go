@@ -1,0 +1,247 @@
+package aisearch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// The environment variables FromEnv reads, the ones Cloudflare's tools use.
+const (
+	EnvAPIToken  = "CLOUDFLARE_API_TOKEN"
+	EnvAPIKey    = "CLOUDFLARE_API_KEY"
+	EnvEmail     = "CLOUDFLARE_EMAIL"
+	EnvAccountID = "CLOUDFLARE_ACCOUNT_ID"
+	EnvBaseURL   = "CLOUDFLARE_API_BASE_URL"
+)
+
+// Client calls the AI Search tokens API of one account. It is safe for
+// concurrent use. Printing a Client shows its account and base URL only.
+type Client struct {
+	accountID string
+	base      *url.URL
+	gen       *generated.Client
+	secrets   []Secret // scrubbed from anything copied out of a response
+}
+
+// New returns a client for accountID. A credential option (WithAPIToken or
+// WithAPIKey) is required; everything else has defaults: DefaultBaseURL,
+// DefaultRetryPolicy, and an http.Client whose transport waits at most 60s
+// for response headers.
+func New(accountID string, opts ...Option) (*Client, error) {
+	cfg := &config{
+		accountID: accountID,
+		userAgent: defaultUserAgent,
+		retry:     DefaultRetryPolicy(),
+		sleep:     sleepCtx,
+		now:       time.Now,
+	}
+	cfg.baseURL, _ = parseBaseURL(DefaultBaseURL)
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("aisearch: nil Option")
+		}
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return newClient(cfg)
+}
+
+// FromEnv returns a client configured from CLOUDFLARE_ACCOUNT_ID,
+// CLOUDFLARE_API_BASE_URL (optional) and either CLOUDFLARE_API_TOKEN or
+// CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL (the token wins when both are
+// set). opts apply after the environment and override it.
+func FromEnv(opts ...Option) (*Client, error) {
+	return fromEnv(os.Getenv, opts...)
+}
+
+func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
+	var env []Option
+	if v := getenv(EnvBaseURL); v != "" {
+		env = append(env, fromVar(EnvBaseURL, WithBaseURL(v)))
+	}
+	token, key, email := getenv(EnvAPIToken), getenv(EnvAPIKey), getenv(EnvEmail)
+	switch {
+	case token != "":
+		env = append(env, fromVar(EnvAPIToken, WithAPIToken(token)))
+	case key != "" && email != "":
+		env = append(env, fromVar(EnvAPIKey+"/"+EnvEmail, WithAPIKey(email, key)))
+	case key != "":
+		return nil, fmt.Errorf("aisearch: %s is set but %s is not", EnvAPIKey, EnvEmail)
+	}
+	return New(getenv(EnvAccountID), append(env, opts...)...)
+}
+
+// fromVar names the variable in an option's error.
+func fromVar(name string, o Option) Option {
+	return func(c *config) error {
+		if err := o(c); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
+}
+
+func newClient(cfg *config) (*Client, error) {
+	if cfg.accountID == "" {
+		return nil, fmt.Errorf("aisearch: no account ID (pass one to New, or set %s for FromEnv)", EnvAccountID)
+	}
+	if err := checkAccountID(cfg.accountID); err != nil {
+		return nil, err
+	}
+	if cfg.creds.token.IsZero() && cfg.creds.key.IsZero() {
+		return nil, fmt.Errorf("aisearch: no credentials: use WithAPIToken or WithAPIKey (FromEnv: set %s, or %s and %s)", EnvAPIToken, EnvAPIKey, EnvEmail)
+	}
+	hc := cfg.httpClient
+	if hc == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = 60 * time.Second
+		hc = &http.Client{Transport: t}
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = &retryTransport{
+		next:   &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds},
+		policy: cfg.retry,
+		sleep:  cfg.sleep,
+		now:    cfg.now,
+	}
+	ua, hooks := cfg.userAgent, cfg.hooks
+	gen, err := generated.NewClient(cfg.baseURL.String(),
+		generated.WithHTTPClient(hc),
+		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("User-Agent", ua)
+			for _, h := range hooks {
+				h(r)
+			}
+			return nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("aisearch: %w", err)
+	}
+	return &Client{
+		accountID: cfg.accountID,
+		base:      cfg.baseURL,
+		gen:       gen,
+		secrets:   []Secret{cfg.creds.token, cfg.creds.key},
+	}, nil
+}
+
+// AccountID returns the account the client works on.
+func (c *Client) AccountID() string { return c.accountID }
+
+// BaseURL returns the API root the client calls.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// String shows no credentials: fmt and slog print a *Client through it.
+func (c *Client) String() string {
+	return fmt.Sprintf("aisearch.Client{account: %s, base: %s}", c.accountID, c.base)
+}
+
+// GoString keeps %#v from printing the unexported fields.
+func (c *Client) GoString() string { return c.String() }
+
+// call sends one operation through the generated client. rec must be passed
+// to the generated method: it records the method and path for errors.
+type call func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error)
+
+// op names a request in errors: its method and API path.
+type op struct{ method, path string }
+
+// errorf builds an error that starts with the operation.
+func (o op) errorf(format string, args ...any) error {
+	return fmt.Errorf("aisearch: %s %s: "+format, append([]any{o.method, o.path}, args...)...)
+}
+
+// do runs one operation: send (retries happen in the transport), then turn
+// the response into into (a generated envelope) or an error. extra are
+// secrets of this request, scrubbed from anything copied from the response.
+func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (op, error) {
+	o := op{"request", "(not built)"}
+	if ctx == nil {
+		return o, errors.New("aisearch: nil context")
+	}
+	ctx, attempts := withAttemptCounter(ctx)
+	rec := func(_ context.Context, r *http.Request) error {
+		o = op{r.Method, c.apiPath(r.URL)}
+		return nil
+	}
+	resp, err := send(ctx, rec)
+	if err != nil {
+		return o, transportError(o, err, attempts)
+	}
+	body, err := io.ReadAll(resp.Body) // already buffered by retryTransport
+	resp.Body.Close()
+	if err != nil {
+		return o, transportError(o, err, attempts)
+	}
+	scrub := c.scrubber(extra)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
+	}
+	if into == nil && len(strings.TrimSpace(string(body))) == 0 {
+		return o, nil // a delete answered with an empty body
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return o, o.malformed(resp.StatusCode, err, body, scrub)
+	}
+	if env.Success != nil && !*env.Success {
+		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
+	}
+	if into != nil {
+		if err := json.Unmarshal(body, into); err != nil {
+			return o, o.malformed(resp.StatusCode, err, body, scrub)
+		}
+	}
+	return o, nil
+}
+
+// apiPath is the request path below the base URL, without the query: what
+// errors show.
+func (c *Client) apiPath(u *url.URL) string {
+	return strings.TrimPrefix(u.EscapedPath(), c.base.EscapedPath())
+}
+
+func (c *Client) scrubber(extra []Secret) func(string) string {
+	secrets := append(append([]Secret(nil), c.secrets...), extra...)
+	return func(s string) string {
+		for _, sec := range secrets {
+			if !sec.IsZero() {
+				s = strings.ReplaceAll(s, sec.Reveal(), redacted)
+			}
+		}
+		return s
+	}
+}
+
+// transportError reports a request that got no usable response. It keeps
+// the cause for errors.Is (context.DeadlineExceeded, syscall errors) but
+// drops *url.Error's full URL: errors show the method and API path only.
+func transportError(o op, err error, attempts *atomic.Int32) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	if n := attempts.Load(); n > 1 {
+		return o.errorf("%w (after %d attempts)", err, n)
+	}
+	return o.errorf("%w", err)
+}
+
+func (o op) malformed(status int, err error, body []byte, scrub func(string) string) error {
+	return o.errorf("%d response: %w: %v (body: %q)", status, ErrMalformedResponse, err, scrub(excerpt(body)))
+}

@@ -1,0 +1,130 @@
+package aisearch
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// List returns one page of the account's tokens. See All for every page.
+func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
+	if opts.Page < 0 || opts.PerPage < 0 {
+		return nil, fmt.Errorf("aisearch: ListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+	}
+	params := &generated.ListTokensParams{}
+	if opts.Page > 0 {
+		params.Page = &opts.Page
+	}
+	if opts.PerPage > 0 {
+		params.PerPage = &opts.PerPage
+	}
+	if opts.Search != "" {
+		params.Search = &opts.Search
+	}
+	var env generated.TokenListEnvelope
+	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+		return c.gen.ListTokens(ctx, c.accountID, params, rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	page := &Page{
+		Tokens: make([]Token, 0, len(env.Result)),
+		Info: ResultInfo{
+			Page:       env.ResultInfo.Page,
+			PerPage:    env.ResultInfo.PerPage,
+			Count:      env.ResultInfo.Count,
+			TotalCount: env.ResultInfo.TotalCount,
+		},
+	}
+	for i, t := range env.Result {
+		if t.ID == "" {
+			return nil, o.errorf("%w: result[%d] has no id", ErrMalformedResponse, i)
+		}
+		page.Tokens = append(page.Tokens, tokenFromAPI(t))
+	}
+	return page, nil
+}
+
+// Get returns the token with this id; errors.Is(err, ErrNotFound) when there
+// is none.
+func (c *Client) Get(ctx context.Context, id string) (Token, error) {
+	if err := checkPathSegment("token ID", id); err != nil {
+		return Token{}, err
+	}
+	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+		return c.gen.GetToken(ctx, c.accountID, id, rec)
+	})
+}
+
+// Create registers a service API token. It is not retried once the request
+// may have reached the server (see RetryPolicy.RetryCreate); EnsureRegistered
+// is the idempotent alternative.
+func (c *Client) Create(ctx context.Context, p TokenParams) (Token, error) {
+	if err := p.check(); err != nil {
+		return Token{}, err
+	}
+	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+		return c.gen.CreateToken(ctx, c.accountID, p.input(), rec)
+	}, p.CfAPIKey)
+}
+
+// Update replaces the token with this id. It is a full replacement: every
+// field of p is required, and a nil p.Legacy resets legacy to true.
+func (c *Client) Update(ctx context.Context, id string, p TokenParams) (Token, error) {
+	if err := checkPathSegment("token ID", id); err != nil {
+		return Token{}, err
+	}
+	if err := p.check(); err != nil {
+		return Token{}, err
+	}
+	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+		return c.gen.UpdateToken(ctx, c.accountID, id, p.input(), rec)
+	}, p.CfAPIKey)
+}
+
+// Delete removes the token with this id, permanently. A token in use by an
+// AI Search instance cannot be deleted: errors.Is(err, ErrConflict).
+func (c *Client) Delete(ctx context.Context, id string) error {
+	if err := checkPathSegment("token ID", id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, nil, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+		return c.gen.DeleteToken(ctx, c.accountID, id, rec)
+	})
+	return err
+}
+
+// token runs an operation whose result is one token.
+func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Token, error) {
+	var env generated.TokenEnvelope
+	o, err := c.do(ctx, &env, send, extra...)
+	if err != nil {
+		return Token{}, err
+	}
+	if env.Result.ID == "" {
+		return Token{}, o.errorf("%w: result has no id", ErrMalformedResponse)
+	}
+	return tokenFromAPI(env.Result), nil
+}
+
+// check refuses params the API would reject, before anything is sent.
+func (p TokenParams) check() error {
+	var empty []string
+	if p.Name == "" {
+		empty = append(empty, "Name")
+	}
+	if p.CfAPIID == "" {
+		empty = append(empty, "CfAPIID")
+	}
+	if p.CfAPIKey.IsZero() {
+		empty = append(empty, "CfAPIKey")
+	}
+	if len(empty) > 0 {
+		return fmt.Errorf("aisearch: TokenParams: empty %s", strings.Join(empty, ", "))
+	}
+	return nil
+}

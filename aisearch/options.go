@@ -1,0 +1,216 @@
+package aisearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is Cloudflare's API v4.
+const DefaultBaseURL = "https://api.cloudflare.com/client/v4"
+
+// defaultUserAgent names this package in every request.
+const defaultUserAgent = "go-aisearch-tokens/1"
+
+// Option configures New and FromEnv. Each one checks its argument and
+// returns an error for a bad one, so New fails early instead of on the first
+// request.
+type Option func(*config) error
+
+type credentials struct {
+	token Secret // Authorization: Bearer
+	email string // X-Auth-Email, with key
+	key   Secret // X-Auth-Key
+}
+
+type config struct {
+	accountID  string
+	baseURL    *url.URL
+	httpClient *http.Client
+	userAgent  string
+	retry      RetryPolicy
+	hooks      []func(*http.Request)
+	creds      credentials
+	// sleep and now are replaced by in-package tests so that backoff can be
+	// measured without waiting.
+	sleep func(context.Context, time.Duration) error
+	now   func() time.Time
+}
+
+// WithAPIToken authenticates with a Cloudflare API token (Authorization:
+// Bearer), the preferred scheme. The last credential option wins.
+func WithAPIToken(token string) Option {
+	return func(c *config) error {
+		if err := checkHeaderValue("API token", token); err != nil {
+			return err
+		}
+		c.creds = credentials{token: Secret(token)}
+		return nil
+	}
+}
+
+// WithAPIKey authenticates with an account e-mail and a Global API key
+// (X-Auth-Email and X-Auth-Key), the legacy scheme. The last credential
+// option wins.
+func WithAPIKey(email, key string) Option {
+	return func(c *config) error {
+		if err := checkHeaderValue("e-mail", email); err != nil {
+			return err
+		}
+		if !strings.Contains(email, "@") {
+			return fmt.Errorf("aisearch: e-mail %q is not an e-mail address", email)
+		}
+		if err := checkHeaderValue("API key", key); err != nil {
+			return err
+		}
+		c.creds = credentials{email: email, key: Secret(key)}
+		return nil
+	}
+}
+
+// WithBaseURL sets the API root, e.g. an emulator's
+// "http://127.0.0.1:8080/client/v4". It must be an absolute http(s) URL
+// without credentials, query or fragment. Default: DefaultBaseURL.
+func WithBaseURL(raw string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(raw)
+		if err != nil {
+			return err
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithHTTPClient makes requests through a copy of hc (its Transport,
+// Timeout, Jar and CheckRedirect), wrapped with retries and authentication.
+// hc itself is not changed. Note that hc.Timeout bounds a whole call,
+// retries included.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("aisearch: WithHTTPClient: nil *http.Client")
+		}
+		cp := *hc
+		c.httpClient = &cp
+		return nil
+	}
+}
+
+// WithUserAgent puts product (e.g. "my-tool/1.2") before this package's own
+// User-Agent.
+func WithUserAgent(product string) Option {
+	return func(c *config) error {
+		if err := checkHeaderValue("user agent", product); err != nil {
+			return err
+		}
+		c.userAgent = product + " " + defaultUserAgent
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy. RetryPolicy{MaxAttempts: 1}
+// turns retries off.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *config) error {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithRequestHook calls hook on every request before it is sent (once per
+// call, before any retry), e.g. to add a header or to log. The hook runs
+// before authentication is added, so it never sees the credentials.
+func WithRequestHook(hook func(*http.Request)) Option {
+	return func(c *config) error {
+		if hook == nil {
+			return errors.New("aisearch: WithRequestHook: nil hook")
+		}
+		c.hooks = append(c.hooks, hook)
+		return nil
+	}
+}
+
+// WithAccountID overrides the account: it lets FromEnv's caller choose
+// another account than CLOUDFLARE_ACCOUNT_ID.
+func WithAccountID(id string) Option {
+	return func(c *config) error {
+		if err := checkAccountID(id); err != nil {
+			return err
+		}
+		c.accountID = id
+		return nil
+	}
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("aisearch: base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("aisearch: base URL %q: scheme must be http or https", raw)
+	case u.Host == "":
+		return nil, fmt.Errorf("aisearch: base URL %q: no host", raw)
+	case u.User != nil:
+		// Credentials in a URL end up in logs and errors; use the options.
+		return nil, errors.New("aisearch: base URL must not contain credentials")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("aisearch: base URL %q: no query or fragment allowed", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// checkHeaderValue refuses empty values and ones that cannot be a header
+// (control characters would let a value inject headers). The error never
+// quotes the value: it may be a secret.
+func checkHeaderValue(what, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("aisearch: empty %s", what)
+	}
+	if v != strings.TrimSpace(v) {
+		return fmt.Errorf("aisearch: %s has leading or trailing whitespace", what)
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("aisearch: %s contains a control character", what)
+		}
+	}
+	return nil
+}
+
+// checkAccountID refuses ids that would change the request path.
+func checkAccountID(id string) error {
+	if err := checkPathSegment("account ID", id); err != nil {
+		return err
+	}
+	if strings.ContainsAny(id, " \t") {
+		return fmt.Errorf("aisearch: account ID %q contains whitespace", id)
+	}
+	return nil
+}
+
+// checkPathSegment refuses values that cannot be one path segment. Other
+// characters are escaped by the generated client; "." and ".." would be
+// resolved away by URL parsing and address another resource.
+func checkPathSegment(what, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("aisearch: empty %s", what)
+	case v == "." || v == "..":
+		return fmt.Errorf("aisearch: %s %q is not a valid identifier", what, v)
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return fmt.Errorf("aisearch: %s contains a control character", what)
+	}
+	return nil
+}

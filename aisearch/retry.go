@@ -1,0 +1,221 @@
+package aisearch
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
+)
+
+// RetryPolicy bounds how the client retries 429, 5xx and connection errors.
+// Every wait uses exponential backoff with full jitter (a random wait between
+// 0 and min(MaxBackoff, MinBackoff·2^(n-1)) before the n-th retry), or the
+// server's Retry-After when it sends one. 409 and other 4xx are never
+// retried.
+type RetryPolicy struct {
+	// MaxAttempts is how many times a request may be sent, first try
+	// included; 1 disables retries. At most 10.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the jittered backoff.
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+	// MaxWait bounds the total time one call spends waiting between
+	// attempts. A Retry-After longer than what is left ends the retries and
+	// returns the 429 as an *APIError with RetryAfter set, so the caller can
+	// schedule the retry instead of blocking. Retries also stop when the next
+	// wait would pass the context's deadline.
+	MaxWait time.Duration
+	// RetryCreate also retries POST (Create) after the request may have
+	// reached the server. Off by default: a create that timed out may have
+	// succeeded, and retrying it would register the token twice. POSTs are
+	// always retried when the connection failed before anything was sent.
+	RetryCreate bool
+}
+
+// DefaultRetryPolicy is used unless WithRetryPolicy says otherwise: 4
+// attempts, backoff between 0 and 500ms·2^n capped at 8s, 30s of waiting in
+// total.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 4, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxWait: 30 * time.Second}
+}
+
+const maxAttemptsLimit = 10
+
+func (p RetryPolicy) validate() error {
+	switch {
+	case p.MaxAttempts < 1 || p.MaxAttempts > maxAttemptsLimit:
+		return fmt.Errorf("aisearch: RetryPolicy.MaxAttempts %d: want 1 to %d", p.MaxAttempts, maxAttemptsLimit)
+	case p.MaxAttempts == 1:
+		return nil // no retries: the durations do not matter
+	case p.MinBackoff <= 0:
+		return fmt.Errorf("aisearch: RetryPolicy.MinBackoff %s: want > 0", p.MinBackoff)
+	case p.MaxBackoff < p.MinBackoff:
+		return fmt.Errorf("aisearch: RetryPolicy.MaxBackoff %s: want >= MinBackoff %s", p.MaxBackoff, p.MinBackoff)
+	case p.MaxWait <= 0:
+		return fmt.Errorf("aisearch: RetryPolicy.MaxWait %s: want > 0", p.MaxWait)
+	}
+	return nil
+}
+
+// backoff is the full-jitter wait before retry number n (1-based).
+func (p RetryPolicy) backoff(n int) time.Duration {
+	ceil := p.MaxBackoff
+	if n-1 < 32 {
+		if d := p.MinBackoff << (n - 1); d > 0 && d < ceil {
+			ceil = d
+		}
+	}
+	return time.Duration(rand.Int64N(int64(ceil) + 1))
+}
+
+// maxBodySize bounds what is read of a response; the largest real answer
+// (100 tokens) is a few tens of kilobytes.
+const maxBodySize = 8 << 20
+
+// retryTransport retries below the generated client, so every operation
+// shares one policy. It reads each response body fully, so a connection
+// that breaks mid-body is retried like one that breaks earlier.
+type retryTransport struct {
+	next   http.RoundTripper
+	policy RetryPolicy
+	sleep  func(context.Context, time.Duration) error
+	now    func() time.Time
+}
+
+// attemptsKey carries a counter from Client.do to the transport, so errors
+// can say how many attempts were made.
+type attemptsKey struct{}
+
+func withAttemptCounter(ctx context.Context) (context.Context, *atomic.Int32) {
+	n := new(atomic.Int32)
+	return context.WithValue(ctx, attemptsKey{}, n), n
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	counter, _ := ctx.Value(attemptsKey{}).(*atomic.Int32)
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
+		areq := req
+		if attempt > 1 {
+			var err error
+			if areq, err = rewind(req); err != nil {
+				return nil, err
+			}
+		}
+		var sent atomic.Bool
+		areq = areq.WithContext(httptrace.WithClientTrace(areq.Context(), &httptrace.ClientTrace{
+			WroteHeaders: func() { sent.Store(true) },
+		}))
+		resp, err := t.next.RoundTrip(areq)
+		if err == nil {
+			err = bufferBody(resp)
+			if err != nil {
+				resp = nil
+			}
+		}
+		if counter != nil {
+			counter.Add(1)
+		}
+		if attempt >= t.policy.MaxAttempts || !replayable || !t.shouldRetry(req, resp, err, sent.Load()) {
+			return resp, err
+		}
+		var wait time.Duration
+		if resp != nil {
+			wait = parseRetryAfter(resp.Header.Get("Retry-After"), t.now())
+		}
+		if wait == 0 {
+			wait = t.policy.backoff(attempt)
+		}
+		if waited+wait > t.policy.MaxWait {
+			return resp, err
+		}
+		if deadline, ok := ctx.Deadline(); ok && t.now().Add(wait).After(deadline) {
+			return resp, err // waiting would only end in a deadline error
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if serr := t.sleep(ctx, wait); serr != nil {
+			return nil, serr
+		}
+		waited += wait
+	}
+}
+
+// shouldRetry decides from the method, the outcome and whether the request
+// may have reached the server.
+func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err error, sent bool) bool {
+	if req.Context().Err() != nil {
+		return false
+	}
+	safe := req.Method != http.MethodPost && req.Method != http.MethodPatch || t.policy.RetryCreate
+	if err != nil {
+		var certErr *tls.CertificateVerificationError
+		if errors.As(err, &certErr) || errors.Is(err, errBodyTooLarge) {
+			return false // retrying cannot fix these
+		}
+		return safe || !sent
+	}
+	if !safe {
+		return false // the server got the create; it may have acted on it
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		return true
+	case s == http.StatusNotImplemented || s == http.StatusHTTPVersionNotSupported:
+		return false
+	default:
+		return s >= 500
+	}
+}
+
+// rewind returns a copy of req with a fresh body for another attempt.
+func rewind(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("aisearch: rewind request body: %w", err)
+		}
+		r.Body = body
+	}
+	return r, nil
+}
+
+// bufferBody replaces resp.Body with its bytes, read up to maxBodySize.
+func bufferBody(resp *http.Response) error {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
+	if err != nil {
+		return fmt.Errorf("reading response body: %w", err)
+	}
+	if len(b) > maxBodySize {
+		return errBodyTooLarge
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return nil
+}
+
+// errBodyTooLarge is not retried: the next answer would be as large.
+var errBodyTooLarge = fmt.Errorf("response body larger than %d bytes", maxBodySize)
+
+// sleepCtx waits d, or less if ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
