@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/go-aisearch/tokens/internal/loadgen"
+)
+
+func init() {
+	register(&Command{
+		Name:  "load",
+		Usage: "--base-url URL [--account ID] [--concurrency N] [--requests N] [--duration D] [--mix list=5,get=3,...] [--json]",
+		Short: "send bounded mixed traffic to a local tokens API (loopback only) and report throughput and latency",
+		Run:   runLoad,
+	})
+}
+
+func runLoad(ctx context.Context, stdio Stdio, args []string) error {
+	c := commands["load"]
+	fs := NewFlagSet(c, stdio)
+	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
+	account := fs.String("account", loadEnvOr("CLOUDFLARE_ACCOUNT_ID", ""), "account ID (default $CLOUDFLARE_ACCOUNT_ID)")
+	conc := fs.Int("concurrency", 1, "concurrent workers")
+	requests := fs.Int("requests", 1000, "total requests; 0 means only --duration bounds the run")
+	duration := fs.Duration("duration", 0, "stop sending after this long; 0 means only --requests bounds the run")
+	mixFlag := fs.String("mix", loadgen.DefaultMix.String(), "relative weights of list, get, create, update, delete")
+	seed := fs.Uint64("seed", 1, "seed of the operation sequence")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if *base == "" {
+		return Usagef("--base-url is required")
+	}
+	if *account == "" {
+		return Usagef("--account (or $CLOUDFLARE_ACCOUNT_ID) is required")
+	}
+	if err := loadgen.CheckLoopback(*base); err != nil {
+		return Usagef("%v", err)
+	}
+	mix, err := loadgen.ParseMix(*mixFlag)
+	if err != nil {
+		return Usagef("%v", err)
+	}
+	// The token comes only from the environment, so it stays out of shell
+	// history and process listings.
+	cfg := loadgen.Config{
+		BaseURL: *base, AccountID: *account, APIToken: os.Getenv("CLOUDFLARE_API_TOKEN"),
+		Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
+	}
+	res, err := loadgen.Run(ctx, cfg)
+	if err != nil {
+		return Usagef("%v", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdio.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(loadJSON(res)); err != nil {
+			return err
+		}
+	} else {
+		res.WriteText(stdio.Out)
+	}
+	if res.Requests == 0 || res.Failed > 0 {
+		return fmt.Errorf("%d of %d requests got no answer", res.Failed, res.Failed+res.Requests)
+	}
+	return nil
+}
+
+func loadEnvOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+type loadOpJSON struct {
+	Requests   int     `json:"requests"`
+	Unexpected int     `json:"unexpected"`
+	Failed     int     `json:"failed"`
+	P50ms      float64 `json:"p50_ms"`
+	P99ms      float64 `json:"p99_ms"`
+}
+
+func loadJSON(r *loadgen.Result) any {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	ops := map[loadgen.Op]loadOpJSON{}
+	for op, o := range r.ByOp {
+		ops[op] = loadOpJSON{o.Requests, o.Unexpected, o.Failed, ms(o.Latency.P50), ms(o.Latency.P99)}
+	}
+	return map[string]any{
+		"concurrency":    r.Concurrency,
+		"requests":       r.Requests,
+		"failed":         r.Failed,
+		"unexpected":     r.Unexpected(),
+		"elapsed_ms":     ms(r.Elapsed),
+		"requests_per_s": r.Throughput(),
+		"p50_ms":         ms(r.Latency.P50),
+		"p90_ms":         ms(r.Latency.P90),
+		"p99_ms":         ms(r.Latency.P99),
+		"max_ms":         ms(r.Latency.Max),
+		"statuses":       r.Statuses,
+		"operations":     ops,
+	}
+}
