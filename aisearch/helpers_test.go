@@ -1,0 +1,108 @@
+package aisearch_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+// sleeps records the retry transport's waits instead of sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleeps) get() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+// fastRetries is a policy whose waits are recorded, not slept.
+var fastRetries = aisearch.RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second, MaxWait: 10 * time.Second}
+
+// newTestClient returns a client for baseURL whose retry waits are recorded
+// in the returned sleeps. Extra options come last and win.
+func newTestClient(t testing.TB, baseURL string, opts ...aisearch.Option) (*aisearch.Client, *sleeps) {
+	t.Helper()
+	s := &sleeps{}
+	all := append([]aisearch.Option{
+		aisearch.WithBaseURL(baseURL),
+		aisearch.WithAPIToken(fakeAPIToken),
+		aisearch.WithRetryPolicy(fastRetries),
+		aisearch.WithSleep(s.sleep),
+	}, opts...)
+	c, err := aisearch.New(fakeAccount, all...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, s
+}
+
+// scripted serves responses from a list, one per request, counting them;
+// the last one repeats.
+type scripted struct {
+	*httptest.Server
+	hits  atomic.Int32
+	steps []http.HandlerFunc
+}
+
+func newScripted(t testing.TB, steps ...http.HandlerFunc) *scripted {
+	t.Helper()
+	s := &scripted{steps: steps}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(s.hits.Add(1))
+		s.steps[min(n, len(s.steps))-1](w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *scripted) baseURL() string { return s.URL + "/client/v4" }
+
+// Canned answers.
+const tokenJSON = `{"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"svc","cf_api_id":"cf-1","created_at":"2019-12-27T18:11:19.117Z","modified_at":"2019-12-27T18:11:19.117Z","created_by":null,"modified_by":"me"}`
+
+func okToken(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":` + tokenJSON + `}`))
+}
+
+func status(code int, body string, headers ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+func envelopeError(code int, msg string) string {
+	return `{"success":false,"errors":[{"code":` + strconv.Itoa(code) + `,"message":"` + msg + `"}],"messages":[]}`
+}
+
+// hangup reads the request, then closes the connection without answering:
+// the request reached the server, the client sees a reset/EOF.
+func hangup(w http.ResponseWriter, r *http.Request) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	conn.Close()
+}
