@@ -1,0 +1,49 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// authenticate decides a request's credentials the way Cloudflare does: an
+// Authorization header decides alone when present (a bearer token); without
+// it, X-Auth-Email and X-Auth-Key must both be present and match.
+func (c *config) authenticate(h http.Header) bool {
+	if auth := h.Get("Authorization"); auth != "" {
+		scheme, token, ok := strings.Cut(auth, " ")
+		token = strings.TrimSpace(token)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return false
+		}
+		if c.openAuth() {
+			return true
+		}
+		for _, t := range c.tokens {
+			if equal(t, token) {
+				return true
+			}
+		}
+		return false
+	}
+	email, key := h.Get("X-Auth-Email"), h.Get("X-Auth-Key")
+	if email == "" || key == "" {
+		return false
+	}
+	if c.openAuth() {
+		return true
+	}
+	for _, k := range c.keys {
+		// Evaluate both comparisons so timing does not tell which one failed.
+		if ctEqual(k.email, email)&ctEqual(k.key, key) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+func equal(a, b string) bool { return ctEqual(a, b) == 1 }
+
+func ctEqual(a, b string) int { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) }
+
+var errAuth = apiError{status: http.StatusForbidden, code: CodeAuth, message: "Authentication error"}

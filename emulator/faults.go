@@ -1,0 +1,160 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultHeader lets a client force a fault on one request. Its value is a
+// comma-separated list of: a status (429, 500, 502, 503 or 504),
+// "delay=<duration>" (e.g. delay=200ms, at most 30s) and "retry-after=<seconds>"
+// for the 429. Example: `X-Emulator-Fault: delay=50ms,503`.
+const FaultHeader = "X-Emulator-Fault"
+
+// Faults configures fault injection for every request.
+type Faults struct {
+	// Rate is the share of requests (0 to 1) that fail with one of Statuses.
+	Rate float64
+	// Statuses to pick from at random; default 429, 500 and 503.
+	Statuses []int
+	// Latency is added to every request.
+	Latency time.Duration
+	// RetryAfter is the Retry-After of an injected 429, in seconds (default 0:
+	// retry at once, which keeps client tests fast).
+	RetryAfter int
+}
+
+var faultStatuses = map[int]bool{429: true, 500: true, 502: true, 503: true, 504: true}
+
+const maxInjectedDelay = 30 * time.Second
+
+func (f Faults) check() error {
+	switch {
+	case f.Rate < 0 || f.Rate > 1:
+		return errors.New("rate must be between 0 and 1")
+	case f.Latency < 0 || f.Latency > maxInjectedDelay:
+		return fmt.Errorf("latency must be between 0 and %s", maxInjectedDelay)
+	case f.RetryAfter < 0:
+		return errors.New("retry-after must not be negative")
+	}
+	for _, s := range f.Statuses {
+		if !faultStatuses[s] {
+			return fmt.Errorf("status %d cannot be injected (429, 500, 502, 503, 504)", s)
+		}
+	}
+	return nil
+}
+
+// injector holds the fault configuration and the queue of FailNext statuses.
+type injector struct {
+	cfg  Faults
+	mu   sync.Mutex
+	next []int
+}
+
+// fault is what one request gets: a delay, then maybe a failure.
+type fault struct {
+	delay      time.Duration
+	status     int
+	retryAfter int
+}
+
+// decide combines the configured faults, the FailNext queue and the
+// request's FaultHeader. A malformed header is the client's error.
+func (in *injector) decide(h http.Header) (fault, error) {
+	f := fault{delay: in.cfg.Latency, retryAfter: in.cfg.RetryAfter}
+	in.mu.Lock()
+	if len(in.next) > 0 {
+		f.status, in.next = in.next[0], in.next[1:]
+	}
+	in.mu.Unlock()
+	if f.status == 0 && in.cfg.Rate > 0 && rand.Float64() < in.cfg.Rate {
+		f.status = in.pick()
+	}
+	if v := h.Get(FaultHeader); v != "" {
+		if err := f.parse(v); err != nil {
+			return fault{}, err
+		}
+	}
+	return f, nil
+}
+
+func (in *injector) pick() int {
+	s := in.cfg.Statuses
+	if len(s) == 0 {
+		s = []int{429, 500, 503}
+	}
+	return s[rand.IntN(len(s))]
+}
+
+func (f *fault) parse(v string) error {
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		key, val, hasVal := strings.Cut(item, "=")
+		switch {
+		case key == "delay" && hasVal:
+			d, err := time.ParseDuration(val)
+			if err != nil || d < 0 || d > maxInjectedDelay {
+				return fmt.Errorf("%q: delay must be a duration between 0 and %s", item, maxInjectedDelay)
+			}
+			f.delay += d
+		case key == "retry-after" && hasVal:
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q: retry-after must be whole seconds", item)
+			}
+			f.retryAfter = n
+		case !hasVal:
+			n, err := strconv.Atoi(key)
+			if err != nil || !faultStatuses[n] {
+				return fmt.Errorf("%q: status must be 429, 500, 502, 503 or 504", item)
+			}
+			f.status = n
+		default:
+			return fmt.Errorf("%q: unknown item", item)
+		}
+	}
+	return nil
+}
+
+// failNext queues statuses for the next requests, in order.
+func (in *injector) failNext(statuses []int) error {
+	for _, s := range statuses {
+		if !faultStatuses[s] {
+			return fmt.Errorf("emulator: status %d cannot be injected (429, 500, 502, 503, 504)", s)
+		}
+	}
+	in.mu.Lock()
+	in.next = append(in.next, statuses...)
+	in.mu.Unlock()
+	return nil
+}
+
+// wait sleeps for d unless ctx ends first.
+func wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (f fault) apiError() apiError {
+	if f.status == http.StatusTooManyRequests {
+		return apiError{status: f.status, code: CodeRateLimited, message: "Please wait and consider throttling your request speed", retry: f.retryAfter}
+	}
+	return apiError{status: f.status, code: CodeInjected, message: fmt.Sprintf("%s (injected by the emulator)", http.StatusText(f.status))}
+}

@@ -1,0 +1,146 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// handlers implements the generated strict server on top of the store:
+// each method converts the request, calls the store, converts the answer.
+type handlers struct {
+	store *store
+	now   func() time.Time
+}
+
+var _ generated.StrictServerInterface = (*handlers)(nil)
+
+// Defaults from openapi.yaml, applied here so the handlers behave the same
+// with validation (which could set them) off.
+const (
+	defaultPage    = 1
+	defaultPerPage = 20
+	maxPerPage     = 100
+)
+
+func (h *handlers) ListTokens(_ context.Context, req generated.ListTokensRequestObject) (generated.ListTokensResponseObject, error) {
+	pageNo, perPage := defaultPage, defaultPerPage
+	if p := req.Params.Page; p != nil && *p >= 1 {
+		pageNo = *p
+	}
+	if p := req.Params.PerPage; p != nil && *p >= 1 {
+		perPage = min(*p, maxPerPage)
+	}
+	var search string
+	if req.Params.Search != nil {
+		search = *req.Params.Search
+	}
+	pg := h.store.list(req.AccountID, search, pageNo, perPage)
+	return generated.ListTokens200JSONResponse{
+		Success:    true,
+		Errors:     noErrors(),
+		Messages:   noMessages(),
+		Result:     apiTokens(pg.Tokens),
+		ResultInfo: generated.ResultInfo{Page: pageNo, PerPage: perPage, Count: len(pg.Tokens), TotalCount: pg.Total},
+	}, nil
+}
+
+func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenRequestObject) (generated.CreateTokenResponseObject, error) {
+	if req.Body == nil {
+		return generated.CreateToken400JSONResponse(envelope(CodeValidation, "body: a JSON request body is required", "body")), nil
+	}
+	now := h.timestamp()
+	r := record{ID: uuid.NewString(), Enabled: true, CreatedAt: now, ModifiedAt: now}
+	r.setInput(*req.Body)
+	if err := h.store.create(req.AccountID, r); err != nil {
+		return nil, err
+	}
+	return generated.CreateToken201JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
+}
+
+func (h *handlers) GetToken(_ context.Context, req generated.GetTokenRequestObject) (generated.GetTokenResponseObject, error) {
+	r, err := h.store.get(req.AccountID, req.ID)
+	if errors.Is(err, ErrNotFound) {
+		return generated.GetToken404JSONResponse(notFound()), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return generated.GetToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
+}
+
+func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenRequestObject) (generated.UpdateTokenResponseObject, error) {
+	if req.Body == nil {
+		return generated.UpdateToken400JSONResponse(envelope(CodeValidation, "body: a JSON request body is required", "body")), nil
+	}
+	now := h.timestamp()
+	r, err := h.store.replace(req.AccountID, req.ID, func(r *record) error {
+		r.setInput(*req.Body)
+		r.ModifiedAt = now
+		if now.Before(r.CreatedAt) { // a seeded created_at may lie in the future
+			r.ModifiedAt = r.CreatedAt
+		}
+		return nil
+	})
+	if errors.Is(err, ErrNotFound) {
+		return generated.UpdateToken404JSONResponse(notFound()), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return generated.UpdateToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
+}
+
+func (h *handlers) DeleteToken(_ context.Context, req generated.DeleteTokenRequestObject) (generated.DeleteTokenResponseObject, error) {
+	err := h.store.delete(req.AccountID, req.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return generated.DeleteToken404JSONResponse(notFound()), nil
+	case errors.Is(err, ErrInUse):
+		return generated.DeleteToken409JSONResponse(envelope(CodeInUse, err.Error())), nil
+	case err != nil:
+		return nil, err
+	}
+	return generated.DeleteToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages()}, nil
+}
+
+func notFound() generated.ErrorEnvelope {
+	return envelope(CodeNotFound, "token not found", "path", "id")
+}
+
+// timestamp is now in UTC at Cloudflare's millisecond precision.
+func (h *handlers) timestamp() time.Time { return h.now().UTC().Truncate(time.Millisecond) }
+
+// setInput applies a create or update body: a full replacement of the
+// caller-settable fields, with legacy defaulting to true.
+func (r *record) setInput(in generated.TokenInput) {
+	r.Name = in.Name
+	r.CfAPIID = in.CfAPIID
+	r.KeySHA256 = hashKey(in.CfAPIKey)
+	r.Legacy = in.Legacy == nil || *in.Legacy
+}
+
+func (r record) api() generated.Token {
+	enabled, legacy := r.Enabled, r.Legacy
+	return generated.Token{
+		ID:         r.ID,
+		Name:       r.Name,
+		CfAPIID:    r.CfAPIID,
+		CreatedAt:  r.CreatedAt,
+		ModifiedAt: r.ModifiedAt,
+		Enabled:    &enabled,
+		Legacy:     &legacy,
+	}
+}
+
+func apiTokens(rs []record) []generated.Token {
+	out := make([]generated.Token, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.api())
+	}
+	return out
+}

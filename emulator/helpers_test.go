@@ -1,0 +1,170 @@
+package emulator_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
+)
+
+const (
+	account = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
+	other   = "0123456789abcdef0123456789abcdef"
+	token   = "test-api-token"
+	email   = "user@example.com"
+	key     = "test-global-key"
+)
+
+var (
+	validatorOnce sync.Once
+	validator     *contract.Validator
+	validatorErr  error
+)
+
+func sharedValidator(t testing.TB) *contract.Validator {
+	t.Helper()
+	validatorOnce.Do(func() { validator, validatorErr = contract.NewValidator() })
+	if validatorErr != nil {
+		t.Fatal(validatorErr)
+	}
+	return validator
+}
+
+// exchange is one request/response the checking middleware saw.
+type exchange struct {
+	method, path string
+	status       int
+	result       contract.Result
+}
+
+// checked serves an emulator through a middleware that validates every
+// response against openapi.yaml (a violation fails the test) and records
+// request-side findings for the test to assert.
+type checked struct {
+	t   testing.TB
+	URL string // base URL, .../client/v4
+	srv *emulator.Server
+
+	mu        sync.Mutex
+	exchanges []exchange
+}
+
+func start(t testing.TB, opts ...emulator.Option) *checked {
+	t.Helper()
+	srv, err := emulator.New(append([]emulator.Option{emulator.WithAPITokens(token), emulator.WithAPIKey(email, key)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &checked{t: t, srv: srv}
+	hs := httptest.NewServer(c.middleware(sharedValidator(t), srv.Handler()))
+	t.Cleanup(func() { hs.Close(); srv.Close() })
+	c.URL = hs.URL + emulator.BasePath
+	return c
+}
+
+func (c *checked) middleware(v *contract.Validator, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var reqBody []byte
+		if r.Body != nil {
+			reqBody, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		}
+		reqHeader := r.Header.Clone()
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+
+		res := v.Validate(context.Background(), contract.Interaction{
+			Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(),
+			RequestHeader: reqHeader, RequestBody: reqBody,
+			Status: rec.Code, ResponseHeader: rec.Header(), ResponseBody: rec.Body.Bytes(),
+		})
+		if res.OperationID != "" && len(res.Response) > 0 {
+			c.t.Errorf("%s %s → %d: response breaks the spec: %v\nbody: %s", r.Method, r.URL.Path, rec.Code, res.Response, rec.Body.Bytes())
+		}
+		if rec.Code >= 500 && r.Header.Get(emulator.FaultHeader) == "" {
+			c.t.Errorf("%s %s → %d (no fault asked for): %s", r.Method, r.URL.Path, rec.Code, rec.Body.Bytes())
+		}
+		for _, secret := range []string{token, key} {
+			if bytes.Contains(rec.Body.Bytes(), []byte(secret)) {
+				c.t.Errorf("%s %s: response leaks a credential", r.Method, r.URL.Path)
+			}
+		}
+		c.mu.Lock()
+		c.exchanges = append(c.exchanges, exchange{method: r.Method, path: r.URL.Path, status: rec.Code, result: res})
+		c.mu.Unlock()
+	})
+}
+
+func (c *checked) seen() []exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]exchange(nil), c.exchanges...)
+}
+
+// client returns a generated client sending the given auth headers.
+func (c *checked) client(t testing.TB, headers map[string]string) *generated.ClientWithResponses {
+	t.Helper()
+	cl, err := generated.NewClientWithResponses(c.URL, generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+		for k, v := range headers {
+			r.Header.Set(k, v)
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func bearer(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+
+// do sends a raw request and returns status and body.
+func (c *checked) do(t testing.TB, method, path, body string, headers map[string]string) (int, http.Header, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, c.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+func input(name string) generated.TokenInput {
+	return generated.TokenInput{Name: name, CfAPIID: "cfid-" + name, CfAPIKey: "secret-" + name}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// httpServer serves h on a loopback port until the test ends; it returns
+// the server's root URL.
+func httpServer(t testing.TB, h http.Handler) string {
+	t.Helper()
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}

@@ -1,0 +1,145 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option configures a Server. Every option checks its argument.
+type Option func(*config) error
+
+type apiKey struct{ email, key string }
+
+type config struct {
+	tokens    []string
+	keys      []apiKey
+	validate  bool
+	clock     func() time.Time
+	logger    *slog.Logger
+	statePath string
+	faults    Faults
+	maxBody   int64
+}
+
+// DefaultMaxBodyBytes caps request bodies; a token registration is a few
+// hundred bytes, so anything near the cap is garbage.
+const DefaultMaxBodyBytes = 64 << 10
+
+func newConfig(opts []Option) (config, error) {
+	c := config{
+		validate: true,
+		clock:    time.Now,
+		logger:   slog.New(slog.DiscardHandler),
+		maxBody:  DefaultMaxBodyBytes,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return config{}, errors.New("emulator: nil option")
+		}
+		if err := o(&c); err != nil {
+			return config{}, fmt.Errorf("emulator: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// openAuth reports whether any non-empty credential is accepted, which is
+// the case when no API token and no API key were configured.
+func (c *config) openAuth() bool { return len(c.tokens) == 0 && len(c.keys) == 0 }
+
+// WithAPITokens adds API tokens accepted as `Authorization: Bearer <token>`.
+// With no WithAPITokens and no WithAPIKey, any non-empty credential is accepted.
+func WithAPITokens(tokens ...string) Option {
+	return func(c *config) error {
+		if len(tokens) == 0 {
+			return errors.New("WithAPITokens: no token given")
+		}
+		for _, t := range tokens {
+			if t == "" {
+				return errors.New("WithAPITokens: empty token")
+			}
+		}
+		c.tokens = append(c.tokens, tokens...)
+		return nil
+	}
+}
+
+// WithAPIKey adds an accepted legacy credential pair (X-Auth-Email and
+// X-Auth-Key, a Global API key).
+func WithAPIKey(email, key string) Option {
+	return func(c *config) error {
+		if email == "" || key == "" {
+			return errors.New("WithAPIKey: email and key must both be non-empty")
+		}
+		c.keys = append(c.keys, apiKey{email: email, key: key})
+		return nil
+	}
+}
+
+// WithValidation turns request validation against openapi.yaml on (the
+// default) or off. Off is for benchmarks and for clients that want to see
+// what the handlers do with input the spec forbids; routing, auth, body
+// caps and JSON decoding still apply.
+func WithValidation(on bool) Option {
+	return func(c *config) error { c.validate = on; return nil }
+}
+
+// WithClock sets the source of created_at and modified_at.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("WithClock: nil clock")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithLogger sets the request and lifecycle logger (default: discard).
+// Logs never carry credentials, request bodies or secrets.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithStateFile persists the store in path (an fsynced append-only log,
+// compacted on open and as it grows). A write is acknowledged only once it
+// is on disk; a torn tail left by a crash is ignored on load.
+func WithStateFile(path string) Option {
+	return func(c *config) error {
+		if path == "" {
+			return errors.New("WithStateFile: empty path")
+		}
+		c.statePath = path
+		return nil
+	}
+}
+
+// WithFaults injects latency and failures (see Faults).
+func WithFaults(f Faults) Option {
+	return func(c *config) error {
+		if err := f.check(); err != nil {
+			return fmt.Errorf("WithFaults: %w", err)
+		}
+		c.faults = f
+		return nil
+	}
+}
+
+// WithMaxBodyBytes changes the request body cap (default DefaultMaxBodyBytes).
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("WithMaxBodyBytes: cap must be positive")
+		}
+		c.maxBody = n
+		return nil
+	}
+}

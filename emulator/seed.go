@@ -1,0 +1,161 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SeedFile is the --seed format: accounts and their tokens.
+//
+//	{"accounts": {"<account_id>": {"tokens": [{"id": "<uuid>", "name": "...",
+//	  "cf_api_id": "...", "cf_api_key": "...", "legacy": true, "enabled": true,
+//	  "created_at": "<RFC 3339>", "in_use_by": ["<instance name>"]}]}}}
+//
+// Only id, name, cf_api_id and cf_api_key are required. testdata/seed.example.json
+// is a complete example.
+type SeedFile struct {
+	Accounts map[string]SeedAccount `json:"accounts"`
+}
+
+// SeedAccount is one account of a SeedFile.
+type SeedAccount struct {
+	Tokens []SeedToken `json:"tokens"`
+}
+
+// SeedToken is a token to preload.
+type SeedToken struct {
+	ID        string    `json:"id"`                  // required: a lowercase uuid
+	Name      string    `json:"name"`                // required
+	CfAPIID   string    `json:"cf_api_id"`           // required
+	CfAPIKey  string    `json:"cf_api_key"`          // required; stored as its SHA-256 only
+	Legacy    *bool     `json:"legacy,omitempty"`    // default true
+	Enabled   *bool     `json:"enabled,omitempty"`   // default true
+	CreatedAt time.Time `json:"created_at,omitzero"` // default now; also the modified_at
+	InUseBy   []string  `json:"in_use_by,omitempty"` // instances using it: delete gets 409
+}
+
+// ReadSeedFile reads and checks a seed file. Unknown fields are errors, so
+// a typo does not silently drop data.
+func ReadSeedFile(path string) (*SeedFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	return ParseSeed(data)
+}
+
+// ParseSeed decodes and checks seed JSON.
+func ParseSeed(data []byte) (*SeedFile, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var f SeedFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("seed: trailing data after the JSON object")
+	}
+	for _, acc := range f.accountIDs() {
+		if acc == "" {
+			return nil, errors.New("seed: empty account id")
+		}
+		seen := map[string]bool{}
+		for i, t := range f.Accounts[acc].Tokens {
+			if err := t.check(); err != nil {
+				return nil, fmt.Errorf("seed: account %s token %d: %w", acc, i, err)
+			}
+			if seen[t.ID] {
+				return nil, fmt.Errorf("seed: account %s token %d: duplicate id %s", acc, i, t.ID)
+			}
+			seen[t.ID] = true
+		}
+	}
+	return &f, nil
+}
+
+func (f *SeedFile) accountIDs() []string {
+	ids := make([]string, 0, len(f.Accounts))
+	for id := range f.Accounts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// check validates t without ever quoting its secret.
+func (t SeedToken) check() error {
+	u, err := uuid.Parse(t.ID)
+	switch {
+	case err != nil || u.String() != t.ID:
+		return fmt.Errorf("%w: id %q is not a lowercase uuid", ErrInvalid, t.ID)
+	case t.Name == "":
+		return fmt.Errorf("%w: name is required", ErrInvalid)
+	case t.CfAPIID == "":
+		return fmt.Errorf("%w: cf_api_id is required", ErrInvalid)
+	case t.CfAPIKey == "":
+		return fmt.Errorf("%w: cf_api_key is required", ErrInvalid)
+	case slices.Contains(t.InUseBy, ""):
+		return fmt.Errorf("%w: in_use_by has an empty instance name", ErrInvalid)
+	}
+	return nil
+}
+
+// SeedFrom loads every account of f, in sorted account order and file order
+// within an account.
+func (s *Server) SeedFrom(f *SeedFile) error {
+	for _, acc := range f.accountIDs() {
+		if err := s.Seed(acc, f.Accounts[acc].Tokens...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Seed adds tokens to an account, in order. A token whose id exists in the
+// account is an error (ErrExists); the tokens before it stay.
+func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
+	if accountID == "" {
+		return errors.New("emulator: Seed: empty account id")
+	}
+	for i, t := range tokens {
+		if err := t.check(); err != nil {
+			return fmt.Errorf("emulator: Seed %s token %d: %w", accountID, i, err)
+		}
+		now := t.CreatedAt
+		if now.IsZero() {
+			now = s.cfg.clock()
+		}
+		now = now.UTC().Truncate(time.Millisecond)
+		r := record{
+			ID: t.ID, Name: t.Name, CfAPIID: t.CfAPIID, KeySHA256: hashKey(t.CfAPIKey),
+			Legacy: t.Legacy == nil || *t.Legacy, Enabled: t.Enabled == nil || *t.Enabled,
+			CreatedAt: now, ModifiedAt: now, InUseBy: slices.Clone(t.InUseBy),
+		}
+		if err := s.store.create(accountID, r); err != nil {
+			return fmt.Errorf("emulator: Seed %s token %s: %w", accountID, t.ID, err)
+		}
+	}
+	return nil
+}
+
+// Empty reports whether the store holds no token at all (the CLI seeds only
+// an empty store, so a restart does not resurrect deleted seed tokens).
+func (s *Server) Empty() bool {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	for _, a := range s.store.accounts {
+		if len(a.order) > 0 {
+			return false
+		}
+	}
+	return true
+}
