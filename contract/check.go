@@ -1,0 +1,161 @@
+package contract
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Checked is what Check found.
+type Checked struct {
+	// Result holds the violations that break the contract.
+	Result
+	// Provoked holds the request's violations that the response rejected
+	// as it should (a deliberate bad request answered by the right 4xx):
+	// they are the point of the interaction, not a failure.
+	Provoked []Violation
+}
+
+// Check validates ix like Validate and adds the rules a schema cannot
+// express:
+//
+//   - A request the spec rejects must be answered by the 4xx that reports
+//     it: 403 with error code 10000 when credentials are missing, otherwise
+//     400 whose errors[].path names one of the request's violations. A 403
+//     (code 10000) or a 429 is also accepted for a request with bad input,
+//     because Cloudflare authenticates and rate-limits before it looks at
+//     the input. A 2xx answer to a rejected request is always a violation.
+//     When the answer is right, the request's violations move to Provoked.
+//   - A response never carries a credential the request sent (bearer token,
+//     X-Auth-Key, cf_api_key), anywhere in its headers or body.
+func (v *Validator) Check(ctx context.Context, ix Interaction) Checked {
+	res := Checked{Result: v.Validate(ctx, ix)}
+	if res.OperationID == "" {
+		return res
+	}
+	if len(res.Request) > 0 {
+		if wrong := provokedRule(ix, res.Request); len(wrong) > 0 {
+			res.Response = append(res.Response, wrong...)
+		} else {
+			res.Provoked, res.Request = res.Request, nil
+		}
+	}
+	res.Response = append(res.Response, echoedSecrets(ix)...)
+	return res
+}
+
+// AuthErrorCode is the error code of Cloudflare's authentication error.
+const AuthErrorCode = 10000
+
+type apiError struct {
+	Code int      `json:"code"`
+	Path []string `json:"path"`
+}
+
+// responseErrors decodes errors[] of a response envelope, nil when absent
+// or malformed (the schema check reports malformed bodies already).
+func responseErrors(body []byte) []apiError {
+	var env struct {
+		Errors []apiError `json:"errors"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	return env.Errors
+}
+
+func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
+	if len(reqViolations) == 0 {
+		return nil
+	}
+	viol := func(path []string, format string, args ...any) []Violation {
+		return []Violation{{Side: "response", Path: path, Message: fmt.Sprintf(format, args...)}}
+	}
+	var noCreds bool
+	var paths []string
+	for _, rv := range reqViolations {
+		if slices.Equal(rv.Path, []string{"security"}) {
+			noCreds = true
+			continue
+		}
+		paths = append(paths, strings.Join(rv.Path, "."))
+	}
+	errs := responseErrors(ix.ResponseBody)
+	authErr := slices.ContainsFunc(errs, func(e apiError) bool { return e.Code == AuthErrorCode })
+	switch {
+	case ix.Status >= 200 && ix.Status < 300:
+		return viol([]string{"status"}, "%d answers a request the spec rejects (%s); want the 4xx that reports it", ix.Status, describe(noCreds, paths))
+	case ix.Status == 429:
+		return nil
+	case noCreds:
+		if ix.Status == 403 && authErr {
+			return nil
+		}
+		if ix.Status == 403 {
+			return viol([]string{"body", "errors"}, "403 to a request without credentials must carry error code %d", AuthErrorCode)
+		}
+		return viol([]string{"status"}, "%d answers a request without credentials; want 403 with error code %d", ix.Status, AuthErrorCode)
+	case ix.Status == 403 && authErr:
+		return nil
+	case ix.Status == 400:
+		for _, e := range errs {
+			if slices.Contains(paths, strings.Join(e.Path, ".")) {
+				return nil
+			}
+		}
+		return viol([]string{"body", "errors"}, "400 does not report the request's violation: no errors[].path equals %s", strings.Join(paths, " or "))
+	default:
+		return viol([]string{"status"}, "%d answers a request the spec rejects (%s); want 400 reporting it", ix.Status, describe(noCreds, paths))
+	}
+}
+
+func describe(noCreds bool, paths []string) string {
+	var parts []string
+	if noCreds {
+		parts = append(parts, "no credentials")
+	}
+	return strings.Join(append(parts, paths...), ", ")
+}
+
+// minSecretLen keeps short throwaway values ("x" in a unit test) from
+// matching ordinary text.
+const minSecretLen = 8
+
+// requestSecrets returns the credentials a request carries, by name.
+func requestSecrets(ix Interaction) map[string]string {
+	out := map[string]string{}
+	if _, tok, ok := strings.Cut(ix.RequestHeader.Get("Authorization"), " "); ok {
+		out["Authorization"] = strings.TrimSpace(tok)
+	}
+	out["X-Auth-Key"] = ix.RequestHeader.Get("X-Auth-Key")
+	var body struct {
+		Key string `json:"cf_api_key"`
+	}
+	if json.Unmarshal(ix.RequestBody, &body) == nil {
+		out["cf_api_key"] = body.Key
+	}
+	return out
+}
+
+func echoedSecrets(ix Interaction) []Violation {
+	var out []Violation
+	secrets := requestSecrets(ix)
+	for _, name := range []string{"Authorization", "X-Auth-Key", "cf_api_key"} {
+		s := secrets[name]
+		if len(s) < minSecretLen {
+			continue
+		}
+		if strings.Contains(string(ix.ResponseBody), s) {
+			out = append(out, Violation{Side: "response", Path: []string{"body"}, Message: "echoes the request's " + name + " (a secret)"})
+		}
+		for _, h := range slices.Sorted(maps.Keys(ix.ResponseHeader)) {
+			if slices.ContainsFunc(ix.ResponseHeader[h], func(val string) bool { return strings.Contains(val, s) }) {
+				out = append(out, Violation{Side: "response", Path: []string{"header", h}, Message: "echoes the request's " + name + " (a secret)"})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package contract
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// RecordOptions configure Record.
+type RecordOptions struct {
+	BaseURL     string // ends in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's
+	AccountID   string
+	Credentials Credentials
+	OutDir      string // cassettes are written here, one per scenario
+	Prefix      string // prepended to each cassette name; default "recorded-"
+
+	// Transport sends the requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
+
+	// ServiceTokenID and ServiceTokenKey are the cf_api_id and cf_api_key
+	// the lifecycle registers. The real API wants a real service token (see
+	// the README); when empty, made-up values are used, which an emulator
+	// accepts. The key is a secret: it is redacted like the credentials.
+	ServiceTokenID, ServiceTokenKey string
+
+	// MarkInUse, when set, lets Record provoke a 409: it marks a token as
+	// used by an instance (an emulator hook; the real API needs a real
+	// instance).
+	MarkInUse func(tokenID string) error
+
+	// RateLimit, when set, edits a request so that the server answers 429
+	// (an emulator's fault header).
+	RateLimit generated.RequestEditorFn
+}
+
+// Record runs a scripted lifecycle against opts.BaseURL with the generated
+// client and writes what it sees as go-vcr cassettes, one per scenario. Every
+// interaction is redacted (see Redact) as soon as it is captured, so no
+// credential reaches memory that is saved, nor disk. It returns the files
+// written. Tokens it creates are deleted before it returns, even on error,
+// except one left in use by the 409 scenario.
+func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
+	if opts.BaseURL == "" || opts.AccountID == "" || opts.OutDir == "" {
+		return nil, errors.New("record: base URL, account id and output directory are required")
+	}
+	if !strings.HasSuffix(strings.TrimRight(opts.BaseURL, "/"), "/client/v4") {
+		return nil, fmt.Errorf("record: base URL %q must end in /client/v4", opts.BaseURL)
+	}
+	if opts.Credentials == (Credentials{}) {
+		return nil, errors.New("record: no credentials")
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "recorded-"
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport
+	}
+	run := randomHex(3)
+	if opts.ServiceTokenID == "" {
+		opts.ServiceTokenID = "recorded-cf-api-id-" + run
+	}
+	if opts.ServiceTokenKey == "" {
+		opts.ServiceTokenKey = "recorded-secret-" + randomHex(12)
+	}
+	r := &session{opts: opts, prefix: "contract-" + run}
+	var files []string
+	for _, sc := range r.scenarios() {
+		file, err := r.record(ctx, sc)
+		if file != "" {
+			files = append(files, file)
+		}
+		if err != nil {
+			return files, fmt.Errorf("record %s: %w", sc.name, err)
+		}
+	}
+	return files, nil
+}
+
+type scenario struct {
+	name string
+	run  func(ctx context.Context, c *generated.ClientWithResponses) error
+}
+
+// session holds one Record call's state.
+type session struct {
+	opts    RecordOptions
+	prefix  string   // unique token-name prefix of this run
+	created []string // ids to delete at the end of a scenario
+}
+
+func (r *session) record(ctx context.Context, sc scenario) (string, error) {
+	name := filepath.Join(r.opts.OutDir, r.opts.Prefix+sc.name)
+	rec, err := recorder.New(name,
+		recorder.WithMode(recorder.ModeRecordOnly),
+		recorder.WithRealTransport(r.opts.Transport),
+		recorder.WithSkipRequestLatency(true),
+		recorder.WithMatcher(Matcher),
+		recorder.WithHook(func(i *cassette.Interaction) error {
+			Redact(i, r.opts.AccountID)
+			i.Response.Duration = 0 // keeps re-recordings diffable
+			return nil
+		}, recorder.AfterCaptureHook),
+	)
+	if err != nil {
+		return "", err
+	}
+	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: rec}))
+	if err != nil {
+		return "", err
+	}
+	r.created = nil
+	runErr := sc.run(ctx, c)
+	r.cleanup(ctx)
+	if err := rec.Stop(); err != nil {
+		return "", errors.Join(runErr, err)
+	}
+	return name + ".yaml", runErr
+}
+
+// cleanup deletes what a scenario left behind, without recording.
+func (r *session) cleanup(ctx context.Context) {
+	if len(r.created) == 0 {
+		return
+	}
+	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: r.opts.Transport}))
+	if err != nil {
+		return
+	}
+	for _, id := range r.created {
+		_, _ = c.DeleteTokenWithResponse(ctx, r.opts.AccountID, id, r.opts.Credentials.Apply)
+	}
+	r.created = nil
+}
+
+func (r *session) forget(id string) {
+	for i, c := range r.created {
+		if c == id {
+			r.created = append(r.created[:i], r.created[i+1:]...)
+			return
+		}
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// statusCoder is every generated *Response.
+type statusCoder interface{ StatusCode() int }
+
+// expect turns an unexpected answer into an error naming the step.
+func expect(step string, want int, resp statusCoder, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	if got := resp.StatusCode(); got != want {
+		return fmt.Errorf("%s: status %d, want %d", step, got, want)
+	}
+	return nil
+}

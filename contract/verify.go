@@ -1,0 +1,144 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Failure is one violation found in one recorded interaction.
+type Failure struct {
+	File      string
+	Index     int // interaction index in the file
+	Method    string
+	Path      string // URL path, without host and query
+	Status    int
+	Operation string
+	Violation Violation
+}
+
+func (f Failure) String() string {
+	return fmt.Sprintf("%s: interaction %d (%s %s -> %d): %s", f.File, f.Index, f.Method, f.Path, f.Status, f.Violation)
+}
+
+// Report is what Verify found in a set of cassettes.
+type Report struct {
+	Files        []string
+	Interactions int
+	Failures     []Failure
+	Secrets      []Finding
+	Coverage     *Coverage
+}
+
+// OK reports whether every interaction satisfies the contract and no file
+// holds a secret.
+func (r *Report) OK() bool { return len(r.Failures) == 0 && len(r.Secrets) == 0 }
+
+// CassetteFiles expands paths: a file is taken as is, a directory gives the
+// *.yaml files directly inside it (not below: testdata/invalid/ stays out
+// of testdata/). The result is sorted and has no duplicates.
+func CassetteFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(p, "*.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("%s: no *.yaml cassettes in this directory", p)
+		}
+		out = append(out, matches...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Verify checks every interaction of every cassette in paths (see
+// CassetteFiles) with Check, scans the files for secrets, and counts
+// coverage. The error is for files that cannot be read or parsed.
+func (v *Validator) Verify(ctx context.Context, paths []string) (*Report, error) {
+	files, err := CassetteFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Files: files, Coverage: NewCoverage(v.doc)}
+	for _, f := range files {
+		if err := v.verifyFile(ctx, f, rep); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+func (v *Validator) verifyFile(ctx context.Context, file string, rep *Report) error {
+	ixs, err := LoadCassette(file)
+	if err != nil {
+		return err
+	}
+	if len(ixs) == 0 {
+		return fmt.Errorf("%s: the cassette has no interactions", file)
+	}
+	for i, ix := range ixs {
+		rep.Interactions++
+		res := v.Check(ctx, ix)
+		rep.Coverage.Add(res.OperationID, ix.Status)
+		path := ix.URL
+		if u, err := url.Parse(ix.URL); err == nil {
+			path = u.Path
+		}
+		for _, viol := range res.All() {
+			rep.Failures = append(rep.Failures, Failure{File: file, Index: i, Method: ix.Method, Path: path, Status: ix.Status, Operation: res.OperationID, Violation: viol})
+		}
+	}
+	found, err := ScanFile(file)
+	if err != nil {
+		return err
+	}
+	rep.Secrets = append(rep.Secrets, found...)
+	return nil
+}
+
+// WriteText prints the report for people: every failure and secret, then
+// the coverage table and a summary line.
+func (r *Report) WriteText(w io.Writer) {
+	for _, f := range r.Failures {
+		fmt.Fprintln(w, "FAIL", f)
+	}
+	for _, s := range r.Secrets {
+		fmt.Fprintln(w, "SECRET", s)
+	}
+	if r.Coverage != nil {
+		r.Coverage.WriteReport(w)
+	}
+	verdict := "ok"
+	if !r.OK() {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(w, "contract %s: %d files, %d interactions, %d violations, %d secrets\n",
+		verdict, len(r.Files), r.Interactions, len(r.Failures), len(r.Secrets))
+}
+
+// Summary lists the failures of one file, one per line, for test output.
+func (r *Report) Summary() string {
+	var b strings.Builder
+	for _, f := range r.Failures {
+		fmt.Fprintln(&b, f)
+	}
+	for _, s := range r.Secrets {
+		fmt.Fprintln(&b, "secret:", s)
+	}
+	return b.String()
+}
