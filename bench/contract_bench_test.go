@@ -1,0 +1,68 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/go-aisearch/tokens/contract"
+)
+
+func fixtures(b *testing.B) []contract.Interaction {
+	b.Helper()
+	ixs, files, err := FixtureInteractions()
+	if err != nil || len(ixs) == 0 {
+		b.Skipf("no contract fixtures to validate (%v)", err)
+	}
+	b.ReportMetric(float64(files), "files")
+	b.ReportMetric(float64(len(ixs)), "interactions")
+	return ixs
+}
+
+// BenchmarkContractFixtureSet validates the whole fixture set once per
+// iteration with a validator built once: ns/op is the time the contract
+// suite needs for every fixture (target: well under a second).
+func BenchmarkContractFixtureSet(b *testing.B) {
+	ixs := fixtures(b)
+	v, err := contract.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, ix := range ixs {
+			v.Check(ctx, ix)
+		}
+	}
+	b.ReportMetric(float64(len(ixs))*float64(b.N)/b.Elapsed().Seconds(), "interactions/s")
+}
+
+// BenchmarkContractFixtureSetJSONOnly is the baseline: decoding every request
+// and response body of the fixture set with encoding/json, the least any
+// validator must do.
+func BenchmarkContractFixtureSetJSONOnly(b *testing.B) {
+	ixs := fixtures(b)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, ix := range ixs {
+			var req, resp any
+			if len(ix.RequestBody) > 0 {
+				_ = json.Unmarshal(ix.RequestBody, &req)
+			}
+			_ = json.Unmarshal(ix.ResponseBody, &resp)
+		}
+	}
+	b.ReportMetric(float64(len(ixs))*float64(b.N)/b.Elapsed().Seconds(), "interactions/s")
+}
+
+// BenchmarkContractNewValidator is what building the validator (spec load,
+// spec validation, router) costs: the price the suite pays once, and would
+// pay per fixture if it rebuilt the validator each time.
+func BenchmarkContractNewValidator(b *testing.B) {
+	for b.Loop() {
+		if _, err := contract.NewValidator(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
