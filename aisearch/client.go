@@ -87,7 +87,7 @@ func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 func fromVar(name string, o Option) Option {
 	return func(c *config) error {
 		if err := o(c); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("aisearch: %s: %s", name, strings.TrimPrefix(err.Error(), "aisearch: "))
 		}
 		return nil
 	}

@@ -51,7 +51,7 @@ func newFakeAPI() *fakeAPI {
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		kind := "/collection"
-		if strings.Count(strings.TrimSuffix(r.URL.Path, "/"), "/") > 5 {
+		if strings.Count(strings.TrimSuffix(r.URL.Path, "/"), "/") > 6 {
 			kind = "/item"
 		}
 		f.hits[r.Method+" "+kind]++

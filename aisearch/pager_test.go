@@ -1,0 +1,185 @@
+package aisearch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
+	tests := []struct {
+		tokens, wantRequests int
+	}{
+		{0, 1},
+		{1, 1},
+		{100, 1}, // exactly one full page: total_count says stop
+		{250, 3},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.tokens), func(t *testing.T) {
+			api := newFakeAPI()
+			defer api.Close()
+			api.add("t", tt.tokens)
+			var perPage []string
+			api.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+				perPage = append(perPage, r.URL.Query().Get("per_page"))
+				return false
+			})
+			c, _ := newTestClient(t, api.baseURL())
+			var names []string
+			for tok, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				names = append(names, tok.Name)
+			}
+			if len(names) != tt.tokens {
+				t.Fatalf("got %d tokens, want %d", len(names), tt.tokens)
+			}
+			for i, n := range names {
+				if want := fmt.Sprintf("t-%d", i+1); n != want {
+					t.Fatalf("token %d = %q, want %q (order kept, no duplicates)", i, n, want)
+				}
+			}
+			if got := api.hitCount("GET /collection"); got != tt.wantRequests {
+				t.Errorf("%d list requests, want %d", got, tt.wantRequests)
+			}
+			for _, pp := range perPage {
+				if pp != "100" {
+					t.Errorf("per_page = %q, want 100", pp)
+				}
+			}
+		})
+	}
+}
+
+func TestAllPassesSearchAndStopsOnShortPageWithoutResultInfo(t *testing.T) {
+	var queries []string
+	page := func(n int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			queries = append(queries, r.URL.RawQuery)
+			body := `{"success":true,"result":[`
+			for i := range n {
+				if i > 0 {
+					body += ","
+				}
+				body += fmt.Sprintf(`{"id":"id-%d","name":"n","cf_api_id":"c","created_at":"2019-12-27T18:11:19Z","modified_at":"2019-12-27T18:11:19Z"}`, i)
+			}
+			status(200, body+`]}`)(w, r)
+		}
+	}
+	srv := newScripted(t, page(2), page(1))
+	c, _ := newTestClient(t, srv.baseURL())
+	n := 0
+	for _, err := range c.All(context.Background(), aisearch.ListOptions{Search: "prod db", PerPage: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 3 || len(queries) != 2 {
+		t.Fatalf("%d tokens in %d requests, want 3 in 2", n, len(queries))
+	}
+	if queries[1] != "page=2&per_page=2&search=prod+db" {
+		t.Errorf("second query = %q", queries[1])
+	}
+}
+
+func TestAllBreakStopsFetching(t *testing.T) {
+	api := newFakeAPI()
+	defer api.Close()
+	api.add("t", 250)
+	c, _ := newTestClient(t, api.baseURL())
+	n := 0
+	for _, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 150 {
+			break
+		}
+	}
+	if got := api.hitCount("GET /collection"); got != 2 {
+		t.Errorf("%d list requests after breaking in page 2, want 2", got)
+	}
+}
+
+func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
+	api := newFakeAPI()
+	defer api.Close()
+	api.add("t", 350)
+	api.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Query().Get("page") == "3" {
+			status(400, envelopeError(10001, "page: broken"))(w, r)
+			return true
+		}
+		return false
+	})
+	c, _ := newTestClient(t, api.baseURL())
+	var ok, errs int
+	var last error
+	for tok, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+		if err != nil {
+			errs++
+			last = err
+			if tok != (aisearch.Token{}) {
+				t.Errorf("error came with token %+v", tok)
+			}
+			continue // keep looping: the iterator must stop by itself
+		}
+		ok++
+	}
+	if ok != 200 || errs != 1 || !errors.Is(last, aisearch.ErrInvalid) {
+		t.Errorf("%d tokens, %d errors (%v); want 200 then one error", ok, errs, last)
+	}
+	if got := api.hitCount("GET /collection"); got != 3 {
+		t.Errorf("%d list requests, want 3", got)
+	}
+}
+
+func TestAllCanBeRangedTwice(t *testing.T) {
+	api := newFakeAPI()
+	defer api.Close()
+	api.add("t", 3)
+	c, _ := newTestClient(t, api.baseURL())
+	seq := c.All(context.Background(), aisearch.ListOptions{PerPage: 2})
+	for range 2 {
+		n := 0
+		for _, err := range seq {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 3 {
+			t.Errorf("got %d tokens, want 3", n)
+		}
+	}
+}
+
+func TestListValidatesAndReturnsInfo(t *testing.T) {
+	api := newFakeAPI()
+	defer api.Close()
+	api.add("alpha", 3)
+	api.add("beta", 2)
+	c, _ := newTestClient(t, api.baseURL())
+	if _, err := c.List(context.Background(), aisearch.ListOptions{PerPage: -1}); err == nil {
+		t.Error("negative PerPage accepted")
+	}
+	page, err := c.List(context.Background(), aisearch.ListOptions{Search: "ALPHA", PerPage: 2, Page: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := aisearch.ResultInfo{Page: 2, PerPage: 2, Count: 1, TotalCount: 3}
+	if page.Info != want || len(page.Tokens) != 1 || page.Tokens[0].Name != "alpha-3" {
+		t.Errorf("page = %+v", page)
+	}
+	empty, err := c.List(context.Background(), aisearch.ListOptions{Search: "none"})
+	if err != nil || empty.Tokens == nil || len(empty.Tokens) != 0 {
+		t.Errorf("empty page = %+v, %v; want a non-nil empty slice", empty, err)
+	}
+}

@@ -1,0 +1,49 @@
+package aisearch_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+func TestEnsureRegistered(t *testing.T) {
+	api := newFakeAPI()
+	defer api.Close()
+	api.add("other", 120) // the match is on page 2
+	c, _ := newTestClient(t, api.baseURL())
+	ctx := context.Background()
+
+	first, created, err := c.EnsureRegistered(ctx, "svc", "cf-svc", fakeCfAPIKey)
+	if err != nil || !created || first.ID == "" || first.CfAPIID != "cf-svc" {
+		t.Fatalf("first call: %+v, created %v, %v", first, created, err)
+	}
+	again, created, err := c.EnsureRegistered(ctx, "svc renamed", "cf-svc", fakeCfAPIKey)
+	if err != nil || created || again.ID != first.ID {
+		t.Fatalf("second call: %+v, created %v, %v; want the first token, not created", again, created, err)
+	}
+	if got := api.hitCount("POST /collection"); got != 1 {
+		t.Errorf("%d creates, want 1", got)
+	}
+
+	_, created, err = c.EnsureRegistered(ctx, "svc", "cf-rotated", fakeCfAPIKey)
+	if !errors.Is(err, aisearch.ErrNameTaken) || created {
+		t.Errorf("same name, other cf_api_id: created %v, err %v; want ErrNameTaken", created, err)
+	}
+	if got := api.hitCount("POST /collection"); got != 1 {
+		t.Errorf("%d creates after the name clash, want 1", got)
+	}
+
+	if _, _, err := c.EnsureRegistered(ctx, "x", "cf-x", ""); err == nil {
+		t.Error("empty key accepted")
+	}
+}
+
+func TestEnsureRegisteredReturnsListErrors(t *testing.T) {
+	srv := newScripted(t, status(403, envelopeError(10000, "Authentication error")))
+	c, _ := newTestClient(t, srv.baseURL())
+	if _, _, err := c.EnsureRegistered(context.Background(), "svc", "cf", fakeCfAPIKey); !errors.Is(err, aisearch.ErrAuth) {
+		t.Errorf("err = %v, want ErrAuth", err)
+	}
+}
