@@ -71,8 +71,12 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			},
 		},
 		{
-			name:     "HTML 502 from the edge",
-			handler:  func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("Content-Type", "text/html"); w.WriteHeader(502); _, _ = w.Write([]byte(html502)) },
+			name: "HTML 502 from the edge",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(502)
+				_, _ = w.Write([]byte(html502))
+			},
 			contains: []string{"502 Bad Gateway: not an API response: \"502 Bad Gateway 502 Bad Gateway cloudflare\""},
 			check: func(t *testing.T, e *aisearch.APIError) {
 				if e.Body == "" || strings.ContainsAny(e.Body, "<>\r\n") {

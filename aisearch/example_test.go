@@ -28,7 +28,7 @@ func Example() {
 	ctx := context.Background()
 	tok, err := client.Create(ctx, aisearch.TokenParams{
 		Name:     "ai-search-service",
-		CfAPIID:  "a1b2c3d4e5f6",                   // the id from POST /user/tokens
+		CfAPIID:  "a1b2c3d4e5f6",                     // the id from POST /user/tokens
 		CfAPIKey: aisearch.Secret("the-token-value"), // its value; never printed
 	})
 	if err != nil {
