@@ -18,4 +18,4 @@ breaking: ## fail on a breaking spec change since BASE (default HEAD~1) without 
 test-breaking-tool: ## tests of the breaking-change gate (its own module)
 	cd tools/breaking && $(GO) test -count=1 ./...
 
-TEST_DEPS += test-breaking-tool
+TEST_DEPS += lint-spec upstream-diff test-breaking-tool
