@@ -18,6 +18,9 @@ import (
 // for the 429. Example: `X-Emulator-Fault: delay=50ms,503`.
 const FaultHeader = "X-Emulator-Fault"
 
+// Injected failures carry `X-Emulator-Fault: injected`, so a client's logs
+// (and contract checks) can tell them from real ones.
+
 // Faults configures fault injection for every request.
 type Faults struct {
 	// Rate is the share of requests (0 to 1) that fail with one of Statuses.

@@ -58,6 +58,7 @@ func (s *Server) injectFaults(next http.Handler) http.Handler {
 			return // the client went away
 		}
 		if f.status != 0 {
+			w.Header().Set(FaultHeader, "injected")
 			f.apiError().write(w)
 			return
 		}

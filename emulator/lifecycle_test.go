@@ -113,8 +113,14 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("delete: %d %s", del.StatusCode(), del.Body)
 	}
 	for _, op := range []func() (int, *generated.ErrorEnvelope){
-		func() (int, *generated.ErrorEnvelope) { r, _ := c.GetTokenWithResponse(ctx, account, ids[0]); return r.StatusCode(), r.JSON404 },
-		func() (int, *generated.ErrorEnvelope) { r, _ := c.DeleteTokenWithResponse(ctx, account, ids[0]); return r.StatusCode(), r.JSON404 },
+		func() (int, *generated.ErrorEnvelope) {
+			r, _ := c.GetTokenWithResponse(ctx, account, ids[0])
+			return r.StatusCode(), r.JSON404
+		},
+		func() (int, *generated.ErrorEnvelope) {
+			r, _ := c.DeleteTokenWithResponse(ctx, account, ids[0])
+			return r.StatusCode(), r.JSON404
+		},
 		func() (int, *generated.ErrorEnvelope) {
 			r, _ := c.UpdateTokenWithResponse(ctx, account, ids[0], input("x"))
 			return r.StatusCode(), r.JSON404

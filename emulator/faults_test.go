@@ -1,0 +1,71 @@
+package emulator_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-aisearch/tokens/emulator"
+)
+
+func TestFaultHeader(t *testing.T) {
+	e := start(t)
+	path := "/accounts/" + account + "/ai-search/tokens"
+	with := func(v string) map[string]string { h := bearer(token); h[emulator.FaultHeader] = v; return h }
+
+	status, h, b := e.do(t, "GET", path, "", with("429,retry-after=7"))
+	if status != 429 || h.Get("Retry-After") != "7" || h.Get(emulator.FaultHeader) != "injected" || !strings.Contains(string(b), `"code":971`) {
+		t.Errorf("429: %d %q %s", status, h.Get("Retry-After"), b)
+	}
+	for _, s := range []string{"500", "502", "503", "504"} {
+		if status, _, b := e.do(t, "GET", path, "", with(s)); status != atoi(s) || !strings.Contains(string(b), `"code":10005`) {
+			t.Errorf("%s: %d %s", s, status, b)
+		}
+	}
+	start := time.Now()
+	if status, _, _ := e.do(t, "GET", path, "", with("delay=150ms")); status != 200 || time.Since(start) < 150*time.Millisecond {
+		t.Errorf("delay: %d after %s", status, time.Since(start))
+	}
+	for _, bad := range []string{"418", "delay=forever", "delay=1h", "retry-after=-1", "boom=1", "429,,"} {
+		if status, _, b := e.do(t, "GET", path, "", with(bad)); status != 400 || !strings.Contains(string(b), `"path":["header","X-Emulator-Fault"]`) {
+			t.Errorf("%q: %d %s", bad, status, b)
+		}
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func TestFailNextAndRate(t *testing.T) {
+	e := start(t)
+	path := "/accounts/" + account + "/ai-search/tokens"
+	if err := e.srv.FailNext(503, 429); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.FailNext(404); err == nil {
+		t.Error("FailNext(404) accepted")
+	}
+	var got []int
+	for range 3 {
+		status, _, _ := e.do(t, "GET", path, "", bearer(token))
+		got = append(got, status)
+	}
+	if got[0] != 503 || got[1] != 429 || got[2] != 200 {
+		t.Errorf("statuses %v, want [503 429 200]", got)
+	}
+
+	always := start(t, emulator.WithFaults(emulator.Faults{Rate: 1, Statuses: []int{502}}))
+	if status, _, _ := always.do(t, "GET", path, "", bearer(token)); status != 502 {
+		t.Errorf("rate 1: %d", status)
+	}
+	for _, f := range []emulator.Faults{{Rate: 2}, {Rate: -1}, {Statuses: []int{404}}, {Latency: -time.Second}, {RetryAfter: -1}} {
+		if _, err := emulator.New(emulator.WithFaults(f)); err == nil {
+			t.Errorf("WithFaults(%+v) accepted", f)
+		}
+	}
+}

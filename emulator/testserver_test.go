@@ -1,0 +1,123 @@
+package emulator_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
+)
+
+func TestNewTestServer(t *testing.T) {
+	var logs bytes.Buffer
+	ts := emulator.NewTestServer(t, emulator.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	if !strings.HasPrefix(ts.URL, "http://127.0.0.1:") || !strings.HasSuffix(ts.URL, "/client/v4") {
+		t.Errorf("URL %q", ts.URL)
+	}
+	if ts.AccountID == "" || ts.APIToken == "" || ts.APIEmail == "" || ts.APIKey == "" {
+		t.Fatalf("credentials missing: %+v", ts)
+	}
+	if ts.AcceptsAnyCredential() {
+		t.Error("test server accepts any credential")
+	}
+	id := uuid.NewString()
+	if err := ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "seeded", CfAPIID: "i", CfAPIKey: "seeded-secret"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.MarkInUse(ts.AccountID, id, "inst"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for name, auth := range map[string]generated.RequestEditorFn{
+		"bearer": func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Authorization", "Bearer "+ts.APIToken)
+			return nil
+		},
+		"key": func(_ context.Context, r *http.Request) error {
+			r.Header.Set("X-Auth-Email", ts.APIEmail)
+			r.Header.Set("X-Auth-Key", ts.APIKey)
+			return nil
+		},
+	} {
+		c, err := generated.NewClientWithResponses(ts.URL, generated.WithRequestEditorFn(auth))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := c.GetTokenWithResponse(ctx, ts.AccountID, id)
+		if err != nil || r.JSON200 == nil || r.JSON200.Result.Name != "seeded" {
+			t.Errorf("%s: get: %v %d", name, err, r.StatusCode())
+		}
+		d, err := c.DeleteTokenWithResponse(ctx, ts.AccountID, id)
+		if err != nil || d.StatusCode() != http.StatusConflict {
+			t.Errorf("%s: delete in use: %v %d", name, err, d.StatusCode())
+		}
+	}
+	// Wrong credentials are refused.
+	c, _ := generated.NewClientWithResponses(ts.URL)
+	if r, _ := c.ListTokensWithResponse(ctx, ts.AccountID, nil); r.StatusCode() != http.StatusForbidden {
+		t.Errorf("no credentials: %d", r.StatusCode())
+	}
+	if got := ts.Tokens(ts.AccountID); len(got) != 1 || got[0].InUseBy[0] != "inst" {
+		t.Errorf("Tokens %+v", got)
+	}
+	// The request log has one line per request and no secret.
+	if n := strings.Count(logs.String(), `"msg":"request"`); n != 5 {
+		t.Errorf("%d request log lines, want 5:\n%s", n, logs.String())
+	}
+	for _, secret := range []string{ts.APIToken, ts.APIKey, "seeded-secret"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Error("log holds a secret")
+		}
+	}
+}
+
+func TestNewTestServerKeepsGivenCredentials(t *testing.T) {
+	ts := emulator.NewTestServer(t, emulator.WithAPITokens("t1", "t2"))
+	if ts.APIToken != "t1" || ts.APIKey != "" {
+		t.Errorf("token %q key set %v", ts.APIToken, ts.APIKey != "")
+	}
+}
+
+func TestOptionsRejectBadArguments(t *testing.T) {
+	for name, o := range map[string]emulator.Option{
+		"empty token": emulator.WithAPITokens(""), "no token": emulator.WithAPITokens(),
+		"empty key": emulator.WithAPIKey("e", ""), "nil clock": emulator.WithClock(nil),
+		"nil logger": emulator.WithLogger(nil), "empty state": emulator.WithStateFile(""),
+		"zero cap": emulator.WithMaxBodyBytes(0), "nil": nil,
+	} {
+		if _, err := emulator.New(o); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// With validation off, the handlers still answer bad input with envelopes.
+func TestValidationOff(t *testing.T) {
+	e := start(t, emulator.WithValidation(false))
+	base := "/accounts/" + account + "/ai-search/tokens"
+	jsonAuth := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+	cases := []struct {
+		method, path, body string
+		status             int
+		contains           string
+	}{
+		{"GET", base + "?page=abc", "", 400, `"path":["query","page"]`},
+		{"GET", base + "?per_page=1000", "", 200, `"per_page":100`},
+		{"POST", base, `{"name":`, 400, `"path":["body"]`},
+		{"POST", base, ``, 400, `"path":["body"]`},
+		{"POST", base, `{"name":"n"` + strings.Repeat(" ", 70<<10) + `}`, 400, `larger than`},
+		{"GET", base + "/not-a-uuid", "", 404, `"code":10003`},
+	}
+	for _, tc := range cases {
+		status, _, b := e.do(t, tc.method, tc.path, tc.body, jsonAuth)
+		if status != tc.status || !strings.Contains(string(b), tc.contains) {
+			t.Errorf("%s %s: %d %s, want %d with %s", tc.method, tc.path, status, b, tc.status, tc.contains)
+		}
+	}
+}
