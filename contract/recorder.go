@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -41,7 +42,16 @@ type RecordOptions struct {
 	// RateLimit, when set, edits a request so that the server answers 429
 	// (an emulator's fault header).
 	RateLimit generated.RequestEditorFn
+
+	// Only restricts the run to these scenarios (see Scenarios); empty
+	// means all.
+	Only []string
 }
+
+// Scenarios are the names of the scenarios Record can run, in order:
+// lifecycle, pagination, invalid-input, no-credentials, in-use (needs
+// MarkInUse) and rate-limited (needs RateLimit).
+var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "in-use", "rate-limited"}
 
 // Record runs a scripted lifecycle against opts.BaseURL with the generated
 // client and writes what it sees as go-vcr cassettes, one per scenario. Every
@@ -75,6 +85,9 @@ func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 	r := &session{opts: opts, prefix: "contract-" + run}
 	var files []string
 	for _, sc := range r.scenarios() {
+		if len(opts.Only) > 0 && !slices.Contains(opts.Only, sc.name) {
+			continue
+		}
 		file, err := r.record(ctx, sc)
 		if file != "" {
 			files = append(files, file)

@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -59,6 +60,9 @@ func Redact(i *cassette.Interaction, accountID string) {
 	}
 	if resp.ContentLength >= 0 {
 		resp.ContentLength = int64(len(resp.Body))
+	}
+	if resp.Headers.Get("Content-Length") != "" {
+		resp.Headers.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	}
 }
 

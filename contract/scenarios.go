@@ -53,10 +53,14 @@ func (r *session) delete(ctx context.Context, c *generated.ClientWithResponses, 
 	return nil
 }
 
-// lifecycle: create, get, list, search, update, delete, then the 404s.
+// lifecycle: an empty search, create, get, list, search, update, delete, then the 404s.
 func (r *session) lifecycle(ctx context.Context, c *generated.ClientWithResponses) error {
 	acct, auth := r.opts.AccountID, r.opts.Credentials.Apply
 	name := r.prefix + "-lifecycle"
+	none, err := c.ListTokensWithResponse(ctx, acct, &generated.ListTokensParams{Search: &name}, auth)
+	if err := expect("search before create", 200, none, err); err != nil {
+		return err
+	}
 	id, err := r.create(ctx, c, name)
 	if err != nil {
 		return err
@@ -149,10 +153,16 @@ func (r *session) invalidInput(ctx context.Context, c *generated.ClientWithRespo
 	return expect("update bad id", 400, upd, err)
 }
 
-// noCredentials: every operation without credentials gets 403, code 10000.
+// noCredentials: every operation without credentials gets 403, code 10000,
+// and so does a credential the server refuses.
 func (r *session) noCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
 	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
-	list, err := c.ListTokensWithResponse(ctx, acct, nil)
+	refused := Credentials{APIToken: "refused-" + randomHex(8)}
+	list, err := c.ListTokensWithResponse(ctx, acct, nil, refused.Apply)
+	if err := expect("list with a refused token", 403, list, err); err != nil {
+		return err
+	}
+	list, err = c.ListTokensWithResponse(ctx, acct, nil)
 	if err := expect("list", 403, list, err); err != nil {
 		return err
 	}

@@ -1,0 +1,248 @@
+package contract_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// TestReplay replays every valid fixture through the generated client, with
+// the go-vcr recorder in replay mode as its transport, and checks the typed
+// response: only the JSON<status> field is set, Retry-After is parsed, and
+// tokens decode (uuid ids, timestamps, nullables) whatever unknown fields
+// the body carries.
+func TestReplay(t *testing.T) {
+	v := validator(t)
+	for _, file := range validFiles(t) {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(file, validDir+"/"), ".yaml"), func(t *testing.T) {
+			for _, p := range replayFile(t, v, file) {
+				t.Error(p)
+			}
+		})
+	}
+}
+
+// replayFile returns every problem found replaying file.
+func replayFile(t *testing.T, v *contract.Validator, file string) []string {
+	t.Helper()
+	var problems []string
+	ixs, err := contract.LoadCassette(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := recorder.New(strings.TrimSuffix(file, ".yaml"),
+		recorder.WithMode(recorder.ModeReplayOnly),
+		recorder.WithSkipRequestLatency(true),
+		recorder.WithMatcher(contract.Matcher),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Stop()
+	for i, ix := range ixs {
+		u, err := url.Parse(ix.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := u.Scheme + "://" + u.Host + "/client/v4"
+		c, err := generated.NewClientWithResponses(base, generated.WithHTTPClient(&http.Client{Transport: rec}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		op := v.ValidateRequest(context.Background(), ix).OperationID
+		typed, err := call(context.Background(), c, op, ix, u)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: interaction %d (%s): replay: %v", file, i, op, err))
+			continue
+		}
+		for _, problem := range checkTyped(typed, ix) {
+			problems = append(problems, fmt.Sprintf("%s: interaction %d (%s %d): %s", file, i, op, ix.Status, problem))
+		}
+	}
+	return problems
+}
+
+// TestReplayDetects proves the replay checks can fail: recordings the
+// client cannot use are reported, each for its reason.
+func TestReplayDetects(t *testing.T) {
+	good := tok(exID, "my-token", byUser, "")
+	cases := map[string]struct {
+		h    hx
+		want string
+	}{
+		"not json":        {hx{method: "GET", path: "/" + exID, auth: "bearer", status: 200, respHeader: http.Header{"Content-Type": {"text/plain"}}, respBody: ok(good)}, "JSON200 is nil"},
+		"bad timestamp":   {token200(strings.Replace(good, "2026-11-02T09:15:00Z", "yesterday", 1)), "replay:"},
+		"undocumented":    {hx{method: "GET", path: "/" + exID, auth: "bearer", status: 418, respBody: ok(good)}, "no typed field JSON418"},
+		"id not recorded": {token200(strings.Replace(good, exID, "12345", 1)), "result.id does not decode"},
+		"string by":       {token200(strings.Replace(good, `"created_by":"user@example.com"`, `"created_by":null`, 1)), ""},
+	}
+	v := validator(t)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			file := t.TempDir() + "/case.yaml"
+			if err := contract.WriteCassette(file, []contract.Interaction{tc.h.interaction()}); err != nil {
+				t.Fatal(err)
+			}
+			problems := strings.Join(replayFile(t, v, file), "\n")
+			if tc.want == "" && problems != "" || !strings.Contains(problems, tc.want) {
+				t.Errorf("problems %q, want one containing %q", problems, tc.want)
+			}
+		})
+	}
+}
+
+// call sends ix's request through the generated client method for op, with
+// the recorded headers, query and body, and returns the typed response.
+func call(ctx context.Context, c *generated.ClientWithResponses, op string, ix contract.Interaction, u *url.URL) (any, error) {
+	// .../accounts/{account_id}/ai-search/tokens[/{id}]
+	parts := strings.Split(strings.TrimPrefix(u.Path, "/client/v4/accounts/"), "/")
+	acct, id := parts[0], ""
+	if len(parts) > 3 {
+		id = parts[3]
+	}
+	same := func(_ context.Context, req *http.Request) error {
+		for k, vals := range ix.RequestHeader {
+			req.Header[k] = vals
+		}
+		req.URL.RawQuery = u.RawQuery
+		return nil
+	}
+	body := bytes.NewReader(ix.RequestBody)
+	ct := ix.RequestHeader.Get("Content-Type")
+	switch op {
+	case "ai-search-list-tokens":
+		return c.ListTokensWithResponse(ctx, acct, nil, same)
+	case "ai-search-create-tokens":
+		return c.CreateTokenWithBodyWithResponse(ctx, acct, ct, body, same)
+	case "ai-search-fetch-tokens":
+		return c.GetTokenWithResponse(ctx, acct, id, same)
+	case "ai-search-update-tokens":
+		return c.UpdateTokenWithBodyWithResponse(ctx, acct, id, ct, body, same)
+	case "ai-search-delete-tokens":
+		return c.DeleteTokenWithResponse(ctx, acct, id, same)
+	}
+	return nil, fmt.Errorf("unknown operation %q", op)
+}
+
+// checkTyped returns what is wrong with a typed response for ix.
+func checkTyped(typed any, ix contract.Interaction) []string {
+	var out []string
+	rv := reflect.ValueOf(typed).Elem()
+	if got := rv.MethodByName("StatusCode").Call(nil)[0].Int(); int(got) != ix.Status {
+		return []string{fmt.Sprintf("replayed status %d, recorded %d", got, ix.Status)}
+	}
+	want := fmt.Sprintf("JSON%d", ix.Status)
+	var set reflect.Value
+	for i := range rv.NumField() {
+		name, f := rv.Type().Field(i).Name, rv.Field(i)
+		if !strings.HasPrefix(name, "JSON") {
+			continue
+		}
+		switch {
+		case name == want && f.IsNil():
+			out = append(out, name+" is nil")
+		case name == want:
+			set = f
+		case !f.IsNil():
+			out = append(out, name+" is set for status "+strconv.Itoa(ix.Status))
+		}
+	}
+	if !set.IsValid() {
+		return append(out, "no typed field "+want)
+	}
+	if h := rv.FieldByName("Headers429"); ix.Status == 429 {
+		wantRA, _ := strconv.Atoi(ix.ResponseHeader.Get("Retry-After"))
+		if h.IsNil() || h.Elem().FieldByName("RetryAfter").Int() != int64(wantRA) {
+			out = append(out, "Headers429.RetryAfter does not hold Retry-After")
+		}
+	}
+	return append(out, checkTokens(set.Interface(), ix.ResponseBody)...)
+}
+
+// checkTokens compares the decoded tokens with the raw JSON.
+func checkTokens(typed any, body []byte) []string {
+	var raw struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return []string{"body is not JSON: " + err.Error()}
+	}
+	var pairs []struct {
+		tok generated.Token
+		raw json.RawMessage
+	}
+	switch env := typed.(type) {
+	case *generated.TokenEnvelope:
+		pairs = append(pairs, struct {
+			tok generated.Token
+			raw json.RawMessage
+		}{env.Result, raw.Result})
+	case *generated.TokenListEnvelope:
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw.Result, &items); err != nil || len(items) != len(env.Result) {
+			return []string{"result list does not decode item for item"}
+		}
+		if env.Result == nil {
+			return []string{"result decoded as nil, want a (possibly empty) slice"}
+		}
+		for i := range items {
+			pairs = append(pairs, struct {
+				tok generated.Token
+				raw json.RawMessage
+			}{env.Result[i], items[i]})
+		}
+	}
+	var out []string
+	for _, p := range pairs {
+		out = append(out, checkToken(p.tok, p.raw)...)
+	}
+	return out
+}
+
+func checkToken(tok generated.Token, raw json.RawMessage) []string {
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	var out []string
+	if _, err := uuid.Parse(tok.ID); err != nil || tok.ID != m["id"] {
+		out = append(out, "result.id does not decode to the recorded uuid")
+	}
+	for name, got := range map[string]time.Time{"created_at": tok.CreatedAt, "modified_at": tok.ModifiedAt} {
+		want, err := time.Parse(time.RFC3339Nano, fmt.Sprint(m[name]))
+		if err != nil || !got.Equal(want) {
+			out = append(out, "result."+name+" does not decode to the recorded time")
+		}
+	}
+	for name, got := range map[string]*string{"created_by": tok.CreatedBy, "modified_by": tok.ModifiedBy} {
+		want, present := m[name]
+		switch {
+		case (!present || want == nil) && got != nil:
+			out = append(out, "result."+name+" is null or absent but decoded as a string")
+		case present && want != nil && (got == nil || *got != want):
+			out = append(out, "result."+name+" does not decode to the recorded string")
+		}
+	}
+	for name, got := range map[string]*bool{"enabled": tok.Enabled, "legacy": tok.Legacy} {
+		want, present := m[name]
+		if present != (got != nil) || (got != nil && *got != want) {
+			out = append(out, "result."+name+" does not decode to the recorded value")
+		}
+	}
+	if tok.Name != m["name"] || tok.CfAPIID != m["cf_api_id"] {
+		out = append(out, "result.name or cf_api_id does not decode to the recorded string")
+	}
+	return out
+}
