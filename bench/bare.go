@@ -59,7 +59,9 @@ func BareHandler(listSize int) http.Handler {
 	write := func(status int, body []byte) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			// Read the body as a real server must, so POST and PUT pay the same I/O.
-			io.Copy(io.Discard, r.Body)
+			if r.Body != nil {
+				io.Copy(io.Discard, r.Body)
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
 			w.Write(body)
