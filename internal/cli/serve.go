@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-aisearch/tokens/emulator"
+)
+
+func init() {
+	register(&Command{
+		Name:  "serve",
+		Usage: "[--addr HOST:PORT] [--state FILE] [--seed FILE] [--api-token T]... [--api-key EMAIL:KEY]... [--fault-rate F] [--latency D] [--validate=false]",
+		Short: "run the local emulator of the tokens API (base URL http://HOST:PORT/client/v4)",
+		Run:   runServe,
+	})
+}
+
+// serveList is a repeatable string flag.
+type serveList []string
+
+func (l *serveList) String() string     { return fmt.Sprintf("%d value(s)", len(*l)) } // never the values: they are secrets
+func (l *serveList) Set(v string) error { *l = append(*l, v); return nil }
+
+type serveFlags struct {
+	addr, state, seed string
+	tokens, keys      serveList
+	faultRate         float64
+	latency           time.Duration
+	validate          bool
+}
+
+func runServe(ctx context.Context, stdio Stdio, args []string) error {
+	fs := NewFlagSet(commands["serve"], stdio)
+	var f serveFlags
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8787", "listen address")
+	fs.StringVar(&f.state, "state", "", "persist tokens in this `file` (fsynced log; survives crashes); default in memory")
+	fs.StringVar(&f.seed, "seed", "", "load accounts and tokens from this JSON `file` when the store is empty (see emulator/testdata/seed.example.json)")
+	fs.Var(&f.tokens, "api-token", "accept this API `token` as Authorization: Bearer (repeatable)")
+	fs.Var(&f.keys, "api-key", "accept this `EMAIL:KEY` as X-Auth-Email and X-Auth-Key (repeatable); with no --api-token or --api-key any non-empty credential is accepted")
+	fs.Float64Var(&f.faultRate, "fault-rate", 0, "share of requests (0 to 1) answered 429, 500 or 503")
+	fs.DurationVar(&f.latency, "latency", 0, "added to every request, e.g. 50ms")
+	fs.BoolVar(&f.validate, "validate", true, "validate requests against openapi.yaml")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	logger := slog.New(slog.NewTextHandler(stdio.Err, nil))
+	opts, err := f.options(logger)
+	if err != nil {
+		return err
+	}
+	srv, err := emulator.New(opts...)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := serveSeed(srv, f.seed, logger); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	fmt.Fprintf(stdio.Out, "emulator: serving the tokens API at http://%s%s\n", ln.Addr(), emulator.BasePath)
+	if srv.AcceptsAnyCredential() {
+		fmt.Fprintln(stdio.Out, "emulator: no --api-token or --api-key given: accepting any non-empty credential")
+	}
+	if f.state != "" {
+		fmt.Fprintf(stdio.Out, "emulator: state in %s\n", f.state)
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stdio.Out, "emulator: stopped")
+	return nil
+}
+
+func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
+	opts := []emulator.Option{emulator.WithLogger(logger), emulator.WithValidation(f.validate)}
+	if len(f.tokens) > 0 {
+		opts = append(opts, emulator.WithAPITokens(f.tokens...))
+	}
+	for _, k := range f.keys {
+		email, key, ok := strings.Cut(k, ":")
+		if !ok || email == "" || key == "" {
+			return nil, Usagef("--api-key wants EMAIL:KEY")
+		}
+		opts = append(opts, emulator.WithAPIKey(email, key))
+	}
+	if f.state != "" {
+		opts = append(opts, emulator.WithStateFile(f.state))
+	}
+	if f.faultRate < 0 || f.faultRate > 1 {
+		return nil, Usagef("--fault-rate must be between 0 and 1")
+	}
+	if f.latency < 0 || f.latency > 30*time.Second {
+		return nil, Usagef("--latency must be between 0 and 30s")
+	}
+	if f.faultRate != 0 || f.latency != 0 {
+		opts = append(opts, emulator.WithFaults(emulator.Faults{Rate: f.faultRate, Latency: f.latency}))
+	}
+	return opts, nil
+}
+
+// serveSeed loads the seed file into an empty store only, so restarting
+// with --state does not bring deleted seed tokens back.
+func serveSeed(srv *emulator.Server, path string, logger *slog.Logger) error {
+	if path == "" {
+		return nil
+	}
+	seed, err := emulator.ReadSeedFile(path)
+	if err != nil {
+		return err
+	}
+	if !srv.Empty() {
+		logger.Info("seed skipped: the state file already holds tokens", "seed", path)
+		return nil
+	}
+	if err := srv.SeedFrom(seed); err != nil {
+		return err
+	}
+	n := 0
+	for _, a := range seed.Accounts {
+		n += len(a.Tokens)
+	}
+	logger.Info("seeded", "accounts", len(seed.Accounts), "tokens", n)
+	return nil
+}
+
+var _ flag.Value = (*serveList)(nil)

@@ -1,0 +1,283 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-aisearch/tokens/internal/cli"
+)
+
+const serveToken = "serve-test-token"
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// baseURL reads lines from r until the start-up line, and returns its URL.
+func baseURL(t *testing.T, r io.Reader) (string, *bufio.Scanner) {
+	t.Helper()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if _, url, ok := strings.Cut(sc.Text(), "serving the tokens API at "); ok {
+			return url, sc
+		}
+	}
+	t.Fatalf("no start-up line (scan error %v)", sc.Err())
+	return "", nil
+}
+
+func call(method, url, body string) (int, []byte, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+serveToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+func TestServeInProcess(t *testing.T) {
+	seed := filepath.Join("..", "..", "emulator", "testdata", "seed.example.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var errb lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", seed, "--api-token", serveToken}, cli.Stdio{In: strings.NewReader(""), Out: outW, Err: &errb})
+		outW.Close()
+	}()
+	url, sc := baseURL(t, outR)
+	go func() { // drain the rest so Main never blocks on stdout
+		for sc.Scan() {
+		}
+	}()
+	status, body, err := call("GET", url+"/accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens", "")
+	if err != nil || status != 200 || !strings.Contains(string(body), `"total_count":2`) {
+		t.Errorf("list seeded: %v %d %s", err, status, body)
+	}
+	status, body, _ = call("DELETE", url+"/accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens/62af0db3-c410-40b2-9ee3-0e93f6dd1de0", "")
+	if status != 409 {
+		t.Errorf("delete in-use seeded token: %d %s", status, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != cli.ExitOK {
+			t.Errorf("exit %d, stderr %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+	logs := errb.String()
+	if !strings.Contains(logs, "msg=request") || !strings.Contains(logs, "tokens=3") {
+		t.Errorf("logs lack request or seed lines:\n%s", logs)
+	}
+	for _, secret := range []string{serveToken, "example-not-a-real-key"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs hold a secret")
+		}
+	}
+}
+
+func TestServeRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--api-key", "no-colon"}, {"--api-key", ":key"}, {"--fault-rate", "2"}, {"--latency", "-1s"}, {"extra"}, {"--nope"},
+	} {
+		var out, errb bytes.Buffer
+		code := cli.Main(context.Background(), append([]string{"serve"}, args...), cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+		if code != cli.ExitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args, code, cli.ExitUsage, errb.String())
+		}
+	}
+	var out, errb bytes.Buffer
+	bad := filepath.Join(t.TempDir(), "seed.json")
+	os.WriteFile(bad, []byte(`{"accounts":{"a":{"tokens":[{"id":"x"}]}}}`), 0o600)
+	if code := cli.Main(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--seed", bad}, cli.Stdio{Out: &out, Err: &errb}); code != cli.ExitFailure {
+		t.Errorf("bad seed: exit %d", code)
+	}
+}
+
+// buildBinary builds aisearch-tokens into a temp dir, with -race when this
+// test runs with it (so the build reuses the cached packages).
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	bin := filepath.Join(t.TempDir(), "aisearch-tokens")
+	args := []string{"build", "-o", bin}
+	if serveRace {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command(goBin, append(args, "github.com/go-aisearch/tokens/cmd/aisearch-tokens")...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type serveProc struct {
+	cmd *exec.Cmd
+	url string
+	out *lockedBuffer
+}
+
+func startServe(t *testing.T, bin string, args ...string) *serveProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--api-token", serveToken}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb lockedBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	timer := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bound the wait for start-up
+	url, sc := baseURL(t, stdout)
+	timer.Stop()
+	out := &lockedBuffer{}
+	go func() {
+		for sc.Scan() {
+			fmt.Fprintln(out, sc.Text())
+		}
+	}()
+	return &serveProc{cmd: cmd, url: url, out: out}
+}
+
+// A burst of creates against `serve --state`, SIGKILLed in the middle: after
+// a restart, every create that was answered 201 is there.
+func TestServeStateSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	state := filepath.Join(t.TempDir(), "state.log")
+	p := startServe(t, bin, "--state", state)
+	list := p.url + "/accounts/acc/ai-search/tokens"
+
+	const workers, perWorker, killAfter = 6, 400, 150
+	var (
+		mu    sync.Mutex
+		acked []string
+		count atomic.Int64
+		wg    sync.WaitGroup
+	)
+	killed := make(chan struct{})
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				status, body, err := call("POST", list, fmt.Sprintf(`{"name":"w%d-%d","cf_api_id":"i","cf_api_key":"k"}`, w, i))
+				if err != nil {
+					return // the server is gone
+				}
+				if status != http.StatusCreated {
+					t.Errorf("create: %d %s", status, body)
+					return
+				}
+				var env struct{ Result struct{ ID string } }
+				if err := json.Unmarshal(body, &env); err != nil || env.Result.ID == "" {
+					t.Errorf("create body %s", body)
+					return
+				}
+				mu.Lock()
+				acked = append(acked, env.Result.ID)
+				mu.Unlock()
+				if count.Add(1) == killAfter {
+					p.cmd.Process.Signal(syscall.SIGKILL)
+					close(killed)
+				}
+			}
+		}()
+	}
+	select {
+	case <-killed:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("only %d creates acknowledged in 20s", count.Load())
+	}
+	wg.Wait()
+	p.cmd.Wait()
+
+	p2 := startServe(t, bin, "--state", state)
+	stored := map[string]bool{}
+	for page := 1; page <= 100; page++ {
+		status, body, err := call("GET", fmt.Sprintf("%s/accounts/acc/ai-search/tokens?per_page=100&page=%d", p2.url, page), "")
+		if err != nil || status != 200 {
+			t.Fatalf("list after restart: %v %d %s", err, status, body)
+		}
+		var env struct {
+			Result []struct{ ID string }
+		}
+		json.Unmarshal(body, &env)
+		for _, tok := range env.Result {
+			stored[tok.ID] = true
+		}
+		if len(env.Result) < 100 {
+			break
+		}
+	}
+	missing := 0
+	for _, id := range acked {
+		if !stored[id] {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d acknowledged creates lost after SIGKILL", missing, len(acked))
+	}
+	if len(stored) > len(acked)+workers { // at most one unacknowledged create in flight per worker
+		t.Errorf("%d tokens stored, only %d acknowledged", len(stored), len(acked))
+	}
+	t.Logf("%d creates acknowledged before SIGKILL, %d stored after restart", len(acked), len(stored))
+
+	// SIGTERM stops the server gracefully.
+	p2.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p2.cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p2.out.String(), "emulator: stopped") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // polling the output copier, bounded
+	}
+	if !strings.Contains(p2.out.String(), "emulator: stopped") {
+		t.Errorf("no stop line after SIGTERM: %q", p2.out.String())
+	}
+}
