@@ -21,7 +21,7 @@ const (
 	secretToken = "Zq3vN8xK2mP5rT7wY9aB4cD6eF1gH0jL_sU-iO2x" // 40 chars, like an API token
 	secretEmail = "owner-secret@example.org"
 	secretKey   = "0123456789abcdef0123456789abcdef01234" // 37 hex, like a Global API key
-	recordAcct  = "0f0e0d0c0b0a09080706050403020100"     // normalised away
+	recordAcct  = "0f0e0d0c0b0a09080706050403020100"      // normalised away
 )
 
 // recordFromEmulator records every scenario from a fresh emulator with
@@ -29,10 +29,9 @@ const (
 func recordFromEmulator(t *testing.T, dir, prefix string, creds contract.Credentials, only ...string) ([]string, []string) {
 	t.Helper()
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey))
-	base := strings.Replace(srv.URL, "/client/v4", "/client/v4", 1)
 	serviceKey := "svc-key-" + strings.Repeat("s3", 16)
 	opts := contract.RecordOptions{
-		BaseURL: base, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
+		BaseURL: srv.URL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
 		ServiceTokenID: "a1b2c3d4e5f6", ServiceTokenKey: serviceKey, Only: only,
 		MarkInUse: func(id string) error { return srv.MarkInUse(recordAcct, id, "docs-search") },
 		RateLimit: func(_ context.Context, req *http.Request) error {

@@ -1,0 +1,96 @@
+package contract_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/contract"
+)
+
+func TestCheckProvokedRule(t *testing.T) {
+	v := newValidator(t)
+	list := `{"success":true,"result":[],"result_info":{"page":1,"per_page":5,"count":0,"total_count":0}}`
+	authErr := `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}`
+	pathErr := func(path string) string {
+		return `{"success":false,"errors":[{"code":10001,"message":"bad","path":` + path + `}]}`
+	}
+	cases := []struct {
+		name     string
+		url      string
+		header   http.Header
+		status   int
+		body     string
+		provoked []string // request violations accepted as provoked
+		failures []string // violations that break the contract
+	}{
+		{"400 reports per_page", base + "?per_page=101", bearer(), 400, pathErr(`["query","per_page"]`), []string{"request query.per_page"}, nil},
+		{"400 reports another path", base + "?per_page=101", bearer(), 400, pathErr(`["query","page"]`), nil, []string{"request query.per_page", "response body.errors"}},
+		{"2xx to a rejected request", base + "?per_page=101", bearer(), 200, list, nil, []string{"request query.per_page", "response status"}},
+		{"403 before input", base + "?per_page=101", http.Header{"Authorization": {"Bearer refused-token"}}, 403, authErr, []string{"request query.per_page"}, nil},
+		{"429 before input", base + "?per_page=101", bearer(), 429, authErr, []string{"request query.per_page"}, nil},
+		{"no credentials, 403 10000", base, nil, 403, authErr, []string{"request security"}, nil},
+		{"no credentials, 403 other code", base, nil, 403, `{"success":false,"errors":[{"code":9109,"message":"no"}]}`, nil, []string{"request security", "response body.errors"}},
+		{"no credentials, 400", base, nil, 400, pathErr(`["query","page"]`), nil, []string{"request security", "response status"}},
+		{"no credentials and bad input, 403", base + "?per_page=0", nil, 403, authErr, []string{"request security", "request query.per_page"}, nil},
+		{"bad uuid, 404", base + "/nope", bearer(), 404, `{"success":false,"errors":[{"code":7002,"message":"not found"}]}`, nil, []string{"request path.id", "response status"}},
+		{"valid request, 400 without path", base, bearer(), 400, pathErr(`[]`), nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			hdr := jsonHeader()
+			if tc.status == 429 {
+				tc.body = `{"success":false,"errors":[{"code":971,"message":"slow"}]}`
+				hdr.Set("Retry-After", "3")
+			}
+			res := v.Check(context.Background(), contract.Interaction{Method: "GET", URL: tc.url, RequestHeader: tc.header,
+				Status: tc.status, ResponseHeader: hdr, ResponseBody: []byte(tc.body)})
+			if got := paths(res.Provoked); !slices.Equal(got, sorted(tc.provoked)) {
+				t.Errorf("provoked %v, want %v", got, tc.provoked)
+			}
+			if got := paths(res.All()); !slices.Equal(got, sorted(tc.failures)) {
+				t.Errorf("failures %v, want %v\n%v", got, tc.failures, res.All())
+			}
+			if res.OK() != (len(tc.failures) == 0) {
+				t.Errorf("OK() = %v", res.OK())
+			}
+		})
+	}
+}
+
+func TestCheckEchoedSecret(t *testing.T) {
+	v := newValidator(t)
+	const key = "service-key-value-123"
+	body := `{"name":"n","cf_api_id":"c","cf_api_key":"` + key + `"}`
+	created := `{"success":true,"messages":[{"code":1,"message":"stored ` + key + `"}],"result":` + token + `}`
+	hdr := jsonHeader()
+	hdr.Set("X-Debug", "auth=tok-"+"abcdefghij")
+	res := v.Check(context.Background(), contract.Interaction{Method: "POST", URL: base,
+		RequestHeader: http.Header{"Authorization": {"Bearer abcdefghij"}, "Content-Type": {"application/json"}}, RequestBody: []byte(body),
+		Status: 201, ResponseHeader: hdr, ResponseBody: []byte(created)})
+	want := []string{"response body", "response header.X-Debug"}
+	if got := paths(res.All()); !slices.Equal(got, want) {
+		t.Fatalf("violations %v, want %v", got, want)
+	}
+	for _, viol := range res.All() {
+		if strings.Contains(viol.Message, key) || strings.Contains(viol.Message, "abcdefghij") {
+			t.Errorf("violation prints the secret: %s", viol)
+		}
+	}
+}
+
+func paths(vs []contract.Violation) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Side+" "+strings.Join(v.Path, "."))
+	}
+	return sorted(out)
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
