@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+// envCfAPIKey is where create, update and register look for the secret
+// after --cf-api-key-file and before stdin.
+const envCfAPIKey = "CF_API_KEY"
+
+// maxSecretFile bounds what is read for a secret: keys are tens of bytes.
+const maxSecretFile = 64 << 10
+
+// apiFlags are the flags every tokens command shares. Credentials are never
+// flags (they would show in shell history and ps): they come from the
+// environment or from a file.
+type apiFlags struct {
+	accountID    string
+	baseURL      string
+	apiTokenFile string
+	json         bool
+	timeout      time.Duration
+	maxAttempts  int
+}
+
+func addAPIFlags(fs *flag.FlagSet) *apiFlags {
+	f := &apiFlags{}
+	fs.StringVar(&f.accountID, "account-id", "", "Cloudflare account ID (default $"+aisearch.EnvAccountID+")")
+	fs.StringVar(&f.baseURL, "base-url", "", "API root, e.g. an emulator's http://127.0.0.1:8787/client/v4 (default $"+aisearch.EnvBaseURL+", else "+aisearch.DefaultBaseURL+")")
+	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "read the API token from this file (default $"+aisearch.EnvAPIToken+", or $"+aisearch.EnvAPIKey+" with $"+aisearch.EnvEmail+")")
+	fs.BoolVar(&f.json, "json", false, "print JSON for scripts instead of text")
+	fs.DurationVar(&f.timeout, "timeout", time.Minute, "give up after this long, retries included (0: no limit)")
+	fs.IntVar(&f.maxAttempts, "max-attempts", aisearch.DefaultRetryPolicy().MaxAttempts, "send a request at most this many times on 429, 5xx and connection errors (1: no retries; creates are not retried once sent)")
+	return f
+}
+
+// client builds the API client from the flags and the environment, and a
+// context bounded by --timeout.
+func (f *apiFlags) client(ctx context.Context) (*aisearch.Client, context.Context, context.CancelFunc, error) {
+	if f.timeout < 0 {
+		return nil, nil, nil, Usagef("--timeout must not be negative")
+	}
+	policy := aisearch.DefaultRetryPolicy()
+	policy.MaxAttempts = f.maxAttempts
+	opts := []aisearch.Option{aisearch.WithUserAgent("aisearch-tokens-cli"), aisearch.WithRetryPolicy(policy)}
+	if f.accountID != "" {
+		opts = append(opts, aisearch.WithAccountID(f.accountID))
+	}
+	if f.baseURL != "" {
+		opts = append(opts, aisearch.WithBaseURL(f.baseURL))
+	}
+	if f.apiTokenFile != "" {
+		tok, err := readSecretFile(f.apiTokenFile, "--api-token-file")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		opts = append(opts, aisearch.WithAPIToken(tok.Reveal()))
+	}
+	c, err := aisearch.FromEnv(opts...)
+	if err != nil {
+		return nil, nil, nil, Usagef("%s", strings.TrimPrefix(err.Error(), "aisearch: "))
+	}
+	cancel := context.CancelFunc(func() {})
+	if f.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+	}
+	return c, ctx, cancel, nil
+}
+
+// parseArgs parses flags that may come before or after the positional
+// arguments (`get ID --json` and `get --json ID` both work) and checks that
+// exactly len(names) positionals were given.
+func parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, error) {
+	var pos, afterDashes []string
+	for i, a := range args {
+		if a == "--" { // everything after is positional, even "-x"
+			args, afterDashes = args[:i], args[i+1:]
+			break
+		}
+	}
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	pos = append(pos, afterDashes...)
+	if len(pos) != len(names) {
+		if len(names) == 0 {
+			return nil, Usagef("unexpected arguments: %s", strings.Join(pos, " "))
+		}
+		return nil, Usagef("want %s, got %d argument(s)", strings.Join(names, " "), len(pos))
+	}
+	for i, p := range pos {
+		if strings.TrimSpace(p) == "" {
+			return nil, Usagef("empty %s", names[i])
+		}
+	}
+	return pos, nil
+}
+
+// keyFlag is --cf-api-key-file, shared by create, update and register.
+func keyFlag(fs *flag.FlagSet) *string {
+	return fs.String("cf-api-key-file", "", "read the service token's value (cf_api_key) from this file; otherwise from $"+envCfAPIKey+", otherwise from stdin. Never a plain flag.")
+}
+
+// readCfAPIKey finds the secret: the file if given, else $CF_API_KEY, else
+// stdin (with a prompt when stdin is a terminal).
+func readCfAPIKey(stdio Stdio, file string) (aisearch.Secret, error) {
+	if file != "" {
+		return readSecretFile(file, "--cf-api-key-file")
+	}
+	if v := os.Getenv(envCfAPIKey); v != "" {
+		return checkSecret(v, "$"+envCfAPIKey)
+	}
+	if stdio.In == nil {
+		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
+	}
+	if isTerminal(stdio.In) {
+		fmt.Fprint(stdio.Err, "cf_api_key (the service token's value; input is echoed): ")
+		line, err := bufio.NewReader(stdio.In).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
+		}
+		return checkSecret(line, "stdin")
+	}
+	b, err := io.ReadAll(io.LimitReader(stdio.In, maxSecretFile+1))
+	if err != nil {
+		return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
+	}
+	if len(b) > maxSecretFile {
+		return "", Usagef("stdin: more than %d bytes; a cf_api_key is much shorter", maxSecretFile)
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
+	}
+	return checkSecret(string(b), "stdin")
+}
+
+func readSecretFile(path, flagName string) (aisearch.Secret, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", Usagef("%s: %v", flagName, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return "", Usagef("%s: %v", flagName, err)
+	}
+	if len(b) > maxSecretFile {
+		return "", Usagef("%s: file larger than %d bytes", flagName, maxSecretFile)
+	}
+	return checkSecret(string(b), flagName)
+}
+
+// checkSecret trims the trailing newline editors and `echo` add and refuses
+// what cannot be a key. Messages never quote the value.
+func checkSecret(v, from string) (aisearch.Secret, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return "", Usagef("%s: empty", from)
+	case strings.ContainsAny(v, "\r\n"):
+		return "", Usagef("%s: more than one line", from)
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "", Usagef("%s: contains control characters", from)
+	}
+	return aisearch.Secret(v), nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// apiError gives not-found its own exit code; other errors exit 1.
+func apiError(err error) error {
+	if errors.Is(err, aisearch.ErrNotFound) {
+		return &ExitError{Code: ExitNotFound, Err: err}
+	}
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printToken shows one token, as JSON or as aligned "field: value" lines.
+func printToken(w io.Writer, t aisearch.Token, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, t)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, kv := range [][2]string{
+		{"id", t.ID},
+		{"name", t.Name},
+		{"cf_api_id", t.CfAPIID},
+		{"enabled", fmt.Sprint(t.Enabled)},
+		{"legacy", fmt.Sprint(t.Legacy)},
+		{"created_at", formatTime(t.CreatedAt)},
+		{"created_by", orDash(t.CreatedBy)},
+		{"modified_at", formatTime(t.ModifiedAt)},
+		{"modified_by", orDash(t.ModifiedBy)},
+	} {
+		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
+	}
+	return tw.Flush()
+}
+
+// printTokens shows a list as a table, or as a JSON array ([] when empty).
+func printTokens(w io.Writer, tokens []aisearch.Token, asJSON bool) error {
+	if asJSON {
+		if tokens == nil {
+			tokens = []aisearch.Token{}
+		}
+		return writeJSON(w, tokens)
+	}
+	if len(tokens) == 0 {
+		_, err := fmt.Fprintln(w, "no tokens")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tCF_API_ID\tENABLED\tLEGACY\tMODIFIED")
+	for _, t := range tokens {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%t\t%t\t%s\n", t.ID, oneLine(t.Name), oneLine(t.CfAPIID), t.Enabled, t.Legacy, formatTime(t.ModifiedAt))
+	}
+	return tw.Flush()
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine keeps a name with tabs or newlines from breaking the table.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// optBool is a boolean flag that remembers whether it was given, so an
+// absent --legacy leaves the API's default or the current value alone.
+type optBool struct{ v *bool }
+
+func (o *optBool) String() string {
+	if o == nil || o.v == nil {
+		return ""
+	}
+	return strconv.FormatBool(*o.v)
+}
+
+func (o *optBool) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("want true or false")
+	}
+	o.v = &b
+	return nil
+}
+
+func (o *optBool) IsBoolFlag() bool { return true }

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+func init() {
+	register(&Command{
+		Name:  "delete",
+		Usage: "ID [--yes] [--json] [api flags]",
+		Short: "delete a registered token, permanently (asks first unless --yes)",
+		Run:   runDelete,
+	})
+}
+
+func runDelete(ctx context.Context, stdio Stdio, args []string) error {
+	fs := NewFlagSet(commands["delete"], stdio)
+	api := addAPIFlags(fs)
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	pos, err := parseArgs(fs, args, "ID")
+	if err != nil {
+		return err
+	}
+	id := pos[0]
+	c, ctx, cancel, err := api.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if !*yes {
+		// Show what would go, and fail early (exit 3) if it does not exist.
+		t, err := c.Get(ctx, id)
+		if err != nil {
+			return apiError(err)
+		}
+		fmt.Fprintf(stdio.Err, "Delete token %s (%q, cf_api_id %s)? This cannot be undone; instances using it will fail.\nType yes to confirm: ", t.ID, oneLine(t.Name), oneLine(t.CfAPIID))
+		if !confirmed(stdio.In) {
+			return errors.New("not confirmed; nothing deleted (use --yes to skip the question)")
+		}
+	}
+	if err := c.Delete(ctx, id); err != nil {
+		return apiError(err)
+	}
+	if api.json {
+		return writeJSON(stdio.Out, map[string]any{"id": id, "deleted": true})
+	}
+	_, err = fmt.Fprintf(stdio.Out, "deleted token %s\n", id)
+	return err
+}
+
+// confirmed reads one line and accepts "y" or "yes".
+func confirmed(in io.Reader) bool {
+	if in == nil {
+		return false
+	}
+	line, err := bufio.NewReader(io.LimitReader(in, 1024)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+func init() {
+	register(&Command{
+		Name:  "list",
+		Usage: "[--search S] [--json] [api flags]",
+		Short: "list the account's registered service tokens (every page)",
+		Run:   runList,
+	})
+}
+
+func runList(ctx context.Context, stdio Stdio, args []string) error {
+	fs := NewFlagSet(commands["list"], stdio)
+	api := addAPIFlags(fs)
+	search := fs.String("search", "", "only tokens whose name contains this (case-insensitive)")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	c, ctx, cancel, err := api.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	var tokens []aisearch.Token
+	for t, err := range c.All(ctx, aisearch.ListOptions{Search: *search}) {
+		if err != nil {
+			return apiError(err)
+		}
+		tokens = append(tokens, t)
+	}
+	return printTokens(stdio.Out, tokens, api.json)
+}
