@@ -1,0 +1,21 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/internal/cli"
+)
+
+func TestDemoCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), []string{"demo"}, cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+	if code != cli.ExitOK || !strings.Contains(out.String(), "12 requests, 12 valid against openapi.yaml") {
+		t.Errorf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	if code := cli.Main(context.Background(), []string{"demo", "extra"}, cli.Stdio{Out: &out, Err: &errb}); code != cli.ExitOK && code != cli.ExitUsage {
+		t.Errorf("demo with an argument: exit %d", code)
+	}
+}
