@@ -23,7 +23,11 @@ type Failure struct {
 }
 
 func (f Failure) String() string {
-	return fmt.Sprintf("%s: interaction %d (%s %s -> %d): %s", f.File, f.Index, f.Method, f.Path, f.Status, f.Violation)
+	path := f.Path
+	if i := strings.Index(path, "/ai-search/"); i >= 0 {
+		path = "…" + path[i:] // the account id and prefix are noise here
+	}
+	return fmt.Sprintf("%s: interaction %d (%s %s -> %d): %s", f.File, f.Index, f.Method, path, f.Status, f.Violation)
 }
 
 // Report is what Verify found in a set of cassettes.

@@ -38,9 +38,11 @@ func TestSecretScanFindsSecrets(t *testing.T) {
 		"legacy key":         {func(h *hx) { h.auth = "raw-legacy" }, "request header X-Auth-Key is not redacted"},
 		"legacy email":       {func(h *hx) { h.auth = "raw-legacy" }, "request header X-Auth-Email is not redacted"},
 		"cf_api_key in body": {func(h *hx) { h.reqBody = strings.Replace(input, "REDACTED", "plain-service-key", 1) }, "request body cf_api_key is not redacted"},
-		"cf_api_key echoed":  {func(h *hx) { h.respBody = ok(strings.Replace(tok(exID, "n", "null", ""), "{", `{"cf_api_key":"plain-service-key",`, 1)) }, "response body cf_api_key is not redacted"},
-		"token-shaped":       {func(h *hx) { h.respBody = fail(1000, secretToken) }, "shaped like a Cloudflare API token"},
-		"global-key-shaped":  {func(h *hx) { h.respBody = fail(1000, "key "+secretKey) }, "shaped like a Global API key"},
+		"cf_api_key echoed": {func(h *hx) {
+			h.respBody = ok(strings.Replace(tok(exID, "n", "null", ""), "{", `{"cf_api_key":"plain-service-key",`, 1))
+		}, "response body cf_api_key is not redacted"},
+		"token-shaped":      {func(h *hx) { h.respBody = fail(1000, secretToken) }, "shaped like a Cloudflare API token"},
+		"global-key-shaped": {func(h *hx) { h.respBody = fail(1000, "key "+secretKey) }, "shaped like a Global API key"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

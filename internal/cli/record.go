@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/emulator"
+)
+
+func init() {
+	register(&Command{
+		Name:  "record",
+		Usage: "--base-url URL --out DIR [--account-id ID] [--cf-api-id ID] [--emulator] [--scenarios a,b]",
+		Short: "run a scripted token lifecycle against an API and save redacted go-vcr cassettes",
+		Run:   runRecord,
+	})
+}
+
+// runRecord records contract.Record's scenarios. Credentials come from
+// $CLOUDFLARE_API_TOKEN, or $CLOUDFLARE_EMAIL and $CLOUDFLARE_API_KEY, and
+// the registered service token's value from $CF_API_KEY: never from flags.
+func runRecord(ctx context.Context, stdio Stdio, args []string) error {
+	c := commands["record"]
+	fs := NewFlagSet(c, stdio)
+	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
+	out := fs.String("out", "", "directory for the cassettes (required)")
+	account := fs.String("account-id", "", "account to record in (default $CLOUDFLARE_ACCOUNT_ID); normalised to "+contract.NormalAccountID+" in the cassettes")
+	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
+	emu := fs.Bool("emulator", false, "the server is `aisearch-tokens serve`: also record 429s with its "+emulator.FaultHeader+" header")
+	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", "))
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *baseURL == "" || *out == "" {
+		return Usagef("--base-url and --out are required")
+	}
+	if *account == "" {
+		*account = os.Getenv("CLOUDFLARE_ACCOUNT_ID")
+	}
+	if *account == "" {
+		return Usagef("no account: use --account-id or $CLOUDFLARE_ACCOUNT_ID")
+	}
+	var only []string
+	for _, sc := range strings.Split(*scenarios, ",") {
+		if sc == "" {
+			continue
+		}
+		if !slices.Contains(contract.Scenarios, sc) {
+			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(contract.Scenarios, ", "))
+		}
+		only = append(only, sc)
+	}
+	creds, err := contract.CredentialsFromEnv(os.Getenv)
+	if err != nil {
+		return Usagef("%s", err)
+	}
+	opts := contract.RecordOptions{BaseURL: *baseURL, AccountID: *account, Credentials: creds, OutDir: *out,
+		ServiceTokenID: *cfAPIID, ServiceTokenKey: os.Getenv(envCfAPIKey), Only: only}
+	if *emu {
+		opts.RateLimit = func(_ context.Context, req *http.Request) error {
+			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
+			return nil
+		}
+	}
+	files, err := contract.Record(ctx, opts)
+	for _, f := range files {
+		fmt.Fprintln(stdio.Out, "recorded", f)
+	}
+	if err != nil {
+		return err
+	}
+	// Belt and braces: the credentials must not be in what was written.
+	secrets := append(creds.Secrets(), opts.ServiceTokenKey)
+	for _, f := range files {
+		found, err := contract.ScanFile(f, secrets...)
+		if err != nil {
+			return err
+		}
+		if len(found) > 0 {
+			return fmt.Errorf("%s holds an unredacted secret (%s); delete it", f, found[0].Where)
+		}
+	}
+	fmt.Fprintf(stdio.Out, "%d cassettes in %s, redacted; check them with: aisearch-tokens verify %s\n", len(files), *out, *out)
+	return nil
+}
