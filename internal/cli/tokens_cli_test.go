@@ -282,3 +282,61 @@ func TestDeleteAsksFirst(t *testing.T) {
 		t.Errorf("requests = %s", got)
 	}
 }
+
+// TestCLIPrintsNoSecretsInMisbehavingScenarios runs every command against
+// servers that echo the request's key and credentials back, in JSON and in
+// HTML, fail mid-way or answer garbage, and scans all output.
+func TestCLIPrintsNoSecretsInMisbehavingScenarios(t *testing.T) {
+	echo := func(asHTML bool) func(w http.ResponseWriter, r *http.Request, body string) {
+		return func(w http.ResponseWriter, r *http.Request, body string) {
+			leak := body + " " + r.Header.Get("Authorization")
+			if asHTML {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(502)
+				_, _ = w.Write([]byte("<html><body>" + leak + "</body></html>"))
+				return
+			}
+			msg, _ := json.Marshal(leak)
+			reply(w, 400, `{"success":false,"errors":[{"code":7001,"message":`+string(msg)+`}]}`)
+		}
+	}
+	scenarios := map[string]func(w http.ResponseWriter, r *http.Request, body string){
+		"json echo": echo(false),
+		"html echo": echo(true),
+		"truncated": func(w http.ResponseWriter, _ *http.Request, _ string) {
+			reply(w, 200, `{"success":true,"result":[{"id":"`)
+		},
+		"reset": func(w http.ResponseWriter, _ *http.Request, _ string) {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+		},
+	}
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(cliCfAPIKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	commands := [][]string{
+		{"list"},
+		{"get", cliTokenID},
+		{"create", "--name", "n", "--cf-api-id", "c", "--cf-api-key-file", keyFile},
+		{"update", cliTokenID, "--cf-api-key-file", keyFile},
+		{"delete", "--yes", cliTokenID},
+		{"register", "--name", "n", "--cf-api-id", "c", "--cf-api-key-file", keyFile, "--json"},
+	}
+	scrubbed := false
+	for name, handler := range scenarios {
+		srv := newRecorder(t, handler)
+		useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+		for _, args := range commands {
+			r := run(t, cliCfAPIKey, append(args, "--max-attempts", "2")...)
+			if r.code != cli.ExitFailure {
+				t.Errorf("%s %v: exit %d, want 1: %s", name, args, r.code, r.err)
+			}
+			assertNoSecrets(t, r.out, r.err)
+			scrubbed = scrubbed || strings.Contains(r.err, "[REDACTED]")
+		}
+	}
+	if !scrubbed {
+		t.Error("no output showed [REDACTED]: the echo scenarios did not reach the scrubber")
+	}
+}

@@ -1,0 +1,173 @@
+package aisearch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/emulator"
+)
+
+// Lifecycle tests against the project's emulator: the real server side of
+// the contract, with spec validation, both auth schemes and fault injection.
+
+func emulatorClient(t *testing.T, ts *emulator.TestServer, cred aisearch.Option) (*aisearch.Client, *sleeps) {
+	t.Helper()
+	return newTestClient(t, ts.URL, cred, aisearch.WithAccountID(ts.AccountID))
+}
+
+func TestEmulatorLifecycle(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	for name, cred := range map[string]aisearch.Option{
+		"api token": aisearch.WithAPIToken(ts.APIToken),
+		"api key":   aisearch.WithAPIKey(ts.APIEmail, ts.APIKey),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := emulatorClient(t, ts, cred)
+			ctx := context.Background()
+			created, err := c.Create(ctx, aisearch.TokenParams{Name: "svc " + name, CfAPIID: "cf-" + name, CfAPIKey: fakeCfAPIKey})
+			if err != nil {
+				t.Fatalf("Create: %v", err)
+			}
+			if created.ID == "" || !created.Enabled || !created.Legacy || created.CreatedAt.IsZero() || !created.CreatedAt.Equal(created.ModifiedAt) {
+				t.Errorf("created = %+v", created)
+			}
+			if !ts.KeyMatches(ts.AccountID, created.ID, fakeCfAPIKey) {
+				t.Error("the emulator did not store the key sent")
+			}
+			got, err := c.Get(ctx, created.ID)
+			if err != nil || got != created {
+				t.Errorf("Get = %+v, %v; want %+v", got, err, created)
+			}
+			found := false
+			for tok, err := range c.All(ctx, aisearch.ListOptions{Search: strings.ToUpper(name)}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				found = found || tok.ID == created.ID
+			}
+			if !found {
+				t.Error("All(search) did not find the token")
+			}
+			no := false
+			updated, err := c.Update(ctx, created.ID, aisearch.TokenParams{Name: "renamed", CfAPIID: "cf-2", CfAPIKey: fakeCfAPIKey + "-2", Legacy: &no})
+			if err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			if updated.ID != created.ID || updated.Name != "renamed" || updated.CfAPIID != "cf-2" || updated.Legacy || !updated.CreatedAt.Equal(created.CreatedAt) {
+				t.Errorf("updated = %+v", updated)
+			}
+			if !ts.KeyMatches(ts.AccountID, created.ID, fakeCfAPIKey+"-2") {
+				t.Error("Update did not replace the key")
+			}
+			if err := c.Delete(ctx, created.ID); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			if _, err := c.Get(ctx, created.ID); !errors.Is(err, aisearch.ErrNotFound) {
+				t.Errorf("Get after Delete: %v, want ErrNotFound", err)
+			}
+			if err := c.Delete(ctx, created.ID); !errors.Is(err, aisearch.ErrNotFound) {
+				t.Errorf("second Delete: %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
+
+func TestEmulatorErrors(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	ctx := context.Background()
+	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
+
+	tok, err := c.Create(ctx, createParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.MarkInUse(ts.AccountID, tok.ID, "my-instance"); err != nil {
+		t.Fatal(err)
+	}
+	err = c.Delete(ctx, tok.ID)
+	var apiErr *aisearch.APIError
+	if !errors.Is(err, aisearch.ErrConflict) || !errors.As(err, &apiErr) || apiErr.Attempts != 1 {
+		t.Errorf("Delete in use: %v, want ErrConflict after one attempt", err)
+	}
+
+	if _, err := c.Get(ctx, "not-a-uuid"); !errors.Is(err, aisearch.ErrInvalid) || !errors.As(err, &apiErr) || len(apiErr.Errors) == 0 || len(apiErr.Errors[0].Path) == 0 {
+		t.Errorf("Get bad id: %v, want ErrInvalid with errors[].path", err)
+	}
+	if _, err := c.List(ctx, aisearch.ListOptions{PerPage: 101}); !errors.Is(err, aisearch.ErrInvalid) || !strings.Contains(err.Error(), "per_page") {
+		t.Errorf("List per_page 101: %v", err)
+	}
+
+	wrong, _ := emulatorClient(t, ts, aisearch.WithAPIToken("wrong-token"))
+	if _, err := wrong.List(ctx, aisearch.ListOptions{}); !errors.Is(err, aisearch.ErrAuth) {
+		t.Errorf("wrong token: %v, want ErrAuth", err)
+	}
+}
+
+func TestEmulatorFaultsAreRetriedSafely(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	ctx := context.Background()
+	c, s := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
+
+	if err := ts.FailNext(503, 429, 502); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.List(ctx, aisearch.ListOptions{}); err != nil {
+		t.Errorf("List through three faults: %v", err)
+	}
+	if n := len(s.get()); n != 3 {
+		t.Errorf("%d waits, want 3", n)
+	}
+
+	if err := ts.FailNext(503); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Create(ctx, createParams); err == nil {
+		t.Error("Create through a 503 succeeded: it must not be retried")
+	}
+	if n := len(ts.Tokens(ts.AccountID)); n != 0 {
+		t.Errorf("%d tokens after a failed create", n)
+	}
+}
+
+func TestEmulatorPaginationAndRegister(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	ctx := context.Background()
+	seed := make([]emulator.SeedToken, 250)
+	for i := range seed {
+		seed[i] = emulator.SeedToken{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), Name: fmt.Sprintf("t-%03d", i+1), CfAPIID: fmt.Sprintf("cf-%d", i+1), CfAPIKey: fakeCfAPIKey}
+	}
+	if err := ts.Seed(ts.AccountID, seed...); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
+	var ids []string
+	for tok, err := range c.All(ctx, aisearch.ListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tok.ID)
+	}
+	if len(ids) != 250 || ids[0] != seed[0].ID || ids[249] != seed[249].ID {
+		t.Errorf("All: %d tokens", len(ids))
+	}
+
+	existing, created, err := c.EnsureRegistered(ctx, "anything", "cf-200", fakeCfAPIKey)
+	if err != nil || created || existing.ID != seed[199].ID {
+		t.Errorf("EnsureRegistered existing (page 2): %+v, %v, %v", existing, created, err)
+	}
+	fresh, created, err := c.EnsureRegistered(ctx, "svc", "cf-new", fakeCfAPIKey)
+	if err != nil || !created {
+		t.Fatalf("EnsureRegistered new: %v, %v", created, err)
+	}
+	again, created, err := c.EnsureRegistered(ctx, "svc", "cf-new", fakeCfAPIKey)
+	if err != nil || created || again.ID != fresh.ID {
+		t.Errorf("EnsureRegistered again: %+v, %v, %v", again, created, err)
+	}
+	if n := len(ts.Tokens(ts.AccountID)); n != 251 {
+		t.Errorf("%d tokens, want 251", n)
+	}
+}
