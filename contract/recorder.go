@@ -123,6 +123,14 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 			i.Response.Duration = 0 // keeps re-recordings diffable
 			return nil
 		}, recorder.AfterCaptureHook),
+		// Fail closed: refuse to save a cassette the scan still finds a
+		// credential in (a header or field Redact does not know about).
+		recorder.WithHook(func(i *cassette.Interaction) error {
+			if found := ScanInteraction(FromCassette(i)); len(found) > 0 {
+				return fmt.Errorf("interaction %d: %s after redaction; not saving", i.ID, found[0])
+			}
+			return nil
+		}, recorder.BeforeSaveHook),
 	)
 	if err != nil {
 		return "", err

@@ -1,0 +1,58 @@
+package contract_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/contract"
+)
+
+func TestRecordOptionErrors(t *testing.T) {
+	ok := contract.RecordOptions{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: t.TempDir(), Credentials: contract.Credentials{APIToken: "t"}}
+	cases := map[string]func(*contract.RecordOptions){
+		"no base URL":     func(o *contract.RecordOptions) { o.BaseURL = "" },
+		"base URL suffix": func(o *contract.RecordOptions) { o.BaseURL = "http://127.0.0.1:1/api" },
+		"no account":      func(o *contract.RecordOptions) { o.AccountID = "" },
+		"no out dir":      func(o *contract.RecordOptions) { o.OutDir = "" },
+		"no credentials":  func(o *contract.RecordOptions) { o.Credentials = contract.Credentials{} },
+	}
+	for name, edit := range cases {
+		o := ok
+		edit(&o)
+		if _, err := contract.Record(t.Context(), o); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestRecordUnexpectedStatus: a server that breaks the script stops the
+// recording with an error naming the step, and what was recorded so far is
+// saved, redacted.
+func TestRecordUnexpectedStatus(t *testing.T) {
+	const token = "live-token-value-never-saved"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"success":false,"errors":[{"code":1,"message":"down"}]}`))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	files, err := contract.Record(t.Context(), contract.RecordOptions{BaseURL: srv.URL + "/client/v4", AccountID: "0123456789abcdef0123456789abcdef",
+		OutDir: dir, Credentials: contract.Credentials{APIToken: token}})
+	if err == nil || !strings.Contains(err.Error(), "lifecycle") || !strings.Contains(err.Error(), "status 503, want 200") {
+		t.Fatalf("err %v, want the lifecycle step and the status", err)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Error("the error prints the token")
+	}
+	if len(files) != 1 {
+		t.Fatalf("files %v, want the partial lifecycle cassette", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(data), "Bearer REDACTED") || strings.Contains(string(data), token) {
+		t.Errorf("partial cassette not redacted:\n%s", data)
+	}
+}
