@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
 
-	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 )
 
 // LoadCassette reads a go-vcr v4 cassette file (path ends in .yaml) and
@@ -134,16 +135,60 @@ type readCloser struct{ *bytes.Reader }
 func (readCloser) Close() error { return nil }
 
 // WriteCassette writes interactions as a go-vcr v4 cassette at path (which
-// ends in .yaml), creating its directory.
+// ends in .yaml), creating its directory. It sends them through go-vcr's own
+// recorder, so a written cassette is exactly what a recording would be.
 func WriteCassette(path string, ixs []Interaction) error {
 	name, ok := strings.CutSuffix(path, ".yaml")
 	if !ok {
 		return fmt.Errorf("%s: a cassette file name must end in .yaml", path)
 	}
-	c := cassette.New(name)
-	c.MarshalFunc = yaml.Marshal
-	for _, ix := range ixs {
-		c.AddInteraction(ToCassette(ix))
+	next := 0
+	answer := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		ix := ixs[next]
+		next++
+		if req.Body != nil {
+			// go-vcr captures the request body as the transport reads it.
+			if _, err := io.Copy(io.Discard, req.Body); err != nil {
+				return nil, err
+			}
+		}
+		return &http.Response{
+			Status: fmt.Sprintf("%d %s", ix.Status, http.StatusText(ix.Status)), StatusCode: ix.Status,
+			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: ix.ResponseHeader.Clone(), ContentLength: int64(len(ix.ResponseBody)),
+			Body: io.NopCloser(bytes.NewReader(ix.ResponseBody)), Request: req,
+		}, nil
+	})
+	rec, err := recorder.New(name,
+		recorder.WithMode(recorder.ModeRecordOnly),
+		recorder.WithRealTransport(answer),
+		recorder.WithSkipRequestLatency(true),
+		recorder.WithHook(func(i *cassette.Interaction) error {
+			i.Response.Duration = 0 // deterministic files
+			i.Request.Form = nil
+			return nil
+		}, recorder.AfterCaptureHook),
+	)
+	if err != nil {
+		return err
 	}
-	return c.Save()
+	for i, ix := range ixs {
+		req, err := http.NewRequest(ix.Method, ix.URL, bytes.NewReader(ix.RequestBody))
+		if err != nil {
+			return fmt.Errorf("%s: interaction %d: %w", path, i, err)
+		}
+		if ix.RequestHeader != nil {
+			req.Header = ix.RequestHeader.Clone()
+		}
+		resp, err := rec.RoundTrip(req)
+		if err != nil {
+			return fmt.Errorf("%s: interaction %d: %w", path, i, err)
+		}
+		resp.Body.Close()
+	}
+	return rec.Stop()
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
