@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-aisearch/tokens/internal/cli"
 )
@@ -338,5 +339,25 @@ func TestCLIPrintsNoSecretsInMisbehavingScenarios(t *testing.T) {
 	}
 	if !scrubbed {
 		t.Error("no output showed [REDACTED]: the echo scenarios did not reach the scrubber")
+	}
+}
+
+func TestTimeoutFlagStopsASlowServer(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv := newRecorder(t, func(_ http.ResponseWriter, r *http.Request, _ string) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	start := time.Now()
+	r := run(t, "", "list", "--timeout", "200ms")
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("returned after %s", elapsed)
+	}
+	if r.code != cli.ExitFailure || !strings.Contains(r.err, "context deadline exceeded") {
+		t.Errorf("exit %d, %q", r.code, r.err)
 	}
 }

@@ -47,11 +47,11 @@ func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 	return f
 }
 
-// client builds the API client from the flags and the environment, and a
-// context bounded by --timeout.
-func (f *apiFlags) client(ctx context.Context) (*aisearch.Client, context.Context, context.CancelFunc, error) {
+// client builds the API client from the flags and the environment.
+// Configuration problems are usage errors: the help lists the variables.
+func (f *apiFlags) client() (*aisearch.Client, error) {
 	if f.timeout < 0 {
-		return nil, nil, nil, Usagef("--timeout must not be negative")
+		return nil, Usagef("--timeout must not be negative")
 	}
 	policy := aisearch.DefaultRetryPolicy()
 	policy.MaxAttempts = f.maxAttempts
@@ -65,19 +65,24 @@ func (f *apiFlags) client(ctx context.Context) (*aisearch.Client, context.Contex
 	if f.apiTokenFile != "" {
 		tok, err := readSecretFile(f.apiTokenFile, "--api-token-file")
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		opts = append(opts, aisearch.WithAPIToken(tok.Reveal()))
 	}
 	c, err := aisearch.FromEnv(opts...)
 	if err != nil {
-		return nil, nil, nil, Usagef("%s", strings.TrimPrefix(err.Error(), "aisearch: "))
+		return nil, Usagef("%s", strings.TrimPrefix(err.Error(), "aisearch: "))
 	}
-	cancel := context.CancelFunc(func() {})
-	if f.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+	return c, nil
+}
+
+// bound limits ctx by --timeout. Commands call it after reading stdin, so
+// time spent typing a key or answering a prompt does not count.
+func (f *apiFlags) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if f.timeout == 0 {
+		return context.WithCancel(ctx)
 	}
-	return c, ctx, cancel, nil
+	return context.WithTimeout(ctx, f.timeout)
 }
 
 // parseArgs parses flags that may come before or after the positional

@@ -29,14 +29,15 @@ func runCreate(ctx context.Context, stdio Stdio, args []string) error {
 	if *name == "" || *cfAPIID == "" {
 		return Usagef("--name and --cf-api-id are required")
 	}
+	c, err := api.client() // configuration errors before asking for the key
+	if err != nil {
+		return err
+	}
 	key, err := readCfAPIKey(stdio, *keyFile)
 	if err != nil {
 		return err
 	}
-	c, ctx, cancel, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
+	ctx, cancel := api.bound(ctx)
 	defer cancel()
 	t, err := c.Create(ctx, aisearch.TokenParams{Name: *name, CfAPIID: *cfAPIID, CfAPIKey: key, Legacy: legacy.v})
 	if err != nil {

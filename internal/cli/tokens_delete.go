@@ -27,14 +27,15 @@ func runDelete(ctx context.Context, stdio Stdio, args []string) error {
 		return err
 	}
 	id := pos[0]
-	c, ctx, cancel, err := api.client(ctx)
+	c, err := api.client()
 	if err != nil {
 		return err
 	}
-	defer cancel()
 	if !*yes {
 		// Show what would go, and fail early (exit 3) if it does not exist.
-		t, err := c.Get(ctx, id)
+		getCtx, cancel := api.bound(ctx)
+		t, err := c.Get(getCtx, id)
+		cancel()
 		if err != nil {
 			return apiError(err)
 		}
@@ -43,6 +44,8 @@ func runDelete(ctx context.Context, stdio Stdio, args []string) error {
 			return errors.New("not confirmed; nothing deleted (use --yes to skip the question)")
 		}
 	}
+	ctx, cancel := api.bound(ctx)
+	defer cancel()
 	if err := c.Delete(ctx, id); err != nil {
 		return apiError(err)
 	}

@@ -18,10 +18,11 @@ func runGet(ctx context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, ctx, cancel, err := api.client(ctx)
+	c, err := api.client()
 	if err != nil {
 		return err
 	}
+	ctx, cancel := api.bound(ctx)
 	defer cancel()
 	t, err := c.Get(ctx, pos[0])
 	if err != nil {

@@ -22,10 +22,11 @@ func runList(ctx context.Context, stdio Stdio, args []string) error {
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	c, ctx, cancel, err := api.client(ctx)
+	c, err := api.client()
 	if err != nil {
 		return err
 	}
+	ctx, cancel := api.bound(ctx)
 	defer cancel()
 	var tokens []aisearch.Token
 	for t, err := range c.All(ctx, aisearch.ListOptions{Search: *search}) {

@@ -26,14 +26,15 @@ func runRegister(ctx context.Context, stdio Stdio, args []string) error {
 	if *name == "" || *cfAPIID == "" {
 		return Usagef("--name and --cf-api-id are required")
 	}
+	c, err := api.client() // configuration errors before asking for the key
+	if err != nil {
+		return err
+	}
 	key, err := readCfAPIKey(stdio, *keyFile)
 	if err != nil {
 		return err
 	}
-	c, ctx, cancel, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
+	ctx, cancel := api.bound(ctx)
 	defer cancel()
 	t, created, err := c.EnsureRegistered(ctx, *name, *cfAPIID, key)
 	if err != nil {

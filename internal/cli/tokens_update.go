@@ -31,14 +31,15 @@ func runUpdate(ctx context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	c, err := api.client() // configuration errors before asking for the key
+	if err != nil {
+		return err
+	}
 	key, err := readCfAPIKey(stdio, *keyFile)
 	if err != nil {
 		return err
 	}
-	c, ctx, cancel, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
+	ctx, cancel := api.bound(ctx)
 	defer cancel()
 	cur, err := c.Get(ctx, pos[0])
 	if err != nil {
