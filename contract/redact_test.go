@@ -61,3 +61,18 @@ func TestCredentialsFromEnv(t *testing.T) {
 		t.Error("an e-mail alone was accepted")
 	}
 }
+
+func TestScanAcceptsOtherPlaceholders(t *testing.T) {
+	for _, v := range []string{"Bearer [REDACTED]", "Bearer ****", "<redacted>", "xxxxxxxx"} {
+		ix := contract.Interaction{RequestHeader: http.Header{"Authorization": {v}, "X-Auth-Key": {v}}, RequestBody: []byte(`{"cf_api_key":"` + v + `"}`)}
+		if found := contract.ScanInteraction(ix); len(found) != 0 {
+			t.Errorf("%q: %v", v, found)
+		}
+	}
+	for _, v := range []string{"Bearer abc", "Bearer x1y2", "live"} {
+		ix := contract.Interaction{RequestHeader: http.Header{"Authorization": {v}}, RequestBody: []byte(`{"cf_api_key":"` + v + `"}`)}
+		if found := contract.ScanInteraction(ix); len(found) != 2 {
+			t.Errorf("%q: found %v, want the header and the body", v, found)
+		}
+	}
+}
