@@ -171,3 +171,35 @@ func TestEmulatorPaginationAndRegister(t *testing.T) {
 		t.Errorf("%d tokens, want 251", n)
 	}
 }
+
+func TestEmulatorConcurrentUse(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
+	ctx := context.Background()
+	const n = 16
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			tok, err := c.Create(ctx, aisearch.TokenParams{Name: fmt.Sprint("c-", i), CfAPIID: fmt.Sprint("cf-", i), CfAPIKey: fakeCfAPIKey})
+			if err == nil {
+				_, err = c.Get(ctx, tok.ID)
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	count := 0
+	for _, err := range c.All(ctx, aisearch.ListOptions{PerPage: 5}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		count++
+	}
+	if count != n {
+		t.Errorf("All found %d tokens, want %d", count, n)
+	}
+}

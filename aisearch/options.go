@@ -127,7 +127,8 @@ func WithRetryPolicy(p RetryPolicy) Option {
 
 // WithRequestHook calls hook on every request before it is sent (once per
 // call, before any retry), e.g. to add a header or to log. The hook runs
-// before authentication is added, so it never sees the credentials.
+// before authentication is added, so it never sees the credentials. Calls
+// made concurrently run their hooks concurrently.
 func WithRequestHook(hook func(*http.Request)) Option {
 	return func(c *config) error {
 		if hook == nil {
