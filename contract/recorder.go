@@ -83,6 +83,11 @@ func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 		opts.ServiceTokenKey = "recorded-secret-" + randomHex(12)
 	}
 	r := &session{opts: opts, prefix: "contract-" + run}
+	for _, name := range opts.Only {
+		if !slices.ContainsFunc(r.scenarios(), func(s scenario) bool { return s.name == name }) {
+			return nil, fmt.Errorf("record: scenario %q is unknown or needs an option that is not set (MarkInUse, RateLimit)", name)
+		}
+	}
 	var files []string
 	for _, sc := range r.scenarios() {
 		if len(opts.Only) > 0 && !slices.Contains(opts.Only, sc.name) {

@@ -56,3 +56,11 @@ func TestRecordUnexpectedStatus(t *testing.T) {
 		t.Errorf("partial cassette not redacted:\n%s", data)
 	}
 }
+
+func TestRecordScenarioNeedsOption(t *testing.T) {
+	o := contract.RecordOptions{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: t.TempDir(),
+		Credentials: contract.Credentials{APIToken: "t"}, Only: []string{"in-use"}}
+	if _, err := contract.Record(t.Context(), o); err == nil || !strings.Contains(err.Error(), "in-use") {
+		t.Errorf("err %v, want one naming the scenario", err)
+	}
+}

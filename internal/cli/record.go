@@ -31,8 +31,8 @@ func runRecord(ctx context.Context, stdio Stdio, args []string) error {
 	out := fs.String("out", "", "directory for the cassettes (required)")
 	account := fs.String("account-id", "", "account to record in (default $CLOUDFLARE_ACCOUNT_ID); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
-	emu := fs.Bool("emulator", false, "the server is `aisearch-tokens serve`: also record 429s with its "+emulator.FaultHeader+" header")
-	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", "))
+	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
+	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+" (in-use needs the Go API, rate-limited --emulator)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
