@@ -14,7 +14,8 @@ import (
 // Sentinels for errors.Is. An *APIError matches the ones its status and
 // Cloudflare error codes imply.
 var (
-	// ErrNotFound: the token does not exist (404).
+	// ErrNotFound: the token does not exist (404). A 404 with code 7000 ("no
+	// route for that URI") is not one: it means a wrong base URL.
 	ErrNotFound = errors.New("aisearch: token not found")
 	// ErrConflict: the token is in use by AI Search instances and cannot be
 	// deleted (409). Never retried.
@@ -42,6 +43,10 @@ var authCodes = map[int]bool{10000: true, 9103: true, 9106: true, 9109: true}
 
 // rateLimitCode is Cloudflare's "please wait and consider throttling".
 const rateLimitCode = 971
+
+// noRouteCode is Cloudflare's "No route for that URI": the path is not an
+// API endpoint at all, usually a base URL without /client/v4.
+const noRouteCode = 7000
 
 // ErrorDetail is one entry of a Cloudflare envelope's errors.
 type ErrorDetail struct {
@@ -107,7 +112,7 @@ func (e *APIError) Error() string {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
+		return e.StatusCode == http.StatusNotFound && !e.hasCode(map[int]bool{noRouteCode: true})
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict
 	case ErrAuth:

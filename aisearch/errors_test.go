@@ -34,6 +34,12 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			},
 		},
 		{
+			name:     "404 no route is a wrong base URL, not a missing token",
+			handler:  status(404, envelopeError(7000, "No route for that URI")),
+			isNot:    []error{aisearch.ErrNotFound},
+			contains: []string{"No route for that URI (code 7000)"},
+		},
+		{
 			name:     "403 authentication",
 			handler:  status(403, envelopeError(10000, "Authentication error")),
 			is:       []error{aisearch.ErrAuth},
