@@ -91,6 +91,10 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	}
 	step("", cli.ExitNotFound, "delete", "--yes", second.ID)
 	step("", cli.ExitUsage, "get", second.ID, "--base-url", "ftp://x")
+	// A base URL without /client/v4 is a failure, not "not found".
+	if r := step("", cli.ExitFailure, "get", id, "--base-url", strings.TrimSuffix(ts.URL, "/client/v4")); !strings.Contains(r.err, "code 7000") {
+		t.Errorf("wrong base URL: %q", r.err)
+	}
 
 	// wrong credentials: exit 1, and the bad token is not echoed either.
 	t.Setenv("CLOUDFLARE_API_TOKEN", cliAPIToken)
