@@ -89,8 +89,8 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				NewFlagSet(c, stdio).Usage()
-				return ExitOK
+				// The command's own flag set prints its usage and flags.
+				return exitCode(stdio, c, c.Run(ctx, stdio, []string{"--help"}))
 			}
 		}
 		printHelp(stdio.Out)
