@@ -1,0 +1,267 @@
+package interop_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/cloudflare/cloudflare-go/v6"
+	"github.com/cloudflare/cloudflare-go/v6/ai_search"
+	"github.com/cloudflare/cloudflare-go/v6/option"
+
+	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/emulator"
+)
+
+// wire records what the SDK sends and gets, and validates each exchange
+// against openapi.yaml.
+type wire struct {
+	t         *testing.T
+	validator *contract.Validator
+	mu        sync.Mutex
+	calls     []call
+}
+
+type call struct {
+	method, uri string
+	status      int
+	retryCount  string // the SDK's X-Stainless-Retry-Count
+}
+
+func newWire(t *testing.T) *wire {
+	v, err := contract.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &wire{t: t, validator: v}
+}
+
+func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.GetBody != nil {
+		rc, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		body, _ = io.ReadAll(rc)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	respBody, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	res := w.validator.Validate(req.Context(), contract.Interaction{
+		Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header, RequestBody: body,
+		Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: respBody,
+	})
+	// Responses must always fit the spec (injected 5xx aside); requests must
+	// whenever the emulator accepted them.
+	injected := resp.Header.Get(emulator.FaultHeader) == "injected"
+	if len(res.Response) > 0 && !injected || len(res.Request) > 0 && resp.StatusCode < 400 {
+		w.t.Errorf("%s %s → %d breaks openapi.yaml: %v", req.Method, req.URL.Path, resp.StatusCode, res.All())
+	}
+	w.mu.Lock()
+	w.calls = append(w.calls, call{req.Method, req.URL.RequestURI(), resp.StatusCode, req.Header.Get("X-Stainless-Retry-Count")})
+	w.mu.Unlock()
+	return resp, nil
+}
+
+func (w *wire) since(n int) []call {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.calls[n:])
+}
+
+func (w *wire) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.calls)
+}
+
+// clearCloudflareEnv keeps a developer's real credentials out of the test:
+// the SDK's NewClient reads them from the environment.
+func clearCloudflareEnv(t *testing.T) {
+	for _, k := range []string{"CLOUDFLARE_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_USER_SERVICE_KEY"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+}
+
+func newSDK(t *testing.T, ts *emulator.TestServer, w *wire, opts ...option.RequestOption) *cloudflare.Client {
+	t.Helper()
+	return cloudflare.NewClient(append([]option.RequestOption{
+		option.WithBaseURL(ts.URL),
+		option.WithAPIToken(ts.APIToken),
+		option.WithHTTPClient(&http.Client{Transport: w}),
+	}, opts...)...)
+}
+
+func apiError(t *testing.T, err error, status int) *cloudflare.Error {
+	t.Helper()
+	var apiErr *cloudflare.Error
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error %v (%T) is not a *cloudflare.Error", err, err)
+	}
+	if apiErr.StatusCode != status {
+		t.Fatalf("status %d, want %d: %v", apiErr.StatusCode, status, err)
+	}
+	return apiErr
+}
+
+func TestSDKLifecycle(t *testing.T) {
+	clearCloudflareEnv(t)
+	ts := emulator.NewTestServer(t)
+	w := newWire(t)
+	// 409 "in use" is retried by the SDK by default; nothing here should be.
+	c := newSDK(t, ts, w, option.WithMaxRetries(0))
+	ctx := context.Background()
+	acc := cloudflare.F(ts.AccountID)
+
+	var ids []string
+	for i := range 5 {
+		tok, err := c.AISearch.Tokens.New(ctx, ai_search.TokenNewParams{
+			AccountID: acc, Name: cloudflare.F(fmt.Sprintf("sdk-%d", i)),
+			CfAPIID: cloudflare.F("cfid"), CfAPIKey: cloudflare.F(fmt.Sprintf("sdk-secret-%d", i)),
+			Legacy: cloudflare.F(i%2 == 0),
+		})
+		if err != nil {
+			t.Fatalf("new: %v", err)
+		}
+		if tok.ID == "" || tok.Name != fmt.Sprintf("sdk-%d", i) || tok.Legacy != (i%2 == 0) || !tok.Enabled || tok.CreatedAt.IsZero() {
+			t.Errorf("new: %+v", tok)
+		}
+		ids = append(ids, tok.ID)
+	}
+
+	// The auto-pager walks every page and stops on the first empty one.
+	before := w.count()
+	pager := c.AISearch.Tokens.ListAutoPaging(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: cloudflare.F(int64(2))})
+	var paged []string
+	for pager.Next() {
+		paged = append(paged, pager.Current().ID)
+	}
+	if err := pager.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(paged, ids) {
+		t.Errorf("auto-pager saw %v, want %v in creation order", paged, ids)
+	}
+	var pages []string
+	for _, cl := range w.since(before) {
+		pages = append(pages, fmt.Sprintf("%s → %d", cl.uri, cl.status))
+	}
+	// Pages 1, 2, 3, and the empty page 4 that stops the pager (it ignores
+	// result_info.total_count).
+	if len(pages) != 4 {
+		t.Errorf("auto-pager made %d requests, want 4: %v", len(pages), pages)
+	}
+
+	page, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: acc, Search: cloudflare.F("SDK-3")})
+	if err != nil || len(page.Result) != 1 || page.Result[0].ID != ids[3] {
+		t.Errorf("search: %v %+v", err, page)
+	}
+
+	got, err := c.AISearch.Tokens.Read(ctx, ids[1], ai_search.TokenReadParams{AccountID: acc})
+	if err != nil || got.Name != "sdk-1" {
+		t.Errorf("read: %v %+v", err, got)
+	}
+	upd, err := c.AISearch.Tokens.Update(ctx, ids[1], ai_search.TokenUpdateParams{
+		AccountID: acc, Name: cloudflare.F("sdk-1-renamed"), CfAPIID: cloudflare.F("cfid2"), CfAPIKey: cloudflare.F("sdk-secret-new"),
+	})
+	if err != nil || upd.Name != "sdk-1-renamed" || !upd.Legacy || !upd.ModifiedAt.After(got.ModifiedAt.Add(-1)) {
+		t.Errorf("update: %v %+v", err, upd)
+	}
+	if !ts.KeyMatches(ts.AccountID, ids[1], "sdk-secret-new") {
+		t.Error("update did not store the new key")
+	}
+
+	if _, err := c.AISearch.Tokens.Delete(ctx, ids[4], ai_search.TokenDeleteParams{AccountID: acc}); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	_, err = c.AISearch.Tokens.Read(ctx, ids[4], ai_search.TokenReadParams{AccountID: acc})
+	if e := apiError(t, err, http.StatusNotFound); len(e.Errors) != 1 || e.Errors[0].Code != emulator.CodeNotFound {
+		t.Errorf("404 errors: %+v", e.Errors)
+	}
+	_, err = c.AISearch.Tokens.Delete(ctx, ids[4], ai_search.TokenDeleteParams{AccountID: acc})
+	apiError(t, err, http.StatusNotFound)
+
+	if err := ts.MarkInUse(ts.AccountID, ids[0], "docs"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AISearch.Tokens.Delete(ctx, ids[0], ai_search.TokenDeleteParams{AccountID: acc})
+	if e := apiError(t, err, http.StatusConflict); e.Errors[0].Code != emulator.CodeInUse {
+		t.Errorf("409 errors: %+v", e.Errors)
+	}
+
+	_, err = c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: cloudflare.F(int64(101))})
+	if e := apiError(t, err, http.StatusBadRequest); e.Errors[0].Code != emulator.CodeValidation {
+		t.Errorf("400 errors: %+v", e.Errors)
+	}
+
+	left := ts.Tokens(ts.AccountID)
+	if len(left) != 4 || left[1].Name != "sdk-1-renamed" {
+		t.Errorf("left %+v", left)
+	}
+}
+
+// The SDK configured only from the environment (CLOUDFLARE_BASE_URL and
+// credentials), the way users point it elsewhere, with the legacy key pair.
+func TestSDKFromEnvironmentWithKeyPair(t *testing.T) {
+	clearCloudflareEnv(t)
+	ts := emulator.NewTestServer(t)
+	t.Setenv("CLOUDFLARE_BASE_URL", ts.URL)
+	t.Setenv("CLOUDFLARE_EMAIL", ts.APIEmail)
+	t.Setenv("CLOUDFLARE_API_KEY", ts.APIKey)
+	c := cloudflare.NewClient(option.WithMaxRetries(0))
+	page, err := c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)})
+	if err != nil || len(page.Result) != 0 {
+		t.Fatalf("list: %v %+v", err, page)
+	}
+
+	// A wrong bearer decides even next to a right key pair: 403, not retried.
+	t.Setenv("CLOUDFLARE_API_TOKEN", "wrong")
+	w := newWire(t)
+	c = cloudflare.NewClient(option.WithHTTPClient(&http.Client{Transport: w}))
+	_, err = c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)})
+	if e := apiError(t, err, http.StatusForbidden); e.Errors[0].Code != emulator.CodeAuth {
+		t.Errorf("403 errors: %+v", e.Errors)
+	}
+	if n := w.count(); n != 1 {
+		t.Errorf("403 sent %d times", n)
+	}
+}
+
+// The SDK retries 429 honouring Retry-After, and (by default) 409 too,
+// which is why callers should disable retries for deletes.
+func TestSDKRetries(t *testing.T) {
+	clearCloudflareEnv(t)
+	ts := emulator.NewTestServer(t)
+	w := newWire(t)
+	c := newSDK(t, ts, w)
+	ctx := context.Background()
+	if err := ts.FailNext(429, 429); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)}); err != nil {
+		t.Fatalf("list after two 429s: %v", err)
+	}
+	var got []string
+	for _, cl := range w.since(0) {
+		got = append(got, fmt.Sprintf("%d/retry=%s", cl.status, cl.retryCount))
+	}
+	if !slices.Equal(got, []string{"429/retry=0", "429/retry=1", "200/retry=2"}) {
+		t.Errorf("attempts %v", got)
+	}
+}
