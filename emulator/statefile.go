@@ -220,20 +220,24 @@ func (sf *stateFile) compact() error {
 	if err == nil {
 		err = os.Rename(tmp.Name(), sf.path)
 	}
-	if err == nil {
-		err = syncDir(dir)
-	}
-	if err != nil {
+	if err != nil { // the old log is intact and still open: keep using it
 		return fmt.Errorf("state file: compact: %w", err)
 	}
+	// From here the old descriptor points at an unlinked file: appending to
+	// it would lose writes, so failing to reopen makes the journal unusable.
 	f, err := os.OpenFile(sf.path, os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("state file: %w", err)
-	}
 	if sf.f != nil {
 		sf.f.Close()
 	}
+	if err != nil {
+		sf.f = nil
+		sf.broken = fmt.Errorf("state file: reopen after compaction: %w", err)
+		return sf.broken
+	}
 	sf.f, sf.size, sf.entries = f, size, entries
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("state file: compact: %w", err)
+	}
 	return nil
 }
 

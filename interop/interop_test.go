@@ -265,3 +265,22 @@ func TestSDKRetries(t *testing.T) {
 		t.Errorf("attempts %v", got)
 	}
 }
+
+// The SDK retries 409 like 429 and 5xx (10 times by default, backing off
+// from about 2 s): a delete of a token in use only fails after the retries.
+// Users should pass option.WithMaxRetries(0) to deletes.
+func TestSDKRetriesConflict(t *testing.T) {
+	clearCloudflareEnv(t)
+	ts := emulator.NewTestServer(t)
+	w := newWire(t)
+	c := newSDK(t, ts, w, option.WithMaxRetries(1))
+	id := "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+	if err := ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "busy", CfAPIID: "i", CfAPIKey: "k", InUseBy: []string{"docs"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.AISearch.Tokens.Delete(context.Background(), id, ai_search.TokenDeleteParams{AccountID: cloudflare.F(ts.AccountID)})
+	apiError(t, err, http.StatusConflict)
+	if calls := w.since(0); len(calls) != 2 || calls[1].retryCount != "1" {
+		t.Errorf("409 attempts: %+v, want the SDK to retry once", calls)
+	}
+}
