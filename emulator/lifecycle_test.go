@@ -146,7 +146,7 @@ func tokenNames(ts []generated.Token) string {
 	return strings.Join(names, ",")
 }
 
-func seedN(t *testing.T, srv *emulator.Server, acc string, n int) {
+func seedN(t testing.TB, srv *emulator.Server, acc string, n int) {
 	t.Helper()
 	for i := range n {
 		err := srv.Seed(acc, emulator.SeedToken{ID: uuid.NewString(), Name: fmt.Sprintf("tok-%03d", i), CfAPIID: "id", CfAPIKey: "k"})
