@@ -45,11 +45,13 @@ func drawAuth(t *rapid.T) authScheme {
 	return rapid.SampledFrom(authSchemes).Draw(t, "auth")
 }
 
-// env is shared by every sequence of a test: one emulator and one
-// validator. Each sequence gets accounts of its own, so sequences do not see
-// one another's tokens.
+// env is shared by the sequences of a test: one emulator (replaced every
+// sequencesPerServer sequences) and one validator. Each sequence gets
+// accounts of its own, so sequences do not see one another's tokens.
 type env struct {
+	t         *testing.T
 	srv       *emulator.Server
+	hs        *httptest.Server
 	url       string
 	hc        *http.Client
 	validator *contract.Validator
@@ -57,26 +59,43 @@ type env struct {
 	next      int
 }
 
+// sequencesPerServer bounds how many accounts one emulator accumulates:
+// Server.Tokens copies every account's tokens to return one account's, so
+// a server shared by thousands of sequences makes each step slower.
+const sequencesPerServer = 50
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithAPIKey(apiEmail, apiKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
 	v, err := contract.NewValidator()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{srv: srv, url: hs.URL + emulator.BasePath, hc: hs.Client(), validator: v}
+	e := &env{t: t, validator: v}
+	t.Cleanup(func() { e.hs.Close() })
+	e.restart()
+	return e
 }
 
-// accounts returns two fresh account ids.
+func (e *env) restart() {
+	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithAPIKey(apiEmail, apiKey))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if e.hs != nil {
+		e.hs.Close()
+	}
+	e.srv, e.hs = srv, httptest.NewServer(srv.Handler())
+	e.url, e.hc = e.hs.URL+emulator.BasePath, e.hs.Client()
+}
+
+// accounts starts a sequence: it returns two fresh account ids.
 func (e *env) accounts() (string, string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.next++
+	if e.next%sequencesPerServer == 0 {
+		e.restart()
+	}
 	return accountID(2 * e.next), accountID(2*e.next + 1)
 }
 
