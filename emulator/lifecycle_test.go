@@ -325,3 +325,19 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("outside the base path: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+func TestRequestVariantsClientsSend(t *testing.T) {
+	e := start(t)
+	path := "/accounts/" + account + "/ai-search/tokens"
+	body := `{"name":"n","cf_api_id":"i","cf_api_key":"k","unknown_field":1}`
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "Application/JSON"} {
+		if status, _, b := e.do(t, "POST", path, body, map[string]string{"Authorization": "Bearer " + token, "Content-Type": ct}); status != 201 {
+			t.Errorf("Content-Type %q: %d %s", ct, status, b)
+		}
+	}
+	// A body on a GET is ignored, as are headers the official SDKs add.
+	h := map[string]string{"Authorization": "Bearer " + token, "X-Stainless-Retry-Count": "0", "Accept": "application/json", "Content-Type": "application/json"}
+	if status, _, b := e.do(t, "GET", path+"?page=1&per_page=2&search=n", `{"x":1}`, h); status != 200 {
+		t.Errorf("GET with body: %d %s", status, b)
+	}
+}
