@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -115,10 +114,6 @@ func paramError(w http.ResponseWriter, _ *http.Request, err error) {
 
 // bodyError answers a body the strict handler could not decode (only
 // reachable with validation off; kin-openapi catches it first otherwise).
-func bodyError(w http.ResponseWriter, _ *http.Request, err error) {
-	msg := "not a JSON object of the expected shape"
-	if strings.Contains(err.Error(), "Content-Type") {
-		msg = "Content-Type must be application/json"
-	}
-	writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, msg)})
+func bodyError(w http.ResponseWriter, _ *http.Request, _ error) {
+	writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, "not a JSON object of the expected shape")})
 }
