@@ -82,7 +82,7 @@ func (s *Server) Tokens(accountID string) []Token {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
 	out := []Token{}
-	for _, r := range s.store.snapshot()[accountID] {
+	for _, r := range s.store.tokens(accountID) {
 		out = append(out, Token{
 			ID: r.ID, Name: r.Name, CfAPIID: r.CfAPIID, Enabled: r.Enabled, Legacy: r.Legacy,
 			CreatedAt: r.CreatedAt, ModifiedAt: r.ModifiedAt, InUseBy: r.InUseBy,

@@ -210,16 +210,25 @@ func (s *store) apply(accountID string, r *record, delID string) {
 	a.byID[r.ID] = &c
 }
 
+// tokens returns one account's tokens in creation order. Called with mu held.
+func (s *store) tokens(accountID string) []record {
+	a := s.accounts[accountID]
+	if a == nil {
+		return nil
+	}
+	rs := make([]record, 0, len(a.order))
+	for _, id := range a.order {
+		rs = append(rs, a.byID[id].clone())
+	}
+	return rs
+}
+
 // snapshot returns every account's tokens in creation order (for compaction
 // and inspection).
 func (s *store) snapshot() map[string][]record {
 	out := make(map[string][]record, len(s.accounts))
-	for id, a := range s.accounts {
-		rs := make([]record, 0, len(a.order))
-		for _, tid := range a.order {
-			rs = append(rs, a.byID[tid].clone())
-		}
-		out[id] = rs
+	for id := range s.accounts {
+		out[id] = s.tokens(id)
 	}
 	return out
 }
