@@ -7,16 +7,16 @@ import (
 	"github.com/go-aisearch/tokens/contract"
 )
 
-// moduleRoot is found from this file's location, so benchmarks and the
+// ModuleRoot is found from this file's location, so benchmarks and the
 // report generator agree on where the fixtures are whatever the working
 // directory.
-func moduleRoot() string {
+func ModuleRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Dir(filepath.Dir(file))
 }
 
 // FixtureDir is where the contract suite keeps its cassettes.
-func FixtureDir() string { return filepath.Join(moduleRoot(), "contract_test", "testdata") }
+func FixtureDir() string { return filepath.Join(ModuleRoot(), "contract_test", "testdata") }
 
 // FixtureInteractions loads every interaction of every cassette directly in
 // FixtureDir (the valid fixture set; testdata/invalid/ is left out), and

@@ -15,7 +15,7 @@ import (
 // one constant.
 func genWorkspace(b *testing.B) (root, dir string) {
 	b.Helper()
-	root = moduleRoot()
+	root = ModuleRoot()
 	dir, err := os.MkdirTemp(filepath.Join(root, "bench"), "_gen-")
 	if err != nil {
 		b.Fatal(err)

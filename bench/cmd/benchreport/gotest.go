@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// samples holds every measurement of one benchmark: unit → values (one per
+// -count run).
+type samples map[string][]float64
+
+// median of one unit, 0 when absent.
+func (s samples) median(unit string) float64 {
+	v := slices.Clone(s[unit])
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// benchLine matches "BenchmarkX/y-2   123   456 ns/op   7 B/op ...".
+var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+(\d+)\s+(.*)$`)
+
+// parseBench reads go test -bench output; lines that are not results are
+// ignored (they go to the log).
+func parseBench(r io.Reader) (map[string]samples, error) {
+	out := map[string]samples{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(strings.TrimSpace(sc.Text()))
+		if m == nil {
+			continue
+		}
+		fields := strings.Fields(m[3])
+		if len(fields)%2 != 0 {
+			return nil, fmt.Errorf("unexpected benchmark line %q", sc.Text())
+		}
+		s := out[m[1]]
+		if s == nil {
+			s = samples{}
+			out[m[1]] = s
+		}
+		for i := 0; i < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("benchmark line %q: %v", sc.Text(), err)
+			}
+			s[fields[i+1]] = append(s[fields[i+1]], v)
+		}
+	}
+	return out, sc.Err()
+}
+
+// goBench runs the benchmarks of ./bench matching pattern and parses them.
+// Its output is echoed to log as it runs.
+func goBench(root, pattern, benchtime string, count int, log io.Writer) (map[string]samples, string, error) {
+	args := []string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", strconv.Itoa(count), "-timeout", "30m", "./bench/"}
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOFLAGS=") // the report's own flags only
+	var buf bytes.Buffer
+	cmd.Stdout = io.MultiWriter(&buf, log)
+	cmd.Stderr = log
+	command := "go " + strings.Join(args, " ")
+	if err := cmd.Run(); err != nil {
+		return nil, command, fmt.Errorf("%s: %w", command, err)
+	}
+	res, err := parseBench(&buf)
+	return res, command, err
+}
