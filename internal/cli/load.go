@@ -7,13 +7,15 @@ import (
 	"os"
 	"time"
 
+	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/internal/loadgen"
 )
 
 func init() {
 	register(&Command{
 		Name:  "load",
-		Usage: "--base-url URL [--account ID] [--concurrency N] [--requests N] [--duration D] [--mix list=5,get=3,...] [--json]",
+		Usage: "--base-url URL [--account-id ID] [--concurrency N] [--requests N] [--duration D] [--mix list=5,get=3,...] [--json]",
 		Short: "send bounded mixed traffic to a local tokens API (loopback only) and report throughput and latency",
 		Run:   runLoad,
 	})
@@ -23,7 +25,7 @@ func runLoad(ctx context.Context, stdio Stdio, args []string) error {
 	c := commands["load"]
 	fs := NewFlagSet(c, stdio)
 	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
-	account := fs.String("account", loadEnvOr("CLOUDFLARE_ACCOUNT_ID", ""), "account ID (default $CLOUDFLARE_ACCOUNT_ID)")
+	account := fs.String("account-id", loadEnvOr(aisearch.EnvAccountID, emulator.DefaultAccountID), "account ID (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
 	conc := fs.Int("concurrency", 1, "concurrent workers")
 	requests := fs.Int("requests", 1000, "total requests; 0 means only --duration bounds the run")
 	duration := fs.Duration("duration", 0, "stop sending after this long; 0 means only --requests bounds the run")
@@ -40,7 +42,7 @@ func runLoad(ctx context.Context, stdio Stdio, args []string) error {
 		return Usagef("--base-url is required")
 	}
 	if *account == "" {
-		return Usagef("--account (or $CLOUDFLARE_ACCOUNT_ID) is required")
+		return Usagef("--account-id must not be empty")
 	}
 	if err := loadgen.CheckLoopback(*base); err != nil {
 		return Usagef("%v", err)
@@ -50,9 +52,10 @@ func runLoad(ctx context.Context, stdio Stdio, args []string) error {
 		return Usagef("%v", err)
 	}
 	// The token comes only from the environment, so it stays out of shell
-	// history and process listings.
+	// history and process listings. Without one, a placeholder suits an
+	// emulator started without --api-token (it accepts any credential).
 	cfg := loadgen.Config{
-		BaseURL: *base, AccountID: *account, APIToken: os.Getenv("CLOUDFLARE_API_TOKEN"),
+		BaseURL: *base, AccountID: *account, APIToken: loadEnvOr(aisearch.EnvAPIToken, "aisearch-tokens-load"),
 		Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
 	}
 	res, err := loadgen.Run(ctx, cfg)
