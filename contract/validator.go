@@ -124,14 +124,9 @@ func RequireCredentials(_ context.Context, in *openapi3filter.AuthenticationInpu
 
 // Validate checks the request and the response of one interaction.
 func (v *Validator) Validate(ctx context.Context, ix Interaction) Result {
-	req, route, pathParams, res := v.route(ix)
-	if route == nil {
+	res, reqIn := v.validateRequest(ctx, ix)
+	if reqIn == nil {
 		return res
-	}
-	res.OperationID = route.Operation.OperationID
-	reqIn := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: v.opts}
-	if err := openapi3filter.ValidateRequest(ctx, reqIn); err != nil {
-		res.Request = Flatten("request", err)
 	}
 	respIn := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqIn,
@@ -151,16 +146,23 @@ func (v *Validator) Validate(ctx context.Context, ix Interaction) Result {
 
 // ValidateRequest checks only the request side (the response is ignored).
 func (v *Validator) ValidateRequest(ctx context.Context, ix Interaction) Result {
+	res, _ := v.validateRequest(ctx, ix)
+	return res
+}
+
+// validateRequest routes and validates the request. The returned input is
+// nil when the route is unknown (res then holds that violation).
+func (v *Validator) validateRequest(ctx context.Context, ix Interaction) (Result, *openapi3filter.RequestValidationInput) {
 	req, route, pathParams, res := v.route(ix)
 	if route == nil {
-		return res
+		return res, nil
 	}
 	res.OperationID = route.Operation.OperationID
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: v.opts}
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		res.Request = Flatten("request", err)
 	}
-	return res
+	return res, in
 }
 
 // route builds the request to validate and finds its operation. When the
