@@ -2,6 +2,7 @@ package contract
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -90,6 +91,10 @@ func flatten(side string, prefix []string, err error, out *[]Violation) {
 
 // schemaReason is the reason of a schema error without schema or value.
 func schemaReason(se *openapi3.SchemaError) string {
+	if se.SchemaField == "format" && se.Schema != nil {
+		// kin-openapi's own reason quotes the whole regular expression.
+		return fmt.Sprintf("string doesn't match the format %q", se.Schema.Format)
+	}
 	if se.Reason != "" {
 		return se.Reason
 	}
