@@ -63,20 +63,40 @@ func parseBench(r io.Reader) (map[string]samples, error) {
 	return out, sc.Err()
 }
 
-// goBench runs the benchmarks of ./bench matching pattern and parses them.
-// Its output is echoed to log as it runs.
+// goBench runs the benchmarks of ./bench matching pattern count times,
+// one go test per round, so that the variants compared with one another
+// are measured close together in time and a burst of load from elsewhere
+// hits all of them, not only the one that happened to run then. Output is
+// echoed to log as it runs.
 func goBench(root, pattern, benchtime string, count int, log io.Writer) (map[string]samples, string, error) {
-	args := []string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", strconv.Itoa(count), "-timeout", "30m", "./bench/"}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOFLAGS=") // the report's own flags only
-	var buf bytes.Buffer
-	cmd.Stdout = io.MultiWriter(&buf, log)
-	cmd.Stderr = log
+	args := []string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", "1", "-timeout", "30m", "./bench/"}
 	command := "go " + strings.Join(args, " ")
-	if err := cmd.Run(); err != nil {
-		return nil, command, fmt.Errorf("%s: %w", command, err)
+	if count > 1 {
+		command = fmt.Sprintf("%d × %s", count, command)
 	}
-	res, err := parseBench(&buf)
-	return res, command, err
+	all := map[string]samples{}
+	for range count {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOFLAGS=") // the report's own flags only
+		var buf bytes.Buffer
+		cmd.Stdout = io.MultiWriter(&buf, log)
+		cmd.Stderr = log
+		if err := cmd.Run(); err != nil {
+			return nil, command, fmt.Errorf("%s: %w\n%s", command, err, buf.Bytes())
+		}
+		res, err := parseBench(&buf)
+		if err != nil {
+			return nil, command, err
+		}
+		for name, s := range res {
+			if all[name] == nil {
+				all[name] = samples{}
+			}
+			for unit, v := range s {
+				all[name][unit] = append(all[name][unit], v...)
+			}
+		}
+	}
+	return all, command, nil
 }

@@ -13,11 +13,12 @@ type machine struct {
 	CPUs      int
 	CPUModel  string
 	GoVersion string
-	OS, Arch  string
 }
 
 func describeMachine() machine {
-	m := machine{CPUs: runtime.NumCPU(), CPUModel: "unknown", GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
+	m := machine{CPUs: runtime.NumCPU(), CPUModel: "unknown", GoVersion: runtime.Version()}
+	// The go command's version, which built the benchmarks (this program
+	// may have been built by another).
 	if out, err := exec.Command("go", "version").Output(); err == nil {
 		m.GoVersion = strings.TrimSpace(strings.TrimPrefix(string(out), "go version "))
 	}
