@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -16,23 +15,21 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-// lostAnswers lets the emulator process a share of the creates and then
-// replaces the answer with a 502, as a gateway that loses the response
-// would: the create happened, the client cannot know it. The emulator's own
-// fault injection fails requests before they reach the store; this is the
-// case where a blind retry would register the token twice.
+// lostAnswers lets the emulator process every n-th create (the first one
+// included, so the case always happens) and then replaces the answer with a
+// 502, as a gateway that loses the response would: the create happened, the
+// client cannot know it. The emulator's own fault injection fails requests
+// before they reach the store; this is the case where a blind retry would
+// register the token twice.
 type lostAnswers struct {
 	next  http.Handler
-	mu    sync.Mutex
-	rng   *rand.Rand
-	share float64
+	every int64
+	posts atomic.Int64
 	lost  atomic.Int64
 }
 
 func (l *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	l.mu.Lock()
-	lose := r.Method == http.MethodPost && l.rng.Float64() < l.share
-	l.mu.Unlock()
+	lose := r.Method == http.MethodPost && l.posts.Add(1)%l.every == 1
 	if !lose {
 		l.next.ServeHTTP(w, r)
 		return
@@ -48,14 +45,14 @@ func (l *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // TestClientLifecycleUnderFaults runs several complete token lifecycles
-// through the aisearch client while the emulator fails 30% of requests
-// (429, 500, 502, 503, 504) with added latency, and a gateway loses a fifth
-// of the create answers. Every lifecycle must complete, and the store must
+// through the aisearch client while the emulator fails 20% of requests
+// (429, 500, 502, 503, 504) with added latency, and a gateway loses every
+// fourth create answer. Every lifecycle must complete, and the store must
 // never hold two registrations of one service token.
 func TestClientLifecycleUnderFaults(t *testing.T) {
 	const apiToken = "loadtest-api-token"
 	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithFaults(emulator.Faults{
-		Rate: 0.3, Statuses: []int{429, 500, 502, 503, 504}, Latency: time.Millisecond,
+		Rate: 0.2, Statuses: []int{429, 500, 502, 503, 504}, Latency: time.Millisecond,
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +68,7 @@ func TestClientLifecycleUnderFaults(t *testing.T) {
 			}
 		})
 	}
-	lost := &lostAnswers{next: srv.Handler(), rng: rand.New(rand.NewPCG(1, 2)), share: 0.2}
+	lost := &lostAnswers{next: srv.Handler(), every: 4}
 	hs := httptest.NewServer(count(lost))
 	t.Cleanup(hs.Close)
 
