@@ -195,6 +195,15 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	if into == nil && len(strings.TrimSpace(string(body))) == 0 {
 		return o, nil // a delete answered with an empty body
 	}
+	var intoErr error
+	if into != nil {
+		// The common case decodes once: a 2xx whose envelope says success.
+		if intoErr = json.Unmarshal(body, into); intoErr == nil && succeeded(into) {
+			return o, nil
+		}
+	}
+	// A failure envelope behind a 2xx, no success field, or a body that does
+	// not fit into: the generic envelope tells which.
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return o, o.malformed(resp.StatusCode, err, body, scrub)
@@ -202,12 +211,24 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	if env.Success != nil && !*env.Success {
 		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
 	}
-	if into != nil {
-		if err := json.Unmarshal(body, into); err != nil {
-			return o, o.malformed(resp.StatusCode, err, body, scrub)
-		}
+	if intoErr != nil {
+		return o, o.malformed(resp.StatusCode, intoErr, body, scrub)
 	}
 	return o, nil
+}
+
+// succeeded reports the success field of a decoded generated envelope
+// (false also when it was absent).
+func succeeded(into any) bool {
+	switch e := into.(type) {
+	case *generated.TokenEnvelope:
+		return e.Success
+	case *generated.TokenListEnvelope:
+		return e.Success
+	case *generated.DeleteEnvelope:
+		return e.Success
+	}
+	return false
 }
 
 // apiPath is the request path below the base URL, without the query: what
