@@ -33,9 +33,10 @@ type RetryPolicy struct {
 	// wait would pass the context's deadline.
 	MaxWait time.Duration
 	// RetryCreate also retries POST (Create) after the request may have
-	// reached the server. Off by default: a create that timed out may have
-	// succeeded, and retrying it would register the token twice. POSTs are
-	// always retried when the connection failed before anything was sent.
+	// reached the server. Off by default: a create that timed out or got a
+	// 5xx may have succeeded, and retrying it would register the token twice.
+	// POSTs are always retried when the connection failed before anything
+	// was sent, and on 429, which says the request was refused unprocessed.
 	RetryCreate bool
 }
 
@@ -165,12 +166,11 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 		}
 		return safe || !sent
 	}
-	if !safe {
-		return false // the server got the create; it may have acted on it
-	}
 	switch s := resp.StatusCode; {
 	case s == http.StatusTooManyRequests:
-		return true
+		return true // rate limited: refused before anything was done, so safe even for a create
+	case !safe:
+		return false // the server got the create; it may have acted on it
 	case s == http.StatusNotImplemented || s == http.StatusHTTPVersionNotSupported:
 		return false
 	default:
