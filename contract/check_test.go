@@ -94,3 +94,26 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// A key that happens to be part of the token's name is echoed with the name;
+// that is not a leak. The same key on its own in the response still is.
+func TestCheckEchoedSecretInsidePublicValue(t *testing.T) {
+	v := newValidator(t)
+	const key = "00000000"
+	body := `{"name":"svc-00000000-prod","cf_api_id":"c","cf_api_key":"` + key + `"}`
+	named := strings.Replace(token, `"name":"n"`, `"name":"svc-00000000-prod"`, 1)
+	req := http.Header{"Authorization": {"Bearer abcdefghij"}, "Content-Type": {"application/json"}}
+	for _, tc := range []struct {
+		name, resp string
+		want       []string
+	}{
+		{"name echoed", `{"success":true,"result":` + named + `}`, nil},
+		{"key leaked beside the name", `{"success":true,"messages":[{"code":1,"message":"key ` + key + `"}],"result":` + named + `}`, []string{"response body"}},
+	} {
+		res := v.Check(context.Background(), contract.Interaction{Method: "POST", URL: base, RequestHeader: req,
+			RequestBody: []byte(body), Status: 201, ResponseHeader: jsonHeader(), ResponseBody: []byte(tc.resp)})
+		if got := paths(res.All()); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: violations %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
