@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -198,7 +199,7 @@ func (sf *stateFile) compact() error {
 	var size int64
 	entries := 0
 	snap := sf.store.snapshot()
-	for _, acc := range sortedKeys(snap) {
+	for _, acc := range slices.Sorted(maps.Keys(snap)) {
 		for _, r := range snap[acc] {
 			line, err := encodeLine(logEntry{Op: "put", Account: acc, Token: &r})
 			if err != nil {
@@ -258,13 +259,4 @@ func (sf *stateFile) close() error {
 	sf.f = nil
 	sf.broken = errors.New("state file closed")
 	return err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -1,12 +1,11 @@
 package interop_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"sync"
@@ -20,13 +19,13 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-// wire records what the SDK sends and gets, and validates each exchange
-// against openapi.yaml.
+// wire records what the SDK sends and gets; its contract.Transport
+// validates each exchange against openapi.yaml.
 type wire struct {
-	t         *testing.T
-	validator *contract.Validator
-	mu        sync.Mutex
-	calls     []call
+	t     *testing.T
+	rt    http.RoundTripper
+	mu    sync.Mutex
+	calls []call
 }
 
 type call struct {
@@ -40,42 +39,27 @@ func newWire(t *testing.T) *wire {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &wire{t: t, validator: v}
+	w := &wire{t: t}
+	w.rt = &contract.Transport{Validator: v, OnExchange: w.add}
+	return w
 }
 
-func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.GetBody != nil {
-		rc, err := req.GetBody()
-		if err != nil {
-			return nil, err
-		}
-		body, _ = io.ReadAll(rc)
-	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	respBody, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	res := w.validator.Validate(req.Context(), contract.Interaction{
-		Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header, RequestBody: body,
-		Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: respBody,
-	})
+func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) { return w.rt.RoundTrip(req) }
+
+func (w *wire) add(ix contract.Interaction, res contract.Result) {
 	// Responses must always fit the spec (injected 5xx aside); requests must
 	// whenever the emulator accepted them.
-	injected := resp.Header.Get(emulator.FaultHeader) == "injected"
-	if len(res.Response) > 0 && !injected || len(res.Request) > 0 && resp.StatusCode < 400 {
-		w.t.Errorf("%s %s → %d breaks openapi.yaml: %v", req.Method, req.URL.Path, resp.StatusCode, res.All())
+	injected := ix.ResponseHeader.Get(emulator.FaultHeader) == "injected"
+	if len(res.Response) > 0 && !injected || len(res.Request) > 0 && ix.Status < 400 {
+		w.t.Errorf("%s %s → %d breaks openapi.yaml: %v", ix.Method, ix.URL, ix.Status, res.All())
+	}
+	uri := ix.URL
+	if u, err := url.Parse(ix.URL); err == nil {
+		uri = u.RequestURI()
 	}
 	w.mu.Lock()
-	w.calls = append(w.calls, call{req.Method, req.URL.RequestURI(), resp.StatusCode, req.Header.Get("X-Stainless-Retry-Count")})
+	w.calls = append(w.calls, call{ix.Method, uri, ix.Status, ix.RequestHeader.Get("X-Stainless-Retry-Count")})
 	w.mu.Unlock()
-	return resp, nil
 }
 
 func (w *wire) since(n int) []call {

@@ -47,9 +47,9 @@ func Run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rec := &recorder{next: http.DefaultTransport, validator: v, base: emulator.BasePath}
+	rec := &recorder{base: emulator.BasePath}
 	client, err := generated.NewClientWithResponses(base,
-		generated.WithHTTPClient(&http.Client{Transport: rec, Timeout: 10 * time.Second}),
+		generated.WithHTTPClient(&http.Client{Transport: rec.transport(v), Timeout: 10 * time.Second}),
 		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 			r.Header.Set("Authorization", "Bearer "+apiToken)
 			return nil

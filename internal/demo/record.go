@@ -1,9 +1,9 @@
 package demo
 
 import (
-	"bytes"
-	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/go-aisearch/tokens/contract"
@@ -17,52 +17,29 @@ type exchange struct {
 	result         contract.Result
 }
 
-// recorder is the demo client's transport: it passes each request on and
-// validates the exchange, both sides, against openapi.yaml.
+// recorder keeps every exchange of the demo client, validated against
+// openapi.yaml by the contract.Transport it feeds.
 type recorder struct {
-	next      http.RoundTripper
-	validator *contract.Validator
-	base      string // path prefix trimmed from targets, e.g. /client/v4
+	base string // path prefix trimmed from targets, e.g. /client/v4
 
 	mu   sync.Mutex
 	seen []exchange
 }
 
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	var reqBody []byte
-	if req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return nil, err
-		}
-		reqBody, err = io.ReadAll(body)
-		if err != nil {
-			return nil, err
-		}
-	}
-	resp, err := r.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	respBody, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	res := r.validator.Validate(req.Context(), contract.Interaction{
-		Method: req.Method, URL: req.URL.String(),
-		RequestHeader: req.Header, RequestBody: reqBody,
-		Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: respBody,
-	})
-	target := req.URL.RequestURI()
-	if len(target) >= len(r.base) && target[:len(r.base)] == r.base {
-		target = target[len(r.base):]
+// transport returns the demo client's transport: each exchange is sent on,
+// validated both sides, and recorded.
+func (r *recorder) transport(v *contract.Validator) http.RoundTripper {
+	return &contract.Transport{Validator: v, OnExchange: r.add}
+}
+
+func (r *recorder) add(ix contract.Interaction, res contract.Result) {
+	target := ix.URL
+	if u, err := url.Parse(ix.URL); err == nil {
+		target = strings.TrimPrefix(u.RequestURI(), r.base)
 	}
 	r.mu.Lock()
-	r.seen = append(r.seen, exchange{method: req.Method, target: target, status: resp.StatusCode, result: res})
+	r.seen = append(r.seen, exchange{method: ix.Method, target: target, status: ix.Status, result: res})
 	r.mu.Unlock()
-	return resp, nil
 }
 
 // last returns the latest exchange.
