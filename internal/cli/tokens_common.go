@@ -122,9 +122,30 @@ func parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, erro
 	return pos, nil
 }
 
-// keyFlag is --cf-api-key-file, shared by create, update and register.
-func keyFlag(fs *flag.FlagSet) *string {
-	return fs.String("cf-api-key-file", "", "read the service token's value (cf_api_key) from this file; otherwise from $"+envCfAPIKey+", otherwise from stdin. Never a plain flag.")
+// tokenFlags describe the service token that create, register and update
+// send: its name, its cf_api_id, and where its secret value comes from.
+type tokenFlags struct{ name, cfAPIID, keyFile *string }
+
+func addTokenFlags(fs *flag.FlagSet, nameUsage, cfAPIIDUsage string) tokenFlags {
+	return tokenFlags{
+		name:    fs.String("name", "", nameUsage),
+		cfAPIID: fs.String("cf-api-id", "", cfAPIIDUsage),
+		keyFile: fs.String("cf-api-key-file", "", "read the service token's value (cf_api_key) from this file; otherwise from $"+envCfAPIKey+", otherwise from stdin. Never a plain flag."),
+	}
+}
+
+// clientAndKey builds the client, then reads the key: configuration errors
+// are reported before anyone is asked for a secret.
+func (f *apiFlags) clientAndKey(stdio Stdio, tf tokenFlags) (*aisearch.Client, aisearch.Secret, error) {
+	c, err := f.client()
+	if err != nil {
+		return nil, "", err
+	}
+	key, err := readCfAPIKey(stdio, *tf.keyFile)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, key, nil
 }
 
 // readCfAPIKey finds the secret: the file if given, else $CF_API_KEY, else

@@ -15,31 +15,31 @@ func init() {
 	})
 }
 
+// Usage of --name and --cf-api-id where they are required (create, register).
+const (
+	requiredName    = "a name for people (required)"
+	requiredCfAPIID = "the service token's id, from POST /user/tokens (required)"
+)
+
 func runCreate(ctx context.Context, stdio Stdio, args []string) error {
 	fs := NewFlagSet(commands["create"], stdio)
 	api := addAPIFlags(fs)
-	name := fs.String("name", "", "a name for people (required)")
-	cfAPIID := fs.String("cf-api-id", "", "the service token's id, from POST /user/tokens (required)")
-	keyFile := keyFlag(fs)
+	tf := addTokenFlags(fs, requiredName, requiredCfAPIID)
 	var legacy optBool
 	fs.Var(&legacy, "legacy", "whether the credential is a legacy one (default: the API's, true)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if *name == "" || *cfAPIID == "" {
+	if *tf.name == "" || *tf.cfAPIID == "" {
 		return Usagef("--name and --cf-api-id are required")
 	}
-	c, err := api.client() // configuration errors before asking for the key
-	if err != nil {
-		return err
-	}
-	key, err := readCfAPIKey(stdio, *keyFile)
+	c, key, err := api.clientAndKey(stdio, tf)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, err := c.Create(ctx, aisearch.TokenParams{Name: *name, CfAPIID: *cfAPIID, CfAPIKey: key, Legacy: legacy.v})
+	t, err := c.Create(ctx, aisearch.TokenParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
 	if err != nil {
 		return apiError(err)
 	}

@@ -17,26 +17,20 @@ func init() {
 func runRegister(ctx context.Context, stdio Stdio, args []string) error {
 	fs := NewFlagSet(commands["register"], stdio)
 	api := addAPIFlags(fs)
-	name := fs.String("name", "", "a name for people (required)")
-	cfAPIID := fs.String("cf-api-id", "", "the service token's id, from POST /user/tokens (required)")
-	keyFile := keyFlag(fs)
+	tf := addTokenFlags(fs, requiredName, requiredCfAPIID)
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if *name == "" || *cfAPIID == "" {
+	if *tf.name == "" || *tf.cfAPIID == "" {
 		return Usagef("--name and --cf-api-id are required")
 	}
-	c, err := api.client() // configuration errors before asking for the key
-	if err != nil {
-		return err
-	}
-	key, err := readCfAPIKey(stdio, *keyFile)
+	c, key, err := api.clientAndKey(stdio, tf)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, created, err := c.EnsureRegistered(ctx, *name, *cfAPIID, key)
+	t, created, err := c.EnsureRegistered(ctx, *tf.name, *tf.cfAPIID, key)
 	if err != nil {
 		return apiError(err)
 	}

@@ -22,20 +22,14 @@ func init() {
 func runUpdate(ctx context.Context, stdio Stdio, args []string) error {
 	fs := NewFlagSet(commands["update"], stdio)
 	api := addAPIFlags(fs)
-	name := fs.String("name", "", "new name (default: keep)")
-	cfAPIID := fs.String("cf-api-id", "", "new service token id (default: keep)")
-	keyFile := keyFlag(fs)
+	tf := addTokenFlags(fs, "new name (default: keep)", "new service token id (default: keep)")
 	var legacy optBool
 	fs.Var(&legacy, "legacy", "new legacy flag (default: keep)")
 	pos, err := parseArgs(fs, args, "ID")
 	if err != nil {
 		return err
 	}
-	c, err := api.client() // configuration errors before asking for the key
-	if err != nil {
-		return err
-	}
-	key, err := readCfAPIKey(stdio, *keyFile)
+	c, key, err := api.clientAndKey(stdio, tf)
 	if err != nil {
 		return err
 	}
@@ -46,11 +40,11 @@ func runUpdate(ctx context.Context, stdio Stdio, args []string) error {
 		return apiError(err)
 	}
 	p := aisearch.TokenParams{Name: cur.Name, CfAPIID: cur.CfAPIID, CfAPIKey: key, Legacy: &cur.Legacy}
-	if *name != "" {
-		p.Name = *name
+	if *tf.name != "" {
+		p.Name = *tf.name
 	}
-	if *cfAPIID != "" {
-		p.CfAPIID = *cfAPIID
+	if *tf.cfAPIID != "" {
+		p.CfAPIID = *tf.cfAPIID
 	}
 	if legacy.v != nil {
 		p.Legacy = legacy.v
