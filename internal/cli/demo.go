@@ -15,8 +15,12 @@ func init() {
 }
 
 func runDemo(ctx context.Context, stdio Stdio, args []string) error {
-	if err := parseFlags(NewFlagSet(commands["demo"], stdio), args); err != nil {
+	fs := NewFlagSet(commands["demo"], stdio)
+	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return demo.Run(ctx, stdio.Out)
 }

@@ -15,7 +15,8 @@ func TestDemoCommand(t *testing.T) {
 	if code != cli.ExitOK || !strings.Contains(out.String(), "12 requests, 12 valid against openapi.yaml") {
 		t.Errorf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
-	if code := cli.Main(context.Background(), []string{"demo", "extra"}, cli.Stdio{Out: &out, Err: &errb}); code != cli.ExitOK && code != cli.ExitUsage {
-		t.Errorf("demo with an argument: exit %d", code)
+	out.Reset()
+	if code := cli.Main(context.Background(), []string{"demo", "extra"}, cli.Stdio{Out: &out, Err: &errb}); code != cli.ExitUsage || out.Len() != 0 {
+		t.Errorf("demo with an argument: exit %d, want %d without running the demo:\n%s", code, cli.ExitUsage, out.String())
 	}
 }
