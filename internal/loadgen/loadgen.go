@@ -106,7 +106,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = cfg.Concurrency
 		tr.MaxConnsPerHost = cfg.Concurrency
-		hc = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+		// A redirect could lead off loopback: answer with the 3xx instead
+		// (counted as an unexpected status).
+		hc = &http.Client{Transport: tr, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		defer tr.CloseIdleConnections()
 	}
 	tokensURL := strings.TrimSuffix(cfg.BaseURL, "/") + "/accounts/" + url.PathEscape(cfg.AccountID) + "/ai-search/tokens"

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -174,5 +175,22 @@ func TestRunStopsAtDuration(t *testing.T) {
 	}
 	if el := time.Since(start); el > 10*time.Second {
 		t.Errorf("a 150ms run took %s", el)
+	}
+}
+
+// A loopback server that redirects elsewhere must not pull traffic off
+// loopback: the generator counts the 3xx and never follows it.
+func TestRunDoesNotFollowRedirects(t *testing.T) {
+	var followed atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { followed.Add(1) }))
+	defer target.Close()
+	srv := httptest.NewServer(http.RedirectHandler(target.URL+"/elsewhere", http.StatusFound))
+	defer srv.Close()
+	res, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Requests: 5, Mix: Mix{OpList: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := followed.Load(); n != 0 || res.Statuses[http.StatusFound] != 5 || res.Unexpected() != 5 {
+		t.Errorf("followed %d redirects; statuses %v, unexpected %d", n, res.Statuses, res.Unexpected())
 	}
 }
