@@ -149,6 +149,9 @@ func (sf *stateFile) append(e logEntry) error {
 	}
 	if sf.entries > 2*sf.live()+compactSlack {
 		if err := sf.compact(); err != nil {
+			if sf.broken != nil { // renamed but not reopened: no log to append to
+				return sf.broken
+			}
 			sf.logger.Error("state file: compaction failed; still appending", "err", err)
 		}
 	}
