@@ -62,7 +62,8 @@ func WithAPIKey(email, key string) Option {
 			return err
 		}
 		if !strings.Contains(email, "@") {
-			return fmt.Errorf("aisearch: e-mail %q is not an e-mail address", email)
+			// Not quoted: a key passed as the e-mail (arguments swapped) is a secret.
+			return errors.New("aisearch: e-mail is not an e-mail address (no @; are the e-mail and the key swapped?)")
 		}
 		if err := checkHeaderValue("API key", key); err != nil {
 			return err
@@ -154,18 +155,25 @@ func WithAccountID(id string) Option {
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
+		// *url.Error quotes the whole URL, credentials included: keep only
+		// its reason.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return nil, fmt.Errorf("aisearch: base URL: %w", err)
 	}
 	switch {
+	case u.User != nil:
+		// Checked first, as the other messages quote the URL. Credentials
+		// in a URL end up in logs and errors; use the options.
+		return nil, errors.New("aisearch: base URL must not contain credentials")
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, fmt.Errorf("aisearch: base URL %q: scheme must be http or https", raw)
 	case u.Host == "":
 		return nil, fmt.Errorf("aisearch: base URL %q: no host", raw)
-	case u.User != nil:
-		// Credentials in a URL end up in logs and errors; use the options.
-		return nil, errors.New("aisearch: base URL must not contain credentials")
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("aisearch: base URL %q: no query or fragment allowed", raw)
+		return nil, errors.New("aisearch: base URL: no query or fragment allowed") // not quoted: a query may hold a token
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
