@@ -34,8 +34,12 @@ func TestConcurrentWrites(t *testing.T) {
 				case i%4 == 3 && len(mine) > 0: // delete the oldest
 					id := mine[0]
 					r, err := c.DeleteTokenWithResponse(ctx, account, id)
-					if err != nil || r.StatusCode() != http.StatusOK {
-						errs <- fmt.Errorf("delete: %v %s", err, r.Body)
+					if err != nil {
+						errs <- fmt.Errorf("delete: %w", err)
+						return
+					}
+					if r.StatusCode() != http.StatusOK {
+						errs <- fmt.Errorf("delete: %d %s", r.StatusCode(), r.Body)
 						return
 					}
 					mine = mine[1:]
@@ -45,23 +49,36 @@ func TestConcurrentWrites(t *testing.T) {
 				case i%4 == 2 && len(mine) > 0: // rename the newest
 					id, name := mine[len(mine)-1], fmt.Sprintf("w%d-upd%d", w, i)
 					r, err := c.UpdateTokenWithResponse(ctx, account, id, input(name))
-					if err != nil || r.JSON200 == nil || r.JSON200.Result.Name != name {
-						errs <- fmt.Errorf("update: %v %s", err, r.Body)
+					if err != nil {
+						errs <- fmt.Errorf("update: %w", err)
+						return
+					}
+					if r.JSON200 == nil || r.JSON200.Result.Name != name {
+						errs <- fmt.Errorf("update: %d %s", r.StatusCode(), r.Body)
 						return
 					}
 					mu.Lock()
 					want[id] = name
 					mu.Unlock()
 				case i%4 == 1:
-					if r, err := c.ListTokensWithResponse(ctx, account, &generated.ListTokensParams{PerPage: ptr(100)}); err != nil || r.JSON200 == nil {
-						errs <- fmt.Errorf("list: %v", err)
+					r, err := c.ListTokensWithResponse(ctx, account, &generated.ListTokensParams{PerPage: ptr(100)})
+					if err != nil {
+						errs <- fmt.Errorf("list: %w", err)
+						return
+					}
+					if r.JSON200 == nil {
+						errs <- fmt.Errorf("list: %d %s", r.StatusCode(), r.Body)
 						return
 					}
 				default:
 					name := fmt.Sprintf("w%d-new%d", w, i)
 					r, err := c.CreateTokenWithResponse(ctx, account, input(name))
-					if err != nil || r.JSON201 == nil {
-						errs <- fmt.Errorf("create: %v", err)
+					if err != nil {
+						errs <- fmt.Errorf("create: %w", err)
+						return
+					}
+					if r.JSON201 == nil {
+						errs <- fmt.Errorf("create: %d %s", r.StatusCode(), r.Body)
 						return
 					}
 					mine = append(mine, r.JSON201.Result.ID)
@@ -87,8 +104,11 @@ func TestConcurrentWrites(t *testing.T) {
 	}
 	// The API agrees with the inspection view, in creation order.
 	r, err := c.ListTokensWithResponse(context.Background(), account, &generated.ListTokensParams{PerPage: ptr(100)})
-	if err != nil || r.JSON200 == nil || r.JSON200.ResultInfo.TotalCount != len(want) {
-		t.Fatalf("list: %v %s", err, r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.JSON200 == nil || r.JSON200.ResultInfo.TotalCount != len(want) {
+		t.Fatalf("list: %d %s, want total_count %d", r.StatusCode(), r.Body, len(want))
 	}
 	for i, tok := range e.srv.Tokens(account) {
 		if r.JSON200.Result[i].ID != tok.ID {
