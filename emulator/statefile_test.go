@@ -132,11 +132,8 @@ func TestStateFileCompactsAsItGrows(t *testing.T) {
 	if s.state.entries > compactSlack+2 {
 		t.Errorf("log not compacted: %d entries for 1 token", s.state.entries)
 	}
-	s2, err := New(WithStateFile(path + ".copy"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s2.Close()
+	// Reload a copy: the log must hold the same state after compaction
+	// (opening path itself would compact it under s).
 	data, _ := os.ReadFile(path)
 	s3path := filepath.Join(t.TempDir(), "s3")
 	os.WriteFile(s3path, data, 0o600)
