@@ -451,5 +451,3 @@ func sameToken(t *rapid.T, op string, got wireToken, want *mtoken) {
 		bad("modified_at", got.ModifiedAt, want.modifiedAt)
 	}
 }
-
-var _ = testing.Short
