@@ -31,7 +31,7 @@ type Client struct {
 	accountID string
 	base      *url.URL
 	gen       *generated.Client
-	secrets   []Secret // scrubbed from anything copied out of a response
+	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
 }
 
 // New returns a client for accountID. A credential option (WithAPIToken or
@@ -136,7 +136,7 @@ func newClient(cfg *config) (*Client, error) {
 		accountID: cfg.accountID,
 		base:      cfg.baseURL,
 		gen:       gen,
-		secrets:   []Secret{cfg.creds.token, cfg.creds.key},
+		secrets:   []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)},
 	}, nil
 }
 

@@ -20,7 +20,7 @@ import (
 func echoBody(code int, contentType string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		echo := string(b) + " " + r.Header.Get("Authorization") + " " + r.Header.Get("X-Auth-Key")
+		echo := string(b) + " " + r.Header.Get("Authorization") + " " + r.Header.Get("X-Auth-Key") + " " + r.Header.Get("X-Auth-Email")
 		w.Header().Set("Content-Type", contentType)
 		w.WriteHeader(code)
 		if contentType == "application/json" {

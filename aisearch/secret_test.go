@@ -14,7 +14,7 @@ import (
 // assertNoSecrets fails if s contains any of the test secrets.
 func assertNoSecrets(t testing.TB, s string) {
 	t.Helper()
-	for _, secret := range []string{fakeAPIToken, fakeAPIKey, fakeCfAPIKey, "SECRET"} {
+	for _, secret := range []string{fakeAPIToken, fakeAPIKey, fakeCfAPIKey, fakeEmail, "SECRET"} {
 		if strings.Contains(s, secret) {
 			t.Errorf("secret %q leaked in:\n%s", secret, s)
 		}
