@@ -27,8 +27,10 @@ type Result struct {
 	Version                      []string // versioning-policy violations
 }
 
-// Failed reports whether the gate must stop the build.
-func (r Result) Failed() bool { return len(r.Breaking) > 0 || len(r.Version) > 0 }
+// Failed reports whether the gate must stop the build: a versioning
+// violation. A breaking change alone is not one: released with a major bump
+// it passes, and without one it always brings a Version finding.
+func (r Result) Failed() bool { return len(r.Version) > 0 }
 
 // versionPolicy raises oasdiff's versioning checks (INFO by default) to ERR:
 // a breaking change whose info.version is unchanged, lower, or not a major

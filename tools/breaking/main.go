@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "  VERSION ", line)
 	}
 	switch {
-	case len(res.Version) > 0:
+	case res.Failed():
 		fmt.Fprintln(stdout, "breaking: FAIL (bump info.version in openapi.yaml: major for a breaking change, and add the CHANGELOG.md entry)")
 		return 1
 	case len(res.Breaking) > 0:
