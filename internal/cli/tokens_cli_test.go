@@ -144,6 +144,19 @@ func TestGetPrintsTextOrJSON(t *testing.T) {
 	}
 }
 
+// A name from the server cannot drive the terminal or break the lines.
+func TestTextOutputNeutralisesControlCharacters(t *testing.T) {
+	evil := strings.Replace(tokenJSON, `"name":"svc"`, `"name":"svc\u001b[2J\nid: forged"`, 1)
+	srv := newRecorder(t, func(w http.ResponseWriter, _ *http.Request, _ string) {
+		reply(w, 200, `{"success":true,"errors":[],"messages":[],"result":`+evil+`}`)
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	r := run(t, "", "get", cliTokenID)
+	if r.code != 0 || strings.ContainsAny(r.out, "\x1b") || strings.Contains(r.out, "\nid: forged") || !strings.Contains(r.out, "svc [2J id: forged") {
+		t.Errorf("text output:\n%q", r.out)
+	}
+}
+
 func TestListTableAndEmptyJSON(t *testing.T) {
 	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ string) {
 		if r.URL.Query().Get("search") == "none" {

@@ -243,14 +243,14 @@ func printToken(w io.Writer, t aisearch.Token, asJSON bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, kv := range [][2]string{
 		{"id", t.ID},
-		{"name", t.Name},
-		{"cf_api_id", t.CfAPIID},
+		{"name", oneLine(t.Name)},
+		{"cf_api_id", oneLine(t.CfAPIID)},
 		{"enabled", fmt.Sprint(t.Enabled)},
 		{"legacy", fmt.Sprint(t.Legacy)},
 		{"created_at", formatTime(t.CreatedAt)},
-		{"created_by", orDash(t.CreatedBy)},
+		{"created_by", orDash(oneLine(t.CreatedBy))},
 		{"modified_at", formatTime(t.ModifiedAt)},
-		{"modified_by", orDash(t.ModifiedBy)},
+		{"modified_by", orDash(oneLine(t.ModifiedBy))},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
 	}
@@ -291,7 +291,8 @@ func orDash(s string) string {
 	return s
 }
 
-// oneLine keeps a name with tabs or newlines from breaking the table.
+// oneLine keeps a server-supplied string with tabs, newlines or terminal
+// escapes from breaking the output or driving the terminal.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
