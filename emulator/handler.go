@@ -3,10 +3,12 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"time"
 
@@ -15,7 +17,8 @@ import (
 
 // buildHandler owns the wiring, outermost first: request log and panic
 // guard → spec routing (404/405 envelopes) → fault injection → auth →
-// body cap → spec validation → generated router → strict handlers → store.
+// body cap → spec validation → one JSON value only → generated router →
+// strict handlers → store.
 func (s *Server) buildHandler() http.Handler {
 	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
@@ -28,6 +31,7 @@ func (s *Server) buildHandler() http.Handler {
 	var h http.Handler = generated.HandlerWithOptions(strict, generated.StdHTTPServerOptions{
 		BaseURL: BasePath, BaseRouter: mux, ErrorHandlerFunc: paramError,
 	})
+	h = rejectMalformedJSON(h)
 	h = s.validateRequests(h)
 	h = s.readBody(h)
 	h = s.requireAuth(h)
@@ -95,6 +99,35 @@ func (s *Server) readBody(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// rejectMalformedJSON refuses a JSON body that is not exactly one JSON
+// value. Decoders (kin-openapi's and the strict handler's) stop after the
+// first value, so without it `{...}{...}` or `{...} x` would be obeyed. It
+// runs after validation, so a request with other violations gets them all.
+func rejectMalformedJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hasJSONBody(r) {
+			data, err := io.ReadAll(r.Body) // buffered by readBody: cannot fail
+			if err != nil || !json.Valid(data) {
+				writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, "malformed JSON")})
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(data))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hasJSONBody reports whether r is routed to an operation that takes a
+// body and declares its body as JSON.
+func hasJSONBody(r *http.Request) bool {
+	rt, _ := r.Context().Value(routeKey{}).(routed)
+	if rt.route == nil || rt.route.Operation == nil || rt.route.Operation.RequestBody == nil {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
 }
 
 func (s *Server) validateRequests(next http.Handler) http.Handler {

@@ -126,6 +126,7 @@ func garbageBodies() []string {
 	out := []string{
 		`{`, `{"name":`, `[]`, `[{"name":"n"}]`, `"string"`, `42`, `true`, `null`, `{}`,
 		`{"name":"n","cf_api_id":"i","cf_api_key":"k"`, `{"name":"n",,}`, `{'name':'n'}`,
+		`{"name":"n","cf_api_id":"i","cf_api_key":"k"}{}`, `{"name":"n","cf_api_id":"i","cf_api_key":"k"} x`,
 		"\x00\x01\x02", "\xff\xfe{}", `{"name":"\ud800"}x`,
 		`{"name":"n","cf_api_id":"i","cf_api_key":"k"}` + strings.Repeat(" ", 70<<10),
 		`{"name":"` + strings.Repeat("a", 70<<10) + `","cf_api_id":"i","cf_api_key":"k"}`,
