@@ -26,7 +26,10 @@ func LoadCassette(path string) ([]Interaction, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	out := make([]Interaction, 0, len(c.Interactions))
-	for _, ci := range c.Interactions {
+	for i, ci := range c.Interactions {
+		if ci == nil { // "- null" in the file
+			return nil, fmt.Errorf("%s: interaction %d is empty", path, i)
+		}
 		out = append(out, FromCassette(ci))
 	}
 	return out, nil

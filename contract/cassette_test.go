@@ -40,6 +40,10 @@ func TestWriteAndLoadCassette(t *testing.T) {
 	if _, err := contract.LoadCassette(bad); err == nil || !strings.Contains(err.Error(), "bad.yaml") {
 		t.Errorf("old cassette format: err %v, want one naming the file", err)
 	}
+	os.WriteFile(bad, []byte("version: 2\ninteractions:\n- null\n"), 0o644)
+	if _, err := contract.LoadCassette(bad); err == nil || !strings.Contains(err.Error(), "interaction 0 is empty") {
+		t.Errorf("null interaction: err %v, want one naming it", err)
+	}
 }
 
 func TestCassetteFiles(t *testing.T) {
