@@ -16,8 +16,8 @@ type Pair struct {
 	Status      int
 }
 
-// DocumentedPairs reads every operation x status pair from the spec, in
-// path, method and status order.
+// DocumentedPairs reads every operation x status pair from the spec, sorted
+// by operationId, then status.
 func DocumentedPairs(doc *openapi3.T) []Pair {
 	var out []Pair
 	for _, path := range doc.Paths.InMatchingOrder() {
