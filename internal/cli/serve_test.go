@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -111,6 +112,31 @@ func TestServeInProcess(t *testing.T) {
 	for _, secret := range []string{serveToken, "example-not-a-real-key"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("logs hold a secret")
+		}
+	}
+}
+
+// Without --api-token or --api-key, serve accepts any credential and says
+// so right after the start-up line; with one, it does not.
+func TestServeSaysWhenAuthIsOpen(t *testing.T) {
+	for _, args := range [][]string{nil, {"--api-token", serveToken}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		outR, outW := io.Pipe()
+		done := make(chan int, 1)
+		go func() {
+			done <- cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), cli.Stdio{In: strings.NewReader(""), Out: outW, Err: io.Discard})
+			outW.Close()
+		}()
+		_, sc := baseURL(t, outR)
+		cancel()
+		var rest []string
+		for sc.Scan() { // ends when Main returns and closes the pipe
+			rest = append(rest, sc.Text())
+		}
+		<-done
+		said := slices.ContainsFunc(rest, func(l string) bool { return strings.Contains(l, "accepting any non-empty credential") })
+		if said != (args == nil) {
+			t.Errorf("serve %v: output after start-up %q", args, rest)
 		}
 	}
 }
