@@ -13,7 +13,6 @@ import (
 // validator found.
 type exchange struct {
 	method, target string // target: path below the base URL, with query
-	status         int
 	result         contract.Result
 }
 
@@ -38,7 +37,7 @@ func (r *recorder) add(ix contract.Interaction, res contract.Result) {
 		target = strings.TrimPrefix(u.RequestURI(), r.base)
 	}
 	r.mu.Lock()
-	r.seen = append(r.seen, exchange{method: ix.Method, target: target, status: ix.Status, result: res})
+	r.seen = append(r.seen, exchange{method: ix.Method, target: target, result: res})
 	r.mu.Unlock()
 }
 
