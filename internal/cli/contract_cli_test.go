@@ -97,7 +97,10 @@ func TestVerifySecretsOnly(t *testing.T) {
 
 func TestRecordFromEmulator(t *testing.T) {
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
-	useAPI(t, "", srv.AccountID, cliAPIToken)
+	if srv.AccountID != emulator.DefaultAccountID {
+		t.Fatalf("test server account %s: want the default this test relies on", srv.AccountID)
+	}
+	useAPI(t, "", "", cliAPIToken) // no account: --emulator means the emulator's default, as in the README
 	t.Setenv("CF_API_KEY", cliCfAPIKey)
 	out := t.TempDir()
 	r := run(t, "", "record", "--base-url", srv.URL, "--out", out, "--emulator", "--scenarios", "lifecycle,rate-limited")
@@ -130,5 +133,9 @@ func TestRecordUsage(t *testing.T) {
 		if r := run(t, "", args...); r.code != 2 {
 			t.Errorf("%s: exit %d, want 2 (%s)", name, r.code, r.err)
 		}
+	}
+	useAPI(t, "", "", cliAPIToken) // without --emulator there is no default account
+	if r := run(t, "", "record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir()); r.code != 2 || !strings.Contains(r.err, "no account") {
+		t.Errorf("no account: exit %d, want 2 (%s)", r.code, r.err)
 	}
 }

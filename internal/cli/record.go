@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/emulator"
 )
@@ -29,7 +30,7 @@ func runRecord(ctx context.Context, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
 	out := fs.String("out", "", "directory for the cassettes (required)")
-	account := fs.String("account-id", "", "account to record in (default $CLOUDFLARE_ACCOUNT_ID); normalised to "+contract.NormalAccountID+" in the cassettes")
+	account := fs.String("account-id", "", "account to record in (default $CLOUDFLARE_ACCOUNT_ID, else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
 	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+" (in-use needs the Go API, rate-limited --emulator)")
@@ -40,10 +41,13 @@ func runRecord(ctx context.Context, stdio Stdio, args []string) error {
 		return Usagef("--base-url and --out are required")
 	}
 	if *account == "" {
-		*account = os.Getenv("CLOUDFLARE_ACCOUNT_ID")
+		*account = os.Getenv(aisearch.EnvAccountID)
+	}
+	if *account == "" && *emu {
+		*account = emulator.DefaultAccountID // as `load` does
 	}
 	if *account == "" {
-		return Usagef("no account: use --account-id or $CLOUDFLARE_ACCOUNT_ID")
+		return Usagef("no account: use --account-id or $%s", aisearch.EnvAccountID)
 	}
 	var only []string
 	for _, sc := range strings.Split(*scenarios, ",") {
