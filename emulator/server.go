@@ -51,11 +51,15 @@ func newServer(cfg config) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close releases the state file, if any. Call it after the HTTP server has
-// stopped; the Server must not be used afterwards.
+// stopped; a request still running (a shutdown that timed out) then gets a
+// 500 and changes nothing.
 func (s *Server) Close() error {
 	if s.state == nil {
 		return nil
 	}
+	// Appends run under the store's lock: wait for the one in progress.
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
 	return s.state.close()
 }
 

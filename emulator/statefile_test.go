@@ -146,3 +146,29 @@ func TestStateFileCompactsAsItGrows(t *testing.T) {
 		t.Errorf("after compaction: %q vs %q", names(s3, "acc"), names(s, "acc"))
 	}
 }
+
+// Close may race with a request that outlived the HTTP server's shutdown:
+// that request must fail cleanly (no data race, nothing written).
+func TestCloseDuringWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.log")
+	s, err := New(WithStateFile(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			if err := s.Seed("acc", SeedToken{ID: uuid.NewString(), Name: "n", CfAPIID: "i", CfAPIKey: "k"}); err != nil {
+				if !strings.Contains(err.Error(), "closed") {
+					t.Errorf("seed %d after close: %v", i, err)
+				}
+				return
+			}
+		}
+	}()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+}
