@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -71,8 +72,11 @@ func runLoad(ctx context.Context, stdio Stdio, args []string) error {
 	} else {
 		res.WriteText(stdio.Out)
 	}
-	if res.Requests == 0 || res.Failed > 0 {
+	switch {
+	case res.Failed > 0:
 		return fmt.Errorf("%d of %d requests got no answer", res.Failed, res.Failed+res.Requests)
+	case res.Requests == 0:
+		return errors.New("no request was sent")
 	}
 	return nil
 }
