@@ -124,6 +124,12 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 		recorder.WithSkipRequestLatency(true),
 		recorder.WithMatcher(Matcher),
 		recorder.WithHook(func(i *cassette.Interaction) error {
+			if email := r.opts.Credentials.Email; email != "" {
+				// The API may echo the account's e-mail (created_by, say);
+				// Redact then fixes the lengths.
+				i.Request.Body = strings.ReplaceAll(i.Request.Body, email, RedactedEmail)
+				i.Response.Body = strings.ReplaceAll(i.Response.Body, email, RedactedEmail)
+			}
 			Redact(i, r.opts.AccountID)
 			i.Response.Duration = 0 // keeps re-recordings diffable
 			return nil
