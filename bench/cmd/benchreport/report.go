@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/go-aisearch/tokens/internal/loadgen"
 )
 
 // report is everything measured in one run.
@@ -217,7 +219,7 @@ func (r *report) render(w io.Writer) error {
 
 	p("\n## Load generator\n\n")
 	p("`aisearch-tokens load` (internal/loadgen): %d requests of the default mix\n", r.LoadRequests)
-	p("(list=5,get=3,create=1,update=1,delete=1; each worker updates and deletes only\n")
+	p("(%s; each worker updates and deletes only\n", loadgen.DefaultMix)
 	p("tokens it created) against a fresh emulator with validation on, then against\n")
 	p("the bare handler. The emulator's lists grow with the store (up to 100 tokens a\n")
 	p("page) while the bare handler always answers 20, so the emulator does more work\n")
