@@ -82,7 +82,7 @@ func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 	if opts.ServiceTokenKey == "" {
 		opts.ServiceTokenKey = "recorded-secret-" + randomHex(12)
 	}
-	r := &session{opts: opts, prefix: "contract-" + run}
+	r := &session{opts: opts, prefix: "contract-" + run, known: knownSecrets(opts)}
 	for _, name := range opts.Only {
 		if !slices.ContainsFunc(r.scenarios(), func(s scenario) bool { return s.name == name }) {
 			return nil, fmt.Errorf("record: scenario %q is unknown or needs an option that is not set (MarkInUse, RateLimit)", name)
@@ -114,6 +114,25 @@ type session struct {
 	opts    RecordOptions
 	prefix  string   // unique token-name prefix of this run
 	created []string // ids to delete at the end of a scenario
+	known   *strings.Replacer
+}
+
+// knownSecrets replaces the values of this run's credentials with their
+// placeholders wherever they appear. Values shorter than minSecretLen (an
+// open emulator's "x") are left alone: they would match ordinary text.
+func knownSecrets(opts RecordOptions) *strings.Replacer {
+	var pairs []string
+	for _, kv := range [][2]string{
+		{opts.Credentials.APIToken, RedactedAPIKey},
+		{opts.Credentials.APIKey, RedactedAPIKey},
+		{opts.Credentials.Email, RedactedEmail},
+		{opts.ServiceTokenKey, RedactedCFAPIKey},
+	} {
+		if len(kv[0]) >= minSecretLen {
+			pairs = append(pairs, kv[0], kv[1])
+		}
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 func (r *session) record(ctx context.Context, sc scenario) (string, error) {
@@ -124,12 +143,10 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 		recorder.WithSkipRequestLatency(true),
 		recorder.WithMatcher(Matcher),
 		recorder.WithHook(func(i *cassette.Interaction) error {
-			if email := r.opts.Credentials.Email; email != "" {
-				// The API may echo the account's e-mail (created_by, say);
-				// Redact then fixes the lengths.
-				i.Request.Body = strings.ReplaceAll(i.Request.Body, email, RedactedEmail)
-				i.Response.Body = strings.ReplaceAll(i.Response.Body, email, RedactedEmail)
-			}
+			// A body may echo a credential (the e-mail as created_by, a key
+			// in an error message); Redact then fixes the lengths.
+			i.Request.Body = r.known.Replace(i.Request.Body)
+			i.Response.Body = r.known.Replace(i.Response.Body)
 			Redact(i, r.opts.AccountID)
 			i.Response.Duration = 0 // keeps re-recordings diffable
 			return nil

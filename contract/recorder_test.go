@@ -65,14 +65,14 @@ func TestRecordScenarioNeedsOption(t *testing.T) {
 	}
 }
 
-// TestRecordRedactsAnEchoedEmail: an API that puts the account's e-mail in
-// a body (created_by) does not get it into the cassette.
-func TestRecordRedactsAnEchoedEmail(t *testing.T) {
+// TestRecordRedactsEchoedCredentials: an API that puts the account's e-mail
+// (created_by, say) or a key in a body does not get it into the cassette.
+func TestRecordRedactsEchoedCredentials(t *testing.T) {
 	const email = "owner-private@example.org"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"success":false,"errors":[{"code":1,"message":"down for ` + r.Header.Get("X-Auth-Email") + `"}]}`))
+		w.Write([]byte(`{"success":false,"errors":[{"code":1,"message":"down for ` + r.Header.Get("X-Auth-Email") + ` key ` + r.Header.Get("X-Auth-Key") + `"}]}`))
 	}))
 	defer srv.Close()
 	files, err := contract.Record(t.Context(), contract.RecordOptions{BaseURL: srv.URL + "/client/v4", AccountID: "0123456789abcdef0123456789abcdef",
@@ -81,7 +81,7 @@ func TestRecordRedactsAnEchoedEmail(t *testing.T) {
 		t.Fatalf("files %v, err %v: want the partial lifecycle cassette and an error", files, err)
 	}
 	data, _ := os.ReadFile(files[0])
-	if strings.Contains(string(data), email) || !strings.Contains(string(data), "down for "+contract.RedactedEmail) {
+	if strings.Contains(string(data), email) || strings.Contains(string(data), "never-saved") || !strings.Contains(string(data), "down for "+contract.RedactedEmail+" key "+contract.RedactedAPIKey) {
 		t.Errorf("the e-mail reached the cassette:\n%s", data)
 	}
 }
