@@ -237,11 +237,16 @@ func (c *Client) apiPath(u *url.URL) string {
 	return strings.TrimPrefix(u.EscapedPath(), c.base.EscapedPath())
 }
 
+// minScrubLen keeps a throwaway credential (an open emulator's "x") from
+// turning every "x" of an error message into [REDACTED]; real Cloudflare
+// tokens and keys are 37 to 40 characters.
+const minScrubLen = 8
+
 func (c *Client) scrubber(extra []Secret) func(string) string {
 	secrets := append(append([]Secret(nil), c.secrets...), extra...)
 	return func(s string) string {
 		for _, sec := range secrets {
-			if !sec.IsZero() {
+			if len(sec) >= minScrubLen {
 				s = strings.ReplaceAll(s, sec.Reveal(), redacted)
 			}
 		}

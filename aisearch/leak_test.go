@@ -88,3 +88,14 @@ func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
 	}
 	assertNoSecrets(t, out.String())
 }
+
+// A throwaway credential (an open emulator accepts "x") is too short to
+// scrub: doing so would garble every message that contains the letter.
+func TestShortCredentialDoesNotGarbleErrors(t *testing.T) {
+	srv := newScripted(t, status(400, envelopeError(10001, "expected x to be a uuid")))
+	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIToken("x"))
+	_, err := c.Get(context.Background(), tokenID)
+	if err == nil || !strings.Contains(err.Error(), "expected x to be a uuid") {
+		t.Errorf("err = %v, want the server's message intact", err)
+	}
+}
