@@ -180,9 +180,10 @@ func buildBinary(t *testing.T) string {
 }
 
 type serveProc struct {
-	cmd *exec.Cmd
-	url string
-	out *lockedBuffer
+	cmd    *exec.Cmd
+	url    string
+	out    *lockedBuffer
+	copied chan struct{} // closed once stdout after the start-up line is all in out
 }
 
 func startServe(t *testing.T, bin string, args ...string) *serveProc {
@@ -201,13 +202,14 @@ func startServe(t *testing.T, bin string, args ...string) *serveProc {
 	timer := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bound the wait for start-up
 	url, sc := baseURL(t, stdout)
 	timer.Stop()
-	out := &lockedBuffer{}
+	p := &serveProc{cmd: cmd, url: url, out: &lockedBuffer{}, copied: make(chan struct{})}
 	go func() {
+		defer close(p.copied)
 		for sc.Scan() {
-			fmt.Fprintln(out, sc.Text())
+			fmt.Fprintln(p.out, sc.Text())
 		}
 	}()
-	return &serveProc{cmd: cmd, url: url, out: out}
+	return p
 }
 
 // A burst of creates against `serve --state`, SIGKILLed in the middle: after
@@ -297,14 +299,16 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 	}
 	t.Logf("%d creates acknowledged before SIGKILL, %d stored after restart", len(acked), len(stored))
 
-	// SIGTERM stops the server gracefully.
+	// SIGTERM stops the server gracefully. Read stdout to its end before
+	// Wait, which closes the pipe and could drop the last line.
 	p2.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p2.copied:
+	case <-time.After(10 * time.Second):
+		t.Fatal("still running 10s after SIGTERM")
+	}
 	if err := p2.cmd.Wait(); err != nil {
 		t.Errorf("exit after SIGTERM: %v", err)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(p2.out.String(), "emulator: stopped") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond) // polling the output copier, bounded
 	}
 	if !strings.Contains(p2.out.String(), "emulator: stopped") {
 		t.Errorf("no stop line after SIGTERM: %q", p2.out.String())
