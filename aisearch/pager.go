@@ -56,14 +56,19 @@ func (c *Client) All(ctx context.Context, filter ListOptions) iter.Seq2[Token, e
 }
 
 // lastPage reports whether page, fetched with opts, is the end of the list.
+// The page size is the server's (result_info.per_page) when it says one: a
+// server that serves fewer per page than asked must not end the walk early.
 func lastPage(opts ListOptions, page *Page) bool {
-	n := len(page.Tokens)
+	n, perPage := len(page.Tokens), opts.PerPage
+	if page.Info.PerPage > 0 {
+		perPage = page.Info.PerPage
+	}
 	switch {
 	case n == 0:
 		return true
 	case page.Info.TotalCount > 0:
-		return (opts.Page-1)*opts.PerPage+n >= page.Info.TotalCount
-	default: // no usable result_info: a short page is the last one
-		return n < opts.PerPage
+		return (opts.Page-1)*perPage+n >= page.Info.TotalCount
+	default: // no total: a short page is the last one
+		return n < perPage
 	}
 }

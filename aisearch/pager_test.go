@@ -183,3 +183,42 @@ func TestListValidatesAndReturnsInfo(t *testing.T) {
 		t.Errorf("empty page = %+v, %v; want a non-nil empty slice", empty, err)
 	}
 }
+
+// A server may serve fewer per page than asked (it caps per_page); All must
+// follow its result_info, with or without a total, and still get everything.
+func TestAllFollowsTheServersPageSize(t *testing.T) {
+	const total, served = 5, 2
+	for _, withTotal := range []bool{true, false} {
+		t.Run(fmt.Sprint("total_count ", withTotal), func(t *testing.T) {
+			srv := newScripted(t, func(w http.ResponseWriter, r *http.Request) {
+				page := 1
+				fmt.Sscan(r.URL.Query().Get("page"), &page)
+				body := `{"success":true,"result":[`
+				n := 0
+				for i := (page - 1) * served; i < min(page*served, total); i++ {
+					if n > 0 {
+						body += ","
+					}
+					n++
+					body += fmt.Sprintf(`{"id":"id-%d","name":"n","cf_api_id":"c","created_at":"2019-12-27T18:11:19Z","modified_at":"2019-12-27T18:11:19Z"}`, i)
+				}
+				info := fmt.Sprintf(`{"page":%d,"per_page":%d,"count":%d}`, page, served, n)
+				if withTotal {
+					info = fmt.Sprintf(`{"page":%d,"per_page":%d,"count":%d,"total_count":%d}`, page, served, n, total)
+				}
+				status(200, body+`],"result_info":`+info+`}`)(w, r)
+			})
+			c, _ := newTestClient(t, srv.baseURL())
+			got := 0
+			for _, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got++
+			}
+			if got != total || srv.hits.Load() != 3 {
+				t.Errorf("%d tokens in %d requests, want %d in 3", got, srv.hits.Load(), total)
+			}
+		})
+	}
+}
