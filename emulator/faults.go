@@ -98,15 +98,17 @@ func (in *injector) pick() int {
 }
 
 func (f *fault) parse(v string) error {
+	var delay time.Duration // the header's, in all: repeating the item must not lift the cap
 	for item := range strings.SplitSeq(v, ",") {
 		item = strings.TrimSpace(item)
 		key, val, hasVal := strings.Cut(item, "=")
 		switch {
 		case key == "delay" && hasVal:
 			d, err := time.ParseDuration(val)
-			if err != nil || d < 0 || d > maxInjectedDelay {
-				return fmt.Errorf("%q: delay must be a duration between 0 and %s", item, maxInjectedDelay)
+			if err != nil || d < 0 || delay+d > maxInjectedDelay {
+				return fmt.Errorf("%q: delay must be a duration between 0 and %s (in all)", item, maxInjectedDelay)
 			}
+			delay += d
 			f.delay += d
 		case key == "retry-after" && hasVal:
 			n, err := strconv.Atoi(val)

@@ -26,7 +26,7 @@ func TestFaultHeader(t *testing.T) {
 	if status, _, _ := e.do(t, "GET", path, "", with("delay=150ms")); status != 200 || time.Since(start) < 150*time.Millisecond {
 		t.Errorf("delay: %d after %s", status, time.Since(start))
 	}
-	for _, bad := range []string{"418", "delay=forever", "delay=1h", "retry-after=-1", "boom=1", "429,,"} {
+	for _, bad := range []string{"418", "delay=forever", "delay=1h", "delay=20s,delay=20s", "retry-after=-1", "boom=1", "429,,"} {
 		if status, _, b := e.do(t, "GET", path, "", with(bad)); status != 400 || !strings.Contains(string(b), `"path":["header","X-Emulator-Fault"]`) {
 			t.Errorf("%q: %d %s", bad, status, b)
 		}
