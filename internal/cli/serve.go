@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -58,12 +59,20 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	// An existing state file is the store to resume, even an empty one
+	// (every token deleted): seeding it again would resurrect tokens.
+	resumed := false
+	if f.state != "" {
+		if _, err := os.Stat(f.state); err == nil {
+			resumed = true
+		}
+	}
 	srv, err := emulator.New(opts...)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	if err := serveSeed(srv, f.seed, logger); err != nil {
+	if err := serveSeed(srv, f.seed, resumed, logger); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", f.addr)
@@ -123,9 +132,9 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	return opts, nil
 }
 
-// serveSeed loads the seed file into an empty store only, so restarting
-// with --state does not bring deleted seed tokens back.
-func serveSeed(srv *emulator.Server, path string, logger *slog.Logger) error {
+// serveSeed loads the seed file into a new store only (not one resumed from
+// --state), so restarting does not bring deleted seed tokens back.
+func serveSeed(srv *emulator.Server, path string, resumed bool, logger *slog.Logger) error {
 	if path == "" {
 		return nil
 	}
@@ -133,8 +142,8 @@ func serveSeed(srv *emulator.Server, path string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if !srv.Empty() {
-		logger.Info("seed skipped: the state file already holds tokens", "seed", path)
+	if resumed {
+		logger.Info("seed skipped: resuming the state file", "seed", path)
 		return nil
 	}
 	if err := srv.SeedFrom(seed); err != nil {

@@ -141,6 +141,57 @@ func TestServeSaysWhenAuthIsOpen(t *testing.T) {
 	}
 }
 
+// serveInProcess runs serve with args until stop is called, which returns
+// its exit code; the base URL is what it printed at start-up.
+func serveInProcess(t *testing.T, args ...string) (url string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--api-token", serveToken}, args...), cli.Stdio{In: strings.NewReader(""), Out: outW, Err: io.Discard})
+		outW.Close()
+	}()
+	url, sc := baseURL(t, outR)
+	go func() { // drain the rest so Main never blocks on stdout
+		for sc.Scan() {
+		}
+	}()
+	return url, func() int { cancel(); return <-done }
+}
+
+// --seed fills a new state file only: a restart after every seeded token
+// was deleted must not bring them back.
+func TestServeSeedsOnlyANewStateFile(t *testing.T) {
+	dir := t.TempDir()
+	seed, state := filepath.Join(dir, "seed.json"), filepath.Join(dir, "state.log")
+	const id = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+	os.WriteFile(seed, []byte(`{"accounts":{"acc":{"tokens":[{"id":"`+id+`","name":"n","cf_api_id":"i","cf_api_key":"k"}]}}}`), 0o600)
+	list := func(url string) string {
+		t.Helper()
+		status, body, err := call("GET", url+"/accounts/acc/ai-search/tokens", "")
+		if err != nil || status != 200 {
+			t.Fatalf("list: %v %d %s", err, status, body)
+		}
+		return string(body)
+	}
+	url, stop := serveInProcess(t, "--state", state, "--seed", seed)
+	if body := list(url); !strings.Contains(body, `"total_count":1`) {
+		t.Errorf("first start did not seed: %s", body)
+	}
+	if status, body, _ := call("DELETE", url+"/accounts/acc/ai-search/tokens/"+id, ""); status != 200 {
+		t.Fatalf("delete: %d %s", status, body)
+	}
+	if code := stop(); code != cli.ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	url, stop = serveInProcess(t, "--state", state, "--seed", seed)
+	defer stop()
+	if body := list(url); !strings.Contains(body, `"total_count":0`) {
+		t.Errorf("restart re-seeded deleted tokens: %s", body)
+	}
+}
+
 func TestServeRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--api-key", "no-colon"}, {"--api-key", ":key"}, {"--fault-rate", "2"}, {"--latency", "-1s"}, {"extra"}, {"--nope"},
