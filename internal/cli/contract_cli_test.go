@@ -93,6 +93,11 @@ func TestVerifySecretsOnly(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.out)
 	}
 	assertNoSecrets(t, r.out, r.err)
+	// After "--" everything is a path: "--secrets-only" there is not the flag.
+	r = run(t, "", "verify", "--", file, "--secrets-only")
+	if r.code != 1 || !strings.Contains(r.err, "--secrets-only") {
+		t.Errorf("a flag after --: exit %d\n%s%s", r.code, r.out, r.err)
+	}
 }
 
 func TestRecordFromEmulator(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -89,25 +90,10 @@ func (f *apiFlags) bound(ctx context.Context) (context.Context, context.CancelFu
 // arguments (`get ID --json` and `get --json ID` both work) and checks that
 // exactly len(names) positionals were given.
 func parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, error) {
-	var pos, afterDashes []string
-	for i, a := range args {
-		if a == "--" { // everything after is positional, even "-x"
-			args, afterDashes = args[:i], args[i+1:]
-			break
-		}
+	pos, err := parseVariadic(fs, args)
+	if err != nil {
+		return nil, err
 	}
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-	pos = append(pos, afterDashes...)
 	if len(pos) != len(names) {
 		if len(names) == 0 {
 			return nil, Usagef("unexpected arguments: %s", strings.Join(pos, " "))
@@ -120,6 +106,27 @@ func parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, erro
 		}
 	}
 	return pos, nil
+}
+
+// parseVariadic parses flags placed anywhere among positional arguments
+// and returns the positionals; after "--" everything is positional, even
+// "-x".
+func parseVariadic(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos, afterDashes []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, afterDashes = args[:i], args[i+1:]
+	}
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return append(pos, afterDashes...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
 }
 
 // tokenFlags describe the service token that create, register and update

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/go-aisearch/tokens/contract"
@@ -75,20 +74,4 @@ func scanSecrets(stdio Stdio, paths []string) error {
 	}
 	fmt.Fprintf(stdio.Out, "secret scan ok: %d cassettes, no unredacted credentials\n", len(files))
 	return nil
-}
-
-// parseVariadic parses flags placed anywhere among positional arguments.
-func parseVariadic(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }
