@@ -147,8 +147,7 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 	return nil
 }
 
-// Empty reports whether the store holds no token at all (the CLI seeds only
-// an empty store, so a restart does not resurrect deleted seed tokens).
+// Empty reports whether the store holds no token at all.
 func (s *Server) Empty() bool {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
