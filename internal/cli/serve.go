@@ -42,7 +42,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	var f serveFlags
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8787", "listen address")
 	fs.StringVar(&f.state, "state", "", "persist tokens in this `file` (fsynced log; survives crashes); default in memory")
-	fs.StringVar(&f.seed, "seed", "", "load accounts and tokens from this JSON `file` when the store is empty (see emulator/testdata/seed.example.json)")
+	fs.StringVar(&f.seed, "seed", "", "load accounts and tokens from this JSON `file` into a new store; skipped when resuming an existing --state file (see emulator/testdata/seed.example.json)")
 	fs.Var(&f.tokens, "api-token", "accept this API `token` as Authorization: Bearer (repeatable)")
 	fs.Var(&f.keys, "api-key", "accept this `EMAIL:KEY` as X-Auth-Email and X-Auth-Key (repeatable); with no --api-token or --api-key any non-empty credential is accepted")
 	fs.Float64Var(&f.faultRate, "fault-rate", 0, "share of requests (0 to 1) answered 429, 500 or 503")
