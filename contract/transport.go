@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 )
@@ -24,6 +25,9 @@ type Transport struct {
 // RoundTrip sends req and validates the exchange. The response body is
 // buffered so that both the validator and the caller can read it.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.Validator == nil {
+		return nil, errors.New("contract.Transport: no Validator (use contract.NewValidator)")
+	}
 	var reqBody []byte
 	if req.GetBody != nil {
 		body, err := req.GetBody()

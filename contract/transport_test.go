@@ -50,3 +50,14 @@ func TestTransportValidatesEachExchange(t *testing.T) {
 		t.Fatalf("exchanges = %+v; want a valid list, then a get whose result breaks the contract", got)
 	}
 }
+
+func TestTransportWithoutValidatorFailsCleanly(t *testing.T) {
+	hc := &http.Client{Transport: &contract.Transport{}}
+	resp, err := hc.Get("http://127.0.0.1:1/client/v4/accounts/a/ai-search/tokens")
+	if err == nil {
+		resp.Body.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "no Validator") {
+		t.Errorf("err = %v, want one saying the Validator is missing", err)
+	}
+}
