@@ -158,21 +158,41 @@ func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub fun
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err == nil && (env.Success != nil || env.Errors != nil) {
+		clean := func(s string) string { return plainText(scrub(s)) }
 		for _, d := range env.Errors {
-			d.Message = scrub(d.Message)
+			d.Message = clean(d.Message)
 			for i := range d.Path {
-				d.Path[i] = scrub(d.Path[i])
+				d.Path[i] = clean(d.Path[i])
 			}
 			e.Errors = append(e.Errors, d)
 		}
 		for _, m := range env.Messages {
-			m.Message = scrub(m.Message)
+			m.Message = clean(m.Message)
 			e.Messages = append(e.Messages, m)
 		}
 		return e
 	}
 	e.Body = scrub(excerpt(body))
 	return e
+}
+
+// maxTextLen bounds one server-supplied message in an error.
+const maxTextLen = 512
+
+// plainText makes a server-supplied string safe to print: control
+// characters (terminal escapes, newlines) become spaces, and it is cut at
+// maxTextLen runes.
+func plainText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > maxTextLen {
+		s = string(r[:maxTextLen]) + "…"
+	}
+	return s
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; zero when absent or

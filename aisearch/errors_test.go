@@ -196,3 +196,20 @@ func TestUnknownFieldsAreTolerated(t *testing.T) {
 		t.Errorf("token = %+v\nwant    %+v", got, want)
 	}
 }
+
+// A server's message cannot drive the terminal an error is printed on, nor
+// make the error unboundedly long.
+func TestServerMessagesArePlainText(t *testing.T) {
+	long := strings.Repeat("m", 5000)
+	srv := newScripted(t, status(400, envelopeError(10001, `bad\u001b[2J\nname`)), status(400, envelopeError(10001, long)))
+	c, _ := newTestClient(t, srv.baseURL())
+	_, err := c.Get(context.Background(), tokenID)
+	var apiErr *aisearch.APIError
+	if !errors.As(err, &apiErr) || apiErr.Errors[0].Message != "bad [2J name" || strings.ContainsAny(err.Error(), "\x1b\n") {
+		t.Errorf("err = %q", err)
+	}
+	_, err = c.Get(context.Background(), tokenID)
+	if !errors.As(err, &apiErr) || len(err.Error()) > 1000 {
+		t.Errorf("a 5000-character message gave a %d-byte error", len(err.Error()))
+	}
+}
