@@ -61,7 +61,9 @@ func New(accountID string, opts ...Option) (*Client, error) {
 // FromEnv returns a client configured from CLOUDFLARE_ACCOUNT_ID,
 // CLOUDFLARE_API_BASE_URL (optional) and either CLOUDFLARE_API_TOKEN or
 // CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL (the token wins when both are
-// set). opts apply after the environment and override it.
+// set). opts apply after the environment and override it; when they carry a
+// credential (WithAPIToken, WithAPIKey) the credential variables are not
+// read at all, so a stray or incomplete one cannot get in the way.
 func FromEnv(opts ...Option) (*Client, error) {
 	return fromEnv(os.Getenv, opts...)
 }
@@ -73,6 +75,7 @@ func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 	}
 	token, key, email := getenv(EnvAPIToken), getenv(EnvAPIKey), getenv(EnvEmail)
 	switch {
+	case setsCredentials(opts):
 	case token != "":
 		env = append(env, fromVar(EnvAPIToken, WithAPIToken(token)))
 	case key != "" && email != "":
@@ -81,6 +84,19 @@ func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("aisearch: %s is set but %s is not", EnvAPIKey, EnvEmail)
 	}
 	return New(getenv(EnvAccountID), append(env, opts...)...)
+}
+
+// setsCredentials reports whether opts choose a credential themselves.
+// Options only fill a config, so trying them on a scratch one is harmless;
+// New reports any error they return.
+func setsCredentials(opts []Option) bool {
+	var c config
+	for _, o := range opts {
+		if o != nil && o(&c) == nil && (!c.creds.token.IsZero() || !c.creds.key.IsZero()) {
+			return true
+		}
+	}
+	return false
 }
 
 // fromVar names the variable in an option's error.

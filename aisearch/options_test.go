@@ -113,6 +113,19 @@ func TestFromEnv(t *testing.T) {
 			t.Errorf("FromEnv = %v, %v", c, err)
 		}
 	})
+	t.Run("a credential option ignores the credential variables", func(t *testing.T) {
+		clear(t)
+		t.Setenv(aisearch.EnvAccountID, fakeAccount)
+		t.Setenv(aisearch.EnvBaseURL, api.baseURL())
+		t.Setenv(aisearch.EnvAPIKey, "stray-key-without-email")
+		c, err := aisearch.FromEnv(aisearch.WithAPIToken(fakeAPIToken))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.List(context.Background(), aisearch.ListOptions{}); err != nil {
+			t.Errorf("List with the option's token: %v", err)
+		}
+	})
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
