@@ -230,6 +230,11 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	if intoErr != nil {
 		return o, o.malformed(resp.StatusCode, intoErr, body, scrub)
 	}
+	if into != nil && env.Success == nil {
+		// `{}` or `null` is no answer: read as an empty list it would make
+		// EnsureRegistered register a duplicate.
+		return o, o.malformed(resp.StatusCode, errors.New("no success field in the envelope"), body, scrub)
+	}
 	return o, nil
 }
 

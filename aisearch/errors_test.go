@@ -213,3 +213,20 @@ func TestServerMessagesArePlainText(t *testing.T) {
 		t.Errorf("a 5000-character message gave a %d-byte error", len(err.Error()))
 	}
 }
+
+// A 2xx without a success field is no answer. Read as an empty list, it
+// would make EnsureRegistered register a duplicate, so it is an error and
+// nothing is created.
+func TestSuccessFieldIsRequired(t *testing.T) {
+	for _, body := range []string{`{}`, `null`, `{"result":[]}`} {
+		srv := newScripted(t, status(200, body), status(200, body))
+		c, _ := newTestClient(t, srv.baseURL())
+		_, created, err := c.EnsureRegistered(context.Background(), "svc", "a1b2c3d4e5f6", aisearch.Secret("the-token-value"))
+		if !errors.Is(err, aisearch.ErrMalformedResponse) || created {
+			t.Errorf("body %s: created=%v err=%v, want ErrMalformedResponse", body, created, err)
+		}
+		if got := srv.hits.Load(); got != 1 {
+			t.Errorf("body %s: %d requests, want only the list (no create)", body, got)
+		}
+	}
+}
