@@ -90,7 +90,10 @@ func WithBaseURL(raw string) Option {
 // WithHTTPClient makes requests through a copy of hc (its Transport,
 // Timeout, Jar and CheckRedirect), wrapped with retries and authentication.
 // hc itself is not changed. Note that hc.Timeout bounds a whole call,
-// retries included.
+// retries included. Whether a failed create may have reached the server is
+// told by net/http's client trace (httptrace WroteHeaders): a custom
+// RoundTripper that does not fire it makes every failed create look unsent,
+// hence retried; wrap an *http.Transport to keep creates from repeating.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
