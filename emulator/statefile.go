@@ -39,14 +39,24 @@ const compactSlack = 1024
 type stateFile struct {
 	path    string
 	f       *os.File
-	size    int64 // bytes of whole, good lines
+	lock    *os.File // held open while the file is ours (see lockStateFile)
+	size    int64    // bytes of whole, good lines
 	entries int
 	broken  error // set when a failed append could not be rolled back
 	store   *store
 	logger  *slog.Logger
 }
 
-func openStateFile(path string, s *store, logger *slog.Logger) (*stateFile, error) {
+func openStateFile(path string, s *store, logger *slog.Logger) (_ *stateFile, err error) {
+	lock, err := lockStateFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && lock != nil {
+			lock.Close()
+		}
+	}()
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("state file: %w", err)
@@ -58,7 +68,7 @@ func openStateFile(path string, s *store, logger *slog.Logger) (*stateFile, erro
 	if torn > 0 {
 		logger.Warn("state file: dropped a torn tail left by a crash", "path", path, "bytes", torn, "entries_kept", n)
 	}
-	sf := &stateFile{path: path, store: s, logger: logger}
+	sf := &stateFile{path: path, lock: lock, store: s, logger: logger}
 	if err := sf.compact(); err != nil {
 		return nil, err
 	}
@@ -255,6 +265,9 @@ func syncDir(dir string) error {
 }
 
 func (sf *stateFile) close() error {
+	if sf.lock != nil {
+		defer func() { sf.lock.Close(); sf.lock = nil }()
+	}
 	if sf.f == nil {
 		return nil
 	}

@@ -172,3 +172,24 @@ func TestCloseDuringWrites(t *testing.T) {
 	}
 	<-done
 }
+
+// Two emulators on one state file would interleave their appends: the
+// second is refused until the first closes.
+func TestStateFileIsLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.log")
+	first, err := New(WithStateFile(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(WithStateFile(path)); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second emulator on the same state file: err = %v, want 'in use'", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := New(WithStateFile(path))
+	if err != nil {
+		t.Fatalf("after Close the state file must be free: %v", err)
+	}
+	again.Close()
+}
