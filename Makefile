@@ -31,7 +31,9 @@ test: test-go $(TEST_DEPS) ## run every test (the README's test command)
 test-go: ## go test of the main module, with the race detector
 	$(GO) test -race -count=1 -timeout 240s $(PKGS)
 
-lint: ## gofmt and go vet
+lint: ## gofmt and go vet (the main module, interop/ and tools/breaking/)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	cd interop && $(GO) vet ./...
+	cd tools/breaking && $(GO) vet ./...
