@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates everything that is generated and fails if the tree changed:
 # generated/ must match openapi.yaml + overlay.yaml + oapi-codegen.yaml, and
-# go.mod/go.sum must be tidy. Run by `make check-generated` and CI.
+# go.mod/go.sum (and those of interop/ and tools/breaking/) must be tidy. Run by `make check-generated` and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +15,10 @@ if [ "$before" != "$after" ] || ! git diff --quiet -- generated go.mod go.sum; t
 	git status --porcelain -- generated go.mod go.sum >&2
 	exit 1
 fi
-echo "check-generated: generated/ and go.mod are up to date"
+for mod in interop tools/breaking; do
+	if ! (cd "$mod" && go mod tidy -diff >/dev/null); then
+		echo "check-generated: $mod/go.mod is not tidy; run 'cd $mod && go mod tidy' and commit" >&2
+		exit 1
+	fi
+done
+echo "check-generated: generated/ and every go.mod are up to date"
