@@ -77,6 +77,8 @@ func runLoad(ctx context.Context, stdio Stdio, args []string) error {
 		return fmt.Errorf("%d of %d requests got no answer", res.Failed, res.Failed+res.Requests)
 	case res.Requests == 0:
 		return errors.New("no request was sent")
+	case res.Unexpected() == res.Requests:
+		return fmt.Errorf("all %d answers had an unexpected status: wrong credentials, account or base URL?", res.Requests)
 	}
 	return nil
 }

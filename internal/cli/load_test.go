@@ -59,3 +59,14 @@ func TestLoadRunsAgainstEmulator(t *testing.T) {
 		t.Error("the API token appears in the output")
 	}
 }
+
+// A run whose every answer is unexpected (here all 403) measured nothing
+// useful: it fails instead of reporting throughput.
+func TestLoadFailsWhenEveryAnswerIsUnexpected(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	t.Setenv("CLOUDFLARE_API_TOKEN", "not-the-emulators-token")
+	code, _, stderr := runLoadCLI(t, "--base-url", ts.URL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
+	if code != ExitFailure || !strings.Contains(stderr, "unexpected status") {
+		t.Fatalf("exit %d, stderr %q; want exit %d naming the unexpected statuses", code, stderr, ExitFailure)
+	}
+}
