@@ -86,7 +86,11 @@ func runRecord(ctx context.Context, stdio Stdio, args []string) error {
 			return err
 		}
 		if len(found) > 0 {
-			return fmt.Errorf("%s holds an unredacted secret (%s); delete it", f, found[0].Where)
+			// The recorder's own hook should have stopped this; never leave it on disk.
+			if rerr := os.Remove(f); rerr != nil {
+				return fmt.Errorf("%s holds an unredacted secret (%s) and could not be removed: %v; delete it", f, found[0].Where, rerr)
+			}
+			return fmt.Errorf("%s held an unredacted secret (%s); removed it", f, found[0].Where)
 		}
 	}
 	fmt.Fprintf(stdio.Out, "%d cassettes in %s, redacted; check them with: aisearch-tokens verify %s\n", len(files), *out, *out)
