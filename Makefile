@@ -28,8 +28,10 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 
 test: test-go $(TEST_DEPS) ## run every test (the README's test command)
 
-test-go: ## go test of the main module, with the race detector
-	$(GO) test -race -count=1 -timeout 240s $(PKGS)
+# contract_test runs once, in `make contract` (part of TEST_DEPS), which
+# prints its coverage and mutation report.
+test-go: ## go test of the main module (but the contract suite), with the race detector
+	$(GO) test -race -count=1 -timeout 240s $$($(GO) list $(PKGS) | grep -v '/contract_test$$')
 
 lint: ## gofmt and go vet (the main module, interop/ and tools/breaking/)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
