@@ -141,6 +141,15 @@ func addTokenFlags(fs *flag.FlagSet, nameUsage, cfAPIIDUsage string) tokenFlags 
 	}
 }
 
+// requireAll refuses a command line without --name or --cf-api-id (create
+// and register need both; update keeps what is not given).
+func (tf tokenFlags) requireAll() error {
+	if *tf.name == "" || *tf.cfAPIID == "" {
+		return Usagef("--name and --cf-api-id are required")
+	}
+	return nil
+}
+
 // clientAndKey builds the client, then reads the key: configuration errors
 // are reported before anyone is asked for a secret.
 func (f *apiFlags) clientAndKey(stdio Stdio, tf tokenFlags) (*aisearch.Client, aisearch.Secret, error) {

@@ -21,8 +21,8 @@ func runRegister(ctx context.Context, stdio Stdio, args []string) error {
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if *tf.name == "" || *tf.cfAPIID == "" {
-		return Usagef("--name and --cf-api-id are required")
+	if err := tf.requireAll(); err != nil {
+		return err
 	}
 	c, key, err := api.clientAndKey(stdio, tf)
 	if err != nil {
