@@ -124,19 +124,19 @@ func describe(noCreds bool, paths []string) string {
 // matching ordinary text.
 const minSecretLen = 8
 
-// withoutPublicEchoes returns the response body without the request's public
-// values (name, cf_api_id) that happen to contain secret: a response may echo
+// sentBody is what a create or update request body carries: the public
+// values a response may echo, and the secret it must not.
+type sentBody struct {
+	Name    string `json:"name"`
+	CfAPIID string `json:"cf_api_id"`
+	Key     string `json:"cf_api_key"`
+}
+
+// withoutPublicEchoes returns body without the request's public values
+// (name, cf_api_id) that happen to contain secret: a response may echo
 // those, and a key that is a substring of the name is not a leak.
-func withoutPublicEchoes(ix Interaction, secret string) string {
-	body := string(ix.ResponseBody)
-	var pub struct {
-		Name    string `json:"name"`
-		CfAPIID string `json:"cf_api_id"`
-	}
-	if json.Unmarshal(ix.RequestBody, &pub) != nil {
-		return body
-	}
-	for _, v := range []string{pub.Name, pub.CfAPIID} {
+func withoutPublicEchoes(body string, sent sentBody, secret string) string {
+	for _, v := range []string{sent.Name, sent.CfAPIID} {
 		if v == "" || v == secret || !strings.Contains(v, secret) {
 			continue
 		}
@@ -148,30 +148,31 @@ func withoutPublicEchoes(ix Interaction, secret string) string {
 }
 
 // requestSecrets returns the credentials a request carries, by name.
-func requestSecrets(ix Interaction) map[string]string {
-	out := map[string]string{}
+func requestSecrets(ix Interaction, sent sentBody) map[string]string {
+	out := map[string]string{"X-Auth-Key": ix.RequestHeader.Get("X-Auth-Key"), "cf_api_key": sent.Key}
 	if _, tok, ok := strings.Cut(ix.RequestHeader.Get("Authorization"), " "); ok {
 		out["Authorization"] = strings.TrimSpace(tok)
-	}
-	out["X-Auth-Key"] = ix.RequestHeader.Get("X-Auth-Key")
-	var body struct {
-		Key string `json:"cf_api_key"`
-	}
-	if json.Unmarshal(ix.RequestBody, &body) == nil {
-		out["cf_api_key"] = body.Key
 	}
 	return out
 }
 
+// parseSent reads the request body; no body, or not JSON, sent nothing.
+func parseSent(ix Interaction) sentBody {
+	var sent sentBody
+	_ = json.Unmarshal(ix.RequestBody, &sent)
+	return sent
+}
+
 func echoedSecrets(ix Interaction) []Violation {
 	var out []Violation
-	secrets := requestSecrets(ix)
+	sent := parseSent(ix)
+	secrets := requestSecrets(ix, sent)
 	for _, name := range []string{"Authorization", "X-Auth-Key", "cf_api_key"} {
 		s := secrets[name]
 		if len(s) < minSecretLen {
 			continue
 		}
-		if strings.Contains(withoutPublicEchoes(ix, s), s) {
+		if strings.Contains(withoutPublicEchoes(string(ix.ResponseBody), sent, s), s) {
 			out = append(out, Violation{Side: "response", Path: []string{"body"}, Message: "echoes the request's " + name + " (a secret)"})
 		}
 		for _, h := range slices.Sorted(maps.Keys(ix.ResponseHeader)) {

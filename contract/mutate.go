@@ -106,7 +106,7 @@ func (v *Validator) requestMutants(ix Interaction) []Mutant {
 			out = append(out, Mutant{"malformed request path.id", m})
 		}
 	}
-	if key := requestSecrets(ix)["cf_api_key"]; len(key) >= minSecretLen {
+	if key := parseSent(ix).Key; len(key) >= minSecretLen {
 		var root map[string]any
 		if decode(ix.ResponseBody, &root) == nil {
 			msgs, _ := root["messages"].([]any)
