@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
 )
@@ -30,6 +31,7 @@ type apiError struct {
 	message string
 	path    []string // nil when the error has no location
 	retry   int      // Retry-After seconds, for 429
+	allow   []string // the Allow header, for 405
 }
 
 func envelope(code int, msg string, path ...string) generated.ErrorEnvelope {
@@ -42,6 +44,9 @@ func envelope(code int, msg string, path ...string) generated.ErrorEnvelope {
 
 // write sends e as a Cloudflare failure envelope.
 func (e apiError) write(w http.ResponseWriter) {
+	if e.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", strings.Join(e.allow, ", "))
+	}
 	writeJSON(w, e.status, e.retry, envelope(e.code, e.message, e.path...))
 }
 

@@ -10,15 +10,18 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
 )
 
 // buildHandler owns the wiring, outermost first: request log and panic
-// guard → spec routing (404/405 envelopes) → fault injection → auth →
-// body cap → spec validation → one JSON value only → generated router →
-// strict handlers → store.
+// guard → closing after chunked requests → spec routing (404/405
+// envelopes) → fault injection → auth → request checks (query string, body
+// cap, JSON body, spec validation) → generated router → strict handlers →
+// store.
 func (s *Server) buildHandler() http.Handler {
 	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
@@ -31,13 +34,28 @@ func (s *Server) buildHandler() http.Handler {
 	var h http.Handler = generated.HandlerWithOptions(strict, generated.StdHTTPServerOptions{
 		BaseURL: BasePath, BaseRouter: mux, ErrorHandlerFunc: paramError,
 	})
-	h = rejectMalformedJSON(h)
-	h = s.validateRequests(h)
-	h = s.readBody(h)
+	h = s.checkRequests(h)
 	h = s.requireAuth(h)
 	h = s.injectFaults(h)
 	h = s.routeRequests(h)
+	h = closeAfterChunked(h)
 	return s.logRequests(h)
+}
+
+// closeAfterChunked closes the connection after answering a chunked
+// request. A request carrying both Content-Length and Transfer-Encoding is
+// the shape of request smuggling, and RFC 9112 §6.1 wants the connection
+// closed after it; net/http deletes the Content-Length before any handler
+// runs, so such a request cannot be told from an honest chunked one here.
+// Closing after every chunked request costs honest clients one reconnect
+// and means bytes after the chunked body are never read as a request.
+func closeAfterChunked(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) routeRequests(next http.Handler) http.Handler {
@@ -80,72 +98,118 @@ func (s *Server) requireAuth(next http.Handler) http.Handler {
 	})
 }
 
-// readBody buffers the body under the cap, so validation and decoding both
-// see it and an oversized or broken upload is a 400, not a 500.
-func (s *Server) readBody(next http.Handler) http.Handler {
+// checkRequests refuses, in one 400 that lists every violation, what the
+// handlers must not see: a query string net/url cannot decode, a body over
+// the cap or unreadable, a body that is not exactly one JSON value sent as
+// application/json, and (with validation on) anything openapi.yaml
+// forbids. Whether a body is JSON is decided here once (see jsonBody):
+// validation and the strict handler's decoder then see the same canonical
+// Content-Type, so no spelling of it can take a different path.
+func (s *Server) checkRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && r.Body != http.NoBody {
-			data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
-			if err != nil {
-				msg := "could not read the request body"
-				if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-					msg = fmt.Sprintf("request body larger than %d bytes", s.cfg.maxBody)
-				}
-				writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, msg)})
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(data))
-			r.ContentLength = int64(len(data))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// rejectMalformedJSON refuses a JSON body that is not exactly one JSON
-// value. Decoders (kin-openapi's and the strict handler's) stop after the
-// first value, so without it `{...}{...}` or `{...} x` would be obeyed. It
-// runs after validation, so a request with other violations gets them all.
-func rejectMalformedJSON(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hasJSONBody(r) {
-			data, err := io.ReadAll(r.Body) // buffered by readBody: cannot fail
-			if err != nil || !json.Valid(data) {
-				writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, "malformed JSON")})
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(data))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// hasJSONBody reports whether r is routed to an operation that takes a
-// body and declares its body as JSON.
-func hasJSONBody(r *http.Request) bool {
-	rt, _ := r.Context().Value(routeKey{}).(routed)
-	if rt.route == nil || rt.route.Operation == nil || rt.route.Operation.RequestBody == nil {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "application/json"
-}
-
-func (s *Server) validateRequests(next http.Handler) http.Handler {
-	if !s.cfg.validate {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rt, _ := r.Context().Value(routeKey{}).(routed)
-		if rt.route == nil { // not routed by us (cannot happen in buildHandler's chain)
-			next.ServeHTTP(w, r)
+		data, err := s.readBody(w, r)
+		if err != nil {
+			writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, err.Error())})
 			return
 		}
-		if errs := s.router.validate(r.Context(), r, rt); len(errs) > 0 {
+		rt, _ := r.Context().Value(routeKey{}).(routed)
+		errs := queryErrors(r.URL.RawQuery)
+		var bodyProblem string
+		if rt.route != nil && rt.route.Operation != nil && rt.route.Operation.RequestBody != nil {
+			bodyProblem = jsonBody(r, data)
+		}
+		if s.cfg.validate && rt.route != nil {
+			// A body already refused is not validated again: its schema
+			// errors would only repeat the problem.
+			errs = append(errs, s.router.validate(r.Context(), r, rt, bodyProblem == "")...)
+		}
+		if bodyProblem != "" {
+			errs = append(errs, validationError([]string{"body"}, bodyProblem))
+		}
+		if len(errs) > 0 {
 			writeValidation(w, errs)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readBody buffers the body under the cap, so validation and decoding both
+// see it and an oversized or broken upload is a 400, not a 500.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	if err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return nil, fmt.Errorf("request body larger than %d bytes", s.cfg.maxBody)
+		}
+		return nil, errors.New("could not read the request body")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.ContentLength = int64(len(data))
+	return data, nil
+}
+
+// jsonBody decides whether the body of an operation that takes one is
+// usable JSON, and returns why not ("" when it is). A usable body has
+// exactly one Content-Type, which parses as application/json (parameters
+// such as charset are allowed), and is exactly one JSON value: decoders stop
+// after the first, so `{...} x` or `{...}{...}` would otherwise be obeyed.
+// The Content-Type is then rewritten to plain application/json for what
+// follows. An empty body is left to the handlers, which answer that one is
+// required.
+func jsonBody(r *http.Request, data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	cts := r.Header.Values("Content-Type")
+	if len(cts) == 0 {
+		return "Content-Type is missing; send application/json"
+	}
+	if len(cts) > 1 {
+		return "more than one Content-Type header"
+	}
+	mt, _, err := mime.ParseMediaType(cts[0])
+	switch {
+	case err != nil:
+		return fmt.Sprintf("Content-Type %.64q is not a valid media type; send application/json", cts[0])
+	case mt != "application/json":
+		return fmt.Sprintf("Content-Type %.64q is not application/json", mt)
+	case !json.Valid(data):
+		return "malformed JSON"
+	}
+	r.Header.Set("Content-Type", "application/json")
+	return ""
+}
+
+// queryErrors refuses a query string that net/url cannot decode: a bad
+// escape (search=%zz) or a ';' separator. url.Values parsing drops such
+// pairs silently, so search=%zz would otherwise list every token.
+func queryErrors(raw string) []generated.ValidationError {
+	var errs []generated.ValidationError
+	for pair := range strings.SplitSeq(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		name, kerr := url.QueryUnescape(k)
+		if kerr != nil || name == "" {
+			name = k
+		}
+		if len(name) > 64 {
+			name = name[:64]
+		}
+		_, verr := url.QueryUnescape(v)
+		switch {
+		case strings.Contains(pair, ";"):
+			errs = append(errs, validationError([]string{"query", name}, "';' does not separate query parameters; use '&', or %3B inside a value"))
+		case kerr != nil || verr != nil:
+			errs = append(errs, validationError([]string{"query", name}, "malformed percent-encoding"))
+		}
+	}
+	return errs
 }
 
 // internalError answers a store failure (the state file could not be

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -22,8 +23,10 @@ const BasePath = "/client/v4"
 // specRouter routes requests with the spec itself, so the emulator's idea
 // of which paths and methods exist is openapi.yaml's.
 type specRouter struct {
-	router routers.Router
-	opts   *openapi3filter.Options
+	router  routers.Router
+	opts    *openapi3filter.Options
+	noBody  *openapi3filter.Options // opts, skipping the request body
+	methods []string                // every method of the spec, sorted
 }
 
 func newSpecRouter() (*specRouter, error) {
@@ -40,7 +43,18 @@ func newSpecRouter() (*specRouter, error) {
 	opts := contract.Options()
 	// Credentials were checked before validation, against the real list.
 	opts.AuthenticationFunc = openapi3filter.NoopAuthenticationFunc
-	return &specRouter{router: router, opts: opts}, nil
+	noBody := *opts
+	noBody.ExcludeRequestBody = true
+	var methods []string
+	for _, item := range doc.Paths.Map() {
+		for m := range item.Operations() {
+			if !slices.Contains(methods, m) {
+				methods = append(methods, m)
+			}
+		}
+	}
+	slices.Sort(methods)
+	return &specRouter{router: router, opts: opts, noBody: &noBody, methods: methods}, nil
 }
 
 type routeKey struct{}
@@ -57,16 +71,35 @@ func (sr *specRouter) find(r *http.Request) (routed, *apiError) {
 	case err == nil:
 		return routed{route: route, params: params}, nil
 	case errors.Is(err, routers.ErrMethodNotAllowed):
-		return routed{}, &apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllow, message: fmt.Sprintf("method %s not allowed on this path", r.Method)}
+		return routed{}, &apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllow,
+			message: fmt.Sprintf("method %s not allowed on this path", r.Method), allow: sr.allowed(r)}
 	default:
 		return routed{}, &apiError{status: http.StatusNotFound, code: CodeNoRoute, message: "No route for that URI"}
 	}
 }
 
-// validate checks r (its body already buffered) against its operation and
-// returns one ValidationError per violation.
-func (sr *specRouter) validate(ctx context.Context, r *http.Request, rt routed) []generated.ValidationError {
-	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: rt.params, Route: rt.route, Options: sr.opts}
+// allowed lists the methods the spec has for r's path (for the Allow
+// header of a 405), by asking the router about each.
+func (sr *specRouter) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range sr.methods {
+		probe := r.WithContext(r.Context())
+		probe.Method = m
+		if _, _, err := sr.router.FindRoute(probe); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// validate checks r (its body already buffered, unless withBody is false)
+// against its operation and returns one ValidationError per violation.
+func (sr *specRouter) validate(ctx context.Context, r *http.Request, rt routed, withBody bool) []generated.ValidationError {
+	opts := sr.opts
+	if !withBody {
+		opts = sr.noBody
+	}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: rt.params, Route: rt.route, Options: opts}
 	err := openapi3filter.ValidateRequest(ctx, in)
 	if err == nil {
 		return nil
