@@ -31,9 +31,9 @@ func recordFromEmulator(t *testing.T, dir, prefix string, creds contract.Credent
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey))
 	serviceKey := "svc-key-" + strings.Repeat("s3", 16)
 	opts := contract.RecordOptions{
-		BaseURL: srv.URL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
+		BaseURL: srv.BaseURL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
 		ServiceTokenID: "a1b2c3d4e5f6", ServiceTokenKey: serviceKey, Only: only,
-		MarkInUse: func(id string) error { return srv.MarkInUse(recordAcct, id, "docs-search") },
+		MarkInUse: func(id string) error { return srv.Server().MarkInUse(recordAcct, id, "docs-search") },
 		RateLimit: func(_ context.Context, req *http.Request) error {
 			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
 			return nil

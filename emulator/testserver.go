@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http/httptest"
+	"sync"
 	"testing"
 )
 
@@ -12,23 +13,29 @@ import (
 // spring into existence on first use, isolated from one another.
 const DefaultAccountID = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
 
-// TestServer is an emulator listening on a loopback port for one test.
+// TestServer is an emulator listening on a loopback port for one test, in
+// the manner of httptest.Server and miniredis: its helpers fail the test
+// (t.Fatal) instead of returning errors, so call them from the test's
+// goroutine. The error-returning forms are on Server().
 type TestServer struct {
-	*Server
-	// URL is the API base URL, http://127.0.0.1:PORT/client/v4, to give to
-	// any Cloudflare client (CLOUDFLARE_BASE_URL for the official SDKs).
-	URL       string
-	AccountID string
+	// BaseURL is the API base URL, http://127.0.0.1:PORT/client/v4, to give
+	// to any Cloudflare client (CLOUDFLARE_BASE_URL for the official SDKs).
+	BaseURL   string
+	AccountID string // DefaultAccountID
 	// Credentials the server accepts. Unless options set their own,
 	// NewTestServer makes a random API token and Global API key.
 	APIToken string
 	APIEmail string
 	APIKey   string
-	http     *httptest.Server
+
+	t         testing.TB
+	srv       *Server
+	http      *httptest.Server
+	closeOnce sync.Once
 }
 
-// NewTestServer starts an emulator on 127.0.0.1 and stops it (and closes
-// its state file) in t.Cleanup. It fails the test on a bad option.
+// NewTestServer starts an emulator on 127.0.0.1 and closes it in
+// t.Cleanup. It fails the test on a bad option.
 func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	t.Helper()
 	cfg, err := newConfig(opts)
@@ -44,20 +51,68 @@ func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
-	ts := &TestServer{Server: srv, URL: hs.URL + BasePath, AccountID: DefaultAccountID, http: hs}
+	ts := &TestServer{BaseURL: hs.URL + BasePath, AccountID: DefaultAccountID, t: t, srv: srv, http: hs}
 	if len(cfg.tokens) > 0 {
 		ts.APIToken = cfg.tokens[0]
 	}
 	if len(cfg.keys) > 0 {
 		ts.APIEmail, ts.APIKey = cfg.keys[0].email, cfg.keys[0].key
 	}
-	t.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
-			t.Errorf("emulator: close: %v", err)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// Server returns the emulator behind the test server, for what the
+// TestServer does not wrap (Handler, SeedFrom, the error-returning Seed,
+// MarkInUse and FailNext...).
+func (ts *TestServer) Server() *Server { return ts.srv }
+
+// Close stops the HTTP server as httptest.Server.Close does (waiting for
+// requests in flight), then releases the state file, if any. Later calls
+// do nothing. Inspection (Tokens, KeyMatches) still works after Close.
+func (ts *TestServer) Close() {
+	ts.closeOnce.Do(func() {
+		ts.http.Close()
+		if err := ts.srv.Close(); err != nil {
+			ts.t.Errorf("emulator: close: %v", err)
 		}
 	})
-	return ts
+}
+
+// Seed adds tokens to an account, as Server.Seed, failing the test on an
+// error.
+func (ts *TestServer) Seed(accountID string, tokens ...SeedToken) {
+	ts.t.Helper()
+	if err := ts.srv.Seed(accountID, tokens...); err != nil {
+		ts.t.Fatal(err)
+	}
+}
+
+// MarkInUse records which instances use a token, as Server.MarkInUse (a
+// delete then gets 409), failing the test on an error.
+func (ts *TestServer) MarkInUse(accountID, tokenID string, instances ...string) {
+	ts.t.Helper()
+	if err := ts.srv.MarkInUse(accountID, tokenID, instances...); err != nil {
+		ts.t.Fatal(err)
+	}
+}
+
+// FailNext makes the next len(statuses) requests fail, as Server.FailNext,
+// failing the test on a status that cannot be injected.
+func (ts *TestServer) FailNext(statuses ...int) {
+	ts.t.Helper()
+	if err := ts.srv.FailNext(statuses...); err != nil {
+		ts.t.Fatal(err)
+	}
+}
+
+// Tokens returns the account's tokens in creation order, as Server.Tokens.
+func (ts *TestServer) Tokens(accountID string) []Token { return ts.srv.Tokens(accountID) }
+
+// KeyMatches reports whether the token's stored cf_api_key is key, as
+// Server.KeyMatches.
+func (ts *TestServer) KeyMatches(accountID, tokenID, key string) bool {
+	return ts.srv.KeyMatches(accountID, tokenID, key)
 }
 
 func randomSecret() string {

@@ -3,8 +3,12 @@ package emulator_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -17,22 +21,18 @@ import (
 func TestNewTestServer(t *testing.T) {
 	var logs bytes.Buffer
 	ts := emulator.NewTestServer(t, emulator.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
-	if !strings.HasPrefix(ts.URL, "http://127.0.0.1:") || !strings.HasSuffix(ts.URL, "/client/v4") {
-		t.Errorf("URL %q", ts.URL)
+	if !strings.HasPrefix(ts.BaseURL, "http://127.0.0.1:") || !strings.HasSuffix(ts.BaseURL, "/client/v4") {
+		t.Errorf("BaseURL %q", ts.BaseURL)
 	}
 	if ts.AccountID == "" || ts.APIToken == "" || ts.APIEmail == "" || ts.APIKey == "" {
 		t.Fatalf("credentials missing: %+v", ts)
 	}
-	if ts.AcceptsAnyCredential() {
+	if ts.Server().AcceptsAnyCredential() {
 		t.Error("test server accepts any credential")
 	}
 	id := uuid.NewString()
-	if err := ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "seeded", CfAPIID: "i", CfAPIKey: "seeded-secret"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ts.MarkInUse(ts.AccountID, id, "inst"); err != nil {
-		t.Fatal(err)
-	}
+	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "seeded", CfAPIID: "i", CfAPIKey: "seeded-secret"})
+	ts.MarkInUse(ts.AccountID, id, "inst")
 	ctx := context.Background()
 	for name, auth := range map[string]generated.RequestEditorFn{
 		"bearer": func(_ context.Context, r *http.Request) error {
@@ -45,7 +45,7 @@ func TestNewTestServer(t *testing.T) {
 			return nil
 		},
 	} {
-		c, err := generated.NewClientWithResponses(ts.URL, generated.WithRequestEditorFn(auth))
+		c, err := generated.NewClientWithResponses(ts.BaseURL, generated.WithRequestEditorFn(auth))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestNewTestServer(t *testing.T) {
 		}
 	}
 	// Wrong credentials are refused.
-	c, _ := generated.NewClientWithResponses(ts.URL)
+	c, _ := generated.NewClientWithResponses(ts.BaseURL)
 	if r, _ := c.ListTokensWithResponse(ctx, ts.AccountID, nil); r.StatusCode() != http.StatusForbidden {
 		t.Errorf("no credentials: %d", r.StatusCode())
 	}
@@ -119,5 +119,88 @@ func TestValidationOff(t *testing.T) {
 		if status != tc.status || !strings.Contains(string(b), tc.contains) {
 			t.Errorf("%s %s: %d %s, want %d with %s", tc.method, tc.path, status, b, tc.status, tc.contains)
 		}
+	}
+}
+
+// Close has httptest semantics: it stops HTTP first (later requests cannot
+// connect, rather than reaching a store whose state file is closed), then
+// releases the state file; it may be called again.
+func TestTestServerClose(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.log")
+	ts := emulator.NewTestServer(t, emulator.WithStateFile(state))
+	list := ts.BaseURL + "/accounts/" + ts.AccountID + "/ai-search/tokens"
+	get := func() (int, error) {
+		req, _ := http.NewRequest("GET", list, nil)
+		req.Header.Set("Authorization", "Bearer "+ts.APIToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	if status, err := get(); err != nil || status != 200 {
+		t.Fatalf("before Close: %d %v", status, err)
+	}
+	ts.Close()
+	if status, err := get(); err == nil {
+		t.Errorf("after Close the server still answers (%d)", status)
+	}
+	again, err := emulator.New(emulator.WithStateFile(state))
+	if err != nil {
+		t.Fatalf("after Close the state file is still held: %v", err)
+	}
+	again.Close()
+	ts.Close() // and once more from t.Cleanup
+}
+
+// fatalTB records the first Fatal and stops the goroutine, as testing.T does.
+type fatalTB struct {
+	testing.TB
+	fatal string
+}
+
+func (f *fatalTB) Helper() {}
+
+func (f *fatalTB) Fatal(args ...any) {
+	f.fatal = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+// The TestServer helpers fail the test on an error, as miniredis's do,
+// instead of returning an error a test could ignore.
+func TestTestServerHelpersFailTheTest(t *testing.T) {
+	id := uuid.NewString()
+	for name, call := range map[string]func(*emulator.TestServer){
+		"Seed bad id": func(ts *emulator.TestServer) {
+			ts.Seed(ts.AccountID, emulator.SeedToken{ID: "x", Name: "n", CfAPIID: "i", CfAPIKey: "k"})
+		},
+		"Seed twice": func(ts *emulator.TestServer) {
+			ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "n", CfAPIID: "i", CfAPIKey: "k"})
+		},
+		"MarkInUse unknown":   func(ts *emulator.TestServer) { ts.MarkInUse(ts.AccountID, uuid.NewString(), "inst") },
+		"MarkInUse empty":     func(ts *emulator.TestServer) { ts.MarkInUse(ts.AccountID, id, "") },
+		"FailNext bad status": func(ts *emulator.TestServer) { ts.FailNext(404) },
+	} {
+		ftb := &fatalTB{TB: t}
+		ts := emulator.NewTestServer(ftb)
+		ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "n", CfAPIID: "i", CfAPIKey: "k"})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			call(ts)
+		}()
+		<-done
+		if ftb.fatal == "" {
+			t.Errorf("%s: the test was not failed", name)
+		}
+	}
+	// The error-returning forms stay on the Server.
+	ts := emulator.NewTestServer(t)
+	if err := ts.Server().FailNext(404); err == nil {
+		t.Error("Server().FailNext(404) returned no error")
+	}
+	if err := ts.Server().MarkInUse(ts.AccountID, uuid.NewString()); !errors.Is(err, emulator.ErrNotFound) {
+		t.Errorf("Server().MarkInUse(unknown) = %v", err)
 	}
 }

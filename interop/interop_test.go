@@ -86,7 +86,7 @@ func clearCloudflareEnv(t *testing.T) {
 func newSDK(t *testing.T, ts *emulator.TestServer, w *wire, opts ...option.RequestOption) *cloudflare.Client {
 	t.Helper()
 	return cloudflare.NewClient(append([]option.RequestOption{
-		option.WithBaseURL(ts.URL),
+		option.WithBaseURL(ts.BaseURL),
 		option.WithAPIToken(ts.APIToken),
 		option.WithHTTPClient(&http.Client{Transport: w}),
 	}, opts...)...)
@@ -181,9 +181,7 @@ func TestSDKLifecycle(t *testing.T) {
 	_, err = c.AISearch.Tokens.Delete(ctx, ids[4], ai_search.TokenDeleteParams{AccountID: acc})
 	apiError(t, err, http.StatusNotFound)
 
-	if err := ts.MarkInUse(ts.AccountID, ids[0], "docs"); err != nil {
-		t.Fatal(err)
-	}
+	ts.MarkInUse(ts.AccountID, ids[0], "docs")
 	_, err = c.AISearch.Tokens.Delete(ctx, ids[0], ai_search.TokenDeleteParams{AccountID: acc})
 	if e := apiError(t, err, http.StatusConflict); e.Errors[0].Code != emulator.CodeInUse {
 		t.Errorf("409 errors: %+v", e.Errors)
@@ -205,7 +203,7 @@ func TestSDKLifecycle(t *testing.T) {
 func TestSDKFromEnvironmentWithKeyPair(t *testing.T) {
 	clearCloudflareEnv(t)
 	ts := emulator.NewTestServer(t)
-	t.Setenv("CLOUDFLARE_BASE_URL", ts.URL)
+	t.Setenv("CLOUDFLARE_BASE_URL", ts.BaseURL)
 	t.Setenv("CLOUDFLARE_EMAIL", ts.APIEmail)
 	t.Setenv("CLOUDFLARE_API_KEY", ts.APIKey)
 	c := cloudflare.NewClient(option.WithMaxRetries(0))
@@ -235,9 +233,7 @@ func TestSDKRetries(t *testing.T) {
 	w := newWire(t)
 	c := newSDK(t, ts, w)
 	ctx := context.Background()
-	if err := ts.FailNext(429, 429); err != nil {
-		t.Fatal(err)
-	}
+	ts.FailNext(429, 429)
 	if _, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)}); err != nil {
 		t.Fatalf("list after two 429s: %v", err)
 	}
@@ -259,9 +255,7 @@ func TestSDKRetriesConflict(t *testing.T) {
 	w := newWire(t)
 	c := newSDK(t, ts, w, option.WithMaxRetries(1))
 	id := "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
-	if err := ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "busy", CfAPIID: "i", CfAPIKey: "k", InUseBy: []string{"docs"}}); err != nil {
-		t.Fatal(err)
-	}
+	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "busy", CfAPIID: "i", CfAPIKey: "k", InUseBy: []string{"docs"}})
 	_, err := c.AISearch.Tokens.Delete(context.Background(), id, ai_search.TokenDeleteParams{AccountID: cloudflare.F(ts.AccountID)})
 	apiError(t, err, http.StatusConflict)
 	if calls := w.since(0); len(calls) != 2 || calls[1].retryCount != "1" {

@@ -19,7 +19,7 @@ func TestMemoryFlat(t *testing.T) {
 	run := func(requests int, seed uint64) {
 		t.Helper()
 		res, err := loadgen.Run(context.Background(), loadgen.Config{
-			BaseURL: ts.URL, AccountID: ts.AccountID, APIToken: ts.APIToken,
+			BaseURL: ts.BaseURL, AccountID: ts.AccountID, APIToken: ts.APIToken,
 			Concurrency: 4, Requests: requests, Seed: seed,
 			Mix: loadgen.Mix{loadgen.OpList: 2, loadgen.OpGet: 3, loadgen.OpCreate: 2, loadgen.OpUpdate: 1, loadgen.OpDelete: 2},
 		})

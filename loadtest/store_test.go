@@ -22,7 +22,7 @@ func TestConcurrentTrafficMatchesStore(t *testing.T) {
 	for i, acct := range accounts {
 		wg.Go(func() {
 			res, err := loadgen.Run(context.Background(), loadgen.Config{
-				BaseURL: ts.URL, AccountID: acct, APIToken: ts.APIToken,
+				BaseURL: ts.BaseURL, AccountID: acct, APIToken: ts.APIToken,
 				Concurrency: 6, Requests: 1000, Seed: uint64(i + 1), Record: true,
 				Mix: loadgen.Mix{loadgen.OpList: 3, loadgen.OpGet: 3, loadgen.OpCreate: 3, loadgen.OpUpdate: 2, loadgen.OpDelete: 1},
 			})

@@ -108,7 +108,7 @@ func TestRecordFromEmulator(t *testing.T) {
 	useAPI(t, "", "", cliAPIToken) // no account: --emulator means the emulator's default, as in the README
 	t.Setenv("CF_API_KEY", cliCfAPIKey)
 	out := t.TempDir()
-	r := run(t, "", "record", "--base-url", srv.URL, "--out", out, "--emulator", "--scenarios", "lifecycle,rate-limited")
+	r := run(t, "", "record", "--base-url", srv.BaseURL, "--out", out, "--emulator", "--scenarios", "lifecycle,rate-limited")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.err)
 	}

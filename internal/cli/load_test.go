@@ -36,7 +36,7 @@ func TestLoadRefusesBadFlags(t *testing.T) {
 func TestLoadRunsAgainstEmulator(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	t.Setenv("CLOUDFLARE_API_TOKEN", ts.APIToken)
-	code, out, stderr := runLoadCLI(t, "--base-url", ts.URL, "--account-id", ts.AccountID, "--concurrency", "4", "--requests", "200", "--json")
+	code, out, stderr := runLoadCLI(t, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "4", "--requests", "200", "--json")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -65,7 +65,7 @@ func TestLoadRunsAgainstEmulator(t *testing.T) {
 func TestLoadFailsWhenEveryAnswerIsUnexpected(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	t.Setenv("CLOUDFLARE_API_TOKEN", "not-the-emulators-token")
-	code, _, stderr := runLoadCLI(t, "--base-url", ts.URL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
+	code, _, stderr := runLoadCLI(t, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
 	if code != ExitFailure || !strings.Contains(stderr, "unexpected status") {
 		t.Fatalf("exit %d, stderr %q; want exit %d naming the unexpected statuses", code, stderr, ExitFailure)
 	}
