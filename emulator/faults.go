@@ -14,7 +14,8 @@ import (
 
 // FaultHeader lets a client force a fault on one request. Its value is a
 // comma-separated list of: a status (429, 500, 502, 503 or 504),
-// "delay=<duration>" (e.g. delay=200ms, at most 30s) and "retry-after=<seconds>"
+// "delay=<duration>" (e.g. delay=200ms; at most 30s in all, with any
+// configured Latency) and "retry-after=<seconds>"
 // for the 429. Example: `X-Emulator-Fault: delay=50ms,503`.
 const FaultHeader = "X-Emulator-Fault"
 
@@ -32,6 +33,11 @@ type Faults struct {
 	// RetryAfter is the Retry-After of an injected 429, in seconds (default 0:
 	// retry at once, which keeps client tests fast).
 	RetryAfter int
+	// Seed, when not zero, makes the random choices (which requests fail,
+	// with which of Statuses) a fixed sequence: the same seed and the same
+	// order of requests give the same faults, so a failing test replays.
+	// Zero draws a fresh seed.
+	Seed uint64
 }
 
 var faultStatuses = map[int]bool{429: true, 500: true, 502: true, 503: true, 504: true}
@@ -40,7 +46,7 @@ const maxInjectedDelay = 30 * time.Second
 
 func (f Faults) check() error {
 	switch {
-	case f.Rate < 0 || f.Rate > 1:
+	case !(f.Rate >= 0 && f.Rate <= 1): // also refuses NaN
 		return errors.New("rate must be between 0 and 1")
 	case f.Latency < 0 || f.Latency > maxInjectedDelay:
 		return fmt.Errorf("latency must be between 0 and %s", maxInjectedDelay)
@@ -55,11 +61,21 @@ func (f Faults) check() error {
 	return nil
 }
 
-// injector holds the fault configuration and the queue of FailNext statuses.
+// injector holds the fault configuration, its random source and the queue
+// of FailNext statuses.
 type injector struct {
 	cfg  Faults
-	mu   sync.Mutex
+	mu   sync.Mutex // guards rng and next
+	rng  *rand.Rand
 	next []int
+}
+
+func newInjector(f Faults) *injector {
+	seed := f.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	return &injector{cfg: f, rng: rand.New(rand.NewPCG(seed, seed))}
 }
 
 // fault is what one request gets: a delay, then maybe a failure.
@@ -76,11 +92,10 @@ func (in *injector) decide(h http.Header) (fault, error) {
 	in.mu.Lock()
 	if len(in.next) > 0 {
 		f.status, in.next = in.next[0], in.next[1:]
-	}
-	in.mu.Unlock()
-	if f.status == 0 && in.cfg.Rate > 0 && rand.Float64() < in.cfg.Rate {
+	} else if in.cfg.Rate > 0 && in.rng.Float64() < in.cfg.Rate {
 		f.status = in.pick()
 	}
+	in.mu.Unlock()
 	if v := h.Get(FaultHeader); v != "" {
 		if err := f.parse(v); err != nil {
 			return fault{}, err
@@ -89,26 +104,27 @@ func (in *injector) decide(h http.Header) (fault, error) {
 	return f, nil
 }
 
+// pick draws a status; called with mu held.
 func (in *injector) pick() int {
 	s := in.cfg.Statuses
 	if len(s) == 0 {
 		s = []int{429, 500, 503}
 	}
-	return s[rand.IntN(len(s))]
+	return s[in.rng.IntN(len(s))]
 }
 
 func (f *fault) parse(v string) error {
-	var delay time.Duration // the header's, in all: repeating the item must not lift the cap
 	for item := range strings.SplitSeq(v, ",") {
 		item = strings.TrimSpace(item)
 		key, val, hasVal := strings.Cut(item, "=")
 		switch {
 		case key == "delay" && hasVal:
+			// f.delay already holds the configured latency: the cap is on
+			// the whole wait, however many delay items the header repeats.
 			d, err := time.ParseDuration(val)
-			if err != nil || d < 0 || delay+d > maxInjectedDelay {
-				return fmt.Errorf("%q: delay must be a duration between 0 and %s (in all)", item, maxInjectedDelay)
+			if err != nil || d < 0 || f.delay+d > maxInjectedDelay {
+				return fmt.Errorf("%q: delay must be a duration between 0 and %s, latency included (in all)", item, maxInjectedDelay)
 			}
-			delay += d
 			f.delay += d
 		case key == "retry-after" && hasVal:
 			n, err := strconv.Atoi(val)

@@ -23,7 +23,7 @@ import (
 // cap, JSON body, spec validation) → generated router → strict handlers →
 // store.
 func (s *Server) buildHandler() http.Handler {
-	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock}, nil,
+	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, newID: s.cfg.ids.next}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
 	mux := http.NewServeMux()
 	// Unreachable while spec routing runs first; kept so the mux never

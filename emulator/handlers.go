@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/go-aisearch/tokens/generated"
 )
 
@@ -15,6 +13,7 @@ import (
 type handlers struct {
 	store *store
 	now   func() time.Time
+	newID func() string
 }
 
 var _ generated.StrictServerInterface = (*handlers)(nil)
@@ -54,10 +53,19 @@ func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenReque
 		return generated.CreateToken400JSONResponse(envelope(CodeValidation, "body: a JSON request body is required", "body")), nil
 	}
 	now := h.timestamp()
-	r := record{ID: uuid.NewString(), Enabled: true, CreatedAt: now, ModifiedAt: now}
+	r := record{Enabled: true, CreatedAt: now, ModifiedAt: now}
 	r.setInput(*req.Body)
-	if err := h.store.create(req.AccountID, r); err != nil {
-		return nil, err
+	for {
+		// A random uuid never collides; a deterministic sequence replayed
+		// over a state file does, once per id it already handed out.
+		r.ID = h.newID()
+		err := h.store.create(req.AccountID, r)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrExists) {
+			return nil, err
+		}
 	}
 	return generated.CreateToken201JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
 }

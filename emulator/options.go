@@ -1,10 +1,16 @@
 package emulator
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"math/rand/v2"
+	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Option configures a Server. Every option checks its argument.
@@ -21,6 +27,7 @@ type config struct {
 	statePath string
 	faults    Faults
 	maxBody   int64
+	ids       *idSource // nil: random uuids
 }
 
 // DefaultMaxBodyBytes caps request bodies; a token registration is a few
@@ -131,6 +138,35 @@ func WithFaults(f Faults) Option {
 		c.faults = f
 		return nil
 	}
+}
+
+// WithDeterministicIDs makes the ids of created tokens a fixed sequence of
+// uuid v4s drawn from seed: two servers given the same seed hand out the
+// same ids in the same order (the order in which creates are applied), so
+// a test can predict or replay them. Ids already in the store are skipped.
+// Seeded tokens keep the ids their SeedToken gives.
+func WithDeterministicIDs(seed uint64) Option {
+	return func(c *config) error {
+		var key [32]byte
+		binary.LittleEndian.PutUint64(key[:], seed)
+		c.ids = &idSource{r: rand.NewChaCha8(key)}
+		return nil
+	}
+}
+
+// idSource hands out token ids: uuid v4s from crypto/rand, or from r.
+type idSource struct {
+	mu sync.Mutex
+	r  io.Reader // never fails (a *rand.ChaCha8)
+}
+
+func (s *idSource) next() string {
+	if s == nil {
+		return uuid.NewString()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return uuid.Must(uuid.NewRandomFromReader(s.r)).String()
 }
 
 // WithMaxBodyBytes changes the request body cap (default DefaultMaxBodyBytes).

@@ -33,7 +33,7 @@ func newServer(cfg config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: newStore(), router: router, faults: &injector{cfg: cfg.faults}}
+	s := &Server{cfg: cfg, store: newStore(), router: router, faults: newInjector(cfg.faults)}
 	if cfg.statePath != "" {
 		st, err := openStateFile(cfg.statePath, s.store, cfg.logger)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,6 +120,54 @@ func TestValidationOff(t *testing.T) {
 		if status != tc.status || !strings.Contains(string(b), tc.contains) {
 			t.Errorf("%s %s: %d %s, want %d with %s", tc.method, tc.path, status, b, tc.status, tc.contains)
 		}
+	}
+}
+
+// Deterministic ids: the same seed gives the same uuid v4s in the same
+// order; another seed gives others; a replay over a state file skips the
+// ids already taken.
+func TestDeterministicIDs(t *testing.T) {
+	create := func(ts *emulator.TestServer, n int) []string {
+		t.Helper()
+		c, err := generated.NewClientWithResponses(ts.BaseURL, generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Authorization", "Bearer "+ts.APIToken)
+			return nil
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i := range n {
+			r, err := c.CreateTokenWithResponse(context.Background(), ts.AccountID, generated.TokenInput{Name: fmt.Sprint("t", i), CfAPIID: "i", CfAPIKey: "k"})
+			if err != nil || r.JSON201 == nil {
+				t.Fatalf("create: %v %d %s", err, r.StatusCode(), r.Body)
+			}
+			ids = append(ids, r.JSON201.Result.ID)
+		}
+		return ids
+	}
+	a := create(emulator.NewTestServer(t, emulator.WithDeterministicIDs(42)), 3)
+	b := create(emulator.NewTestServer(t, emulator.WithDeterministicIDs(42)), 3)
+	c := create(emulator.NewTestServer(t, emulator.WithDeterministicIDs(43)), 3)
+	if !slices.Equal(a, b) || slices.Equal(a, c) {
+		t.Errorf("seed 42 twice: %v, %v; seed 43: %v", a, b, c)
+	}
+	for _, id := range a {
+		if u, err := uuid.Parse(id); err != nil || u.Version() != 4 || u.String() != id {
+			t.Errorf("id %q is not a lowercase uuid v4", id)
+		}
+	}
+	if a[0] == a[1] || a[1] == a[2] {
+		t.Errorf("ids repeat: %v", a)
+	}
+
+	state := filepath.Join(t.TempDir(), "state.log")
+	first := emulator.NewTestServer(t, emulator.WithDeterministicIDs(42), emulator.WithStateFile(state))
+	create(first, 2)
+	first.Close()
+	again := emulator.NewTestServer(t, emulator.WithDeterministicIDs(42), emulator.WithStateFile(state))
+	if ids := create(again, 2); ids[0] != a[2] {
+		t.Errorf("replayed over the state file: %v, want the sequence to resume at %s", ids, a[2])
 	}
 }
 
