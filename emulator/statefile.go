@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
@@ -24,8 +26,10 @@ import (
 // the log is replayed; a torn or corrupt tail (a crash mid-append) is
 // dropped, while a bad line followed by good ones is refused as corruption.
 // The log is then compacted (one put per live token) by writing a temporary
-// file, fsyncing it and renaming it over the old one; it is compacted the
-// same way whenever it grows past twice the live tokens plus compactSlack.
+// file beside it, with its mode, fsyncing it and renaming it over the old
+// one; it is compacted the same way whenever it grows past twice the live
+// tokens plus compactSlack. A symlinked path is resolved once, at open: the
+// link's target is what is locked, read, compacted and appended to.
 
 type logEntry struct {
 	Op      string  `json:"op"` // "put" or "del"
@@ -37,7 +41,8 @@ type logEntry struct {
 const compactSlack = 1024
 
 type stateFile struct {
-	path    string
+	path    string      // the real file: symlinks resolved once, at open
+	mode    os.FileMode // kept by compaction
 	f       *os.File
 	lock    *os.File // held open while the file is ours (see lockStateFile)
 	size    int64    // bytes of whole, good lines
@@ -47,7 +52,14 @@ type stateFile struct {
 	logger  *slog.Logger
 }
 
-func openStateFile(path string, s *store, logger *slog.Logger) (_ *stateFile, err error) {
+func openStateFile(name string, s *store, logger *slog.Logger) (_ *stateFile, err error) {
+	// Everything below (lock, read, compaction's temp file and rename)
+	// works on the real file, so a symlink stays a link to it and two
+	// names for one file share one lock.
+	path, err := resolveStatePath(name)
+	if err != nil {
+		return nil, fmt.Errorf("state file %s: %w", name, err)
+	}
 	lock, err := lockStateFile(path)
 	if err != nil {
 		return nil, err
@@ -57,22 +69,83 @@ func openStateFile(path string, s *store, logger *slog.Logger) (_ *stateFile, er
 			lock.Close()
 		}
 	}()
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("state file: %w", err)
+	data, mode, err := readStateFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("state file %s: %w", name, err)
 	}
 	n, torn, err := replay(data, s)
 	if err != nil {
-		return nil, fmt.Errorf("state file %s: %w", path, err)
+		return nil, fmt.Errorf("state file %s: %w", name, err)
 	}
 	if torn > 0 {
 		logger.Warn("state file: dropped a torn tail left by a crash", "path", path, "bytes", torn, "entries_kept", n)
 	}
-	sf := &stateFile{path: path, lock: lock, store: s, logger: logger}
+	sf := &stateFile{path: path, mode: mode, lock: lock, store: s, logger: logger}
 	if err := sf.compact(); err != nil {
 		return nil, err
 	}
 	return sf, nil
+}
+
+// resolveStatePath returns the absolute path of the file name designates,
+// following symlinks, including one whose target does not exist yet.
+func resolveStatePath(name string) (string, error) {
+	p, err := filepath.Abs(name)
+	if err != nil {
+		return "", err
+	}
+	for range 40 { // as many links as Linux follows
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) { // a new file: resolve its directory
+			dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+			if err != nil {
+				return "", err
+			}
+			return filepath.Join(dir, filepath.Base(p)), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			return filepath.EvalSymlinks(p)
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+// readStateFile returns the log's content and mode (empty and 0600 for a
+// new file). It refuses what it must not rewrite: a file that is not
+// regular, or one without write permission, which compaction would
+// otherwise replace by a writable copy.
+func readStateFile(path string) ([]byte, os.FileMode, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0o600, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return nil, 0, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	case fi.Mode().Perm()&0o222 == 0: // caught here even for root, whom open would let through
+		return nil, 0, fmt.Errorf("the file is read-only (mode %04o): refusing to rewrite it; make it writable or choose another file", fi.Mode().Perm())
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0) // fails now, not at the first create, if we may not write it
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	return data, fi.Mode().Perm(), err
 }
 
 // replay applies every good line of data to s and returns how many it
@@ -226,6 +299,9 @@ func (sf *stateFile) compact() error {
 	}
 	err = w.Flush()
 	if err == nil {
+		err = tmp.Chmod(sf.mode) // CreateTemp made it 0600
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
@@ -239,7 +315,7 @@ func (sf *stateFile) compact() error {
 	}
 	// From here the old descriptor points at an unlinked file: appending to
 	// it would lose writes, so failing to reopen makes the journal unusable.
-	f, err := os.OpenFile(sf.path, os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(sf.path, os.O_WRONLY|os.O_APPEND, 0)
 	if sf.f != nil {
 		sf.f.Close()
 	}

@@ -193,3 +193,98 @@ func TestStateFileIsLocked(t *testing.T) {
 	}
 	again.Close()
 }
+
+// --state behind a symlink: the writes go to the target (the link stays a
+// link), compaction happens beside the target, and the lock is the
+// target's, so a second emulator on the target itself is refused.
+func TestStateFileBehindSymlink(t *testing.T) {
+	linkDir, realDir := t.TempDir(), t.TempDir()
+	target := filepath.Join(realDir, "state.log")
+	for name, dest := range map[string]string{
+		"absolute target": target,
+		"relative target": filepath.Join("..", filepath.Base(realDir), "state.log"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			os.Remove(target)
+			link := filepath.Join(linkDir, "state.log")
+			os.Remove(link)
+			if err := os.Symlink(dest, link); err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(WithStateFile(link)) // the target does not exist yet
+			if err != nil {
+				t.Fatal(err)
+			}
+			seedOne(t, s, "acc", "a")
+			if _, err := New(WithStateFile(target)); err == nil || !strings.Contains(err.Error(), "in use") {
+				t.Errorf("a second emulator on the target: err %v, want 'in use'", err)
+			}
+			s.Close()
+			s, err = New(WithStateFile(link)) // compacts the existing target
+			if err != nil {
+				t.Fatal(err)
+			}
+			seedOne(t, s, "acc", "b")
+			s.Close()
+			if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				t.Fatalf("the symlink was replaced: %v %v", fi.Mode(), err)
+			}
+			direct, err := New(WithStateFile(target))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer direct.Close()
+			if got := names(direct, "acc"); got != "a/,b/" {
+				t.Errorf("the target holds %q, want a/,b/", got)
+			}
+			if entries, _ := os.ReadDir(linkDir); len(entries) != 1 {
+				var ns []string
+				for _, e := range entries {
+					ns = append(ns, e.Name())
+				}
+				t.Errorf("files beside the link, want only the link: %v", ns)
+			}
+		})
+	}
+}
+
+// A read-only state file is refused at start-up, untouched; a writable one
+// keeps its mode across compaction.
+func TestStateFileModes(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.log")
+	s, err := New(WithStateFile(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedOne(t, s, "acc", "a")
+	seedOne(t, s, "acc", "b")
+	s.store.delete("acc", s.Tokens("acc")[0].ID) // so that opening compacts it
+	s.Close()
+	before, _ := os.ReadFile(path)
+
+	os.Chmod(path, 0o444)
+	if _, err := New(WithStateFile(path)); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("read-only state file: err %v, want a 'read-only' refusal", err)
+	}
+	after, _ := os.ReadFile(path)
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o444 || string(after) != string(before) {
+		t.Errorf("the read-only file was changed: mode %v", fi.Mode())
+	}
+
+	os.Chmod(path, 0o640)
+	s, err = New(WithStateFile(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode after compaction %v, want 0640", fi.Mode().Perm())
+	}
+	if got, _ := os.ReadFile(path); string(got) == string(before) {
+		t.Error("opening did not compact the log (the test proves nothing)")
+	}
+	if _, err := New(WithStateFile(dir)); err == nil {
+		t.Error("a directory as the state file was accepted")
+	}
+}
