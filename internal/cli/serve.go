@@ -17,7 +17,7 @@ import (
 func init() {
 	register(&Command{
 		Name:  "serve",
-		Usage: "[--addr HOST:PORT] [--state FILE] [--seed FILE] [--api-token T]... [--api-key EMAIL:KEY]... [--fault-rate F] [--latency D] [--validate=false]",
+		Usage: "[--addr HOST:PORT] [--state FILE] [--seed FILE] [--api-token T]... [--api-key EMAIL:KEY]... [--fault-rate F] [--fault-seed N] [--latency D] [--validate=false] [--read-header-timeout D] [--read-timeout D] [--write-timeout D] [--idle-timeout D]",
 		Short: "run the local emulator of the tokens API (base URL http://HOST:PORT/client/v4)",
 		Run:   runServe,
 	})
@@ -33,8 +33,48 @@ type serveFlags struct {
 	addr, state, seed string
 	tokens, keys      serveList
 	faultRate         float64
+	faultSeed         uint64
 	latency           time.Duration
 	validate          bool
+	timeouts          serveTimeouts
+}
+
+// serveTimeouts bound how long a connection may hold the server: a client
+// trickling its request, or keeping a connection open doing nothing. The
+// defaults are far beyond what an honest client needs (a token request is
+// a few hundred bytes, and the largest injected delay is 30 s, spent
+// before the body is read), and short enough that slow or idle clients
+// cannot pile up.
+type serveTimeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+var defaultServeTimeouts = serveTimeouts{readHeader: 10 * time.Second, read: time.Minute, write: 2 * time.Minute, idle: 30 * time.Second}
+
+// maxServeTimeout keeps a typo (--idle-timeout 30h) from undoing the bound.
+const maxServeTimeout = time.Hour
+
+func (t serveTimeouts) check(latency time.Duration) error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read-header-timeout", t.readHeader}, {"read-timeout", t.read}, {"write-timeout", t.write}, {"idle-timeout", t.idle}} {
+		if d.v <= 0 || d.v > maxServeTimeout {
+			return Usagef("--%s must be positive and at most %s", d.name, maxServeTimeout)
+		}
+	}
+	switch {
+	case t.readHeader > t.read:
+		return Usagef("--read-header-timeout must not exceed --read-timeout")
+	case t.read <= latency || t.write <= latency:
+		// The latency is spent before the body is read and the answer written.
+		return Usagef("--read-timeout and --write-timeout must exceed --latency")
+	}
+	return nil
+}
+
+func (t serveTimeouts) server(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
 }
 
 func runServe(ctx context.Context, stdio Stdio, args []string) error {
@@ -46,8 +86,14 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	fs.Var(&f.tokens, "api-token", "accept this API `token` as Authorization: Bearer (repeatable)")
 	fs.Var(&f.keys, "api-key", "accept this `EMAIL:KEY` as X-Auth-Email and X-Auth-Key (repeatable); with no --api-token or --api-key any non-empty credential is accepted")
 	fs.Float64Var(&f.faultRate, "fault-rate", 0, "share of requests (0 to 1) answered 429, 500 or 503")
+	fs.Uint64Var(&f.faultSeed, "fault-seed", 0, "seed of the --fault-rate choices, to replay a run (0: a fresh one)")
 	fs.DurationVar(&f.latency, "latency", 0, "added to every request, e.g. 50ms")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against openapi.yaml")
+	f.timeouts = defaultServeTimeouts
+	fs.DurationVar(&f.timeouts.readHeader, "read-header-timeout", f.timeouts.readHeader, "time a client has to send a request's headers")
+	fs.DurationVar(&f.timeouts.read, "read-timeout", f.timeouts.read, "time a client has to send a whole request, body included (must exceed --latency)")
+	fs.DurationVar(&f.timeouts.write, "write-timeout", f.timeouts.write, "time from a request's headers to the end of its answer (must exceed --latency)")
+	fs.DurationVar(&f.timeouts.idle, "idle-timeout", f.timeouts.idle, "how long an idle keep-alive connection stays open")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -79,7 +125,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := f.timeouts.server(srv.Handler())
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -120,14 +166,17 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	if f.state != "" {
 		opts = append(opts, emulator.WithStateFile(f.state))
 	}
-	if f.faultRate < 0 || f.faultRate > 1 {
+	if !(f.faultRate >= 0 && f.faultRate <= 1) { // also refuses NaN
 		return nil, Usagef("--fault-rate must be between 0 and 1")
 	}
 	if f.latency < 0 || f.latency > 30*time.Second {
 		return nil, Usagef("--latency must be between 0 and 30s")
 	}
+	if err := f.timeouts.check(f.latency); err != nil {
+		return nil, err
+	}
 	if f.faultRate != 0 || f.latency != 0 {
-		opts = append(opts, emulator.WithFaults(emulator.Faults{Rate: f.faultRate, Latency: f.latency}))
+		opts = append(opts, emulator.WithFaults(emulator.Faults{Rate: f.faultRate, Latency: f.latency, Seed: f.faultSeed}))
 	}
 	return opts, nil
 }

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -195,9 +197,15 @@ func TestServeSeedsOnlyANewStateFile(t *testing.T) {
 func TestServeRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--api-key", "no-colon"}, {"--api-key", ":key"}, {"--fault-rate", "2"}, {"--latency", "-1s"}, {"extra"}, {"--nope"},
+		{"--fault-rate", "NaN"}, {"--fault-rate", "-Inf"}, {"--fault-rate", "+Inf"}, {"--fault-seed", "-1"},
+		{"--read-timeout", "0s"}, {"--idle-timeout", "-1s"}, {"--write-timeout", "2h"}, {"--read-header-timeout", "0s"},
+		{"--read-header-timeout", "2m", "--read-timeout", "1m"}, {"--latency", "2s", "--read-timeout", "1s"}, {"--latency", "2s", "--write-timeout", "2s"},
 	} {
+		// Should a bad flag be accepted, serve runs until the context ends.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		var out, errb bytes.Buffer
-		code := cli.Main(context.Background(), append([]string{"serve"}, args...), cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+		code := cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+		cancel()
 		if code != cli.ExitUsage {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, cli.ExitUsage, errb.String())
 		}
@@ -364,4 +372,101 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 	if !strings.Contains(p2.out.String(), "emulator: stopped") {
 		t.Errorf("no stop line after SIGTERM: %q", p2.out.String())
 	}
+}
+
+// hostPort is the listen address of a base URL printed by serve.
+func hostPort(t *testing.T, baseURL string) string {
+	t.Helper()
+	hp, ok := strings.CutPrefix(strings.TrimSuffix(baseURL, "/client/v4"), "http://")
+	if !ok {
+		t.Fatalf("base URL %q", baseURL)
+	}
+	return hp
+}
+
+// closedWithin reads conn until the server closes it and returns how long
+// that took from start; ok is false if it was still open at the deadline.
+func closedWithin(conn net.Conn, start time.Time, deadline time.Duration) (time.Duration, bool) {
+	conn.SetReadDeadline(start.Add(deadline))
+	_, err := io.Copy(io.Discard, conn) // returns at EOF (nil) or on an error
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return deadline, false
+	}
+	return time.Since(start), true
+}
+
+// A client trickling its body (a byte every 50 ms) loses its connection
+// once --read-timeout has passed since the request began.
+func TestServeReadTimeoutCutsATrickledBody(t *testing.T) {
+	const timeout = 500 * time.Millisecond
+	url, stop := serveInProcess(t, "--read-timeout", timeout.String(), "--read-header-timeout", "200ms")
+	defer stop()
+	conn, err := net.Dial("tcp", hostPort(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST /client/v4/accounts/acc/ai-search/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 10000\r\n\r\n", serveToken)
+	go func() { // the trickle; it ends when the server closes the connection
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for range tick.C {
+			if _, err := conn.Write([]byte(" ")); err != nil {
+				return
+			}
+		}
+	}()
+	took, ok := closedWithin(conn, start, 10*time.Second)
+	if !ok {
+		t.Fatalf("a trickled body still held the connection after %s (--read-timeout %s)", took, timeout)
+	}
+	if took < timeout {
+		t.Errorf("connection closed after %s, before --read-timeout %s", took, timeout)
+	}
+	t.Logf("trickled body: connection closed after %s with --read-timeout %s", took.Round(10*time.Millisecond), timeout)
+}
+
+// Idle keep-alive connections are closed after --idle-timeout.
+func TestServeIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
+	const timeout, conns = 300 * time.Millisecond, 50
+	url, stop := serveInProcess(t, "--idle-timeout", timeout.String())
+	defer stop()
+	start := time.Now()
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		longest time.Duration
+		open    int
+	)
+	for range conns {
+		conn, err := net.Dial("tcp", hostPort(t, url))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "GET /client/v4/accounts/acc/ai-search/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", serveToken)
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil || resp.StatusCode != 200 || resp.Close {
+			t.Fatalf("keep-alive request: %v %+v", err, resp)
+		}
+		io.Copy(io.Discard, resp.Body)
+		wg.Go(func() {
+			took, ok := closedWithin(conn, start, 10*time.Second)
+			mu.Lock()
+			defer mu.Unlock()
+			longest = max(longest, took)
+			if !ok {
+				open++
+			}
+		})
+	}
+	wg.Wait()
+	if open > 0 {
+		t.Fatalf("%d of %d idle keep-alive connections still open after 10s (--idle-timeout %s)", open, conns, timeout)
+	}
+	t.Logf("%d idle keep-alive connections: all closed within %s with --idle-timeout %s", conns, longest.Round(10*time.Millisecond), timeout)
 }
