@@ -5,22 +5,39 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
-// In these examples newFakeAPI stands in for https://api.cloudflare.com:
-// an in-memory tokens API on a local port.
+// In these examples the project's emulator stands in for
+// https://api.cloudflare.com, on a local port.
+
+// exampleAPI starts an emulator that accepts fakeAPIToken and hands out
+// deterministic ids; it returns the base URL to give the client.
+func exampleAPI(seed ...emulator.SeedToken) (baseURL string, stop func()) {
+	srv, err := emulator.New(emulator.WithAPITokens(fakeAPIToken), emulator.WithDeterministicIDs(1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Seed(fakeAccount, seed...); err != nil {
+		log.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	return hs.URL + emulator.BasePath, func() { hs.Close(); srv.Close() }
+}
 
 // Register a service API token, then read it back.
 func Example() {
-	api := newFakeAPI()
-	defer api.Close()
+	baseURL, stop := exampleAPI()
+	defer stop()
 
 	client, err := aisearch.New(fakeAccount,
 		aisearch.WithAPIToken(fakeAPIToken),
-		aisearch.WithBaseURL(api.baseURL()), // omit for the real API
+		aisearch.WithBaseURL(baseURL), // omit for the real API
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -39,7 +56,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println(got.ID, got.Name, got.CfAPIID, got.Enabled, got.Legacy)
-	// Output: 00000000-0000-4000-8000-000000000001 ai-search-service a1b2c3d4e5f6 true true
+	// Output: 6ae6783f-4fbd-491b-aeb8-8b73a48ed247 ai-search-service a1b2c3d4e5f6 true true
 }
 
 // FromEnv reads CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN (or
@@ -55,11 +72,11 @@ func ExampleFromEnv() {
 
 // All walks every page (100 tokens per request) and stops after the last.
 func ExampleClient_All() {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("prod", 150)
-	api.add("staging", 2)
-	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(api.baseURL()))
+	baseURL, stop := exampleAPI(append(namedTokens("prod", 150), namedTokens("staging", 2)...)...)
+	defer stop()
+	requests := 0
+	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(baseURL),
+		aisearch.WithRequestHook(func(*http.Request) { requests++ }))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -73,7 +90,7 @@ func ExampleClient_All() {
 		}
 		n++
 	}
-	fmt.Println("tokens:", n, "requests:", api.hitCount("GET /collection"))
+	fmt.Println("tokens:", n, "requests:", requests)
 	// Output:
 	// first: prod-1
 	// tokens: 150 requests: 2
@@ -82,9 +99,9 @@ func ExampleClient_All() {
 // EnsureRegistered is safe to run on every deploy: it registers the service
 // token only when its cf_api_id is not registered yet.
 func ExampleClient_EnsureRegistered() {
-	api := newFakeAPI()
-	defer api.Close()
-	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(api.baseURL()))
+	baseURL, stop := exampleAPI()
+	defer stop()
+	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(baseURL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -96,15 +113,15 @@ func ExampleClient_EnsureRegistered() {
 		fmt.Println(tok.ID, "created:", created)
 	}
 	// Output:
-	// 00000000-0000-4000-8000-000000000001 created: true
-	// 00000000-0000-4000-8000-000000000001 created: false
+	// 6ae6783f-4fbd-491b-aeb8-8b73a48ed247 created: true
+	// 6ae6783f-4fbd-491b-aeb8-8b73a48ed247 created: false
 }
 
 // Errors are *APIError values; errors.Is tells the kinds apart.
 func ExampleAPIError() {
-	api := newFakeAPI()
-	defer api.Close()
-	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(api.baseURL()))
+	baseURL, stop := exampleAPI()
+	defer stop()
+	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(baseURL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -117,8 +134,8 @@ func ExampleAPIError() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// 404 7003 Token not found
-	// aisearch: GET /accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens/62af0db3-c410-40b2-9ee3-0e93f6dd1de0: 404 Not Found: Token not found (code 7003)
+	// 404 10003 token not found
+	// aisearch: GET /accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens/62af0db3-c410-40b2-9ee3-0e93f6dd1de0: 404 Not Found: token not found (code 10003, at path.id)
 }
 
 // A Secret never prints its value; Reveal is the only way to it.

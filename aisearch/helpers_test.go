@@ -2,16 +2,95 @@ package aisearch_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/emulator"
 )
+
+// Test credentials. The leak test looks for these in everything the client
+// and the CLI print or return.
+const (
+	fakeAccount  = emulator.DefaultAccountID
+	fakeAPIToken = "tok-SECRET-4f1d9c2b7a"
+	fakeEmail    = "ops@example.com"
+	fakeAPIKey   = "gk-SECRET-90e1d2c3b4"
+	fakeCfAPIKey = "cfk-SECRET-5a6b7c8d9e"
+)
+
+// newEmulator starts the project's emulator for one test: it accepts the
+// test credentials above and hands out deterministic ids.
+func newEmulator(t testing.TB, opts ...emulator.Option) *emulator.TestServer {
+	t.Helper()
+	return emulator.NewTestServer(t, append([]emulator.Option{
+		emulator.WithAPITokens(fakeAPIToken), emulator.WithAPIKey(fakeEmail, fakeAPIKey), emulator.WithDeterministicIDs(1),
+	}, opts...)...)
+}
+
+// namedTokens returns n tokens to seed, named prefix-1..prefix-n, with
+// cf_api_id prefix-cf-1..prefix-cf-n.
+func namedTokens(prefix string, n int) []emulator.SeedToken {
+	out := make([]emulator.SeedToken, n)
+	for i := range out {
+		out[i] = emulator.SeedToken{ID: uuid.NewString(), Name: fmt.Sprintf("%s-%d", prefix, i+1), CfAPIID: fmt.Sprintf("%s-cf-%d", prefix, i+1), CfAPIKey: fakeCfAPIKey}
+	}
+	return out
+}
+
+// wire records every request that reaches the server, retries included:
+// give the client wire.option() and count with hits.
+type wire struct {
+	mu   sync.Mutex
+	seen []*http.Request
+}
+
+func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.mu.Lock()
+	w.seen = append(w.seen, r)
+	w.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (w *wire) option() aisearch.Option { return aisearch.WithHTTPClient(&http.Client{Transport: w}) }
+
+// hits counts requests by "METHOD /collection" (the tokens list) or
+// "METHOD /item" (one token).
+func (w *wire) hits(key string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, r := range w.seen {
+		kind := "/item"
+		if strings.HasSuffix(r.URL.Path, "/tokens") {
+			kind = "/collection"
+		}
+		if r.Method+" "+kind == key {
+			n++
+		}
+	}
+	return n
+}
+
+// queries returns the query parameter name of every request, in order.
+func (w *wire) queries(name string) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, r := range w.seen {
+		out = append(out, r.URL.Query().Get(name))
+	}
+	return out
+}
 
 // sleeps records the retry transport's waits instead of sleeping.
 type sleeps struct {

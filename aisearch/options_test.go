@@ -64,9 +64,8 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("t", 1)
+	ts := newEmulator(t)
+	ts.Seed(ts.AccountID, namedTokens("t", 1)...)
 	clear := func(t *testing.T) {
 		for _, k := range []string{aisearch.EnvAPIToken, aisearch.EnvAPIKey, aisearch.EnvEmail, aisearch.EnvAccountID, aisearch.EnvBaseURL} {
 			t.Setenv(k, "")
@@ -75,7 +74,7 @@ func TestFromEnv(t *testing.T) {
 	t.Run("token wins over key", func(t *testing.T) {
 		clear(t)
 		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, api.baseURL())
+		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
 		t.Setenv(aisearch.EnvAPIToken, fakeAPIToken)
 		t.Setenv(aisearch.EnvAPIKey, "wrong")
 		t.Setenv(aisearch.EnvEmail, fakeEmail)
@@ -83,7 +82,7 @@ func TestFromEnv(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.AccountID() != fakeAccount || c.BaseURL() != api.baseURL() {
+		if c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
 			t.Errorf("client = %v", c)
 		}
 		if _, err := c.List(context.Background(), aisearch.ListOptions{}); err != nil {
@@ -93,7 +92,7 @@ func TestFromEnv(t *testing.T) {
 	t.Run("key and email", func(t *testing.T) {
 		clear(t)
 		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, api.baseURL())
+		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
 		t.Setenv(aisearch.EnvAPIKey, fakeAPIKey)
 		t.Setenv(aisearch.EnvEmail, fakeEmail)
 		c, err := aisearch.FromEnv()
@@ -108,15 +107,15 @@ func TestFromEnv(t *testing.T) {
 		clear(t)
 		t.Setenv(aisearch.EnvAccountID, "other")
 		t.Setenv(aisearch.EnvAPIToken, fakeAPIToken)
-		c, err := aisearch.FromEnv(aisearch.WithAccountID(fakeAccount), aisearch.WithBaseURL(api.baseURL()))
-		if err != nil || c.AccountID() != fakeAccount || c.BaseURL() != api.baseURL() {
+		c, err := aisearch.FromEnv(aisearch.WithAccountID(fakeAccount), aisearch.WithBaseURL(ts.BaseURL))
+		if err != nil || c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
 			t.Errorf("FromEnv = %v, %v", c, err)
 		}
 	})
 	t.Run("a credential option ignores the credential variables", func(t *testing.T) {
 		clear(t)
 		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, api.baseURL())
+		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
 		t.Setenv(aisearch.EnvAPIKey, "stray-key-without-email")
 		c, err := aisearch.FromEnv(aisearch.WithAPIToken(fakeAPIToken))
 		if err != nil {

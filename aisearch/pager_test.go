@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
@@ -21,15 +24,10 @@ func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.tokens), func(t *testing.T) {
-			api := newFakeAPI()
-			defer api.Close()
-			api.add("t", tt.tokens)
-			var perPage []string
-			api.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-				perPage = append(perPage, r.URL.Query().Get("per_page"))
-				return false
-			})
-			c, _ := newTestClient(t, api.baseURL())
+			ts := newEmulator(t)
+			ts.Seed(ts.AccountID, namedTokens("t", tt.tokens)...)
+			w := &wire{}
+			c, _ := newTestClient(t, ts.BaseURL, w.option())
 			var names []string
 			for tok, err := range c.All(context.Background(), aisearch.ListOptions{}) {
 				if err != nil {
@@ -45,10 +43,10 @@ func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
 					t.Fatalf("token %d = %q, want %q (order kept, no duplicates)", i, n, want)
 				}
 			}
-			if got := api.hitCount("GET /collection"); got != tt.wantRequests {
+			if got := w.hits("GET /collection"); got != tt.wantRequests {
 				t.Errorf("%d list requests, want %d", got, tt.wantRequests)
 			}
-			for _, pp := range perPage {
+			for _, pp := range w.queries("per_page") {
 				if pp != "100" {
 					t.Errorf("per_page = %q, want 100", pp)
 				}
@@ -90,10 +88,10 @@ func TestAllPassesSearchAndStopsOnShortPageWithoutResultInfo(t *testing.T) {
 }
 
 func TestAllBreakStopsFetching(t *testing.T) {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("t", 250)
-	c, _ := newTestClient(t, api.baseURL())
+	ts := newEmulator(t)
+	ts.Seed(ts.AccountID, namedTokens("t", 250)...)
+	w := &wire{}
+	c, _ := newTestClient(t, ts.BaseURL, w.option())
 	n := 0
 	for _, err := range c.All(context.Background(), aisearch.ListOptions{}) {
 		if err != nil {
@@ -103,23 +101,26 @@ func TestAllBreakStopsFetching(t *testing.T) {
 			break
 		}
 	}
-	if got := api.hitCount("GET /collection"); got != 2 {
+	if got := w.hits("GET /collection"); got != 2 {
 		t.Errorf("%d list requests after breaking in page 2, want 2", got)
 	}
 }
 
 func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("t", 350)
-	api.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+	ts := newEmulator(t)
+	ts.Seed(ts.AccountID, namedTokens("t", 350)...)
+	// The emulator cannot refuse page 3 of a valid walk: a wrapper does.
+	var lists atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lists.Add(1)
 		if r.URL.Query().Get("page") == "3" {
 			status(400, envelopeError(10001, "page: broken"))(w, r)
-			return true
+			return
 		}
-		return false
-	})
-	c, _ := newTestClient(t, api.baseURL())
+		ts.Server().Handler().ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	c, _ := newTestClient(t, front.URL+emulator.BasePath)
 	var ok, errs int
 	var last error
 	for tok, err := range c.All(context.Background(), aisearch.ListOptions{}) {
@@ -136,16 +137,15 @@ func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
 	if ok != 200 || errs != 1 || !errors.Is(last, aisearch.ErrInvalid) {
 		t.Errorf("%d tokens, %d errors (%v); want 200 then one error", ok, errs, last)
 	}
-	if got := api.hitCount("GET /collection"); got != 3 {
+	if got := lists.Load(); got != 3 {
 		t.Errorf("%d list requests, want 3", got)
 	}
 }
 
 func TestAllCanBeRangedTwice(t *testing.T) {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("t", 3)
-	c, _ := newTestClient(t, api.baseURL())
+	ts := newEmulator(t)
+	ts.Seed(ts.AccountID, namedTokens("t", 3)...)
+	c, _ := newTestClient(t, ts.BaseURL)
 	seq := c.All(context.Background(), aisearch.ListOptions{PerPage: 2})
 	for range 2 {
 		n := 0
@@ -162,11 +162,10 @@ func TestAllCanBeRangedTwice(t *testing.T) {
 }
 
 func TestListValidatesAndReturnsInfo(t *testing.T) {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("alpha", 3)
-	api.add("beta", 2)
-	c, _ := newTestClient(t, api.baseURL())
+	ts := newEmulator(t)
+	ts.Seed(ts.AccountID, namedTokens("alpha", 3)...)
+	ts.Seed(ts.AccountID, namedTokens("beta", 2)...)
+	c, _ := newTestClient(t, ts.BaseURL)
 	if _, err := c.List(context.Background(), aisearch.ListOptions{PerPage: -1}); err == nil {
 		t.Error("negative PerPage accepted")
 	}

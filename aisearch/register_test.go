@@ -9,10 +9,10 @@ import (
 )
 
 func TestEnsureRegistered(t *testing.T) {
-	api := newFakeAPI()
-	defer api.Close()
-	api.add("other", 120) // the match is on page 2
-	c, _ := newTestClient(t, api.baseURL())
+	ts := newEmulator(t)
+	ts.Seed(ts.AccountID, namedTokens("other", 120)...) // the match is on page 2
+	w := &wire{}
+	c, _ := newTestClient(t, ts.BaseURL, w.option())
 	ctx := context.Background()
 
 	first, created, err := c.EnsureRegistered(ctx, "svc", "cf-svc", fakeCfAPIKey)
@@ -23,7 +23,7 @@ func TestEnsureRegistered(t *testing.T) {
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("second call: %+v, created %v, %v; want the first token, not created", again, created, err)
 	}
-	if got := api.hitCount("POST /collection"); got != 1 {
+	if got := w.hits("POST /collection"); got != 1 {
 		t.Errorf("%d creates, want 1", got)
 	}
 
@@ -31,7 +31,7 @@ func TestEnsureRegistered(t *testing.T) {
 	if !errors.Is(err, aisearch.ErrNameTaken) || created {
 		t.Errorf("same name, other cf_api_id: created %v, err %v; want ErrNameTaken", created, err)
 	}
-	if got := api.hitCount("POST /collection"); got != 1 {
+	if got := w.hits("POST /collection"); got != 1 {
 		t.Errorf("%d creates after the name clash, want 1", got)
 	}
 
