@@ -88,7 +88,8 @@ func WithAPIKey(email, key string) Option {
 // WithValidation turns request validation against openapi.yaml on (the
 // default) or off. Off is for benchmarks and for clients that want to see
 // what the handlers do with input the spec forbids; routing, auth, body
-// caps and JSON decoding still apply.
+// caps, the Content-Type and one-JSON-value checks of bodies and the
+// decoding of the query string still apply.
 func WithValidation(on bool) Option {
 	return func(c *config) error { c.validate = on; return nil }
 }
