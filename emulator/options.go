@@ -21,6 +21,8 @@ type config struct {
 	statePath string
 	faults    Faults
 	maxBody   int64
+	// permissionGroups extend the API token catalogue (WithPermissionGroups).
+	permissionGroups []PermissionGroup
 }
 
 // DefaultMaxBodyBytes caps request bodies; a token registration is a few
