@@ -54,6 +54,9 @@ func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenReque
 	if req.Body == nil {
 		return errNoBody, nil
 	}
+	if aerr := h.store.checkRegistration(req.AccountID, req.Body.CfAPIID, req.Body.CfAPIKey, h.now()); aerr != nil {
+		return *aerr, nil
+	}
 	now := h.timestamp()
 	r := record{ID: uuid.NewString(), Enabled: true, CreatedAt: now, ModifiedAt: now}
 	r.setInput(*req.Body)
@@ -77,6 +80,9 @@ func (h *handlers) GetToken(_ context.Context, req generated.GetTokenRequestObje
 func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenRequestObject) (generated.UpdateTokenResponseObject, error) {
 	if req.Body == nil {
 		return errNoBody, nil
+	}
+	if aerr := h.store.checkRegistration(req.AccountID, req.Body.CfAPIID, req.Body.CfAPIKey, h.now()); aerr != nil {
+		return *aerr, nil
 	}
 	now := h.timestamp()
 	r, err := h.store.replace(req.AccountID, req.ID, func(r *record) error {
