@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"net/http"
@@ -59,8 +60,9 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 	if status, body := e.call(t, "PUT", "/accounts/"+account+"/tokens/"+b.ID, strings.Replace(createBody("b"), `{"name"`, `{"status":"disabled","name"`, 1), jsonAuth, nil); status != http.StatusOK {
 		t.Fatalf("disable: %d %s", status, body)
 	}
-	regID := uuid.NewString()
-	if err := s1.Seed(account, emulator.SeedToken{ID: regID, Name: "reg", CfAPIID: a.ID, CfAPIKey: rolled.Result}); err != nil {
+	regID, deadID := uuid.NewString(), uuid.NewString()
+	if err := s1.Seed(account, emulator.SeedToken{ID: regID, Name: "reg", CfAPIID: a.ID, CfAPIKey: rolled.Result},
+		emulator.SeedToken{ID: deadID, Name: "dead", CfAPIID: c.ID, CfAPIKey: c.Value}); err != nil {
 		t.Fatal(err)
 	}
 	before := map[string][]emulator.APIToken{"user": s1.APITokens(emulator.UserOwner), "account": s1.APITokens(account)}
@@ -93,6 +95,9 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 		if err := s2.CredentialWorks(account, regID); err != nil {
 			t.Errorf("round %d: registration: %v", round, err)
 		}
+		if err := s2.CredentialWorks(account, deadID); !errors.Is(err, emulator.ErrAPITokenDeleted) {
+			t.Errorf("round %d: registration of the deleted token: %v", round, err)
+		}
 		e2 := serve(t, s2)
 		if status, body := e2.call(t, "GET", "/user/tokens/verify", "", bearer(rolled.Result), nil); status != http.StatusOK {
 			t.Errorf("round %d: verify with the live value: %d %s", round, status, body)
@@ -105,9 +110,9 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Compacted: 1 registration, 1 group, 2 revocations, 3 live tokens.
+	// Compacted: 2 registrations, 1 group, 2 revocations, 3 live tokens.
 	data, _ = os.ReadFile(path)
-	if n := strings.Count(string(data), "\n"); n != 7 {
+	if n := strings.Count(string(data), "\n"); n != 8 {
 		t.Errorf("compacted log has %d lines, want 7:\n%s", n, data)
 	}
 }
