@@ -160,7 +160,34 @@ func (t SeedAPIToken) check() error {
 	if errs := checkCondition(t.Condition); len(errs) > 0 {
 		return fmt.Errorf("%w: API token %s: condition: %s", ErrInvalid, t.ID, errs[0].Message)
 	}
+	for i, p := range t.Policies {
+		if !validResources(p.Resources) {
+			return fmt.Errorf("%w: API token %s: policy %d: resources must map names to \"*\" or to maps of names to \"*\"", ErrInvalid, t.ID, i)
+		}
+	}
 	return nil
+}
+
+// validResources reports whether r has the spec's shape (which validation
+// checks for requests, and the API's answers must keep): names to strings,
+// or names to maps of names to strings.
+func validResources(r generated.APITokenResources) bool {
+	nested := 0
+	for _, v := range r {
+		switch v := v.(type) {
+		case string:
+		case map[string]any:
+			for _, inner := range v {
+				if _, ok := inner.(string); !ok {
+					return false
+				}
+			}
+			nested++
+		default:
+			return false
+		}
+	}
+	return nested == 0 || nested == len(r) // anyOf: all strings or all maps
 }
 
 func hasSpace(s string) bool {

@@ -82,6 +82,8 @@ func TestSeedAPITokenErrors(t *testing.T) {
 		"bad status":      `{"user":{"api_tokens":[{` + tok + `,"status":"expired"}]}}`,
 		"unknown field":   `{"user":{"api_tokens":[{` + tok + `,"valeu":"x"}]}}`,
 		"bad cidr":        `{"user":{"api_tokens":[{` + tok + `,"condition":{"request_ip":{"in":["nope"]}}}]}}`,
+		"bad resources":   `{"user":{"api_tokens":[{` + tok + `,"policies":[{"effect":"allow","permission_groups":[],"resources":{"a":1}}]}]}}`,
+		"mixed resources": `{"user":{"api_tokens":[{` + tok + `,"policies":[{"effect":"allow","permission_groups":[],"resources":{"a":"*","b":{"c":"*"}}}]}]}}`,
 		"duplicate id":    `{"user":{"api_tokens":[{` + tok + `}]},"accounts":{"` + acct + `":{"tokens":[],"api_tokens":[{` + tok + `}]}}}`,
 		"duplicate value": `{"user":{"api_tokens":[{` + tok + `},{"id":"00000000000000000000000000000001","name":"m","value":"SECRETVALUE"}]}}`,
 		"short account":   `{"accounts":{"acc":{"tokens":[],"api_tokens":[{` + tok + `}]}}}`,

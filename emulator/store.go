@@ -50,7 +50,7 @@ type account struct {
 type journal interface {
 	put(accountID string, r *record) error
 	del(accountID, id string) error
-	apiToken(e apiTokenEntry) error // a Cloudflare API token change (apitokens_store.go)
+	apiToken(e apiTokenEntry) error // a Cloudflare API token change (apitokens_state.go)
 }
 
 type memJournal struct{}
