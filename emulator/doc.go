@@ -1,9 +1,10 @@
 // Package emulator is a faithful local emulator of Cloudflare's AI Search
-// tokens API, for development and for tests, the way miniredis or
-// fake-gcs-server are: no account, no network, deterministic.
+// tokens API and of the Cloudflare API token operations behind it, for
+// development and for tests, the way miniredis or fake-gcs-server are: no
+// account, no network, deterministic.
 //
-// It serves the five operations of openapi.yaml under /client/v4, built on
-// the generated strict server and validated by kin-openapi against the same
+// It serves every operation of openapi.yaml under /client/v4, built on the
+// generated strict server and validated by kin-openapi against the same
 // embedded spec, so any Cloudflare client given the base URL works
 // unchanged:
 //
@@ -19,36 +20,79 @@
 // tokens, Faults.Seed the random fault decisions and WithClock the
 // timestamps.
 //
-// Behaviour follows Cloudflare's: envelopes with errors and messages arrays
-// on every response, 201 on create with server-set id and timestamps,
+// The AI Search tokens API (/accounts/{account_id}/ai-search/tokens)
+// behaves as Cloudflare's: envelopes with errors and messages arrays on
+// every response, 201 on create with server-set id and timestamps,
 // full-replacement update, {} on delete, pages with result_info, tokens
 // isolated per account, cf_api_key kept only as a SHA-256 and never
-// returned or logged. Auth: a bearer token, or X-Auth-Email with X-Auth-Key;
-// an Authorization header decides alone when present. A 405 carries Allow.
-// The connection is closed after a chunked request (net/http hides
-// whether it also had a Content-Length, the shape of request smuggling).
+// returned or logged. A create or update whose cf_api_id is an API token
+// the emulator issued must carry that token's current value, and the token
+// must be usable (400, code 10007, otherwise); an unknown cf_api_id is
+// accepted. CredentialWorks says whether a registration's credential works.
+//
+// A 405 carries Allow. The connection is closed after a chunked request
+// (net/http hides whether it also had a Content-Length, the shape of
+// request smuggling).
 //
 // WithStateFile persists the store in an fsynced, append-only log that
 // survives kill -9. A symlinked path is resolved once: its target is
 // locked, written and compacted (keeping its mode); a read-only file is
 // refused.
 //
-// Error codes (errors[].code):
+// The Cloudflare API token operations (/user/tokens and
+// /accounts/{account_id}/tokens: list, create, get, update, delete,
+// verify, roll, permission_groups): the emulator has one user, which every
+// configured credential (and, with open auth, any credential) acts as;
+// accounts own their tokens apart. Create answers 200 with the token and a
+// fresh 40-character value, its only appearance besides a roll; the
+// emulator keeps a SHA-256 of it. Ids are 32 lowercase hex digits;
+// issued_on and modified_on come from the clock in UTC whole seconds;
+// policies get their ids, permission groups their names, from the
+// catalogue (DefaultPermissionGroups, WithPermissionGroups,
+// SeedPermissionGroups); an unknown group is a 400 naming its path. Status
+// "expired" is computed from expires_on; list leaves expired tokens out
+// unless include_expired. Update replaces name, policies, condition and the
+// validity window (status kept when omitted; "expired" refused) and keeps
+// the value; roll replaces the value; delete takes no body or {}. Policies
+// are recorded, not enforced (condition.request_ip is), and last_used_on is
+// never set.
+//
+// Auth is route-aware, read from each operation's security in the spec:
+// the AI Search operations take a bearer token, or X-Auth-Email with
+// X-Auth-Key; the API token operations a bearer token only. An
+// Authorization header decides alone when present. A value the emulator
+// issued authenticates (on every operation) while its token is active,
+// within not_before and expires_on, and the client's address meets
+// condition.request_ip; a rolled or deleted value never does again, even
+// with open auth (no credentials configured: any other non-empty credential
+// is accepted). Verify answers for the bearer token itself: an issued token
+// on its owner's path; a configured credential on the user's path, with the
+// first 32 hex digits of its SHA-256 as id.
+//
+// Error codes (errors[].code); every error body is Cloudflare's failure
+// envelope, with `messages: []` and `result: null`:
 //
 //	  971  429  rate limited (fault injection), with Retry-After
 //	 7000  404  no route for that URI
 //	 7001  405  known path, method not allowed
-//	10000  403  authentication error
+//	10000  403  authentication error (also: legacy credentials on an API
+//	            token operation, verify on a path the token does not own)
 //	10001  400  the request breaks openapi.yaml: bad parameter or body,
 //	            malformed JSON or more than one JSON value, a missing,
 //	            unparseable or non-JSON Content-Type, a query string that
 //	            does not decode (search=%zz), body over the cap (64 KiB);
-//	            errors[].path says where, e.g. ["query","per_page"]
-//	10003  404  no token with that id in this account
+//	            or names an unknown permission group, a bad request_ip CIDR,
+//	            status "expired"; errors[].path says where, e.g.
+//	            ["query","per_page"], ["body","policies","0","permission_groups","1","id"]
+//	10003  404  no token with that id in this account (API tokens: of this owner)
 //	10004  409  token in use by instances (see MarkInUse)
 //	10005  5xx  failure injected by fault injection
 //	10006  500  the emulator failed, e.g. could not write its state file
 //	            (the change was not applied)
+//	10007  400  "Ai search instance invalid token.": the registration names
+//	            an emulator-issued API token its key cannot use (deleted,
+//	            disabled, expired, not yet valid, rolled, another account's,
+//	            or not its value)
 //
 // Fault injection: WithFaults (a failure rate, latency, a seed to replay
 // the choices), FailNext (fail the next requests with given statuses), and

@@ -90,7 +90,8 @@ func (s *Server) injectFaults(next http.Handler) http.Handler {
 
 func (s *Server) requireAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.cfg.authenticate(r.Header) {
+		r, ok := s.authorize(r) // route-aware; see apitokens_auth.go
+		if !ok {
 			errAuth.write(w)
 			return
 		}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -50,7 +51,10 @@ func (h *handlers) ListTokens(_ context.Context, req generated.ListTokensRequest
 
 func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenRequestObject) (generated.CreateTokenResponseObject, error) {
 	if req.Body == nil {
-		return generated.CreateToken400JSONResponse(envelope(CodeValidation, "body: a JSON request body is required", "body")), nil
+		return errNoBody, nil
+	}
+	if aerr := h.store.checkRegistration(req.AccountID, req.Body.CfAPIID, req.Body.CfAPIKey, h.now()); aerr != nil {
+		return *aerr, nil
 	}
 	now := h.timestamp()
 	r := record{Enabled: true, CreatedAt: now, ModifiedAt: now}
@@ -73,7 +77,7 @@ func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenReque
 func (h *handlers) GetToken(_ context.Context, req generated.GetTokenRequestObject) (generated.GetTokenResponseObject, error) {
 	r, err := h.store.get(req.AccountID, req.ID)
 	if errors.Is(err, ErrNotFound) {
-		return generated.GetToken404JSONResponse(notFound()), nil
+		return errTokenNotFound, nil
 	}
 	if err != nil {
 		return nil, err
@@ -83,7 +87,10 @@ func (h *handlers) GetToken(_ context.Context, req generated.GetTokenRequestObje
 
 func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenRequestObject) (generated.UpdateTokenResponseObject, error) {
 	if req.Body == nil {
-		return generated.UpdateToken400JSONResponse(envelope(CodeValidation, "body: a JSON request body is required", "body")), nil
+		return errNoBody, nil
+	}
+	if aerr := h.store.checkRegistration(req.AccountID, req.Body.CfAPIID, req.Body.CfAPIKey, h.now()); aerr != nil {
+		return *aerr, nil
 	}
 	now := h.timestamp()
 	r, err := h.store.replace(req.AccountID, req.ID, func(r *record) error {
@@ -95,7 +102,7 @@ func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenReque
 		return nil
 	})
 	if errors.Is(err, ErrNotFound) {
-		return generated.UpdateToken404JSONResponse(notFound()), nil
+		return errTokenNotFound, nil
 	}
 	if err != nil {
 		return nil, err
@@ -107,18 +114,19 @@ func (h *handlers) DeleteToken(_ context.Context, req generated.DeleteTokenReque
 	err := h.store.delete(req.AccountID, req.ID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return generated.DeleteToken404JSONResponse(notFound()), nil
+		return errTokenNotFound, nil
 	case errors.Is(err, ErrInUse):
-		return generated.DeleteToken409JSONResponse(envelope(CodeInUse, err.Error())), nil
+		return apiError{status: http.StatusConflict, code: CodeInUse, message: err.Error()}, nil
 	case err != nil:
 		return nil, err
 	}
 	return generated.DeleteToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages()}, nil
 }
 
-func notFound() generated.ErrorEnvelope {
-	return envelope(CodeNotFound, "token not found", "path", "id")
-}
+var (
+	errTokenNotFound = apiError{status: http.StatusNotFound, code: CodeNotFound, message: "token not found", path: []string{"path", "id"}}
+	errNoBody        = apiError{status: http.StatusBadRequest, code: CodeValidation, message: "body: a JSON request body is required", path: []string{"body"}}
+)
 
 // timestamp is now in UTC at Cloudflare's millisecond precision.
 func (h *handlers) timestamp() time.Time { return h.now().UTC().Truncate(time.Millisecond) }

@@ -28,6 +28,8 @@ type config struct {
 	faults    Faults
 	maxBody   int64
 	ids       *idSource // nil: random uuids
+	// permissionGroups extend the API token catalogue (WithPermissionGroups).
+	permissionGroups []PermissionGroup
 }
 
 // DefaultMaxBodyBytes caps request bodies; a token registration is a few

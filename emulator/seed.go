@@ -14,21 +14,41 @@ import (
 	"github.com/google/uuid"
 )
 
-// SeedFile is the --seed format: accounts and their tokens.
+// SeedFile is the --seed format: accounts with their AI Search
+// registrations ("tokens") and Cloudflare API tokens ("api_tokens"), the
+// user's API tokens, and permission groups for the catalogue.
 //
-//	{"accounts": {"<account_id>": {"tokens": [{"id": "<uuid>", "name": "...",
-//	  "cf_api_id": "...", "cf_api_key": "...", "legacy": true, "enabled": true,
-//	  "created_at": "<RFC 3339>", "in_use_by": ["<instance name>"]}]}}}
+//	{"accounts": {"<account_id>": {
+//	   "tokens": [{"id": "<uuid>", "name": "...", "cf_api_id": "...",
+//	     "cf_api_key": "...", "legacy": true, "enabled": true,
+//	     "created_at": "<RFC 3339>", "in_use_by": ["<instance name>"]}],
+//	   "api_tokens": [<API token>]}},
+//	 "user": {"api_tokens": [<API token>]},
+//	 "permission_groups": [{"id": "<32 hex>", "name": "...",
+//	   "category": "developer_platform", "scopes": ["com.cloudflare.api.account"]}]}
 //
-// Only id, name, cf_api_id and cf_api_key are required. testdata/seed.example.json
-// is a complete example.
+//	<API token>: {"id": "<32 hex>", "name": "...", "value": "<secret>",
+//	  "status": "active", "issued_on": "<RFC 3339>", "expires_on": "<RFC 3339>",
+//	  "not_before": "<RFC 3339>", "condition": {"request_ip": {"in": ["<CIDR>"]}},
+//	  "policies": [{"effect": "allow", "permission_groups": [{"id": "<32 hex>"}],
+//	    "resources": {"com.cloudflare.api.account.<account_id>": "*"}}]}
+//
+// A registration needs id, name, cf_api_id and cf_api_key; an API token id,
+// name and value (kept as its SHA-256 only; an account's API tokens need a
+// 32-character account id); a permission group id and name. Permission
+// groups load first, so tokens may use them. testdata/seed.example.json is
+// a complete example.
 type SeedFile struct {
-	Accounts map[string]SeedAccount `json:"accounts"`
+	Accounts         map[string]SeedAccount `json:"accounts"`
+	User             SeedUser               `json:"user,omitzero"`               // the user's Cloudflare API tokens
+	PermissionGroups []PermissionGroup      `json:"permission_groups,omitempty"` // added to the catalogue
 }
 
-// SeedAccount is one account of a SeedFile.
+// SeedAccount is one account of a SeedFile: AI Search registrations and
+// Cloudflare API tokens.
 type SeedAccount struct {
-	Tokens []SeedToken `json:"tokens"`
+	Tokens    []SeedToken    `json:"tokens"`
+	APITokens []SeedAPIToken `json:"api_tokens,omitempty"`
 }
 
 // SeedToken is a token to preload.
@@ -63,6 +83,9 @@ func ParseSeed(data []byte) (*SeedFile, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("seed: trailing data after the JSON object")
+	}
+	if err := f.checkAPITokens(); err != nil {
+		return nil, err
 	}
 	for _, acc := range f.accountIDs() {
 		if acc == "" {
@@ -112,6 +135,9 @@ func (t SeedToken) check() error {
 // SeedFrom loads every account of f, in sorted account order and file order
 // within an account.
 func (s *Server) SeedFrom(f *SeedFile) error {
+	if err := s.seedAPITokensFrom(f); err != nil {
+		return err
+	}
 	for _, acc := range f.accountIDs() {
 		if err := s.Seed(acc, f.Accounts[acc].Tokens...); err != nil {
 			return err

@@ -34,6 +34,7 @@ func newServer(cfg config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: newStore(), router: router, faults: newInjector(cfg.faults)}
+	s.store.configureAPITokens(cfg.permissionGroups)
 	if cfg.statePath != "" {
 		st, err := openStateFile(cfg.statePath, s.store, cfg.logger)
 		if err != nil {

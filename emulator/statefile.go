@@ -32,10 +32,11 @@ import (
 // link's target is what is locked, read, compacted and appended to.
 
 type logEntry struct {
-	Op      string  `json:"op"` // "put" or "del"
-	Account string  `json:"account"`
-	Token   *record `json:"token,omitempty"` // put
-	ID      string  `json:"id,omitempty"`    // del
+	Op       string         `json:"op"` // "put", "del" or "api_token"
+	Account  string         `json:"account"`
+	Token    *record        `json:"token,omitempty"`     // put
+	ID       string         `json:"id,omitempty"`        // del
+	APIToken *apiTokenEntry `json:"api_token,omitempty"` // api_token: a Cloudflare API token change
 }
 
 const compactSlack = 1024
@@ -170,6 +171,8 @@ func replay(data []byte, s *store) (applied, torn int, err error) {
 			s.apply(e.Account, e.Token, "")
 		case e.Op == "del":
 			s.apply(e.Account, nil, e.ID)
+		case e.Op == opAPIToken && e.APIToken != nil:
+			s.applyAPIToken(*e.APIToken)
 		default:
 			return applied, 0, fmt.Errorf("line %d: unknown entry %q", line, e.Op)
 		}
@@ -268,12 +271,13 @@ func (sf *stateFile) live() int {
 	for _, a := range sf.store.accounts {
 		n += len(a.order)
 	}
-	return n
+	return n + sf.store.apiTokenLive()
 }
 
-// compact rewrites the log as one put per live token: temp file, fsync,
-// rename, fsync of the directory. Called with the store's lock held (or
-// before the store is shared).
+// compact rewrites the log as one put per live token, plus the API token
+// state (apiTokenEntries): temp file, fsync, rename, fsync of the
+// directory. Called with the store's lock held (or before the store is
+// shared).
 func (sf *stateFile) compact() error {
 	dir := filepath.Dir(sf.path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(sf.path)+".tmp-*")
@@ -285,17 +289,24 @@ func (sf *stateFile) compact() error {
 	var size int64
 	entries := 0
 	snap := sf.store.snapshot()
+	var all []logEntry
 	for _, acc := range slices.Sorted(maps.Keys(snap)) {
 		for _, r := range snap[acc] {
-			line, err := encodeLine(logEntry{Op: "put", Account: acc, Token: &r})
-			if err != nil {
-				tmp.Close()
-				return err
-			}
-			w.Write(line)
-			size += int64(len(line))
-			entries++
+			all = append(all, logEntry{Op: "put", Account: acc, Token: &r})
 		}
+	}
+	for _, e := range sf.store.apiTokenEntries() {
+		all = append(all, logEntry{Op: opAPIToken, APIToken: &e})
+	}
+	for _, e := range all {
+		line, err := encodeLine(e)
+		if err != nil {
+			tmp.Close()
+			return err
+		}
+		w.Write(line)
+		size += int64(len(line))
+		entries++
 	}
 	err = w.Flush()
 	if err == nil {

@@ -50,6 +50,7 @@ type account struct {
 type journal interface {
 	put(accountID string, r *record) error
 	del(accountID, id string) error
+	apiToken(e apiTokenEntry) error // a Cloudflare API token change (apitokens_state.go)
 }
 
 type memJournal struct{}
@@ -61,9 +62,10 @@ func (memJournal) del(string, string) error  { return nil }
 // held across the journal write so the log order is the apply order and a
 // change is visible only once it is durable.
 type store struct {
-	mu       sync.Mutex
-	accounts map[string]*account
-	journal  journal
+	mu        sync.Mutex
+	accounts  map[string]*account
+	apiTokens *apiTokenState // the Cloudflare API tokens; see api()
+	journal   journal
 }
 
 func newStore() *store {

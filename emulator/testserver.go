@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 )
 
 // DefaultAccountID is the account NewTestServer hands out (the example
@@ -113,6 +114,50 @@ func (ts *TestServer) Tokens(accountID string) []Token { return ts.srv.Tokens(ac
 // Server.KeyMatches.
 func (ts *TestServer) KeyMatches(accountID, tokenID, key string) bool {
 	return ts.srv.KeyMatches(accountID, tokenID, key)
+}
+
+// SeedAPITokens adds Cloudflare API tokens to an owner (an account id, or
+// UserOwner), as Server.SeedAPITokens, failing the test on an error.
+func (ts *TestServer) SeedAPITokens(accountID string, tokens ...SeedAPIToken) {
+	ts.t.Helper()
+	if err := ts.srv.SeedAPITokens(accountID, tokens...); err != nil {
+		ts.t.Fatal(err)
+	}
+}
+
+// DisableAPIToken disables a Cloudflare API token, as
+// Server.DisableAPIToken, failing the test on an error.
+func (ts *TestServer) DisableAPIToken(tokenID string) {
+	ts.t.Helper()
+	if err := ts.srv.DisableAPIToken(tokenID); err != nil {
+		ts.t.Fatal(err)
+	}
+}
+
+// ExpireAPIToken sets a Cloudflare API token's expires_on, as
+// Server.ExpireAPIToken, failing the test on an error.
+func (ts *TestServer) ExpireAPIToken(tokenID string, at time.Time) {
+	ts.t.Helper()
+	if err := ts.srv.ExpireAPIToken(tokenID, at); err != nil {
+		ts.t.Fatal(err)
+	}
+}
+
+// APITokens returns the Cloudflare API tokens of an owner (an account id,
+// or UserOwner), as Server.APITokens.
+func (ts *TestServer) APITokens(accountID string) []APIToken { return ts.srv.APITokens(accountID) }
+
+// ValueMatches reports whether value is the current value of the Cloudflare
+// API token tokenID, as Server.ValueMatches.
+func (ts *TestServer) ValueMatches(tokenID, value string) bool {
+	return ts.srv.ValueMatches(tokenID, value)
+}
+
+// CredentialWorks reports why a registration's credential does not work
+// (nil when it does), as Server.CredentialWorks. It is an inspection, so
+// it returns its verdict instead of failing the test.
+func (ts *TestServer) CredentialWorks(accountID, registrationID string) error {
+	return ts.srv.CredentialWorks(accountID, registrationID)
 }
 
 func randomSecret() string {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -230,6 +231,13 @@ func TestTestServerHelpersFailTheTest(t *testing.T) {
 		"MarkInUse unknown":   func(ts *emulator.TestServer) { ts.MarkInUse(ts.AccountID, uuid.NewString(), "inst") },
 		"MarkInUse empty":     func(ts *emulator.TestServer) { ts.MarkInUse(ts.AccountID, id, "") },
 		"FailNext bad status": func(ts *emulator.TestServer) { ts.FailNext(404) },
+		"SeedAPITokens bad id": func(ts *emulator.TestServer) {
+			ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "x", Name: "n", Value: "v"})
+		},
+		"DisableAPIToken unknown": func(ts *emulator.TestServer) { ts.DisableAPIToken("0123456789abcdef0123456789abcdef") },
+		"ExpireAPIToken unknown": func(ts *emulator.TestServer) {
+			ts.ExpireAPIToken("0123456789abcdef0123456789abcdef", time.Now())
+		},
 	} {
 		ftb := &fatalTB{TB: t}
 		ts := emulator.NewTestServer(ftb)

@@ -123,18 +123,26 @@ func (s *server) DeleteToken(_ context.Context, req generated.DeleteTokenRequest
 	}
 }
 
-// TestRoundTrip sends every operation through the generated client to the
-// generated strict server, once per documented status, and checks that the
-// typed field for that status, and only it, is decoded.
-func TestRoundTrip(t *testing.T) {
+// roundTrip serves a *server through the generated strict server on
+// loopback and returns it with a generated client for it.
+func roundTrip(t *testing.T) (*server, *generated.ClientWithResponses) {
+	t.Helper()
 	srv := &server{}
 	ts := httptest.NewServer(generated.HandlerWithOptions(generated.NewStrictHandler(srv, nil),
 		generated.StdHTTPServerOptions{BaseURL: "/client/v4"}))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
 	c, err := generated.NewClientWithResponses(ts.URL + "/client/v4")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, c
+}
+
+// TestRoundTrip sends every operation through the generated client to the
+// generated strict server, once per documented status, and checks that the
+// typed field for that status, and only it, is decoded.
+func TestRoundTrip(t *testing.T) {
+	srv, c := roundTrip(t)
 	ctx := context.Background()
 	const acct, id = "c3dc5f0b34a14ff8e1b3ec04895e1b22", "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
 	body := generated.TokenInput{Name: "my-token", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: "abc123"}

@@ -1,0 +1,154 @@
+package emulator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// caller is who a request authenticated as.
+type caller struct {
+	bearer bool
+	// tokenID is the bearer token's id: an issued token's, or a synthetic
+	// one for a configured (or, with open auth, any) credential.
+	tokenID string
+	issued  bool   // an API token the emulator issued
+	account string // the issued token's owning account; UserOwner for the user's
+	token   apiTokenRecord
+}
+
+type callerKey struct{}
+
+func callerFrom(ctx context.Context) (caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(caller)
+	return c, ok
+}
+
+// authorize decides a request's credentials, route-aware: the schemes its
+// operation declares in the spec (the API token operations take a bearer
+// token only; the AI Search ones a bearer token or X-Auth-Email with
+// X-Auth-Key), then the credential itself. A value the emulator issued
+// authenticates while its token is usable, from the client's address; a
+// value it revoked (rolled or deleted) or one whose token is disabled,
+// expired or not yet valid never does, open auth or not. Anything else is
+// checked against the configured credentials (config.authenticate).
+func (s *Server) authorize(r *http.Request) (*http.Request, bool) {
+	rt, _ := r.Context().Value(routeKey{}).(routed)
+	bearerOK, keyOK := routeSchemes(rt.route)
+	h := r.Header
+	if h.Get("Authorization") == "" { // the bearer decides when present
+		if !keyOK || !s.cfg.authenticate(h) {
+			return r, false
+		}
+		return withCaller(r, caller{}), true
+	}
+	if !bearerOK {
+		return r, false
+	}
+	if scheme, value, ok := strings.Cut(h.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		value = strings.TrimSpace(value)
+		switch rec, kind := s.store.lookupValue(value); kind {
+		case valueIssued:
+			if rec.usable(s.cfg.clock()) != nil || !rec.allowsAddr(r.RemoteAddr) {
+				return r, false
+			}
+			return withCaller(r, caller{bearer: true, tokenID: rec.ID, issued: true, account: rec.Account, token: rec}), true
+		case valueRevoked:
+			return r, false
+		}
+		if s.cfg.authenticate(h) {
+			return withCaller(r, caller{bearer: true, tokenID: syntheticID(value)}), true
+		}
+	}
+	return r, false
+}
+
+func withCaller(r *http.Request, c caller) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
+}
+
+// syntheticID is the stable id verify shows for a configured credential:
+// the first 32 hex digits of its SHA-256 (never the credential itself).
+func syntheticID(value string) string {
+	sum := sha256.Sum256([]byte(value))
+	return hex.EncodeToString(sum[:16])
+}
+
+// routeSchemes reads which credentials the route's operation accepts from
+// its security requirements: a bearer token (an http bearer scheme alone)
+// and/or the legacy pair (apiKey headers X-Auth-Email and X-Auth-Key).
+// Without a route (not reachable in the handler chain) both are accepted.
+func routeSchemes(route *routers.Route) (bearer, key bool) {
+	if route == nil || route.Operation == nil || route.Spec == nil {
+		return true, true
+	}
+	reqs := route.Operation.Security
+	if reqs == nil {
+		reqs = &route.Spec.Security
+	}
+	for _, req := range *reqs {
+		headers := map[string]bool{}
+		bearerOnly := len(req) > 0
+		for name := range req {
+			ref := route.Spec.Components.SecuritySchemes[name]
+			if ref == nil || ref.Value == nil {
+				bearerOnly = false
+				continue
+			}
+			ss := ref.Value
+			if !(ss.Type == "http" && strings.EqualFold(ss.Scheme, "bearer")) {
+				bearerOnly = false
+			}
+			if ss.Type == "apiKey" && ss.In == "header" {
+				headers[http.CanonicalHeaderKey(ss.Name)] = true
+			}
+		}
+		bearer = bearer || bearerOnly
+		key = key || (len(req) == 2 && headers["X-Auth-Email"] && headers["X-Auth-Key"])
+	}
+	return bearer, key
+}
+
+// allowsAddr enforces condition.request_ip against the client's address
+// (host:port, as in http.Request.RemoteAddr): it must be in one of the
+// `in` ranges when there are any, and in none of the `not_in` ones.
+func (r *apiTokenRecord) allowsAddr(remote string) bool {
+	if r.Condition == nil || r.Condition.RequestIP == nil {
+		return true
+	}
+	ap, err := netip.ParseAddrPort(remote)
+	addr := ap.Addr().Unmap()
+	ip := r.Condition.RequestIP
+	if ip.In != nil && len(*ip.In) > 0 && (err != nil || !inRanges(addr, *ip.In)) {
+		return false
+	}
+	return ip.NotIn == nil || err != nil || !inRanges(addr, *ip.NotIn)
+}
+
+func inRanges(addr netip.Addr, cidrs generated.CIDRList) bool {
+	for _, c := range cidrs {
+		if p, err := parseRange(c); err == nil && p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRange reads a CIDR, or a bare address as its single-address range.
+func parseRange(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}

@@ -1,0 +1,91 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Registrations meet API tokens here: the AI Search tokens API stores a
+// Cloudflare API token's id (cf_api_id) and value (cf_api_key); when that
+// token is one the emulator issued, it can tell whether the pair works.
+
+// Why a registration's credential does not work (CredentialWorks, and the
+// 400 of an AI Search create or update).
+var (
+	ErrNoSuchAPIToken      = errors.New("no such Cloudflare API token")
+	ErrAPITokenDeleted     = errors.New("the Cloudflare API token was deleted")
+	ErrAPITokenDisabled    = errors.New("the Cloudflare API token is disabled")
+	ErrAPITokenExpired     = errors.New("the Cloudflare API token has expired")
+	ErrAPITokenNotYetValid = errors.New("the Cloudflare API token is not valid yet (not_before)")
+	ErrValueRolled         = errors.New("the Cloudflare API token's value was rolled since it was registered")
+	ErrWrongValue          = errors.New("the key is not the Cloudflare API token's value")
+	ErrOtherAccount        = errors.New("the Cloudflare API token is owned by another account")
+)
+
+// credentialProblem says why a registration in accountID holding cfAPIID
+// and a key with this hash cannot use it at now (nil when it can). known
+// reports whether cfAPIID is a token the emulator issued, live or deleted.
+// Called with mu held.
+func (s *store) credentialProblem(accountID, cfAPIID string, keyHash []byte, now time.Time) (known bool, err error) {
+	st := s.api()
+	r := st.tokens[cfAPIID]
+	switch {
+	case r != nil && subtle.ConstantTimeCompare(r.ValueSHA256, keyHash) == 1:
+		if r.Account != UserOwner && r.Account != accountID {
+			return true, ErrOtherAccount
+		}
+		return true, r.usable(now)
+	case r != nil:
+		if rv, ok := st.revoked[keyOf(keyHash)]; ok && rv.TokenID == cfAPIID {
+			return true, ErrValueRolled
+		}
+		return true, ErrWrongValue
+	case st.deleted[cfAPIID]:
+		return true, ErrAPITokenDeleted
+	}
+	return false, ErrNoSuchAPIToken
+}
+
+// checkRegistration refuses an AI Search create or update whose cf_api_id
+// is a token the emulator issued but whose cf_api_key cannot use it. An
+// unknown cf_api_id is accepted: the emulator cannot know it.
+func (s *store) checkRegistration(accountID, cfAPIID, key string, now time.Time) *apiError {
+	s.mu.Lock()
+	known, err := s.credentialProblem(accountID, cfAPIID, hashKey(key), now)
+	s.mu.Unlock()
+	if !known || err == nil {
+		return nil
+	}
+	field := "cf_api_id"
+	if errors.Is(err, ErrWrongValue) || errors.Is(err, ErrValueRolled) {
+		field = "cf_api_key"
+	}
+	return &apiError{status: http.StatusBadRequest, code: CodeInvalidToken, message: "Ai search instance invalid token. (" + err.Error() + ")", path: []string{"body", field}}
+}
+
+// CredentialWorks reports whether the AI Search registration
+// registrationID of accountID holds a working Cloudflare credential: its
+// stored cf_api_key is the current value of a live, active, valid API token
+// whose id is its cf_api_id (and which, if account-owned, is that
+// account's). Otherwise the error says why (errors.Is: ErrNotFound for no
+// such registration, ErrNoSuchAPIToken, ErrAPITokenDeleted,
+// ErrAPITokenDisabled, ErrAPITokenExpired, ErrAPITokenNotYetValid,
+// ErrValueRolled, ErrWrongValue, ErrOtherAccount). It is the ground truth
+// for tests that rotate credentials: a registration must never be left
+// broken.
+func (s *Server) CredentialWorks(accountID, registrationID string) error {
+	now := s.cfg.clock()
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	reg, err := s.store.find(accountID, registrationID)
+	if err != nil {
+		return fmt.Errorf("emulator: registration %s: %w", registrationID, err)
+	}
+	if _, err := s.store.credentialProblem(accountID, reg.CfAPIID, reg.KeySHA256, now); err != nil {
+		return fmt.Errorf("emulator: registration %s (cf_api_id %s): %w", registrationID, reg.CfAPIID, err)
+	}
+	return nil
+}

@@ -1,0 +1,617 @@
+package emulator_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tokens "github.com/go-aisearch/tokens"
+	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// setClock is a clock a test moves by hand.
+type setClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newSetClock() *setClock { return &setClock{t: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)} }
+
+func (c *setClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *setClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// owner is one of the two API token families: /user/tokens or
+// /accounts/{account_id}/tokens.
+type owner struct {
+	name    string
+	base    string // path below /client/v4
+	account string // emulator.UserOwner for the user
+}
+
+var owners = []owner{
+	{"user", "/user/tokens", emulator.UserOwner},
+	{"account", "/accounts/" + account + "/tokens", account},
+}
+
+// other is the owner whose paths must not see this owner's tokens.
+func (o owner) other() owner {
+	if o.account == emulator.UserOwner {
+		return owners[1]
+	}
+	return owners[0]
+}
+
+var (
+	hexID    = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	valueRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{40}$`)
+	jsonAuth = map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+)
+
+// call sends a request to the owner's tokens API and decodes the answer
+// into out (when not nil).
+func (e *checked) call(t *testing.T, method, path, body string, auth map[string]string, out any) (int, []byte) {
+	t.Helper()
+	status, _, b := e.do(t, method, path, body, auth)
+	if out != nil && status == http.StatusOK {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+	}
+	return status, b
+}
+
+func createBody(name string, groups ...string) string {
+	if len(groups) == 0 {
+		groups = []string{emulator.AISearchIndexEngineGroupID, emulator.WorkersR2StorageWriteGroupID}
+	}
+	var pgs []map[string]string
+	for _, g := range groups {
+		pgs = append(pgs, map[string]string{"id": g})
+	}
+	return mustJSON(map[string]any{"name": name, "policies": []any{map[string]any{
+		"effect": "allow", "permission_groups": pgs,
+		"resources": map[string]string{"com.cloudflare.api.account." + account: "*"},
+	}}})
+}
+
+// create makes a token and returns it with its value.
+func (e *checked) create(t *testing.T, o owner, body string) generated.APITokenWithValue {
+	t.Helper()
+	var env generated.APITokenCreateEnvelope
+	if status, b := e.call(t, "POST", o.base, body, jsonAuth, &env); status != http.StatusOK {
+		t.Fatalf("create: %d %s", status, b)
+	}
+	return env.Result
+}
+
+// errorOf decodes a failure envelope's first error.
+func errorOf(t *testing.T, b []byte) (int, string) {
+	t.Helper()
+	var env generated.FailureEnvelope
+	if err := json.Unmarshal(b, &env); err != nil || len(env.Errors) == 0 {
+		t.Fatalf("not a failure envelope: %s", b)
+	}
+	path := ""
+	if env.Errors[0].Path != nil {
+		path = strings.Join(*env.Errors[0].Path, ".")
+	}
+	return env.Errors[0].Code, path
+}
+
+// refused checks a 403 code 10000.
+func refused(t *testing.T, what string, status int, b []byte) {
+	t.Helper()
+	if status != http.StatusForbidden {
+		t.Errorf("%s: %d %s, want 403", what, status, b)
+		return
+	}
+	if code, _ := errorOf(t, b); code != emulator.CodeAuth {
+		t.Errorf("%s: code %d, want %d", what, code, emulator.CodeAuth)
+	}
+}
+
+func TestAPITokenLifecycle(t *testing.T) {
+	for _, o := range owners {
+		t.Run(o.name, func(t *testing.T) {
+			clock := newSetClock()
+			e := start(t, emulator.WithClock(clock.now))
+
+			// Create: 200, a fresh value once, server-set ids, names filled in.
+			tok := e.create(t, o, createBody("ai-search-service"))
+			if !hexID.MatchString(tok.ID) || !valueRe.MatchString(tok.Value) || tok.Status != generated.Active {
+				t.Errorf("created id %q status %q, value of %d chars", tok.ID, tok.Status, len(tok.Value))
+			}
+			if !tok.IssuedOn.Equal(clock.now()) || !tok.ModifiedOn.Equal(clock.now()) || tok.IssuedOn.Location() != time.UTC {
+				t.Errorf("issued_on %v modified_on %v, want %v UTC", tok.IssuedOn, tok.ModifiedOn, clock.now())
+			}
+			if len(tok.Policies) != 1 || !hexID.MatchString(tok.Policies[0].ID) || len(tok.Policies[0].PermissionGroups) != 2 ||
+				*tok.Policies[0].PermissionGroups[0].Name != "AI Search Index Engine" || *tok.Policies[0].PermissionGroups[1].Name != "Workers R2 Storage Write" {
+				t.Errorf("policies %s", mustJSON(tok.Policies))
+			}
+			if !e.srv.ValueMatches(tok.ID, tok.Value) {
+				t.Error("ValueMatches: the created value does not match")
+			}
+			if got := e.srv.APITokens(o.account); len(got) != 1 || got[0].ID != tok.ID || got[0].AccountID != o.account {
+				t.Errorf("APITokens(%q) = %+v", o.account, got)
+			}
+			if got := e.srv.APITokens(o.other().account); len(got) != 0 {
+				t.Errorf("the other owner holds %+v", got)
+			}
+			value := bearer(tok.Value)
+
+			// Verify with the new value: on its owner's path only.
+			var ver generated.APITokenVerifyEnvelope
+			if status, b := e.call(t, "GET", o.base+"/verify", "", value, &ver); status != http.StatusOK || ver.Result.ID != tok.ID || ver.Result.Status != generated.Active {
+				t.Errorf("verify: %d %s", status, b)
+			}
+			status, b := e.call(t, "GET", o.other().base+"/verify", "", value, nil)
+			refused(t, "verify on the other owner's path", status, b)
+			// The issued value works on the AI Search operations too.
+			if status, b := e.call(t, "GET", "/accounts/"+account+"/ai-search/tokens", "", value, nil); status != http.StatusOK {
+				t.Errorf("AI Search list with the issued token: %d %s", status, b)
+			}
+
+			// Get: no value; the other owner's path does not know the id.
+			var got generated.APITokenEnvelope
+			status, b = e.call(t, "GET", o.base+"/"+tok.ID, "", bearer(token), &got)
+			if status != http.StatusOK || got.Result.ID != tok.ID || got.Result.Name != "ai-search-service" {
+				t.Errorf("get: %d %s", status, b)
+			}
+			if strings.Contains(string(b), tok.Value) || strings.Contains(string(b), `"value"`) {
+				t.Error("get returns the value")
+			}
+			status, b = e.call(t, "GET", o.other().base+"/"+tok.ID, "", bearer(token), nil)
+			if code, path := errorOf(t, b); status != http.StatusNotFound || code != emulator.CodeNotFound || path != "path.token_id" {
+				t.Errorf("get on the other owner's path: %d %s", status, b)
+			}
+
+			// Update: full replacement, status disabled, value kept.
+			clock.advance(time.Minute)
+			upd := strings.Replace(createBody("renamed", emulator.AISearchIndexEngineGroupID), `{"name"`, `{"status":"disabled","name"`, 1)
+			var updated generated.APITokenEnvelope
+			status, b = e.call(t, "PUT", o.base+"/"+tok.ID, upd, jsonAuth, &updated)
+			r := updated.Result
+			if status != http.StatusOK || r.Name != "renamed" || r.Status != generated.Disabled || !r.ModifiedOn.Equal(clock.now()) ||
+				!r.IssuedOn.Equal(tok.IssuedOn) || len(r.Policies[0].PermissionGroups) != 1 {
+				t.Errorf("update: %d %s", status, b)
+			}
+			if strings.Contains(string(b), tok.Value) || !e.srv.ValueMatches(tok.ID, tok.Value) {
+				t.Error("update returned or changed the value")
+			}
+			status, b = e.call(t, "GET", o.base+"/verify", "", value, nil)
+			refused(t, "verify a disabled token", status, b)
+			// Back to active (status omitted is kept, so say it).
+			status, b = e.call(t, "PUT", o.base+"/"+tok.ID, strings.Replace(upd, "disabled", "active", 1), jsonAuth, nil)
+			if status != http.StatusOK {
+				t.Fatalf("re-enable: %d %s", status, b)
+			}
+			if status, b := e.call(t, "GET", o.base+"/verify", "", value, nil); status != http.StatusOK {
+				t.Errorf("verify after re-enabling: %d %s", status, b)
+			}
+			status, b = e.call(t, "PUT", o.base+"/"+tok.ID, strings.Replace(upd, "disabled", "expired", 1), jsonAuth, nil)
+			if code, path := errorOf(t, b); status != http.StatusBadRequest || code != emulator.CodeValidation || path != "body.status" {
+				t.Errorf("update to expired: %d %s", status, b)
+			}
+
+			// Roll: a new value, the old one refused at once.
+			clock.advance(time.Minute)
+			var rolled generated.APITokenValueEnvelope
+			status, b = e.call(t, "PUT", o.base+"/"+tok.ID+"/value", `{}`, jsonAuth, &rolled)
+			if status != http.StatusOK || !valueRe.MatchString(rolled.Result) || rolled.Result == tok.Value {
+				t.Fatalf("roll: %d", status)
+			}
+			status, b = e.call(t, "GET", o.base+"/verify", "", value, nil)
+			refused(t, "verify with the rolled-away value", status, b)
+			if !e.srv.ValueRevoked(tok.Value) || !e.srv.ValueMatches(tok.ID, rolled.Result) {
+				t.Error("after the roll: old value not revoked or new one not stored")
+			}
+			if status, b := e.call(t, "GET", o.base+"/verify", "", bearer(rolled.Result), &ver); status != http.StatusOK || ver.Result.ID != tok.ID {
+				t.Errorf("verify with the new value: %d %s", status, b)
+			}
+			if got := e.srv.APITokens(o.account)[0]; !got.ModifiedOn.Equal(clock.now()) {
+				t.Errorf("roll did not bump modified_on: %v", got.ModifiedOn)
+			}
+
+			// Delete: {id}, the value refused, the id gone.
+			var del generated.APITokenDeleteEnvelope
+			status, b = e.call(t, "DELETE", o.base+"/"+tok.ID, "", bearer(token), &del)
+			if status != http.StatusOK || del.Result == nil || del.Result.ID != tok.ID {
+				t.Errorf("delete: %d %s", status, b)
+			}
+			status, b = e.call(t, "GET", o.base+"/verify", "", bearer(rolled.Result), nil)
+			refused(t, "verify a deleted token", status, b)
+			for _, method := range []string{"GET", "DELETE"} {
+				status, b = e.call(t, method, o.base+"/"+tok.ID, "", bearer(token), nil)
+				if code, _ := errorOf(t, b); status != http.StatusNotFound || code != emulator.CodeNotFound {
+					t.Errorf("%s after delete: %d %s", method, status, b)
+				}
+			}
+			status, b = e.call(t, "PUT", o.base+"/"+tok.ID+"/value", `{}`, jsonAuth, nil)
+			if status != http.StatusNotFound {
+				t.Errorf("roll after delete: %d %s", status, b)
+			}
+		})
+	}
+}
+
+func TestAPITokenList(t *testing.T) {
+	for _, o := range owners {
+		t.Run(o.name, func(t *testing.T) {
+			clock := newSetClock()
+			e := start(t, emulator.WithClock(clock.now))
+			var ids []string
+			for i := range 7 {
+				ids = append(ids, e.create(t, o, createBody(fmt.Sprintf("t%d", i))).ID)
+				if i != 3 { // t3 and t4 share issued_on: ordered by id
+					clock.advance(time.Second)
+				}
+			}
+			if ids[3] > ids[4] {
+				ids[3], ids[4] = ids[4], ids[3]
+			}
+			// Expire the last one.
+			if err := e.srv.ExpireAPIToken(ids[6], clock.now()); err != nil {
+				t.Fatal(err)
+			}
+			list := func(q string) ([]string, generated.ResultInfo, []byte) {
+				t.Helper()
+				var env generated.APITokenListEnvelope
+				status, b := e.call(t, "GET", o.base+q, "", bearer(token), &env)
+				if status != http.StatusOK {
+					t.Fatalf("list %s: %d %s", q, status, b)
+				}
+				var got []string
+				for _, tk := range env.Result {
+					got = append(got, tk.ID)
+				}
+				return got, env.ResultInfo, b
+			}
+			cases := []struct {
+				query string
+				want  []string
+				info  generated.ResultInfo
+			}{
+				{"", ids[:6], generated.ResultInfo{Page: 1, PerPage: 20, Count: 6, TotalCount: 6}},
+				{"?per_page=5", ids[:5], generated.ResultInfo{Page: 1, PerPage: 5, Count: 5, TotalCount: 6}},
+				{"?per_page=5&page=2", ids[5:6], generated.ResultInfo{Page: 2, PerPage: 5, Count: 1, TotalCount: 6}},
+				{"?per_page=5&page=3", nil, generated.ResultInfo{Page: 3, PerPage: 5, Count: 0, TotalCount: 6}},
+				{"?direction=desc&per_page=5", reversed(ids[1:6]), generated.ResultInfo{Page: 1, PerPage: 5, Count: 5, TotalCount: 6}},
+				{"?direction=asc&include_expired=true", ids, generated.ResultInfo{Page: 1, PerPage: 20, Count: 7, TotalCount: 7}},
+				{"?include_expired=false", ids[:6], generated.ResultInfo{Page: 1, PerPage: 20, Count: 6, TotalCount: 6}},
+			}
+			for _, tc := range cases {
+				got, info, b := list(tc.query)
+				if !slices.Equal(got, tc.want) || info != tc.info {
+					t.Errorf("list %q: %v %+v, want %v %+v", tc.query, got, info, tc.want, tc.info)
+				}
+				if tc.want == nil && !strings.Contains(string(b), `"result":[]`) {
+					t.Errorf("list %q: empty page is not []: %s", tc.query, b)
+				}
+			}
+			var env generated.APITokenListEnvelope
+			e.call(t, "GET", o.base+"?include_expired=true&direction=desc&per_page=5", "", bearer(token), &env)
+			if env.Result[0].ID != ids[6] || env.Result[0].Status != generated.Expired {
+				t.Errorf("the expired token: %+v", env.Result[0])
+			}
+			// The other owner sees none of them.
+			var otherEnv generated.APITokenListEnvelope
+			e.call(t, "GET", o.other().base, "", bearer(token), &otherEnv)
+			if len(otherEnv.Result) != 0 || otherEnv.ResultInfo.TotalCount != 0 {
+				t.Errorf("other owner lists %d", len(otherEnv.Result))
+			}
+		})
+	}
+}
+
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
+}
+
+func TestUnknownPermissionGroup(t *testing.T) {
+	e := start(t)
+	const unknown = "00000000000000000000000000000000"
+	for _, o := range owners {
+		tok := e.create(t, o, createBody("ok"))
+		for _, rq := range []struct{ method, path string }{{"POST", o.base}, {"PUT", o.base + "/" + tok.ID}} {
+			status, b := e.call(t, rq.method, rq.path, createBody("bad", emulator.AISearchIndexEngineGroupID, unknown), jsonAuth, nil)
+			code, path := errorOf(t, b)
+			if status != http.StatusBadRequest || code != emulator.CodeValidation || path != "body.policies.0.permission_groups.1.id" {
+				t.Errorf("%s %s %s with an unknown group: %d %s", o.name, rq.method, rq.path, status, b)
+			}
+		}
+		if n := len(e.srv.APITokens(o.account)); n != 1 {
+			t.Errorf("%s: %d tokens after refused creates", o.name, n)
+		}
+		if got := e.srv.APITokens(o.account)[0]; got.Name != "ok" {
+			t.Errorf("%s: refused update changed the token: %+v", o.name, got)
+		}
+	}
+}
+
+// Unusable tokens are refused like any bad credential, on every operation,
+// with configured credentials and with open auth.
+func TestUnusableAPITokensAreRefused(t *testing.T) {
+	clock := newSetClock()
+	now := clock.now()
+	seeds := []struct {
+		seed emulator.SeedAPIToken
+		ok   bool
+	}{
+		{emulator.SeedAPIToken{Name: "active", Value: "value-active"}, true},
+		{emulator.SeedAPIToken{Name: "disabled", Value: "value-disabled", Status: "disabled"}, false},
+		{emulator.SeedAPIToken{Name: "expired", Value: "value-expired", ExpiresOn: now}, false},
+		{emulator.SeedAPIToken{Name: "expires later", Value: "value-later", ExpiresOn: now.Add(time.Hour)}, true},
+		{emulator.SeedAPIToken{Name: "not yet", Value: "value-not-yet", NotBefore: now.Add(time.Second)}, false},
+		{emulator.SeedAPIToken{Name: "from loopback", Value: "value-loopback", Condition: ipCondition([]string{"127.0.0.0/8"}, nil)}, true},
+		{emulator.SeedAPIToken{Name: "from elsewhere", Value: "value-elsewhere", Condition: ipCondition([]string{"10.0.0.0/8", "2001:db8::/32"}, nil)}, false},
+		{emulator.SeedAPIToken{Name: "not from here", Value: "value-not-here", Condition: ipCondition(nil, []string{"127.0.0.1"})}, false},
+	}
+	for mode, opts := range map[string][]emulator.Option{
+		"configured": {emulator.WithClock(clock.now)},
+		"open auth":  nil,
+	} {
+		t.Run(mode, func(t *testing.T) {
+			var e *checked
+			if opts == nil {
+				e = startOpen(t, emulator.WithClock(clock.now))
+			} else {
+				e = start(t, opts...)
+			}
+			for i, s := range seeds {
+				s.seed.ID = fmt.Sprintf("%032x", i+1)
+				if err := e.srv.SeedAPITokens(emulator.UserOwner, s.seed); err != nil {
+					t.Fatal(err)
+				}
+				for _, path := range []string{"/user/tokens/verify", "/user/tokens", "/accounts/" + account + "/ai-search/tokens"} {
+					status, b := e.call(t, "GET", path, "", bearer(s.seed.Value), nil)
+					if s.ok && status != http.StatusOK {
+						t.Errorf("%s on %s: %d %s", s.seed.Name, path, status, b)
+					}
+					if !s.ok {
+						refused(t, s.seed.Name+" on "+path, status, b)
+					}
+				}
+			}
+			// A deleted token's value is refused too.
+			if status, _ := e.call(t, "DELETE", "/user/tokens/"+fmt.Sprintf("%032x", 1), "", bearer(token), nil); status != http.StatusOK {
+				t.Fatalf("delete: %d", status)
+			}
+			status, b := e.call(t, "GET", "/user/tokens/verify", "", bearer("value-active"), nil)
+			refused(t, "deleted token", status, b)
+			// Anything else is up to the configured credentials.
+			status, _ = e.call(t, "GET", "/user/tokens/verify", "", bearer("never-issued"), nil)
+			if want := map[bool]int{true: 200, false: 403}[opts == nil]; status != want {
+				t.Errorf("an unknown credential: %d, want %d", status, want)
+			}
+		})
+	}
+}
+
+func ipCondition(in, notIn []string) *generated.APITokenCondition {
+	c := &generated.APITokenCondition{}
+	c.RequestIP = &struct {
+		In    *generated.CIDRList `json:"in,omitempty"`
+		NotIn *generated.CIDRList `json:"not_in,omitempty"`
+	}{}
+	if in != nil {
+		c.RequestIP.In = &in
+	}
+	if notIn != nil {
+		c.RequestIP.NotIn = &notIn
+	}
+	return c
+}
+
+// startOpen is start without configured credentials (open auth).
+func startOpen(t *testing.T, opts ...emulator.Option) *checked {
+	t.Helper()
+	srv, err := emulator.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &checked{t: t, srv: srv}
+	hs := httpServer(t, c.middleware(sharedValidator(t), srv.Handler()))
+	t.Cleanup(func() { srv.Close() })
+	c.URL = hs + emulator.BasePath
+	return c
+}
+
+// The API token operations take a bearer token only: the legacy pair is
+// refused there, while the AI Search operations keep accepting it. The
+// operations are read from the spec.
+func TestAPITokenOperationsRefuseKeyAuth(t *testing.T) {
+	e := start(t)
+	tok := e.create(t, owners[0], createBody("target"))
+	doc, err := tokens.LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{"X-Auth-Email": email, "X-Auth-Key": key, "Content-Type": "application/json"}
+	paths := strings.NewReplacer("{account_id}", account, "{token_id}", tok.ID)
+	n := 0
+	for tmpl, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if acceptsKey(doc, op) {
+				continue
+			}
+			status, b := e.call(t, method, paths.Replace(tmpl), createBody("x"), keys, nil)
+			refused(t, "X-Auth-Key on "+method+" "+tmpl, status, b)
+			n++
+		}
+	}
+	if n != 16 {
+		t.Errorf("%d bearer-only operations in the spec, want the 16 API token ones", n)
+	}
+	if !e.srv.ValueMatches(tok.ID, tok.Value) || len(e.srv.APITokens(emulator.UserOwner)) != 1 {
+		t.Error("a refused request changed the token")
+	}
+	if status, b := e.call(t, "GET", "/accounts/"+account+"/ai-search/tokens", "", keys, nil); status != http.StatusOK {
+		t.Errorf("X-Auth-Key on the AI Search list: %d %s", status, b)
+	}
+	// The bearer decides when both are sent.
+	both := map[string]string{"X-Auth-Email": email, "X-Auth-Key": key, "Authorization": "Bearer " + token}
+	if status, b := e.call(t, "GET", "/user/tokens", "", both, nil); status != http.StatusOK {
+		t.Errorf("bearer plus keys on the user list: %d %s", status, b)
+	}
+}
+
+// cloudflare-go v6 sends DELETE without a body; the schema's example sends {}.
+func TestDeleteAPITokenWithAndWithoutBody(t *testing.T) {
+	e := start(t)
+	for _, o := range owners {
+		for name, body := range map[string]string{"no body": "", "empty object": "{}"} {
+			tok := e.create(t, o, createBody(name))
+			var del generated.APITokenDeleteEnvelope
+			status, b := e.call(t, "DELETE", o.base+"/"+tok.ID, body, jsonAuth, &del)
+			if status != http.StatusOK || del.Result == nil || del.Result.ID != tok.ID {
+				t.Errorf("%s delete with %s: %d %s", o.name, name, status, b)
+			}
+			if e.srv.ValueMatches(tok.ID, tok.Value) || !e.srv.ValueRevoked(tok.Value) {
+				t.Errorf("%s delete with %s: the value still works", o.name, name)
+			}
+		}
+	}
+}
+
+// A configured credential verifies on the user path with a stable id that
+// is not the credential; with open auth any credential does.
+func TestVerifyConfiguredCredential(t *testing.T) {
+	e := start(t)
+	var v1, v2 generated.APITokenVerifyEnvelope
+	e.call(t, "GET", "/user/tokens/verify", "", bearer(token), &v1)
+	e.call(t, "GET", "/user/tokens/verify", "", bearer(token), &v2)
+	if !hexID.MatchString(v1.Result.ID) || v1.Result.ID != v2.Result.ID || v1.Result.Status != generated.Active || strings.Contains(v1.Result.ID, token) {
+		t.Errorf("verify: %+v then %+v", v1.Result, v2.Result)
+	}
+	status, b := e.call(t, "GET", "/accounts/"+account+"/tokens/verify", "", bearer(token), nil)
+	refused(t, "configured credential on the account verify", status, b)
+	status, b = e.call(t, "GET", "/user/tokens/verify", "", bearer("wrong"), nil)
+	refused(t, "wrong credential", status, b)
+
+	open := startOpen(t)
+	var v3 generated.APITokenVerifyEnvelope
+	if status, b := open.call(t, "GET", "/user/tokens/verify", "", bearer("anything"), &v3); status != http.StatusOK || !hexID.MatchString(v3.Result.ID) {
+		t.Errorf("open auth verify: %d %s", status, b)
+	}
+}
+
+func TestPermissionGroupCatalogue(t *testing.T) {
+	extra := emulator.PermissionGroup{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Name: "Account Settings Write", Category: "account_and_billing", Scopes: []string{"com.cloudflare.api.account"}}
+	e := start(t, emulator.WithPermissionGroups(extra))
+	for _, o := range owners {
+		names := func(q string) []string {
+			t.Helper()
+			var env generated.PermissionGroupListEnvelope
+			status, b := e.call(t, "GET", o.base+"/permission_groups"+q, "", bearer(token), &env)
+			if status != http.StatusOK {
+				t.Fatalf("%s permission groups %s: %d %s", o.name, q, status, b)
+			}
+			if !strings.Contains(string(b), `"result":[`) {
+				t.Errorf("result is not an array: %s", b)
+			}
+			var out []string
+			for _, g := range env.Result {
+				out = append(out, g.Name)
+			}
+			return out
+		}
+		all := names("")
+		for _, want := range []string{"AI Search Index Engine", "Workers R2 Storage Write", "Account Settings Write", "Zone Read"} {
+			if !slices.Contains(all, want) {
+				t.Errorf("%s: catalogue lacks %q: %v", o.name, want, all)
+			}
+		}
+		cases := map[string][]string{
+			"?name=AI%20Search%20Index%20Engine":              {"AI Search Index Engine"},
+			"?name=ai+search+index+engine":                    {"AI Search Index Engine"},
+			"?name=Account%2520Settings%2520Write":            {"Account Settings Write"}, // the docs' encoded form
+			"?scope=com.cloudflare.api.account.zone":          {"Zone Read"},
+			"?name=Zone%20Read&scope=com.cloudflare.api.user": nil,
+			"?name=nope": nil,
+		}
+		for q, want := range cases {
+			if got := names(q); !slices.Equal(got, want) {
+				t.Errorf("%s %s: %v, want %v", o.name, q, got, want)
+			}
+		}
+	}
+	// The AI Search groups carry the documented category and scope.
+	for _, g := range e.srv.PermissionGroups() {
+		if g.ID == emulator.AISearchIndexEngineGroupID && (g.Category != "ai_and_machine_learning" || !slices.Equal(g.Scopes, []string{"com.cloudflare.api.account"})) {
+			t.Errorf("AI Search Index Engine: %+v", g)
+		}
+	}
+	// A seeded group can be used at once.
+	seeded := emulator.PermissionGroup{ID: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", Name: "Seeded Group"}
+	if err := e.srv.SeedPermissionGroups(seeded); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.create(t, owners[0], createBody("uses seeded", seeded.ID))
+	if *tok.Policies[0].PermissionGroups[0].Name != "Seeded Group" {
+		t.Errorf("seeded group name: %s", mustJSON(tok.Policies))
+	}
+	for name, bad := range map[string]emulator.PermissionGroup{
+		"short id": {ID: "abc", Name: "n"}, "no name": {ID: seeded.ID}, "category": {ID: seeded.ID, Name: "n", Category: "nope"},
+		"scope": {ID: seeded.ID, Name: "n", Scopes: []string{"com.example"}},
+	} {
+		if _, err := emulator.New(emulator.WithPermissionGroups(bad)); err == nil {
+			t.Errorf("WithPermissionGroups accepted a bad group (%s)", name)
+		}
+		if err := e.srv.SeedPermissionGroups(bad); err == nil {
+			t.Errorf("SeedPermissionGroups accepted a bad group (%s)", name)
+		}
+	}
+}
+
+// With validation off the API token handlers still refuse what they cannot
+// store and clamp what they can, answering envelopes, never a 5xx.
+func TestAPITokenValidationOff(t *testing.T) {
+	e := start(t, emulator.WithValidation(false))
+	tok := e.create(t, owners[0], createBody("x"))
+	cases := []struct {
+		method, path, body string
+		status             int
+		contains           string
+	}{
+		{"POST", "/user/tokens", ``, 400, `"path":["body"]`},
+		{"POST", "/user/tokens", `{"name":"n","policies":[{"effect":"maybe","permission_groups":[],"resources":{}}]}`, 400, `"path":["body","policies","0","effect"]`},
+		{"POST", "/user/tokens", `{"name":"no policies"}`, 200, `"policies":[]`},
+		{"POST", "/user/tokens", `{"name":"n","policies":[],"condition":{"request_ip":{"not_in":["1.2.3.4/99"]}}}`, 400, `"path":["body","condition","request_ip","not_in","0"]`},
+		{"PUT", "/user/tokens/" + tok.ID, ``, 400, `"path":["body"]`},
+		{"PUT", "/user/tokens/" + tok.ID, `{"name":"n","policies":[],"status":"weird"}`, 400, `"path":["body","status"]`},
+		{"PUT", "/user/tokens/" + tok.ID + "/value", ``, 400, `"path":["body"]`}, // the spec requires {}
+		{"PUT", "/user/tokens/" + tok.ID + "/value", `{"anything":1}`, 200, `"result":"`},
+		{"GET", "/user/tokens?per_page=1000", ``, 200, `"per_page":50`},
+		{"GET", "/user/tokens?per_page=1&page=0", ``, 200, `"page":1,"per_page":5`},
+		{"GET", "/user/tokens?page=abc", ``, 400, `"path":["query","page"]`},
+		{"GET", "/user/tokens/nope", ``, 404, `"code":10003`},
+	}
+	for _, tc := range cases {
+		h := jsonAuth
+		if tc.body == "" {
+			h = bearer(token)
+		}
+		status, _, b := e.do(t, tc.method, tc.path, tc.body, h)
+		if status != tc.status || !strings.Contains(string(b), tc.contains) {
+			t.Errorf("%s %s %s: %d %s, want %d with %s", tc.method, tc.path, tc.body, status, b, tc.status, tc.contains)
+		}
+	}
+}

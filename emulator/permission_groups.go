@@ -1,0 +1,143 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// The permission groups an AI Search service token needs (AI Search docs),
+// on resource com.cloudflare.api.account.<account_id>.
+const (
+	AISearchIndexEngineGroupID   = "9e9b428a0bcd46fd80e580b46a69963c" // "AI Search Index Engine"
+	WorkersR2StorageWriteGroupID = "bf7481a1826f439697cb59a20b22293e" // "Workers R2 Storage Write"
+)
+
+// PermissionGroup is an entry of the permission group catalogue the
+// emulator serves (GET …/tokens/permission_groups) and checks API token
+// policies against.
+type PermissionGroup struct {
+	ID       string   `json:"id"`                 // required: 32 lowercase hex digits
+	Name     string   `json:"name"`               // required
+	Category string   `json:"category,omitempty"` // one of the spec's categories, e.g. developer_platform
+	Scopes   []string `json:"scopes,omitempty"`   // e.g. com.cloudflare.api.account
+}
+
+const accountScope = "com.cloudflare.api.account"
+
+// DefaultPermissionGroups is the built-in catalogue: the two AI Search
+// groups and the examples Cloudflare's API schema publishes.
+func DefaultPermissionGroups() []PermissionGroup {
+	acct := []string{accountScope}
+	return []PermissionGroup{
+		{ID: AISearchIndexEngineGroupID, Name: "AI Search Index Engine", Category: "ai_and_machine_learning", Scopes: acct},
+		{ID: WorkersR2StorageWriteGroupID, Name: "Workers R2 Storage Write", Category: "developer_platform", Scopes: slices.Clone(acct)},
+		{ID: "7cf72faf220841aabcfdfab81c43c4f6", Name: "Billing Read", Category: "account_and_billing", Scopes: slices.Clone(acct)},
+		{ID: "9d24387c6e8544e2bc4024a03991339f", Name: "Load Balancing: Monitors and Pools Read", Category: "network_services", Scopes: slices.Clone(acct)},
+		{ID: "d2a1802cc9a34e30852f8b33869b2f3c", Name: "Load Balancing: Monitors and Pools Write", Category: "network_services", Scopes: slices.Clone(acct)},
+		{ID: "8b47d2786a534c08a1f94ee8f9f599ef", Name: "Workers KV Storage Read", Category: "developer_platform", Scopes: slices.Clone(acct)},
+		{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write", Category: "developer_platform", Scopes: slices.Clone(acct)},
+		{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Category: "developer_platform", Scopes: slices.Clone(acct)},
+		{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: "Workers Scripts Write", Category: "developer_platform", Scopes: slices.Clone(acct)},
+		{ID: "c8fed203ed3043cba015a93ad1616f1f", Name: "Zone Read", Category: "dns_and_zones", Scopes: []string{"com.cloudflare.api.account.zone"}},
+	}
+}
+
+// WithPermissionGroups adds groups to the catalogue (a group whose id is
+// already there replaces it). Unlike SeedPermissionGroups and the seed
+// file, it is configuration: not written to the state file.
+func WithPermissionGroups(groups ...PermissionGroup) Option {
+	return func(c *config) error {
+		if len(groups) == 0 {
+			return errors.New("WithPermissionGroups: no group given")
+		}
+		for i, g := range groups {
+			if err := g.check(); err != nil {
+				return fmt.Errorf("WithPermissionGroups: group %d: %w", i, err)
+			}
+		}
+		c.permissionGroups = append(c.permissionGroups, cloneGroups(groups)...)
+		return nil
+	}
+}
+
+// check validates g: every field it has must fit the spec, or the
+// catalogue's answers would break it.
+func (g PermissionGroup) check() error {
+	switch {
+	case !isHexID(g.ID):
+		return fmt.Errorf("%w: permission group id %q is not 32 lowercase hex digits", ErrInvalid, g.ID)
+	case strings.TrimSpace(g.Name) == "":
+		return fmt.Errorf("%w: permission group %s has no name", ErrInvalid, g.ID)
+	case g.Category != "" && !generated.PermissionGroupCategory(g.Category).Valid():
+		return fmt.Errorf("%w: permission group %s: unknown category %q", ErrInvalid, g.ID, g.Category)
+	}
+	for _, sc := range g.Scopes {
+		if !generated.PermissionGroupScopes(sc).Valid() {
+			return fmt.Errorf("%w: permission group %s: unknown scope %q", ErrInvalid, g.ID, sc)
+		}
+	}
+	return nil
+}
+
+func (g PermissionGroup) clone() PermissionGroup { g.Scopes = slices.Clone(g.Scopes); return g }
+
+func cloneGroups(gs []PermissionGroup) []PermissionGroup {
+	out := make([]PermissionGroup, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, g.clone())
+	}
+	return out
+}
+
+// api is the catalogue entry as the spec shows it.
+func (g PermissionGroup) api() generated.PermissionGroup {
+	out := generated.PermissionGroup{ID: g.ID, Name: g.Name}
+	if g.Category != "" {
+		c := generated.PermissionGroupCategory(g.Category)
+		out.Category = &c
+	}
+	if len(g.Scopes) > 0 {
+		sc := make([]generated.PermissionGroupScopes, 0, len(g.Scopes))
+		for _, s := range g.Scopes {
+			sc = append(sc, generated.PermissionGroupScopes(s))
+		}
+		out.Scopes = &sc
+	}
+	return out
+}
+
+// matches applies the list's filters: name (case-insensitive, exact; the
+// docs show it URL-encoded, so an encoded name matches too) and scope (one
+// of the group's scopes).
+func (g PermissionGroup) matches(name, scope string) bool {
+	if name != "" && !strings.EqualFold(g.Name, name) && !strings.EqualFold(g.Name, unescape(name)) {
+		return false
+	}
+	return scope == "" || slices.Contains(g.Scopes, scope) || slices.Contains(g.Scopes, unescape(scope))
+}
+
+func isHexID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// unescape undoes the URL-encoding the docs show in filter values
+// (Account%20Settings%20Write); a value that is not encoded stays as is.
+func unescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
