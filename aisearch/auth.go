@@ -1,6 +1,9 @@
 package aisearch
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
 
 // authTransport adds the credentials to each attempt, as late as possible:
 // request hooks never see them, and it adds them only for the API's own
@@ -18,11 +21,21 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context()) // a RoundTripper must not change its request
-	if !t.creds.token.IsZero() {
+	if b, ok := req.Context().Value(bearerKey{}).(Secret); ok {
+		r.Header.Set("Authorization", "Bearer "+b.Reveal())
+	} else if !t.creds.token.IsZero() {
 		r.Header.Set("Authorization", "Bearer "+t.creds.token.Reveal())
 	} else {
 		r.Header.Set("X-Auth-Email", t.creds.email)
 		r.Header.Set("X-Auth-Key", t.creds.key.Reveal())
 	}
 	return t.next.RoundTrip(r)
+}
+
+type bearerKey struct{}
+
+// withBearer makes the requests of ctx authenticate with the API token
+// value instead of the client's credential (APITokens.VerifyValue).
+func withBearer(ctx context.Context, value Secret) context.Context {
+	return context.WithValue(ctx, bearerKey{}, value)
 }

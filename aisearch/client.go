@@ -32,6 +32,7 @@ type Client struct {
 	base      *url.URL
 	gen       *generated.Client
 	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
+	now       func() time.Time
 }
 
 // New returns a client for accountID. A credential option (WithAPIToken or
@@ -153,6 +154,7 @@ func newClient(cfg *config) (*Client, error) {
 		base:      cfg.baseURL,
 		gen:       gen,
 		secrets:   []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)},
+		now:       cfg.now,
 	}, nil
 }
 
@@ -205,6 +207,11 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 		return o, transportError(o, err, attempts)
 	}
 	scrub := c.scrubber(extra)
+	quote := scrub // what a malformed success body is shown through
+	if holdsSecret(into) {
+		// A body that should have held a new token's value is never quoted.
+		quote = func(string) string { return "(not shown: it may hold a secret)" }
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
 	}
@@ -222,18 +229,18 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	// not fit into: the generic envelope tells which.
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return o, o.malformed(resp.StatusCode, err, body, scrub)
+		return o, o.malformed(resp.StatusCode, err, body, quote)
 	}
 	if env.Success != nil && !*env.Success {
 		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
 	}
 	if intoErr != nil {
-		return o, o.malformed(resp.StatusCode, intoErr, body, scrub)
+		return o, o.malformed(resp.StatusCode, intoErr, body, quote)
 	}
 	if into != nil && env.Success == nil {
 		// `{}` or `null` is no answer: read as an empty list it would make
 		// EnsureRegistered register a duplicate.
-		return o, o.malformed(resp.StatusCode, errors.New("no success field in the envelope"), body, scrub)
+		return o, o.malformed(resp.StatusCode, errors.New("no success field in the envelope"), body, quote)
 	}
 	return o, nil
 }
@@ -248,6 +255,30 @@ func succeeded(into any) bool {
 		return e.Success
 	case *generated.DeleteEnvelope:
 		return e.Success
+	case *generated.APITokenEnvelope:
+		return e.Success
+	case *generated.APITokenListEnvelope:
+		return e.Success
+	case *generated.APITokenCreateEnvelope:
+		return e.Success
+	case *generated.APITokenDeleteEnvelope:
+		return e.Success
+	case *generated.APITokenValueEnvelope:
+		return e.Success
+	case *generated.APITokenVerifyEnvelope:
+		return e.Success
+	case *generated.PermissionGroupListEnvelope:
+		return e.Success
+	}
+	return false
+}
+
+// holdsSecret reports whether a success body of this kind carries a secret
+// (a new API token value), so that no excerpt of it may reach an error.
+func holdsSecret(into any) bool {
+	switch into.(type) {
+	case *generated.APITokenCreateEnvelope, *generated.APITokenValueEnvelope:
+		return true
 	}
 	return false
 }

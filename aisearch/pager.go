@@ -56,18 +56,23 @@ func (c *Client) All(ctx context.Context, filter ListOptions) iter.Seq2[Token, e
 }
 
 // lastPage reports whether page, fetched with opts, is the end of the list.
-// The page size is the server's (result_info.per_page) when it says one: a
-// server that serves fewer per page than asked must not end the walk early.
 func lastPage(opts ListOptions, page *Page) bool {
-	n, perPage := len(page.Tokens), opts.PerPage
-	if page.Info.PerPage > 0 {
-		perPage = page.Info.PerPage
+	return isLastPage(opts.Page, opts.PerPage, len(page.Tokens), page.Info)
+}
+
+// isLastPage reports whether page number pageNo, asked for with perPage and
+// holding n results described by info, is the end of a list. The page size
+// is the server's (result_info.per_page) when it says one: a server that
+// serves fewer per page than asked must not end the walk early.
+func isLastPage(pageNo, perPage, n int, info ResultInfo) bool {
+	if info.PerPage > 0 {
+		perPage = info.PerPage
 	}
 	switch {
 	case n == 0:
 		return true
-	case page.Info.TotalCount > 0:
-		return (opts.Page-1)*perPage+n >= page.Info.TotalCount
+	case info.TotalCount > 0:
+		return (pageNo-1)*perPage+n >= info.TotalCount
 	default: // no total: a short page is the last one
 		return n < perPage
 	}

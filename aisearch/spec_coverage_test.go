@@ -11,32 +11,49 @@ import (
 // TestEveryOperationHasOneMethod keeps the client in step with openapi.yaml:
 // a new operation fails this test until it gets a method here.
 func TestEveryOperationHasOneMethod(t *testing.T) {
-	methods := map[string]string{ // operationId → Client method
-		"ai-search-list-tokens":   "List",
-		"ai-search-create-tokens": "Create",
-		"ai-search-fetch-tokens":  "Get",
-		"ai-search-update-tokens": "Update",
-		"ai-search-delete-tokens": "Delete",
+	client := reflect.TypeFor[*aisearch.Client]()
+	apiTokens := reflect.TypeFor[*aisearch.APITokens]() // c.APITokens(OwnerUser or OwnerAccount)
+	type method struct {
+		on    reflect.Type
+		name  string
+		owner string // for APITokens: whose tokens
 	}
+	methods := map[string]method{ // operationId → method
+		"ai-search-list-tokens":   {client, "List", ""},
+		"ai-search-create-tokens": {client, "Create", ""},
+		"ai-search-fetch-tokens":  {client, "Get", ""},
+		"ai-search-update-tokens": {client, "Update", ""},
+		"ai-search-delete-tokens": {client, "Delete", ""},
+	}
+	for owner, prefix := range map[string]string{"user": "user-api-tokens-", "account": "account-api-tokens-"} {
+		for op, name := range map[string]string{
+			"create-token": "Create", "list-tokens": "List", "token-details": "Get", "update-token": "Update",
+			"delete-token": "Delete", "verify-token": "Verify", "roll-token": "Roll",
+		} {
+			methods[prefix+op] = method{apiTokens, name, owner}
+		}
+	}
+	methods["permission-groups-list-permission-groups"] = method{apiTokens, "PermissionGroups", "user"}
+	methods["account-api-tokens-list-permission-groups"] = method{apiTokens, "PermissionGroups", "account"}
+
 	doc, err := tokens.LoadSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := reflect.TypeFor[*aisearch.Client]()
-	seen := map[string]bool{}
+	seen := map[method]bool{}
 	for path, item := range doc.Paths.Map() {
 		for verb, op := range item.Operations() {
-			name, ok := methods[op.OperationID]
+			m, ok := methods[op.OperationID]
 			if !ok {
 				t.Errorf("%s %s (%s) has no client method", verb, path, op.OperationID)
 				continue
 			}
-			if seen[name] {
-				t.Errorf("method %s maps two operations", name)
+			if seen[m] {
+				t.Errorf("method %s.%s (%s) maps two operations", m.on, m.name, m.owner)
 			}
-			seen[name] = true
-			if _, ok := client.MethodByName(name); !ok {
-				t.Errorf("Client has no method %s for %s", name, op.OperationID)
+			seen[m] = true
+			if _, ok := m.on.MethodByName(m.name); !ok {
+				t.Errorf("%s has no method %s for %s", m.on, m.name, op.OperationID)
 			}
 		}
 	}

@@ -1,0 +1,353 @@
+package aisearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DefaultServiceTokenName names the registration (and the Cloudflare
+// token) Provision makes unless ServiceTokenOptions says otherwise.
+const DefaultServiceTokenName = "ai-search-service"
+
+// ErrBrokenRegistration: Provision found a registration, but it is not
+// healthy; it creates no second one. Repair it with Rotate. The error is a
+// *BrokenRegistrationError listing what Check found.
+var ErrBrokenRegistration = errors.New("aisearch: the registered service token is broken")
+
+// cleanupTimeout bounds the requests that undo a half-done Provision or
+// Rotate, which run even when the caller's context is cancelled: a
+// Cloudflare token left behind would hold permissions nobody tracks.
+const cleanupTimeout = 30 * time.Second
+
+// ServiceTokenOptions configures Provision and Rotate.
+type ServiceTokenOptions struct {
+	// Name of the registration and of its Cloudflare token (which gets the
+	// time of its creation appended, so each one can be found again).
+	// Default DefaultServiceTokenName; Rotate keeps the registration's.
+	Name string
+	// Issuer creates and deletes the Cloudflare tokens, with its client's
+	// credential (one that may create tokens: "API Tokens Write"). Default:
+	// this client's own user tokens, c.APITokens(OwnerUser), as Cloudflare's
+	// guide does. Pass another client's APITokens to use another credential,
+	// or OwnerAccount for account-owned tokens.
+	Issuer *APITokens
+	// PermissionGroups the token is granted on this account; default
+	// ServiceTokenPermissions() ("AI Search Index Engine" and "Workers R2
+	// Storage Write").
+	PermissionGroups []string
+	// ExpiresOn makes the token expire; zero: never. Check warns before.
+	ExpiresOn time.Time
+	// Legacy is the registration's legacy flag (Provision only; nil: the
+	// API's default, true). Rotate keeps the registration's.
+	Legacy *bool
+}
+
+// Provisioned is what Provision did.
+type Provisioned struct {
+	// Registration is the registered token: its ID is the token_id to give
+	// AI Search instances.
+	Registration Token `json:"registration"`
+	// APIToken is the Cloudflare token behind it.
+	APIToken APIToken `json:"api_token"`
+	// Created is false when a healthy registration existed and nothing was
+	// created.
+	Created bool `json:"created"`
+}
+
+// Rotated is what Rotate did.
+type Rotated struct {
+	// Registration is the same registration (same ID, so instances keep
+	// their token_id), now holding the new token.
+	Registration Token `json:"registration"`
+	// APIToken is the new Cloudflare token.
+	APIToken APIToken `json:"api_token"`
+	// OldCfAPIID is the token the registration held before.
+	OldCfAPIID string `json:"old_cf_api_id"`
+	// OldDeleted is whether Rotate deleted it; false when it was already
+	// gone, or is still held by another registration.
+	OldDeleted bool `json:"old_deleted"`
+}
+
+// BrokenRegistrationError is Provision's answer when the account has
+// registrations but none is healthy.
+type BrokenRegistrationError struct {
+	Found []Health
+}
+
+func (e *BrokenRegistrationError) Error() string {
+	var b strings.Builder
+	b.WriteString("aisearch: Provision: the account's registered service token is broken, so no second one was made; repair it with Rotate")
+	for _, h := range e.Found {
+		kinds := make([]string, 0, len(h.Problems))
+		for _, p := range h.Problems {
+			kinds = append(kinds, string(p.Kind))
+		}
+		fmt.Fprintf(&b, "; registration %s (%q, cf_api_id %s): %s", h.Registration.ID, h.Registration.Name, h.Registration.CfAPIID, strings.Join(kinds, ", "))
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrBrokenRegistration) true.
+func (e *BrokenRegistrationError) Is(target error) bool { return target == ErrBrokenRegistration }
+
+// Provision gives AI Search a working service credential, the way
+// Cloudflare's API guide does by hand: it creates a Cloudflare API token with
+// the service permissions on this account (step 2), registers its id and
+// value with AI Search (step 3), and returns the registration, whose ID is
+// the token_id of every instance (step 4).
+//
+// It is idempotent. A healthy registration (one named opts.Name first, else
+// any) is returned as is and nothing is created. If the account has
+// registrations but none is healthy, Provision creates nothing and returns a
+// *BrokenRegistrationError (errors.Is ErrBrokenRegistration): run Rotate on
+// it. If registering fails after the Cloudflare token was made, the token is
+// deleted again, so no credential is left holding permissions, and the
+// error says so.
+func (c *Client) Provision(ctx context.Context, opts ServiceTokenOptions) (Provisioned, error) {
+	opts, err := c.serviceDefaults(opts)
+	if err != nil {
+		return Provisioned{}, err
+	}
+	switch found, err := c.registered(ctx, opts); {
+	case err != nil:
+		return Provisioned{}, err
+	case found != nil:
+		return *found, nil
+	}
+	tok, err := c.createServiceToken(ctx, opts, opts.Name)
+	if err != nil {
+		return Provisioned{}, err
+	}
+	p := TokenParams{Name: opts.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: opts.Legacy}
+	reg, err := c.Create(ctx, p)
+	if err != nil && !answered(err) {
+		// The create may have reached the API: look before undoing it.
+		if r, ok := c.findRegistration(ctx, tok.ID); ok {
+			reg, err = r, nil
+		}
+	}
+	if err != nil {
+		return Provisioned{}, c.undo(ctx, opts.Issuer, tok.ID, fmt.Errorf("aisearch: Provision: registering the new Cloudflare token %s failed: %w", tok.ID, err))
+	}
+	return Provisioned{Registration: reg, APIToken: tok.APIToken, Created: true}, nil
+}
+
+// registered returns the healthy registration to reuse, nil when the
+// account has none at all, or a *BrokenRegistrationError.
+func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Provisioned, error) {
+	var named, others []Token
+	for t, err := range c.All(ctx, ListOptions{}) {
+		if err != nil {
+			return nil, err
+		}
+		if t.Name == opts.Name {
+			named = append(named, t)
+		} else {
+			others = append(others, t)
+		}
+	}
+	check := CheckOptions{Issuer: opts.Issuer, ExpiringWithin: -1, PermissionGroups: opts.PermissionGroups}
+	var broken []Health
+	for _, reg := range append(named, others...) {
+		h, err := c.health(ctx, reg, check)
+		if err != nil {
+			return nil, err
+		}
+		if h.Healthy() {
+			return &Provisioned{Registration: reg, APIToken: *h.APIToken}, nil
+		}
+		broken = append(broken, h)
+	}
+	if len(broken) > 0 {
+		return nil, &BrokenRegistrationError{Found: broken}
+	}
+	return nil, nil
+}
+
+// Rotate replaces the Cloudflare token behind the registration with the id
+// registrationID, without breaking the instances that use it: it creates a
+// new token, replaces the registration's credential with it (same
+// registration ID, so instances keep their token_id), and only then deletes
+// the old token. A failure at any step leaves a working registration and no
+// token nobody holds: the new token is deleted again if the registration
+// could not take it, and the old one is deleted only once nothing holds it.
+// It also repairs a registration whose token is gone, disabled or expired
+// (what Check reports).
+//
+// Why not roll the token's value in place (APITokens.Roll)? The old value
+// dies at once, while AI Search still holds it: its instances stop indexing
+// until the registration is updated, and if that update fails there is no
+// working credential left at all.
+//
+// When deleting the old token fails, the rotation itself has succeeded: the
+// Rotated result is returned with an error naming the token to delete.
+func (c *Client) Rotate(ctx context.Context, registrationID string, opts ServiceTokenOptions) (Rotated, error) {
+	if err := checkPathSegment("registration ID", registrationID); err != nil {
+		return Rotated{}, err
+	}
+	reg, err := c.Get(ctx, registrationID)
+	if err != nil {
+		return Rotated{}, err
+	}
+	if opts.Name == "" {
+		opts.Name = reg.Name
+	}
+	if opts, err = c.serviceDefaults(opts); err != nil {
+		return Rotated{}, err
+	}
+	old, err := findAPIToken(ctx, opts.Issuer, reg.CfAPIID)
+	oldExists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Rotated{}, fmt.Errorf("aisearch: Rotate: look up the current Cloudflare token %s: %w", reg.CfAPIID, err)
+	}
+	tok, err := c.createServiceToken(ctx, opts, reg.Name)
+	if err != nil {
+		return Rotated{}, err
+	}
+	legacy := reg.Legacy
+	p := TokenParams{Name: reg.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: &legacy}
+	updated, err := c.Update(ctx, reg.ID, p)
+	if err != nil && !answered(err) {
+		// The update may have been applied: look before undoing it.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		if r, gerr := c.Get(cctx, reg.ID); gerr == nil && r.CfAPIID == tok.ID {
+			updated, err = r, nil
+		}
+		cancel()
+	}
+	if err != nil {
+		return Rotated{}, c.undo(ctx, opts.Issuer, tok.ID,
+			fmt.Errorf("aisearch: Rotate: updating registration %s failed, it still holds token %s: %w", reg.ID, reg.CfAPIID, err))
+	}
+	out := Rotated{Registration: updated, APIToken: tok.APIToken, OldCfAPIID: reg.CfAPIID}
+	if !oldExists {
+		return out, nil
+	}
+	switch holder, err := c.otherHolder(ctx, reg.ID, old.ID); {
+	case err != nil:
+		return out, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s; the old token %s was kept, as the registrations could not be listed to see whether another holds it (delete it by hand if none does): %w", reg.ID, tok.ID, old.ID, err)
+	case holder != "":
+		return out, nil // another registration still needs the old token
+	}
+	err = opts.Issuer.Client().APITokens(old.Owner).Delete(ctx, old.ID)
+	switch {
+	case err == nil:
+		out.OldDeleted = true
+	case errors.Is(err, ErrNotFound):
+	default:
+		return out, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s, but deleting the old token %s failed (delete it by hand): %w", reg.ID, tok.ID, old.ID, err)
+	}
+	return out, nil
+}
+
+// otherHolder returns the ID of another registration than regID that holds
+// the Cloudflare token cfAPIID, or "" when none does.
+func (c *Client) otherHolder(ctx context.Context, regID, cfAPIID string) (string, error) {
+	for t, err := range c.All(ctx, ListOptions{}) {
+		if err != nil {
+			return "", err
+		}
+		if t.ID != regID && t.CfAPIID == cfAPIID {
+			return t.ID, nil
+		}
+	}
+	return "", nil
+}
+
+func (c *Client) serviceDefaults(opts ServiceTokenOptions) (ServiceTokenOptions, error) {
+	if opts.Name == "" {
+		opts.Name = DefaultServiceTokenName
+	}
+	if opts.Issuer == nil {
+		opts.Issuer = c.APITokens(OwnerUser)
+	}
+	if opts.PermissionGroups == nil {
+		opts.PermissionGroups = ServiceTokenPermissions()
+	}
+	if len(opts.PermissionGroups) == 0 {
+		return opts, errors.New("aisearch: ServiceTokenOptions: empty PermissionGroups")
+	}
+	if len(opts.Name) > maxServiceName {
+		return opts, fmt.Errorf("aisearch: ServiceTokenOptions: Name longer than %d characters", maxServiceName)
+	}
+	return opts, nil
+}
+
+// maxServiceName leaves room, within Cloudflare's 120 characters for a
+// token name, for the creation time createServiceToken appends.
+const maxServiceName = 96
+
+// createServiceToken creates the Cloudflare token of a registration named
+// name. Its name carries the creation time, so that after a create that got
+// no answer the token, if it was made, can be found and deleted: its value,
+// shown only in that lost answer, is unusable.
+func (c *Client) createServiceToken(ctx context.Context, opts ServiceTokenOptions, name string) (CreatedAPIToken, error) {
+	groups := make([]PermissionGroup, 0, len(opts.PermissionGroups))
+	for _, g := range opts.PermissionGroups {
+		groups = append(groups, PermissionGroup{ID: g})
+	}
+	tokenName := name + " " + c.now().UTC().Format(time.RFC3339Nano)
+	p := APITokenParams{
+		Name:      tokenName,
+		Policies:  []Policy{{Effect: "allow", PermissionGroups: groups, Resources: map[string]any{AccountResource(c.accountID): "*"}}},
+		ExpiresOn: opts.ExpiresOn,
+	}
+	tok, err := opts.Issuer.Create(ctx, p)
+	if err == nil {
+		return tok, nil
+	}
+	err = fmt.Errorf("aisearch: create the Cloudflare token (%s, with %s): %w", opts.Issuer.Owner(), opts.Issuer.Client(), err)
+	if answered(err) {
+		return CreatedAPIToken{}, err
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	for t, lerr := range opts.Issuer.All(cctx, APITokenListOptions{Descending: true}) {
+		if lerr != nil {
+			return CreatedAPIToken{}, fmt.Errorf("%w; it may have been created anyway, and listing the tokens to find it failed: %v (look for a token named %q)", err, lerr, tokenName)
+		}
+		if t.Name == tokenName {
+			return CreatedAPIToken{}, c.undo(ctx, opts.Issuer.Client().APITokens(t.Owner), t.ID, fmt.Errorf("%w; it was created anyway", err))
+		}
+	}
+	return CreatedAPIToken{}, err
+}
+
+// undo deletes the Cloudflare token id that a failed Provision or Rotate
+// made, even if ctx is done, and returns cause saying how that went.
+func (c *Client) undo(ctx context.Context, issuer *APITokens, id string, cause error) error {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if err := issuer.Delete(cctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%w; deleting the new Cloudflare token %s failed too (delete it by hand): %v", cause, id, err)
+	}
+	return fmt.Errorf("%w; the new Cloudflare token %s was deleted again, nothing is left behind", cause, id)
+}
+
+// findRegistration looks for the registration of cfAPIID, for a create whose
+// answer was lost.
+func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Token, bool) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	for t, err := range c.All(cctx, ListOptions{}) {
+		if err != nil {
+			return Token{}, false
+		}
+		if t.CfAPIID == cfAPIID {
+			return t, true
+		}
+	}
+	return Token{}, false
+}
+
+// answered reports whether err is the API's refusal (an *APIError), so
+// that the request was certainly not applied. Anything else may have been:
+// a timeout or a reset connection after the request was sent, or a success
+// status with a body the client could not read.
+func answered(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr)
+}
