@@ -86,12 +86,17 @@ func (v *Validator) Doc() *openapi3.T { return v.doc }
 // Options are the kin-openapi settings the project validates with: every
 // error reported, undocumented statuses rejected, uuids checked, defaults
 // not written into recorded requests, credentials checked for presence.
+// A readOnly field in a request body is accepted (and ignored by servers):
+// OpenAPI says clients SHOULD NOT send one, not MUST NOT, and clients that
+// read a Cloudflare API token and write it back send its policies' ids, as
+// Cloudflare's own Terraform provider does (x-stainless-terraform-always-send).
 func Options() *openapi3filter.Options {
 	return &openapi3filter.Options{
-		MultiError:            true,
-		IncludeResponseStatus: true,
-		SkipSettingDefaults:   true,
-		AuthenticationFunc:    RequireCredentials,
+		MultiError:                 true,
+		IncludeResponseStatus:      true,
+		SkipSettingDefaults:        true,
+		ExcludeReadOnlyValidations: true,
+		AuthenticationFunc:         RequireCredentials,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{
 			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
 			openapi3.DisableSchemaErrorDetails(),

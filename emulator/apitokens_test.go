@@ -615,3 +615,28 @@ func TestAPITokenValidationOff(t *testing.T) {
 		}
 	}
 }
+
+// A client that reads a token and writes it back sends the server-set
+// policy ids and group names (Cloudflare's Terraform provider always sends
+// the policy id): that update is accepted, and changes nothing it should not.
+func TestUpdateWithTheTokenReadBack(t *testing.T) {
+	e := start(t)
+	for _, o := range owners {
+		tok := e.create(t, o, createBody("read-back"))
+		var got generated.APITokenEnvelope
+		if status, b := e.call(t, "GET", o.base+"/"+tok.ID, "", jsonAuth, &got); status != http.StatusOK {
+			t.Fatalf("%s get: %d %s", o.name, status, b)
+		}
+		back := mustJSON(map[string]any{"name": "renamed", "policies": got.Result.Policies})
+		if !strings.Contains(back, `"id":"`+got.Result.Policies[0].ID+`"`) || !strings.Contains(back, `"name":"AI Search Index Engine"`) {
+			t.Fatalf("%s: the body does not send the read-only fields back: %s", o.name, back)
+		}
+		var upd generated.APITokenEnvelope
+		if status, b := e.call(t, "PUT", o.base+"/"+tok.ID, back, jsonAuth, &upd); status != http.StatusOK {
+			t.Fatalf("%s update with the token read back: %d %s", o.name, status, b)
+		}
+		if upd.Result.Name != "renamed" || len(upd.Result.Policies) != 1 || len(upd.Result.Policies[0].PermissionGroups) != 2 {
+			t.Errorf("%s update: %+v", o.name, upd.Result)
+		}
+	}
+}
