@@ -159,3 +159,40 @@ func ExampleWithRetryPolicy() {
 	fmt.Println(err)
 	// Output: <nil>
 }
+
+// Give AI Search a working service credential, keep it working: Provision
+// creates the Cloudflare token and registers it (once: a second run finds
+// it healthy), Check says whether it still works, and Rotate replaces it
+// without changing the registration's ID, the instances' token_id.
+func ExampleClient_Provision() {
+	baseURL, stop := exampleAPI()
+	defer stop()
+	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 2 {
+		p, err := client.Provision(ctx, aisearch.ServiceTokenOptions{})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("token_id:", p.Registration.ID, "created:", p.Created)
+	}
+	report, err := client.Check(ctx, aisearch.CheckOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("healthy:", report[0].Healthy())
+
+	r, err := client.Rotate(ctx, report[0].Registration.ID, aisearch.ServiceTokenOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("token_id:", r.Registration.ID, "new token:", r.APIToken.ID != r.OldCfAPIID, "old deleted:", r.OldDeleted)
+	// Output:
+	// token_id: 0cd87274-d670-44ca-af0e-0d36c8496db7 created: true
+	// token_id: 0cd87274-d670-44ca-af0e-0d36c8496db7 created: false
+	// healthy: true
+	// token_id: 0cd87274-d670-44ca-af0e-0d36c8496db7 new token: true old deleted: true
+}

@@ -19,3 +19,12 @@ var (
 	ParseRetryAfter = parseRetryAfter
 	Excerpt         = excerpt
 )
+
+// WithClock replaces the client's clock (Check's idea of now, the time in
+// a service token's name). Test-only.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		c.now = now
+		return nil
+	}
+}

@@ -299,7 +299,7 @@ func (c *Client) createServiceToken(ctx context.Context, opts ServiceTokenOption
 	if err == nil {
 		return tok, nil
 	}
-	err = fmt.Errorf("aisearch: create the Cloudflare token (%s, with %s): %w", opts.Issuer.Owner(), opts.Issuer.Client(), err)
+	err = fmt.Errorf("aisearch: create the Cloudflare token (%s-owned): %w", opts.Issuer.Owner(), err)
 	if answered(err) {
 		return CreatedAPIToken{}, err
 	}

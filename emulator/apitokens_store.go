@@ -101,12 +101,14 @@ func (s *store) api() *apiTokenState {
 	return s.apiTokens
 }
 
-// configureAPITokens adds the WithPermissionGroups groups to the built-in
-// catalogue; newServer calls it before the state file is replayed.
-func (s *store) configureAPITokens(groups []PermissionGroup) {
+// configureAPITokens sets the source of ids and adds the
+// WithPermissionGroups groups to the built-in catalogue; newServer calls it
+// before the state file is replayed.
+func (s *store) configureAPITokens(newID func() string, groups []PermissionGroup) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.api()
+	st.newID = newID
 	for _, g := range groups {
 		st.builtin[g.ID] = g.clone()
 	}
@@ -237,11 +239,18 @@ func sortedRecords(m map[string]*apiTokenRecord, keep func(*apiTokenRecord) bool
 
 func owns(owner string, r *apiTokenRecord) bool { return owner == anyOwner || r.Account == owner }
 
-// newAPITokenID is a fresh token or policy id.
+// newAPITokenID is a token id no token has or had. A deterministic source
+// replayed over a state file starts over, so ids in use are skipped.
 func (s *store) newAPITokenID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.api().newID()
+	st := s.api()
+	for {
+		id := st.newID()
+		if st.tokens[id] == nil && !st.deleted[id] {
+			return id
+		}
+	}
 }
 
 // createAPIToken stores r (id, value hash and timestamps set). An id that

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -143,11 +144,13 @@ func WithFaults(f Faults) Option {
 	}
 }
 
-// WithDeterministicIDs makes the ids of created tokens a fixed sequence of
-// uuid v4s drawn from seed: two servers given the same seed hand out the
-// same ids in the same order (the order in which creates are applied), so
-// a test can predict or replay them. Ids already in the store are skipped.
-// Seeded tokens keep the ids their SeedToken gives.
+// WithDeterministicIDs makes the ids of created tokens a fixed sequence
+// drawn from seed (uuid v4s for registrations, 32 hex digits for Cloudflare
+// API tokens and their policies): two servers given the same seed hand out
+// the same ids in the same order (the order in which creates are applied),
+// so a test can predict or replay them. Ids already in the store are
+// skipped. Seeded tokens keep the ids their seed gives. Token values stay
+// random.
 func WithDeterministicIDs(seed uint64) Option {
 	return func(c *config) error {
 		var key [32]byte
@@ -157,12 +160,13 @@ func WithDeterministicIDs(seed uint64) Option {
 	}
 }
 
-// idSource hands out token ids: uuid v4s from crypto/rand, or from r.
+// idSource hands out ids: from crypto/rand, or from r.
 type idSource struct {
 	mu sync.Mutex
 	r  io.Reader // never fails (a *rand.ChaCha8)
 }
 
+// next is a uuid v4, the shape of a registration's id.
 func (s *idSource) next() string {
 	if s == nil {
 		return uuid.NewString()
@@ -170,6 +174,19 @@ func (s *idSource) next() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return uuid.Must(uuid.NewRandomFromReader(s.r)).String()
+}
+
+// nextHex is 128 bits as 32 lowercase hex digits, the shape of a Cloudflare
+// API token's and a policy's id.
+func (s *idSource) nextHex() string {
+	if s == nil {
+		return randomHexID()
+	}
+	b := make([]byte, 16)
+	s.mu.Lock()
+	_, _ = io.ReadFull(s.r, b)
+	s.mu.Unlock()
+	return hex.EncodeToString(b)
 }
 
 // WithMaxBodyBytes changes the request body cap (default DefaultMaxBodyBytes).

@@ -34,7 +34,7 @@ func newServer(cfg config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: newStore(), router: router, faults: newInjector(cfg.faults)}
-	s.store.configureAPITokens(cfg.permissionGroups)
+	s.store.configureAPITokens(cfg.ids.nextHex, cfg.permissionGroups)
 	if cfg.statePath != "" {
 		st, err := openStateFile(cfg.statePath, s.store, cfg.logger)
 		if err != nil {

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -157,6 +158,43 @@ func TestDeterministicIDs(t *testing.T) {
 		if u, err := uuid.Parse(id); err != nil || u.Version() != 4 || u.String() != id {
 			t.Errorf("id %q is not a lowercase uuid v4", id)
 		}
+	}
+	// Cloudflare API tokens too, and a replay skips the ids already taken.
+	apiIDs := func(ts *emulator.TestServer, n int) []string {
+		t.Helper()
+		var ids []string
+		for i := range n {
+			req, _ := http.NewRequest("POST", ts.BaseURL+"/user/tokens", strings.NewReader(fmt.Sprintf(
+				`{"name":"t%d","policies":[{"effect":"allow","permission_groups":[{"id":%q}],"resources":{"com.cloudflare.api.account.%s":"*"}}]}`,
+				i, emulator.AISearchIndexEngineGroupID, ts.AccountID)))
+			req.Header.Set("Authorization", "Bearer "+ts.APIToken)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var env generated.APITokenCreateEnvelope
+			err = json.NewDecoder(resp.Body).Decode(&env)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("create API token: %d %v", resp.StatusCode, err)
+			}
+			ids = append(ids, env.Result.ID)
+		}
+		return ids
+	}
+	x := apiIDs(emulator.NewTestServer(t, emulator.WithDeterministicIDs(42)), 2)
+	y := apiIDs(emulator.NewTestServer(t, emulator.WithDeterministicIDs(42)), 2)
+	if !slices.Equal(x, y) || x[0] == x[1] {
+		t.Errorf("API token ids with seed 42 twice: %v, %v", x, y)
+	}
+	apiState := filepath.Join(t.TempDir(), "state.log")
+	prev := emulator.NewTestServer(t, emulator.WithDeterministicIDs(7), emulator.WithStateFile(apiState))
+	apiFirst := apiIDs(prev, 1)
+	prev.Close()
+	next := emulator.NewTestServer(t, emulator.WithDeterministicIDs(7), emulator.WithStateFile(apiState)) // the same stream again
+	if again := apiIDs(next, 1); again[0] == apiFirst[0] {
+		t.Errorf("a replayed id stream handed out %s twice", apiFirst[0])
 	}
 	if a[0] == a[1] || a[1] == a[2] {
 		t.Errorf("ids repeat: %v", a)
