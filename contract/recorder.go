@@ -15,6 +15,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // RecordOptions configure Record.
@@ -118,7 +119,7 @@ type session struct {
 }
 
 // knownSecrets replaces the values of this run's credentials with their
-// placeholders wherever they appear. Values shorter than minSecretLen (an
+// placeholders wherever they appear. Values shorter than cfauth.MinSecretLen (an
 // open emulator's "x") are left alone: they would match ordinary text.
 func knownSecrets(opts RecordOptions) *strings.Replacer {
 	var pairs []string
@@ -128,7 +129,7 @@ func knownSecrets(opts RecordOptions) *strings.Replacer {
 		{opts.Credentials.Email, RedactedEmail},
 		{opts.ServiceTokenKey, RedactedCFAPIKey},
 	} {
-		if len(kv[0]) >= minSecretLen {
+		if len(kv[0]) >= cfauth.MinSecretLen {
 			pairs = append(pairs, kv[0], kv[1])
 		}
 	}
@@ -154,7 +155,7 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 		// Fail closed: refuse to save a cassette the scan still finds a
 		// credential in (a header or field Redact does not know about).
 		recorder.WithHook(func(i *cassette.Interaction) error {
-			if found := ScanInteraction(FromCassette(i)); len(found) > 0 {
+			if found := ScanInteraction(fromCassette(i)); len(found) > 0 {
 				return fmt.Errorf("interaction %d: %s after redaction; not saving", i.ID, found[0])
 			}
 			return nil

@@ -13,20 +13,10 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-func init() {
-	register(&Command{
-		Name:  "record",
-		Usage: "--base-url URL --out DIR [--account-id ID] [--cf-api-id ID] [--emulator] [--scenarios a,b]",
-		Short: "run a scripted token lifecycle against an API and save redacted go-vcr cassettes",
-		Run:   runRecord,
-	})
-}
-
 // runRecord records contract.Record's scenarios. Credentials come from
 // $CLOUDFLARE_API_TOKEN, or $CLOUDFLARE_EMAIL and $CLOUDFLARE_API_KEY, and
 // the registered service token's value from $CF_API_KEY: never from flags.
-func runRecord(ctx context.Context, stdio Stdio, args []string) error {
-	c := commands["record"]
+func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
 	out := fs.String("out", "", "directory for the cassettes (required)")

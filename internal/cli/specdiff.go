@@ -10,23 +10,7 @@ import (
 	"github.com/go-aisearch/tokens/specgov"
 )
 
-func init() {
-	register(&Command{
-		Name:  "spec-diff",
-		Usage: "--upstream FILE [--spec FILE] [--allow FILE] [-v]",
-		Short: "compare the spec's tokens operations with Cloudflare's published schema",
-		Run:   runSpecDiff,
-	})
-	register(&Command{
-		Name:  "lint-spec",
-		Usage: "[--spec FILE]",
-		Short: "lint the spec: descriptions, security, error envelopes, examples, unused components",
-		Run:   runLintSpec,
-	})
-}
-
-func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
-	c := commands["spec-diff"]
+func runSpecDiff(_ context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	upstreamPath := fs.String("upstream", "", "Cloudflare's schema: the full openapi.json/yaml or just the tokens operations (required)")
 	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
@@ -67,8 +51,7 @@ func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 	return nil
 }
 
-func runLintSpec(_ context.Context, stdio Stdio, args []string) error {
-	c := commands["lint-spec"]
+func runLintSpec(_ context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	specPath := fs.String("spec", "", "the spec to lint (default: the embedded openapi.yaml)")
 	if err := parseFlags(fs, args); err != nil {

@@ -9,17 +9,8 @@ import (
 	"strings"
 )
 
-func init() {
-	register(&Command{
-		Name:  "delete",
-		Usage: "ID [--yes] [--json] [api flags]",
-		Short: "delete a registered token, permanently (asks first unless --yes)",
-		Run:   runDelete,
-	})
-}
-
-func runDelete(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["delete"], stdio)
+func runDelete(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	yes := fs.Bool("yes", false, "do not ask for confirmation")
 	pos, err := parseArgs(fs, args, "ID")

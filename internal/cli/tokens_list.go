@@ -6,17 +6,8 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-func init() {
-	register(&Command{
-		Name:  "list",
-		Usage: "[--search S] [--json] [api flags]",
-		Short: "list the account's registered service tokens (every page)",
-		Run:   runList,
-	})
-}
-
-func runList(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["list"], stdio)
+func runList(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	search := fs.String("search", "", "only tokens whose name contains this (case-insensitive)")
 	if _, err := parseArgs(fs, args); err != nil {

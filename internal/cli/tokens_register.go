@@ -5,17 +5,8 @@ import (
 	"fmt"
 )
 
-func init() {
-	register(&Command{
-		Name:  "register",
-		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--json] [api flags]",
-		Short: "register a service token unless its cf_api_id already is (idempotent; safe in deploy scripts)",
-		Run:   runRegister,
-	})
-}
-
-func runRegister(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["register"], stdio)
+func runRegister(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	tf := addTokenFlags(fs, requiredName, requiredCfAPIID)
 	if _, err := parseArgs(fs, args); err != nil {
