@@ -9,7 +9,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // Exit codes, stable for scripts.
@@ -129,13 +132,24 @@ func NewFlagSet(c *Command, stdio Stdio) *flag.FlagSet {
 	return fs
 }
 
+// Run is the program: it runs the command line args on the process's
+// standard streams and returns the exit code. Ctrl-C or SIGTERM ends ctx,
+// which every command honours (reads from a terminal, a pipe or a FIFO
+// included); a second signal kills the process at once.
+func Run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop) // the next signal gets the default action: exit
+	return Main(ctx, args, Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+}
+
 // Main runs the command line args and returns the process exit code.
 func Main(ctx context.Context, args []string, stdio Stdio) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c := lookup(args[1]); c != nil {
 				// The command's own flag set prints its usage and flags.
-				return exitCode(stdio, c, c.Run(ctx, c, stdio, []string{"--help"}))
+				return exitCode(ctx, stdio, c, c.Run(ctx, c, stdio, []string{"--help"}))
 			}
 		}
 		printHelp(stdio.Out)
@@ -150,15 +164,20 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 		printHelp(stdio.Err)
 		return ExitUsage
 	}
-	return exitCode(stdio, c, c.Run(ctx, c, stdio, args[1:]))
+	return exitCode(ctx, stdio, c, c.Run(ctx, c, stdio, args[1:]))
 }
 
-func exitCode(stdio Stdio, c *Command, err error) int {
+func exitCode(ctx context.Context, stdio Stdio, c *Command, err error) int {
 	if err == nil {
 		return ExitOK
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
+	}
+	if ctx.Err() != nil {
+		// Whatever the command was doing, the user stopped it.
+		fmt.Fprintf(stdio.Err, "aisearch-tokens %s: interrupted (%v)\n", c.Name, context.Cause(ctx))
+		return ExitFailure
 	}
 	var usage *UsageError
 	if errors.As(err, &usage) {

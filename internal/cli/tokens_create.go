@@ -24,7 +24,7 @@ func runCreate(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	if err := tf.requireAll(); err != nil {
 		return err
 	}
-	c, key, err := api.clientAndKey(stdio, tf)
+	c, key, err := api.clientAndKey(ctx, stdio, tf)
 	if err != nil {
 		return err
 	}

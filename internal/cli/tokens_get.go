@@ -9,7 +9,7 @@ func runGet(ctx context.Context, cmd *Command, stdio Stdio, args []string) error
 	if err != nil {
 		return err
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

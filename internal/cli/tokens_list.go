@@ -13,7 +13,7 @@ func runList(ctx context.Context, cmd *Command, stdio Stdio, args []string) erro
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

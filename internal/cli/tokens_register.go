@@ -15,7 +15,7 @@ func runRegister(ctx context.Context, cmd *Command, stdio Stdio, args []string) 
 	if err := tf.requireAll(); err != nil {
 		return err
 	}
-	c, key, err := api.clientAndKey(stdio, tf)
+	c, key, err := api.clientAndKey(ctx, stdio, tf)
 	if err != nil {
 		return err
 	}

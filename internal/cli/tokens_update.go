@@ -20,7 +20,7 @@ func runUpdate(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	if err != nil {
 		return err
 	}
-	c, key, err := api.clientAndKey(stdio, tf)
+	c, key, err := api.clientAndKey(ctx, stdio, tf)
 	if err != nil {
 		return err
 	}
