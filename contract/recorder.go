@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,6 +27,9 @@ type RecordOptions struct {
 	Credentials Credentials
 	OutDir      string // cassettes are written here, one per scenario
 	Prefix      string // prepended to each cassette name; default "recorded-"
+	// Overwrite replaces cassettes that exist. Without it, Record refuses
+	// to start when one of the files it would write exists (fs.ErrExist).
+	Overwrite bool
 
 	// Transport sends the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
@@ -89,11 +94,19 @@ func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 			return nil, fmt.Errorf("record: scenario %q is unknown or needs an option that is not set (MarkInUse, RateLimit)", name)
 		}
 	}
-	var files []string
+	var todo []scenario
 	for _, sc := range r.scenarios() {
 		if len(opts.Only) > 0 && !slices.Contains(opts.Only, sc.name) {
 			continue
 		}
+		todo = append(todo, sc)
+		// Checked before anything is recorded, so a refusal leaves no partial run.
+		if _, err := os.Lstat(r.file(sc)); err == nil && !opts.Overwrite {
+			return nil, fmt.Errorf("record: %s: %w; refusing to overwrite it", r.file(sc), fs.ErrExist)
+		}
+	}
+	var files []string
+	for _, sc := range todo {
 		file, err := r.record(ctx, sc)
 		if file != "" {
 			files = append(files, file)
@@ -136,8 +149,13 @@ func knownSecrets(opts RecordOptions) *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
+// file is where the cassette of sc goes.
+func (r *session) file(sc scenario) string {
+	return filepath.Join(r.opts.OutDir, r.opts.Prefix+sc.name) + ".yaml"
+}
+
 func (r *session) record(ctx context.Context, sc scenario) (string, error) {
-	name := filepath.Join(r.opts.OutDir, r.opts.Prefix+sc.name)
+	name := strings.TrimSuffix(r.file(sc), ".yaml") // go-vcr adds it
 	rec, err := recorder.New(name,
 		recorder.WithMode(recorder.ModeRecordOnly),
 		recorder.WithRealTransport(r.opts.Transport),
