@@ -1,6 +1,10 @@
 package aisearch
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
+)
 
 // authTransport adds the credentials to each attempt, as late as possible:
 // request hooks never see them, and it adds them only for the API's own
@@ -18,11 +22,6 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context()) // a RoundTripper must not change its request
-	if !t.creds.token.IsZero() {
-		r.Header.Set("Authorization", "Bearer "+t.creds.token.Reveal())
-	} else {
-		r.Header.Set("X-Auth-Email", t.creds.email)
-		r.Header.Set("X-Auth-Key", t.creds.key.Reveal())
-	}
+	cfauth.Credentials{Token: t.creds.token.Reveal(), Email: t.creds.email, Key: t.creds.key.Reveal()}.Set(r.Header)
 	return t.next.RoundTrip(r)
 }

@@ -23,7 +23,7 @@ func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) erro
 	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
 	out := fs.String("out", "", "directory for the cassettes (required)")
 	force := fs.Bool("force", false, "overwrite cassettes that exist in --out (without it, record refuses to start)")
-	account := fs.String("account-id", "", "account to record in (default $CLOUDFLARE_ACCOUNT_ID, else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
+	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
 	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+" (in-use needs the Go API, rate-limited --emulator)")

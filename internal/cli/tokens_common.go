@@ -31,7 +31,7 @@ type apiFlags struct {
 func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 	f := &apiFlags{}
 	fs.StringVar(&f.accountID, "account-id", "", "Cloudflare account ID (default $"+aisearch.EnvAccountID+")")
-	fs.StringVar(&f.baseURL, "base-url", "", "API root, e.g. an emulator's http://127.0.0.1:8787/client/v4 (default $"+aisearch.EnvBaseURL+", else "+aisearch.DefaultBaseURL+")")
+	fs.StringVar(&f.baseURL, "base-url", "", "API root, e.g. an emulator's http://127.0.0.1:8787/client/v4 (default $"+aisearch.EnvBaseURL+", else $"+aisearch.EnvSDKBaseURL+" as the official SDKs read it, else "+aisearch.DefaultBaseURL+")")
 	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "read the API token from this file (default $"+aisearch.EnvAPIToken+", or $"+aisearch.EnvAPIKey+" with $"+aisearch.EnvEmail+")")
 	fs.BoolVar(&f.json, "json", false, "print JSON for scripts instead of text")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "give up after this long, retries included (0: no limit)")

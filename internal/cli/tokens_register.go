@@ -3,12 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/go-aisearch/tokens/aisearch"
 )
 
 func runRegister(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	tf := addTokenFlags(fs, requiredName, requiredCfAPIID)
+	var legacy optBool
+	fs.Var(&legacy, "legacy", "whether the credential is a legacy one, when it is registered now (default: the API's, true); an existing registration is left as it is")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -21,7 +25,7 @@ func runRegister(ctx context.Context, cmd *Command, stdio Stdio, args []string) 
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, created, err := c.EnsureRegistered(ctx, *tf.name, *tf.cfAPIID, key)
+	t, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
 	if err != nil {
 		return apiError(err)
 	}
