@@ -7,12 +7,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	tokens "github.com/go-aisearch/tokens"
+	"github.com/go-aisearch/tokens/internal/safefile"
 	"github.com/go-aisearch/tokens/specgov"
 )
 
-func runSpecDiff(_ context.Context, c *Command, stdio Stdio, args []string) error {
+func runSpecDiff(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
-	upstreamPath := fs.String("upstream", "", "Cloudflare's schema: the full openapi.json/yaml or just the tokens operations (required)")
+	upstreamPath := fs.String("upstream", "", "Cloudflare's schema, a file or an https URL (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+specgov.UpstreamTimeout.String()+"): the full openapi.json/yaml or just the tokens operations (required)")
 	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
 	allowPath := fs.String("allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
 	verbose := fs.Bool("v", false, "print the reason of each allowed difference")
@@ -20,7 +21,7 @@ func runSpecDiff(_ context.Context, c *Command, stdio Stdio, args []string) erro
 		return err
 	}
 	if *upstreamPath == "" {
-		return Usagef("--upstream FILE is required")
+		return Usagef("--upstream FILE or URL is required")
 	}
 	if fs.NArg() > 0 {
 		return Usagef("unexpected argument %q", fs.Arg(0))
@@ -29,19 +30,24 @@ func runSpecDiff(_ context.Context, c *Command, stdio Stdio, args []string) erro
 	if err != nil {
 		return err
 	}
-	upstream, err := specgov.LoadUpstreamFile(*upstreamPath)
+	data, err := specgov.ReadUpstream(ctx, *upstreamPath)
 	if err != nil {
 		return fmt.Errorf("upstream: %w", err)
 	}
+	upstream, err := specgov.LoadUpstream(data)
+	if err != nil {
+		return fmt.Errorf("upstream: %s: %w", specgov.UpstreamName(*upstreamPath), err)
+	}
 	allow, err := specgov.DefaultAllowList()
 	if *allowPath != "" {
-		allow, err = specgov.LoadAllowList(*allowPath)
+		// A FIFO here would block: stay interruptible.
+		allow, err = interruptible(ctx, func() (specgov.AllowList, error) { return specgov.LoadAllowList(*allowPath) })
 	}
 	if err != nil {
 		return fmt.Errorf("allow-list: %w", err)
 	}
 	report := specgov.Diff(ours, upstream, allow)
-	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, *upstreamPath)
+	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, specgov.UpstreamName(*upstreamPath))
 	report.Write(stdio.Out, *verbose)
 	if !report.OK() {
 		return fmt.Errorf("%d unexplained difference(s), %d stale allow-list entr(ies): fix the spec, or list a deliberate deviation with its reason in the allow-list",
