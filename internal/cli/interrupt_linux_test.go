@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,26 +25,9 @@ import (
 
 const deadline = 10 * time.Second
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type child struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *lockedBuffer
 	exited chan struct{}
 	err    error // of Wait, once exited is closed
 }
@@ -69,8 +50,8 @@ func startCLI(t *testing.T, stdin *os.File, env map[string]string, args ...strin
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	c := &child{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan struct{})}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &syncBuffer{}, c.stderr
+	c := &child{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &lockedBuffer{}, c.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

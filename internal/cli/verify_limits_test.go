@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/internal/cli"
+	"github.com/go-aisearch/tokens/internal/hostile"
 )
 
 // runWithin runs the CLI like run, but fails the test instead of hanging
@@ -32,30 +32,12 @@ func runWithin(t *testing.T, limit time.Duration, args ...string) result {
 	}
 }
 
-// aliasCassette is a valid cassette of n list answers that all repeat one
-// anchored body of size bytes through YAML aliases: a small file that
-// expands to n*size bytes.
-func aliasCassette(n, size int) string {
-	var b strings.Builder
-	b.WriteString("version: 2\ninteractions:\n")
-	body := `'{"success":true,"errors":[],"messages":[],"result":[],"result_info":{"page":1,"per_page":20,"count":0,"total_count":0},"padding":"` + strings.Repeat("x", size) + `"}'`
-	for i := range n {
-		ref := "*body"
-		if i == 0 {
-			ref = "&body " + body
-		}
-		fmt.Fprintf(&b, "- request: {method: GET, url: 'https://api.cloudflare.com/client/v4/accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens', headers: {Authorization: [Bearer REDACTED]}}\n"+
-			"  response: {code: 200, headers: {Content-Type: [application/json]}, body: %s}\n", ref)
-	}
-	return b.String()
-}
-
 // TestVerifyBoundsAliasExpansion: 1 MiB repeated 20 times by aliases is a
 // 1 MiB file that would be checked as 20 MiB; before the bound it passed
 // ("contract ok") after building every copy.
 func TestVerifyBoundsAliasExpansion(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "aliases.yaml")
-	if err := os.WriteFile(file, []byte(aliasCassette(20, 1<<20)), 0o600); err != nil {
+	if err := os.WriteFile(file, hostile.AliasCassette(20, 1<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := runWithin(t, 20*time.Second, "verify", file)

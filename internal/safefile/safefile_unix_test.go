@@ -4,28 +4,18 @@ package safefile_test
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/go-aisearch/tokens/internal/hostile"
 	"github.com/go-aisearch/tokens/internal/safefile"
 )
 
 // TestRefusesHostileFiles: a device behind a symlink would be read forever,
 // a FIFO would block the open; both must be refused at once.
 func TestRefusesHostileFiles(t *testing.T) {
-	dir := t.TempDir()
-	zero := filepath.Join(dir, "zero.yaml")
-	if err := os.Symlink("/dev/zero", zero); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(dir, "fifo.yaml")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
+	zero, fifo := hostile.Files(t, t.TempDir())
 	for _, tc := range []struct{ path, kind string }{{zero, "a device"}, {fifo, "a named pipe"}} {
 		done := make(chan error, 1)
 		go func() { _, err := safefile.ReadFile(tc.path, 1<<20); done <- err }()
