@@ -111,10 +111,20 @@ func checkExpansion(root *yaml.Node, limit int64) error {
 		return err
 	}
 	if total > limit {
-		return fmt.Errorf("its YAML aliases expand it to more than %s: %w", safefile.FormatSize(limit), safefile.ErrTooLarge)
+		return expansionError{limit}
 	}
 	return nil
 }
+
+// expansionError reports a cassette whose aliases expand past the limit.
+type expansionError struct{ limit int64 }
+
+func (e expansionError) Error() string {
+	return "its YAML aliases expand it to more than " + safefile.FormatSize(e.limit)
+}
+
+// Is makes errors.Is(err, safefile.ErrTooLarge) true, as for a file too large.
+func (expansionError) Is(target error) bool { return target == safefile.ErrTooLarge }
 
 // fromCassette converts one recorded go-vcr interaction.
 func fromCassette(ci *cassette.Interaction) Interaction {

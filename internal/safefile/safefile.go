@@ -80,11 +80,14 @@ func kind(m fs.FileMode) string {
 }
 
 // FormatSize prints a byte count the way limits are written: in MiB or KiB
-// when it is a whole number of them.
+// when it is a whole number of them, else in MiB to one decimal from 1 MiB
+// up, else in bytes.
 func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
