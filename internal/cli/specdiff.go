@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -13,7 +14,7 @@ import (
 
 func runSpecDiff(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
-	upstreamPath := fs.String("upstream", "", "Cloudflare's schema, a file or an https URL (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+specgov.UpstreamTimeout.String()+"): the full openapi.json/yaml or just the tokens operations (required)")
+	upstreamPath := fs.String("upstream", "", "Cloudflare's schema, a file or an https URL (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+strconv.Itoa(int(specgov.UpstreamTimeout.Minutes()))+" min): the full openapi.json/yaml or just the tokens operations (required)")
 	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
 	allowPath := fs.String("allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
 	verbose := fs.Bool("v", false, "print the reason of each allowed difference")
