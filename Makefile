@@ -1,14 +1,12 @@
 # Cloudflare AI Search tokens toolkit. `make help` lists the targets.
-# Each area adds its own targets in mk/*.mk and hooks its checks into `test`
-# through TEST_DEPS.
+# Each area keeps its targets in mk/*.mk; `test` below lists every step
+# that `make test` runs.
 
 GO       ?= go
 GOFLAGS  ?=
 export GOFLAGS
 # Packages of the main module (interop/ and tools/ are modules of their own).
 PKGS     := ./...
-
-TEST_DEPS :=
 
 .DEFAULT_GOAL := help
 
@@ -26,10 +24,20 @@ generate: ## regenerate generated/ from openapi.yaml (go generate ./...)
 check-generated: ## fail if regenerating or `go mod tidy` changes anything
 	@bash scripts/check-generated.sh
 
-test: test-go $(TEST_DEPS) ## run every test (the README's test command)
+# make test, in order (each step is a target of its own):
+#   test-go             go test -race of the main module, but the contract suite
+#   contract            the contract suite (mk/contract.mk): validate, mutate and
+#                       replay every fixture; coverage and mutation score
+#   interop             the official cloudflare-go SDK against the emulator
+#                       (mk/emulator.mk; interop/ is its own module)
+#   upstream-diff       openapi.yaml against Cloudflare's published schema
+#                       (mk/governance.mk)
+#   test-breaking-tool  the breaking-change gate's tests, its script included
+#                       (mk/governance.mk; tools/breaking is its own module)
+test: test-go contract interop upstream-diff test-breaking-tool ## run every test (the README's test command)
 
-# contract_test runs once, in `make contract` (part of TEST_DEPS), which
-# prints its coverage and mutation report.
+# contract_test runs once, in `make contract`, which prints its coverage and
+# mutation report.
 test-go: ## go test of the main module (but the contract suite), with the race detector
 	$(GO) test -race -count=1 -timeout 240s $$($(GO) list $(PKGS) | grep -v '/contract_test$$')
 

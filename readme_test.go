@@ -42,8 +42,11 @@ func Example_readme() {
 	// Register the service token made by POST /user/tokens, once: a second
 	// run finds it by cf_api_id and creates nothing.
 	for range 2 {
-		tok, created, err := client.EnsureRegistered(ctx, "ai-search-service",
-			"a1b2c3d4e5f6", aisearch.Secret("the service token's value"))
+		tok, created, err := client.EnsureRegistered(ctx, aisearch.TokenParams{
+			Name:     "ai-search-service",
+			CfAPIID:  "a1b2c3d4e5f6",
+			CfAPIKey: aisearch.Secret("the service token's value"),
+		})
 		if err != nil {
 			log.Fatal(err)
 		}

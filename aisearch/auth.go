@@ -3,6 +3,8 @@ package aisearch
 import (
 	"context"
 	"net/http"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // authTransport adds the credentials to each attempt, as late as possible:
@@ -21,14 +23,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context()) // a RoundTripper must not change its request
+	creds := cfauth.Credentials{Token: t.creds.token.Reveal(), Email: t.creds.email, Key: t.creds.key.Reveal()}
 	if b, ok := req.Context().Value(bearerKey{}).(Secret); ok {
-		r.Header.Set("Authorization", "Bearer "+b.Reveal())
-	} else if !t.creds.token.IsZero() {
-		r.Header.Set("Authorization", "Bearer "+t.creds.token.Reveal())
-	} else {
-		r.Header.Set("X-Auth-Email", t.creds.email)
-		r.Header.Set("X-Auth-Key", t.creds.key.Reveal())
+		creds = cfauth.Credentials{Token: b.Reveal()}
 	}
+	creds.Set(r.Header)
 	return t.next.RoundTrip(r)
 }
 

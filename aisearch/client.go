@@ -14,15 +14,20 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // The environment variables FromEnv reads, the ones Cloudflare's tools use.
 const (
-	EnvAPIToken  = "CLOUDFLARE_API_TOKEN"
-	EnvAPIKey    = "CLOUDFLARE_API_KEY"
-	EnvEmail     = "CLOUDFLARE_EMAIL"
-	EnvAccountID = "CLOUDFLARE_ACCOUNT_ID"
-	EnvBaseURL   = "CLOUDFLARE_API_BASE_URL"
+	EnvAPIToken  = cfauth.EnvAPIToken  // CLOUDFLARE_API_TOKEN
+	EnvAPIKey    = cfauth.EnvAPIKey    // CLOUDFLARE_API_KEY, with CLOUDFLARE_EMAIL
+	EnvEmail     = cfauth.EnvEmail     // CLOUDFLARE_EMAIL
+	EnvAccountID = cfauth.EnvAccountID // CLOUDFLARE_ACCOUNT_ID
+	// EnvBaseURL (CLOUDFLARE_API_BASE_URL, wrangler's name) and
+	// EnvSDKBaseURL (CLOUDFLARE_BASE_URL, the official SDKs') both set the
+	// API root; EnvBaseURL wins when both are set.
+	EnvBaseURL    = cfauth.EnvBaseURL
+	EnvSDKBaseURL = cfauth.EnvSDKBaseURL
 )
 
 // Client calls the AI Search tokens API of one account. It is safe for
@@ -59,8 +64,9 @@ func New(accountID string, opts ...Option) (*Client, error) {
 	return newClient(cfg)
 }
 
-// FromEnv returns a client configured from CLOUDFLARE_ACCOUNT_ID,
-// CLOUDFLARE_API_BASE_URL (optional) and either CLOUDFLARE_API_TOKEN or
+// FromEnv returns a client configured from CLOUDFLARE_ACCOUNT_ID, the API
+// root (optional: CLOUDFLARE_API_BASE_URL, else CLOUDFLARE_BASE_URL as the
+// official SDKs read it) and either CLOUDFLARE_API_TOKEN or
 // CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL (the token wins when both are
 // set). opts apply after the environment and override it; when they carry a
 // credential (WithAPIToken, WithAPIKey) the credential variables are not
@@ -71,18 +77,22 @@ func FromEnv(opts ...Option) (*Client, error) {
 
 func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 	var env []Option
-	if v := getenv(EnvBaseURL); v != "" {
-		env = append(env, fromVar(EnvBaseURL, WithBaseURL(v)))
+	for _, name := range []string{EnvBaseURL, EnvSDKBaseURL} { // the first set wins
+		if v := getenv(name); v != "" {
+			env = append(env, fromVar(name, WithBaseURL(v)))
+			break
+		}
 	}
-	token, key, email := getenv(EnvAPIToken), getenv(EnvAPIKey), getenv(EnvEmail)
-	switch {
-	case setsCredentials(opts):
-	case token != "":
-		env = append(env, fromVar(EnvAPIToken, WithAPIToken(token)))
-	case key != "" && email != "":
-		env = append(env, fromVar(EnvAPIKey+"/"+EnvEmail, WithAPIKey(email, key)))
-	case key != "":
-		return nil, fmt.Errorf("aisearch: %s is set but %s is not", EnvAPIKey, EnvEmail)
+	if !setsCredentials(opts) {
+		creds, err := cfauth.FromEnv(getenv)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("aisearch: %w", err)
+		case creds.Token != "":
+			env = append(env, fromVar(EnvAPIToken, WithAPIToken(creds.Token)))
+		case creds.Key != "":
+			env = append(env, fromVar(EnvAPIKey+"/"+EnvEmail, WithAPIKey(creds.Email, creds.Key)))
+		}
 	}
 	return New(getenv(EnvAccountID), append(env, opts...)...)
 }
@@ -289,16 +299,13 @@ func (c *Client) apiPath(u *url.URL) string {
 	return strings.TrimPrefix(u.EscapedPath(), c.base.EscapedPath())
 }
 
-// minScrubLen keeps a throwaway credential (an open emulator's "x") from
-// turning every "x" of an error message into [REDACTED]; real Cloudflare
-// tokens and keys are 37 to 40 characters.
-const minScrubLen = 8
-
 func (c *Client) scrubber(extra []Secret) func(string) string {
 	secrets := append(append([]Secret(nil), c.secrets...), extra...)
 	return func(s string) string {
 		for _, sec := range secrets {
-			if len(sec) >= minScrubLen {
+			// A throwaway credential (an open emulator's "x") would turn
+			// every "x" of a message into [REDACTED].
+			if len(sec) >= cfauth.MinSecretLen {
 				s = strings.ReplaceAll(s, sec.Reveal(), redacted)
 			}
 		}

@@ -147,15 +147,15 @@ func TestEmulatorPaginationAndRegister(t *testing.T) {
 		t.Errorf("All: %d tokens", len(ids))
 	}
 
-	existing, created, err := c.EnsureRegistered(ctx, "anything", "cf-200", fakeCfAPIKey)
+	existing, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "anything", CfAPIID: "cf-200", CfAPIKey: fakeCfAPIKey})
 	if err != nil || created || existing.ID != seed[199].ID {
 		t.Errorf("EnsureRegistered existing (page 2): %+v, %v, %v", existing, created, err)
 	}
-	fresh, created, err := c.EnsureRegistered(ctx, "svc", "cf-new", fakeCfAPIKey)
+	fresh, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
 	if err != nil || !created {
 		t.Fatalf("EnsureRegistered new: %v, %v", created, err)
 	}
-	again, created, err := c.EnsureRegistered(ctx, "svc", "cf-new", fakeCfAPIKey)
+	again, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
 	if err != nil || created || again.ID != fresh.ID {
 		t.Errorf("EnsureRegistered again: %+v, %v, %v", again, created, err)
 	}

@@ -221,7 +221,7 @@ func TestSuccessFieldIsRequired(t *testing.T) {
 	for _, body := range []string{`{}`, `null`, `{"result":[]}`} {
 		srv := newScripted(t, status(200, body), status(200, body))
 		c, _ := newTestClient(t, srv.baseURL())
-		_, created, err := c.EnsureRegistered(context.Background(), "svc", "a1b2c3d4e5f6", aisearch.Secret("the-token-value"))
+		_, created, err := c.EnsureRegistered(context.Background(), aisearch.TokenParams{Name: "svc", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: aisearch.Secret("the-token-value")})
 		if !errors.Is(err, aisearch.ErrMalformedResponse) || created {
 			t.Errorf("body %s: created=%v err=%v, want ErrMalformedResponse", body, created, err)
 		}

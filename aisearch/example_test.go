@@ -106,7 +106,7 @@ func ExampleClient_EnsureRegistered() {
 		log.Fatal(err)
 	}
 	for range 2 {
-		tok, created, err := client.EnsureRegistered(context.Background(), "ai-search-service", "a1b2c3d4e5f6", aisearch.Secret("the-token-value"))
+		tok, created, err := client.EnsureRegistered(context.Background(), aisearch.TokenParams{Name: "ai-search-service", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: aisearch.Secret("the-token-value")})
 		if err != nil {
 			log.Fatal(err)
 		}

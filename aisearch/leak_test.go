@@ -78,7 +78,7 @@ func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
 			record("update", tok, err)
 			err = c.Delete(ctx, tokenID)
 			record("delete", nil, err)
-			tok, created, err := c.EnsureRegistered(ctx, "svc", "cf-1", fakeCfAPIKey)
+			tok, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey})
 			record("register", fmt.Sprint(tok, created), err)
 			cancel()
 		}

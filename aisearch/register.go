@@ -5,25 +5,27 @@ import (
 	"fmt"
 )
 
-// EnsureRegistered makes sure the service API token cfAPIID is registered,
-// for the workflow of creating a service token through the API and
-// registering it before the first AI Search instance. It returns the
-// registered token and whether this call created it:
+// EnsureRegistered makes sure the service API token p.CfAPIID is
+// registered, for the workflow of creating a service token through the API
+// and registering it before the first AI Search instance. p is what Create
+// takes (Name, CfAPIID and CfAPIKey are required, Legacy is optional). It
+// returns the registered token and whether this call created it:
 //
 //   - a token with this cf_api_id exists: it is returned as is (created
-//     false), whatever its name; the API never returns keys, so an existing
-//     registration's key is not compared (use Update to replace it);
+//     false), whatever its name and legacy flag; the API never returns
+//     keys, so an existing registration's key is not compared (use Update
+//     to replace it);
 //   - none exists but a token with this name does: ErrNameTaken, because
 //     that name belongs to another service token (rotate it with Update);
-//   - neither exists: the token is created (created true).
+//   - neither exists: the token is created from p (created true).
 //
 // It lists every token to look. Two concurrent calls can both create; the
 // API has no uniqueness constraint to stop that.
-func (c *Client) EnsureRegistered(ctx context.Context, name, cfAPIID string, cfAPIKey Secret) (Token, bool, error) {
-	p := TokenParams{Name: name, CfAPIID: cfAPIID, CfAPIKey: cfAPIKey}
+func (c *Client) EnsureRegistered(ctx context.Context, p TokenParams) (Token, bool, error) {
 	if err := p.check(); err != nil {
 		return Token{}, false, err
 	}
+	name, cfAPIID := p.Name, p.CfAPIID
 	var sameName *Token
 	for t, err := range c.All(ctx, ListOptions{}) {
 		if err != nil {

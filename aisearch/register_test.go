@@ -15,11 +15,11 @@ func TestEnsureRegistered(t *testing.T) {
 	c, _ := newTestClient(t, ts.BaseURL, w.option())
 	ctx := context.Background()
 
-	first, created, err := c.EnsureRegistered(ctx, "svc", "cf-svc", fakeCfAPIKey)
+	first, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
 	if err != nil || !created || first.ID == "" || first.CfAPIID != "cf-svc" {
 		t.Fatalf("first call: %+v, created %v, %v", first, created, err)
 	}
-	again, created, err := c.EnsureRegistered(ctx, "svc renamed", "cf-svc", fakeCfAPIKey)
+	again, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc renamed", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("second call: %+v, created %v, %v; want the first token, not created", again, created, err)
 	}
@@ -27,7 +27,7 @@ func TestEnsureRegistered(t *testing.T) {
 		t.Errorf("%d creates, want 1", got)
 	}
 
-	_, created, err = c.EnsureRegistered(ctx, "svc", "cf-rotated", fakeCfAPIKey)
+	_, created, err = c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-rotated", CfAPIKey: fakeCfAPIKey})
 	if !errors.Is(err, aisearch.ErrNameTaken) || created {
 		t.Errorf("same name, other cf_api_id: created %v, err %v; want ErrNameTaken", created, err)
 	}
@@ -35,7 +35,7 @@ func TestEnsureRegistered(t *testing.T) {
 		t.Errorf("%d creates after the name clash, want 1", got)
 	}
 
-	if _, _, err := c.EnsureRegistered(ctx, "x", "cf-x", ""); err == nil {
+	if _, _, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "x", CfAPIID: "cf-x", CfAPIKey: ""}); err == nil {
 		t.Error("empty key accepted")
 	}
 }
@@ -43,7 +43,7 @@ func TestEnsureRegistered(t *testing.T) {
 func TestEnsureRegisteredReturnsListErrors(t *testing.T) {
 	srv := newScripted(t, status(403, envelopeError(10000, "Authentication error")))
 	c, _ := newTestClient(t, srv.baseURL())
-	if _, _, err := c.EnsureRegistered(context.Background(), "svc", "cf", fakeCfAPIKey); !errors.Is(err, aisearch.ErrAuth) {
+	if _, _, err := c.EnsureRegistered(context.Background(), aisearch.TokenParams{Name: "svc", CfAPIID: "cf", CfAPIKey: fakeCfAPIKey}); !errors.Is(err, aisearch.ErrAuth) {
 		t.Errorf("err = %v, want ErrAuth", err)
 	}
 }

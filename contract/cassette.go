@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,33 +11,123 @@ import (
 	"reflect"
 	"strings"
 
+	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"github.com/go-aisearch/tokens/internal/safefile"
 )
 
-// LoadCassette reads a go-vcr v4 cassette file (path ends in .yaml) and
-// returns its interactions in recorded order.
+// DefaultMaxCassetteSize bounds a cassette file, and what the YAML aliases
+// in it expand to. Recordings are kilobytes; the bound only stops a hostile
+// or broken file from exhausting memory (see VerifyOptions.MaxFileSize).
+const DefaultMaxCassetteSize = 16 << 20
+
+// LoadCassette reads a go-vcr v4 cassette file (path ends in .yaml, a
+// regular file of at most DefaultMaxCassetteSize) and returns its
+// interactions in recorded order.
 func LoadCassette(path string) ([]Interaction, error) {
-	name, ok := strings.CutSuffix(path, ".yaml")
-	if !ok {
-		return nil, fmt.Errorf("%s: a cassette file name must end in .yaml", path)
+	_, ixs, err := readCassette(path, DefaultMaxCassetteSize)
+	return ixs, err
+}
+
+// readCassette reads a cassette file once: its bytes, for the secret scan,
+// and its interactions.
+func readCassette(path string, limit int64) ([]byte, []Interaction, error) {
+	if !strings.HasSuffix(path, ".yaml") {
+		return nil, nil, fmt.Errorf("%s: a cassette file name must end in .yaml", path)
 	}
-	c, err := cassette.Load(name)
+	raw, err := safefile.ReadFile(path, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, err
+	}
+	ixs, err := ParseCassette(raw, limit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return raw, ixs, nil
+}
+
+// ParseCassette decodes the contents of a go-vcr v4 cassette file. Its YAML
+// aliases may not expand it past limit bytes: a small file that repeats one
+// large value through aliases costs as much to check as the large file it
+// stands for.
+func ParseCassette(data []byte, limit int64) ([]Interaction, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, err
+	}
+	if err := checkExpansion(&root, limit); err != nil {
+		return nil, err
+	}
+	var c cassette.Cassette
+	if err := root.Decode(&c); err != nil {
+		return nil, err
+	}
+	if c.Version != cassette.CassetteFormatVersion {
+		return nil, fmt.Errorf("%w: %d, want %d", cassette.ErrUnsupportedCassetteFormat, c.Version, cassette.CassetteFormatVersion)
 	}
 	out := make([]Interaction, 0, len(c.Interactions))
 	for i, ci := range c.Interactions {
 		if ci == nil { // "- null" in the file
-			return nil, fmt.Errorf("%s: interaction %d is empty", path, i)
+			return nil, fmt.Errorf("interaction %d is empty", i)
 		}
-		out = append(out, FromCassette(ci))
+		out = append(out, fromCassette(ci))
 	}
 	return out, nil
 }
 
-// FromCassette converts one recorded go-vcr interaction.
-func FromCassette(ci *cassette.Interaction) Interaction {
+// checkExpansion fails when decoding root would produce more than limit
+// bytes of scalars (each node counts one byte more), aliases expanded. Each
+// node's size is computed once, so the check is linear in the file.
+func checkExpansion(root *yaml.Node, limit int64) error {
+	sizes := map[*yaml.Node]int64{}
+	var size func(n *yaml.Node) (int64, error)
+	size = func(n *yaml.Node) (int64, error) {
+		if s, ok := sizes[n]; ok {
+			if s < 0 {
+				return 0, errors.New("a YAML alias refers to the node that contains it")
+			}
+			return s, nil
+		}
+		sizes[n] = -1 // in progress
+		total := int64(len(n.Value)) + 1
+		kids := n.Content
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			kids = []*yaml.Node{n.Alias}
+		}
+		for _, k := range kids {
+			s, err := size(k)
+			if err != nil {
+				return 0, err
+			}
+			total = min(total+s, limit+1) // saturate: no overflow, no need to go on counting
+		}
+		sizes[n] = total
+		return total, nil
+	}
+	total, err := size(root)
+	if err != nil {
+		return err
+	}
+	if total > limit {
+		return expansionError{limit}
+	}
+	return nil
+}
+
+// expansionError reports a cassette whose aliases expand past the limit.
+type expansionError struct{ limit int64 }
+
+func (e expansionError) Error() string {
+	return "its YAML aliases expand it to more than " + safefile.FormatSize(e.limit)
+}
+
+// Is makes errors.Is(err, safefile.ErrTooLarge) true, as for a file too large.
+func (expansionError) Is(target error) bool { return target == safefile.ErrTooLarge }
+
+// fromCassette converts one recorded go-vcr interaction.
+func fromCassette(ci *cassette.Interaction) Interaction {
 	return Interaction{
 		Method:         ci.Request.Method,
 		URL:            ci.Request.URL,
@@ -45,34 +136,6 @@ func FromCassette(ci *cassette.Interaction) Interaction {
 		Status:         ci.Response.Code,
 		ResponseHeader: ci.Response.Headers.Clone(),
 		ResponseBody:   []byte(ci.Response.Body),
-	}
-}
-
-// ToCassette converts an interaction into go-vcr's form, with the lengths
-// and status line that go-vcr would have recorded.
-func ToCassette(ix Interaction) *cassette.Interaction {
-	host := ""
-	if u, err := url.Parse(ix.URL); err == nil {
-		host = u.Host
-	}
-	return &cassette.Interaction{
-		Request: cassette.Request{
-			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			ContentLength: int64(len(ix.RequestBody)),
-			Host:          host,
-			Body:          string(ix.RequestBody),
-			Headers:       ix.RequestHeader.Clone(),
-			URL:           ix.URL,
-			Method:        ix.Method,
-		},
-		Response: cassette.Response{
-			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			ContentLength: int64(len(ix.ResponseBody)),
-			Body:          string(ix.ResponseBody),
-			Headers:       ix.ResponseHeader.Clone(),
-			Status:        fmt.Sprintf("%d %s", ix.Status, http.StatusText(ix.Status)),
-			Code:          ix.Status,
-		},
 	}
 }
 
@@ -99,12 +162,12 @@ func Matcher(r *http.Request, rec cassette.Request) bool {
 		}
 		body = b
 	}
-	return SameBody(body, []byte(rec.Body))
+	return sameBody(body, []byte(rec.Body))
 }
 
-// SameBody reports whether two bodies are equal, as JSON values when both
+// sameBody reports whether two bodies are equal, as JSON values when both
 // are JSON and byte for byte otherwise.
-func SameBody(a, b []byte) bool {
+func sameBody(a, b []byte) bool {
 	a, b = bytes.TrimSpace(a), bytes.TrimSpace(b)
 	var va, vb any
 	if json.Unmarshal(a, &va) == nil && json.Unmarshal(b, &vb) == nil {
@@ -129,13 +192,9 @@ func readAndRestore(r *http.Request) ([]byte, error) {
 	}
 	_ = r.Body.Close()
 	b := buf.Bytes()
-	r.Body = readCloser{bytes.NewReader(b)}
+	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
 }
-
-type readCloser struct{ *bytes.Reader }
-
-func (readCloser) Close() error { return nil }
 
 // WriteCassette writes interactions as a go-vcr v4 cassette at path (which
 // ends in .yaml), creating its directory. It sends them through go-vcr's own

@@ -7,10 +7,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
-// Checked is what Check found.
-type Checked struct {
+// CheckResult is what Check found.
+type CheckResult struct {
 	// Result holds the violations that break the contract.
 	Result
 	// Provoked holds the request's violations that the response rejected
@@ -31,8 +33,8 @@ type Checked struct {
 //     When the answer is right, the request's violations move to Provoked.
 //   - A response never carries a credential the request sent (bearer token,
 //     X-Auth-Key, cf_api_key), anywhere in its headers or body.
-func (v *Validator) Check(ctx context.Context, ix Interaction) Checked {
-	res := Checked{Result: v.Validate(ctx, ix)}
+func (v *Validator) Check(ctx context.Context, ix Interaction) CheckResult {
+	res := CheckResult{Result: v.Validate(ctx, ix)}
 	if res.OperationID == "" {
 		return res
 	}
@@ -47,8 +49,8 @@ func (v *Validator) Check(ctx context.Context, ix Interaction) Checked {
 	return res
 }
 
-// AuthErrorCode is the error code of Cloudflare's authentication error.
-const AuthErrorCode = 10000
+// authErrorCode is the error code of Cloudflare's authentication error.
+const authErrorCode = 10000
 
 type apiError struct {
 	Code int      `json:"code"`
@@ -84,7 +86,7 @@ func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
 		paths = append(paths, strings.Join(rv.Path, "."))
 	}
 	errs := responseErrors(ix.ResponseBody)
-	authErr := slices.ContainsFunc(errs, func(e apiError) bool { return e.Code == AuthErrorCode })
+	authErr := slices.ContainsFunc(errs, func(e apiError) bool { return e.Code == authErrorCode })
 	switch {
 	case ix.Status >= 200 && ix.Status < 300:
 		return viol([]string{"status"}, "%d answers a request the spec rejects (%s); want the 4xx that reports it", ix.Status, describe(noCreds, paths))
@@ -95,9 +97,9 @@ func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
 			return nil
 		}
 		if ix.Status == 403 {
-			return viol([]string{"body", "errors"}, "403 to a request without credentials must carry error code %d", AuthErrorCode)
+			return viol([]string{"body", "errors"}, "403 to a request without credentials must carry error code %d", authErrorCode)
 		}
-		return viol([]string{"status"}, "%d answers a request without credentials; want 403 with error code %d", ix.Status, AuthErrorCode)
+		return viol([]string{"status"}, "%d answers a request without credentials; want 403 with error code %d", ix.Status, authErrorCode)
 	case ix.Status == 403 && authErr:
 		return nil
 	case ix.Status == 400:
@@ -119,10 +121,6 @@ func describe(noCreds bool, paths []string) string {
 	}
 	return strings.Join(append(parts, paths...), ", ")
 }
-
-// minSecretLen keeps short throwaway values ("x" in a unit test) from
-// matching ordinary text.
-const minSecretLen = 8
 
 // sentBody is what a create or update request body carries: the public
 // values a response may echo, and the secret it must not.
@@ -149,9 +147,10 @@ func withoutPublicEchoes(body string, sent sentBody, secret string) string {
 
 // requestSecrets returns the credentials a request carries, by name.
 func requestSecrets(ix Interaction, sent sentBody) map[string]string {
-	out := map[string]string{"X-Auth-Key": ix.RequestHeader.Get("X-Auth-Key"), "cf_api_key": sent.Key}
-	if _, tok, ok := strings.Cut(ix.RequestHeader.Get("Authorization"), " "); ok {
-		out["Authorization"] = strings.TrimSpace(tok)
+	out := map[string]string{cfauth.AuthKey: ix.RequestHeader.Get(cfauth.AuthKey), "cf_api_key": sent.Key}
+	// Whatever the scheme, what follows it is a credential.
+	if _, cred, ok := cfauth.SplitAuthorization(ix.RequestHeader.Get(cfauth.Authorization)); ok {
+		out[cfauth.Authorization] = cred
 	}
 	return out
 }
@@ -167,9 +166,9 @@ func echoedSecrets(ix Interaction) []Violation {
 	var out []Violation
 	sent := parseSent(ix)
 	secrets := requestSecrets(ix, sent)
-	for _, name := range []string{"Authorization", "X-Auth-Key", "cf_api_key"} {
+	for _, name := range []string{cfauth.Authorization, cfauth.AuthKey, "cf_api_key"} {
 		s := secrets[name]
-		if len(s) < minSecretLen {
+		if len(s) < cfauth.MinSecretLen {
 			continue
 		}
 		if strings.Contains(withoutPublicEchoes(string(ix.ResponseBody), sent, s), s) {

@@ -16,9 +16,9 @@ type Pair struct {
 	Status      int
 }
 
-// DocumentedPairs reads every operation x status pair from the spec, sorted
+// documentedPairs reads every operation x status pair from the spec, sorted
 // by operationId, then status.
-func DocumentedPairs(doc *openapi3.T) []Pair {
+func documentedPairs(doc *openapi3.T) []Pair {
 	var out []Pair
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -52,7 +52,7 @@ type Coverage struct {
 
 // NewCoverage starts an empty count over the spec's documented pairs.
 func NewCoverage(doc *openapi3.T) *Coverage {
-	return &Coverage{Documented: DocumentedPairs(doc), Seen: map[Pair]int{}}
+	return &Coverage{Documented: documentedPairs(doc), Seen: map[Pair]int{}}
 }
 
 // Add counts one interaction; unroutable ones (no operation) are ignored.

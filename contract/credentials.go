@@ -2,8 +2,10 @@ package contract
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Credentials authenticate requests: an API token (preferred), or the
@@ -15,28 +17,24 @@ type Credentials struct {
 }
 
 // CredentialsFromEnv reads CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and
-// CLOUDFLARE_API_KEY, through getenv (os.Getenv in a program). Credentials
-// never come from flags: flags end up in shell history and process lists.
+// CLOUDFLARE_API_KEY, through getenv (os.Getenv in a program), as
+// aisearch.FromEnv does. Credentials never come from flags: flags end up in
+// shell history and process lists.
 func CredentialsFromEnv(getenv func(string) string) (Credentials, error) {
-	c := Credentials{APIToken: getenv("CLOUDFLARE_API_TOKEN"), Email: getenv("CLOUDFLARE_EMAIL"), APIKey: getenv("CLOUDFLARE_API_KEY")}
-	if c.APIToken != "" {
-		return Credentials{APIToken: c.APIToken}, nil
+	c, err := cfauth.FromEnv(getenv)
+	if err != nil {
+		return Credentials{}, err
 	}
-	if c.Email != "" && c.APIKey != "" {
-		return Credentials{Email: c.Email, APIKey: c.APIKey}, nil
+	if c.IsZero() {
+		return Credentials{}, fmt.Errorf("no credentials: set %s, or %s and %s", cfauth.EnvAPIToken, cfauth.EnvEmail, cfauth.EnvAPIKey)
 	}
-	return Credentials{}, errors.New("no credentials: set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY")
+	return Credentials{APIToken: c.Token, Email: c.Email, APIKey: c.Key}, nil
 }
 
 // Apply adds the credentials to a request; its signature fits
 // generated.RequestEditorFn.
 func (c Credentials) Apply(_ context.Context, req *http.Request) error {
-	if c.APIToken != "" {
-		req.Header.Set("Authorization", "Bearer "+c.APIToken)
-		return nil
-	}
-	req.Header.Set("X-Auth-Email", c.Email)
-	req.Header.Set("X-Auth-Key", c.APIKey)
+	cfauth.Credentials{Token: c.APIToken, Email: c.Email, Key: c.APIKey}.Set(req.Header)
 	return nil
 }
 

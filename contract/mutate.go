@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Mutant is a deliberately broken copy of a valid interaction; Check must
@@ -89,7 +91,7 @@ func (v *Validator) requestMutants(ix Interaction) []Mutant {
 	rejected := len(v.ValidateRequest(context.Background(), ix).Request) > 0
 	if ix.Status != 403 && ix.Status != 429 {
 		m := clone(ix)
-		for _, h := range []string{"Authorization", "X-Auth-Email", "X-Auth-Key"} {
+		for _, h := range cfauth.Headers() {
 			m.RequestHeader.Del(h)
 		}
 		out = append(out, Mutant{"drop request credentials", m})
@@ -106,7 +108,7 @@ func (v *Validator) requestMutants(ix Interaction) []Mutant {
 			out = append(out, Mutant{"malformed request path.id", m})
 		}
 	}
-	if key := parseSent(ix).Key; len(key) >= minSecretLen {
+	if key := parseSent(ix).Key; len(key) >= cfauth.MinSecretLen {
 		var root map[string]any
 		if decode(ix.ResponseBody, &root) == nil {
 			msgs, _ := root["messages"].([]any)

@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // RecordOptions configure Record.
@@ -24,6 +27,9 @@ type RecordOptions struct {
 	Credentials Credentials
 	OutDir      string // cassettes are written here, one per scenario
 	Prefix      string // prepended to each cassette name; default "recorded-"
+	// Overwrite replaces cassettes that exist. Without it, Record refuses
+	// to start when one of the files it would write exists (fs.ErrExist).
+	Overwrite bool
 
 	// Transport sends the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
@@ -88,11 +94,19 @@ func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 			return nil, fmt.Errorf("record: scenario %q is unknown or needs an option that is not set (MarkInUse, RateLimit)", name)
 		}
 	}
-	var files []string
+	var todo []scenario
 	for _, sc := range r.scenarios() {
 		if len(opts.Only) > 0 && !slices.Contains(opts.Only, sc.name) {
 			continue
 		}
+		todo = append(todo, sc)
+		// Checked before anything is recorded, so a refusal leaves no partial run.
+		if _, err := os.Lstat(r.file(sc)); err == nil && !opts.Overwrite {
+			return nil, fmt.Errorf("record: %s: %w; refusing to overwrite it", r.file(sc), fs.ErrExist)
+		}
+	}
+	var files []string
+	for _, sc := range todo {
 		file, err := r.record(ctx, sc)
 		if file != "" {
 			files = append(files, file)
@@ -118,7 +132,7 @@ type session struct {
 }
 
 // knownSecrets replaces the values of this run's credentials with their
-// placeholders wherever they appear. Values shorter than minSecretLen (an
+// placeholders wherever they appear. Values shorter than cfauth.MinSecretLen (an
 // open emulator's "x") are left alone: they would match ordinary text.
 func knownSecrets(opts RecordOptions) *strings.Replacer {
 	var pairs []string
@@ -128,15 +142,20 @@ func knownSecrets(opts RecordOptions) *strings.Replacer {
 		{opts.Credentials.Email, RedactedEmail},
 		{opts.ServiceTokenKey, RedactedCFAPIKey},
 	} {
-		if len(kv[0]) >= minSecretLen {
+		if len(kv[0]) >= cfauth.MinSecretLen {
 			pairs = append(pairs, kv[0], kv[1])
 		}
 	}
 	return strings.NewReplacer(pairs...)
 }
 
+// file is where the cassette of sc goes.
+func (r *session) file(sc scenario) string {
+	return filepath.Join(r.opts.OutDir, r.opts.Prefix+sc.name) + ".yaml"
+}
+
 func (r *session) record(ctx context.Context, sc scenario) (string, error) {
-	name := filepath.Join(r.opts.OutDir, r.opts.Prefix+sc.name)
+	name := strings.TrimSuffix(r.file(sc), ".yaml") // go-vcr adds it
 	rec, err := recorder.New(name,
 		recorder.WithMode(recorder.ModeRecordOnly),
 		recorder.WithRealTransport(r.opts.Transport),
@@ -154,7 +173,7 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 		// Fail closed: refuse to save a cassette the scan still finds a
 		// credential in (a header or field Redact does not know about).
 		recorder.WithHook(func(i *cassette.Interaction) error {
-			if found := ScanInteraction(FromCassette(i)); len(found) > 0 {
+			if found := ScanInteraction(fromCassette(i)); len(found) > 0 {
 				return fmt.Errorf("interaction %d: %s after redaction; not saving", i.ID, found[0])
 			}
 			return nil

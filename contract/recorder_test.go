@@ -1,9 +1,12 @@
 package contract_test
 
 import (
+	"errors"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,5 +86,21 @@ func TestRecordRedactsEchoedCredentials(t *testing.T) {
 	data, _ := os.ReadFile(files[0])
 	if strings.Contains(string(data), email) || strings.Contains(string(data), "never-saved") || !strings.Contains(string(data), "down for "+contract.RedactedEmail+" key "+contract.RedactedAPIKey) {
 		t.Errorf("the e-mail reached the cassette:\n%s", data)
+	}
+}
+
+func TestRecordRefusesExistingCassette(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "recorded-lifecycle.yaml")
+	if err := os.WriteFile(file, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o := contract.RecordOptions{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: dir,
+		Credentials: contract.Credentials{APIToken: "t"}, Only: []string{"lifecycle"}}
+	if _, err := contract.Record(t.Context(), o); !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), file) {
+		t.Errorf("err %v, want fs.ErrExist naming %s", err, file)
+	}
+	if data, _ := os.ReadFile(file); string(data) != "mine" {
+		t.Error("the cassette was overwritten")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Placeholders that replace credentials in recordings. The bearer keeps its
@@ -23,9 +25,9 @@ const (
 
 // secretHeaders maps each credential header to its placeholder.
 var secretHeaders = map[string]string{
-	"Authorization": RedactedAuthorization,
-	"X-Auth-Key":    RedactedAPIKey,
-	"X-Auth-Email":  RedactedEmail,
+	cfauth.Authorization: RedactedAuthorization,
+	cfauth.AuthKey:       RedactedAPIKey,
+	cfauth.AuthEmail:     RedactedEmail,
 }
 
 // droppedHeaders are response headers a recording never needs and that may

@@ -1,11 +1,12 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"regexp"
 	"strings"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Finding is a secret found in a recording. It never holds the secret.
@@ -23,13 +24,37 @@ func (f Finding) String() string {
 }
 
 // Shapes of Cloudflare credentials that may appear anywhere in a file: API
-// tokens are 40 characters of [A-Za-z0-9_-], Global API keys 37 hex digits.
+// tokens are 40 characters of [A-Za-z0-9_-], Global API keys 37 hex
+// digits. A shape matches a run of exactly that many such characters.
 var secretShapes = []struct {
 	name string
-	re   *regexp.Regexp
+	n    int
+	in   func(byte) bool
 }{
-	{"a string shaped like a Cloudflare API token", regexp.MustCompile(`(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{40}($|[^A-Za-z0-9_-])`)},
-	{"a string shaped like a Global API key", regexp.MustCompile(`(^|[^0-9a-fA-F])[0-9a-fA-F]{37}($|[^0-9a-fA-F])`)},
+	{"a string shaped like a Cloudflare API token", 40, func(c byte) bool {
+		return isHex(c) || 'g' <= c && c <= 'z' || 'G' <= c && c <= 'Z' || c == '_' || c == '-'
+	}},
+	{"a string shaped like a Global API key", 37, isHex},
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+// hasRun reports whether s holds a run of exactly n characters that in
+// accepts, with none either side. A linear scan: a regular expression with a
+// bounded repetition of 40 costs forty times as much on a large file.
+func hasRun(s []byte, n int, in func(byte) bool) bool {
+	run := 0
+	for _, c := range s {
+		if in(c) {
+			run++
+			continue
+		}
+		if run == n {
+			return true
+		}
+		run = 0
+	}
+	return run == n
 }
 
 // ScanFile looks for secrets in a cassette file: credential headers and
@@ -37,38 +62,39 @@ var secretShapes = []struct {
 // shaped like Cloudflare credentials, and any of the known values given (for
 // example the credentials a recording was made with).
 func ScanFile(path string, known ...string) ([]Finding, error) {
-	raw, err := os.ReadFile(path)
+	raw, ixs, err := readCassette(path, DefaultMaxCassetteSize)
 	if err != nil {
 		return nil, err
 	}
+	return scanCassette(path, raw, ixs, known...), nil
+}
+
+// scanCassette is ScanFile on a cassette already read.
+func scanCassette(name string, raw []byte, ixs []Interaction, known ...string) []Finding {
 	var out []Finding
 	for _, s := range secretShapes {
-		if s.re.Match(raw) {
-			out = append(out, Finding{File: path, Index: -1, Where: s.name})
+		if hasRun(raw, s.n, s.in) {
+			out = append(out, Finding{File: name, Index: -1, Where: s.name})
 		}
 	}
 	for _, k := range known {
-		if k != "" && strings.Contains(string(raw), k) {
-			out = append(out, Finding{File: path, Index: -1, Where: "a known secret value"})
+		if k != "" && bytes.Contains(raw, []byte(k)) {
+			out = append(out, Finding{File: name, Index: -1, Where: "a known secret value"})
 		}
-	}
-	ixs, err := LoadCassette(path)
-	if err != nil {
-		return out, err
 	}
 	for i, ix := range ixs {
 		for _, w := range ScanInteraction(ix) {
-			out = append(out, Finding{File: path, Index: i, Where: w})
+			out = append(out, Finding{File: name, Index: i, Where: w})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // ScanInteraction returns where an interaction holds an unredacted
 // credential.
 func ScanInteraction(ix Interaction) []string {
 	var out []string
-	for _, name := range []string{"Authorization", "X-Auth-Key", "X-Auth-Email"} {
+	for _, name := range cfauth.Headers() {
 		for _, val := range ix.RequestHeader.Values(name) {
 			if val != secretHeaders[name] && !looksRedacted(val) {
 				out = append(out, "request header "+name+" is not redacted")

@@ -16,6 +16,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	tokens "github.com/go-aisearch/tokens"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Interaction is one recorded HTTP exchange.
@@ -96,7 +98,7 @@ func Options() *openapi3filter.Options {
 		IncludeResponseStatus:      true,
 		SkipSettingDefaults:        true,
 		ExcludeReadOnlyValidations: true,
-		AuthenticationFunc:         RequireCredentials,
+		AuthenticationFunc:         requireCredentials,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{
 			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
 			openapi3.DisableSchemaErrorDetails(),
@@ -104,17 +106,15 @@ func Options() *openapi3filter.Options {
 	}
 }
 
-// RequireCredentials is an openapi3filter.AuthenticationFunc that accepts a
+// requireCredentials is an openapi3filter.AuthenticationFunc that accepts a
 // security scheme when its credential is present and well-formed. It cannot
 // know whether the credential is valid; that is the server's business.
-func RequireCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+func requireCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	s := in.SecurityScheme
 	h := in.RequestValidationInput.Request.Header
 	switch {
 	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
-		auth := h.Get("Authorization")
-		scheme, token, ok := strings.Cut(auth, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		if _, ok := cfauth.BearerToken(h.Get(cfauth.Authorization)); !ok {
 			return errors.New("missing bearer token")
 		}
 	case s.Type == "apiKey" && s.In == "header":

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/go-aisearch/tokens/internal/safefile"
 )
 
 // Failure is one violation found in one recorded interaction.
@@ -70,33 +72,87 @@ func CassetteFiles(paths []string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
+// VerifyOptions tune Verify. The zero value checks everything with the
+// default limit.
+type VerifyOptions struct {
+	// MaxFileSize bounds each cassette file, and what its YAML aliases
+	// expand to; 0 means DefaultMaxCassetteSize.
+	MaxFileSize int64
+	// SecretsOnly skips the contract check and only scans for secrets.
+	SecretsOnly bool
+}
+
+func (o VerifyOptions) limit() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return DefaultMaxCassetteSize
+}
+
 // Verify checks every interaction of every cassette in paths (see
 // CassetteFiles) with Check, scans the files for secrets, and counts
-// coverage. The error is for files that cannot be read or parsed.
-func (v *Validator) Verify(ctx context.Context, paths []string) (*Report, error) {
+// coverage. The error is for files that cannot be read or parsed (names
+// that are not regular files, files over the limit), and for ctx ending.
+// Files are read one at a time.
+func (v *Validator) Verify(ctx context.Context, paths []string, opts VerifyOptions) (*Report, error) {
 	files, err := CassetteFiles(paths)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Files: files, Coverage: NewCoverage(v.doc)}
+	rep := v.newReport(opts)
 	for _, f := range files {
-		if err := v.verifyFile(ctx, f, rep); err != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		raw, ixs, err := readCassette(f, opts.limit())
+		if err != nil {
+			return nil, err
+		}
+		if err := v.verifyCassette(ctx, f, raw, ixs, opts, rep); err != nil {
 			return nil, err
 		}
 	}
 	return rep, nil
 }
 
-func (v *Validator) verifyFile(ctx context.Context, file string, rep *Report) error {
-	ixs, err := LoadCassette(file)
-	if err != nil {
-		return err
+// VerifyData checks one cassette's contents as Verify checks a file; name
+// stands for the file in the report.
+func (v *Validator) VerifyData(ctx context.Context, name string, data []byte, opts VerifyOptions) (*Report, error) {
+	if int64(len(data)) > opts.limit() {
+		return nil, &safefile.TooLargeError{Path: name, Size: int64(len(data)), Limit: opts.limit()}
 	}
+	ixs, err := ParseCassette(data, opts.limit())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	rep := v.newReport(opts)
+	if err := v.verifyCassette(ctx, name, data, ixs, opts, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func (v *Validator) newReport(opts VerifyOptions) *Report {
+	if opts.SecretsOnly {
+		return &Report{}
+	}
+	return &Report{Coverage: NewCoverage(v.doc)}
+}
+
+func (v *Validator) verifyCassette(ctx context.Context, file string, raw []byte, ixs []Interaction, opts VerifyOptions, rep *Report) error {
 	if len(ixs) == 0 {
 		return fmt.Errorf("%s: the cassette has no interactions", file)
 	}
+	rep.Files = append(rep.Files, file)
+	rep.Interactions += len(ixs)
+	rep.Secrets = append(rep.Secrets, scanCassette(file, raw, ixs)...)
+	if opts.SecretsOnly {
+		return nil
+	}
 	for i, ix := range ixs {
-		rep.Interactions++
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		res := v.Check(ctx, ix)
 		rep.Coverage.Add(res.OperationID, ix.Status)
 		path := ix.URL
@@ -107,11 +163,6 @@ func (v *Validator) verifyFile(ctx context.Context, file string, rep *Report) er
 			rep.Failures = append(rep.Failures, Failure{File: file, Index: i, Method: ix.Method, Path: path, Status: ix.Status, Operation: res.OperationID, Violation: viol})
 		}
 	}
-	found, err := ScanFile(file)
-	if err != nil {
-		return err
-	}
-	rep.Secrets = append(rep.Secrets, found...)
 	return nil
 }
 

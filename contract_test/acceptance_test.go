@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-aisearch/tokens/contract"
 )
 
 // idField is a token id as it appears in a recorded response body.
@@ -34,7 +36,7 @@ func TestBreakingAFixtureByHand(t *testing.T) {
 		if err := os.WriteFile(dst, edited, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := v.Verify(context.Background(), []string{dst})
+		rep, err := v.Verify(context.Background(), []string{dst}, contract.VerifyOptions{})
 		if err != nil {
 			t.Fatalf("%s: %v", dst, err)
 		}

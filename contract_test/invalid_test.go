@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-aisearch/tokens/contract"
 )
 
 // readExpectations maps each invalid fixture's base name to its expected
@@ -86,7 +88,7 @@ func TestInvalidFixtures(t *testing.T) {
 // TestVerifyRejectsInvalidDir is a cross-check of the same fixtures through
 // Verify, as `aisearch-tokens verify` sees them: every file must fail.
 func TestVerifyRejectsInvalidDir(t *testing.T) {
-	rep, err := validator(t).Verify(context.Background(), []string{invalidDir})
+	rep, err := validator(t).Verify(context.Background(), []string{invalidDir}, contract.VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

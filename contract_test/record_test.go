@@ -70,7 +70,7 @@ func TestRecordFromEmulator(t *testing.T) {
 				}
 			}
 			v := validator(t)
-			rep, err := v.Verify(context.Background(), []string{dir})
+			rep, err := v.Verify(context.Background(), []string{dir}, contract.VerifyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

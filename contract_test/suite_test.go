@@ -56,7 +56,7 @@ func loadAll(t *testing.T, files []string) []fixture {
 // file, interaction and path, and requires every documented operation x
 // status pair to be covered.
 func TestValidFixtures(t *testing.T) {
-	rep, err := validator(t).Verify(context.Background(), []string{validDir})
+	rep, err := validator(t).Verify(context.Background(), []string{validDir}, contract.VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

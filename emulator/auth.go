@@ -3,17 +3,17 @@ package emulator
 import (
 	"crypto/subtle"
 	"net/http"
-	"strings"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // authenticate decides a request's credentials the way Cloudflare does: an
 // Authorization header decides alone when present (a bearer token); without
 // it, X-Auth-Email and X-Auth-Key must both be present and match.
 func (c *config) authenticate(h http.Header) bool {
-	if auth := h.Get("Authorization"); auth != "" {
-		scheme, token, ok := strings.Cut(auth, " ")
-		token = strings.TrimSpace(token)
-		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+	if auth := h.Get(cfauth.Authorization); auth != "" {
+		token, ok := cfauth.BearerToken(auth)
+		if !ok {
 			return false
 		}
 		if c.openAuth() {
@@ -26,7 +26,7 @@ func (c *config) authenticate(h http.Header) bool {
 		}
 		return false
 	}
-	email, key := h.Get("X-Auth-Email"), h.Get("X-Auth-Key")
+	email, key := h.Get(cfauth.AuthEmail), h.Get(cfauth.AuthKey)
 	if email == "" || key == "" {
 		return false
 	}

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/go-aisearch/tokens/internal/safefile"
 )
 
 // SeedFile is the --seed format: accounts with their AI Search
@@ -63,10 +64,14 @@ type SeedToken struct {
 	InUseBy   []string  `json:"in_use_by,omitempty"` // instances using it: delete gets 409
 }
 
-// ReadSeedFile reads and checks a seed file. Unknown fields are errors, so
-// a typo does not silently drop data.
+// MaxSeedFileSize bounds a seed file: tens of thousands of tokens.
+const MaxSeedFileSize = 16 << 20
+
+// ReadSeedFile reads and checks a seed file: a regular file (not a FIFO
+// or a device) of at most MaxSeedFileSize. Unknown fields are errors, so a
+// typo does not silently drop data.
 func ReadSeedFile(path string) (*SeedFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxSeedFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}

@@ -112,7 +112,7 @@ func lifecycle(c *aisearch.Client, i int) error {
 	var tok aisearch.Token
 	for attempt := 0; ; attempt++ {
 		var err error
-		tok, _, err = c.EnsureRegistered(ctx, name, cfID, key)
+		tok, _, err = c.EnsureRegistered(ctx, aisearch.TokenParams{Name: name, CfAPIID: cfID, CfAPIKey: key})
 		if err == nil {
 			break
 		}

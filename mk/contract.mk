@@ -16,4 +16,3 @@ secret-scan: ## fail if any cassette under contract_test/testdata holds an unred
 
 # The suite's TestNoSecretsInTestdata already scans testdata in `make test`;
 # secret-scan is the same check through the CLI, for users.
-TEST_DEPS += contract

@@ -14,5 +14,3 @@ serve: ## run the emulator on 127.0.0.1:8787 (SERVE_FLAGS="--state tokens.log --
 # covered by test-go. The first (cold) build of the SDK takes minutes.
 interop: ## the official cloudflare-go SDK against the emulator (its own module, interop/)
 	cd interop && $(GO) test -count=1 -timeout 300s ./...
-
-TEST_DEPS += interop

@@ -4,7 +4,7 @@
 # Cloudflare's definitions of the operations, one file per API family.
 UPSTREAM_REFERENCE := ../shared/reference/cloudflare-ai-search-tokens.official.json ../shared/reference/cloudflare-api-tokens.official.json
 UPSTREAM_SPEC      ?= $(UPSTREAM_REFERENCE)
-BASE               ?= HEAD~1
+BASE               ?=
 
 .PHONY: lint-spec upstream-diff breaking test-breaking-tool
 
@@ -14,7 +14,7 @@ lint-spec: ## lint openapi.yaml: descriptions, security, error envelopes, exampl
 # The default reference lives beside the repo (../shared); outside CI its
 # absence skips the check, like the Go tests. An explicit UPSTREAM_SPEC, or
 # CI=true, makes a missing file an error.
-upstream-diff: ## compare openapi.yaml with Cloudflare's published schema (UPSTREAM_SPEC="FILE...")
+upstream-diff: ## compare openapi.yaml with Cloudflare's published schema (UPSTREAM_SPEC="FILE or https URL ...")
 	@missing=""; for f in $(UPSTREAM_SPEC); do [ -f "$$f" ] || missing="$$missing $$f"; done; \
 	if [ -n "$$missing" ] && [ "$(UPSTREAM_SPEC)" = "$(UPSTREAM_REFERENCE)" ] && [ "$$CI" != true ]; then \
 		echo "upstream-diff:$$missing not found; skipping (set CI=true to make this an error)"; \
@@ -24,11 +24,13 @@ upstream-diff: ## compare openapi.yaml with Cloudflare's published schema (UPSTR
 		$(GO) run ./cmd/aisearch-tokens spec-diff $$args; \
 	fi
 
-breaking: ## fail on a breaking spec change since BASE (default HEAD~1) without a major version bump
+# Without BASE, every commit on HEAD's first-parent line that changed the
+# spec is checked against its parent (what CI runs: see scripts/breaking.sh);
+# BASE=<ref> checks the working tree against that ref as one change.
+breaking: ## fail on a spec change without a version bump (major if breaking): every landed commit, or since BASE=<ref>
 	@bash scripts/breaking.sh $(BASE)
 
 test-breaking-tool: ## tests of the breaking-change gate (its own module)
 	cd tools/breaking && $(GO) test -count=1 ./...
 
 # The lint tests (lint-spec) run with the specgov package in test-go.
-TEST_DEPS += upstream-diff test-breaking-tool

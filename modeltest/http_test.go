@@ -115,7 +115,7 @@ type reply struct {
 	header http.Header
 	body   []byte
 	// checked is the contract's verdict on the interaction.
-	checked contract.Checked
+	checked contract.CheckResult
 }
 
 // send makes one request and validates the exchange against the contract.

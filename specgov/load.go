@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
+	"net/url"
+	"path/filepath"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/yaml"
+
+	"github.com/go-aisearch/tokens/internal/safefile"
 )
 
 // TokensPaths are the paths Diff compares: the AI Search tokens API and the
@@ -30,14 +32,15 @@ var TokensPaths = []string{
 	"/accounts/{account_id}/tokens/{token_id}/value",
 }
 
-// maxSpecBytes bounds what LoadUpstreamFile reads; Cloudflare's whole
-// published schema is a few tens of MB.
-const maxSpecBytes = 512 << 20
-
 // LoadSpecFile loads and validates an OpenAPI document from a file (the
-// project's own spec, or a copy of it).
+// project's own spec, or a copy of it): a regular file of at most
+// MaxUpstreamSize.
 func LoadSpecFile(path string) (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	data, err := safefile.ReadFile(path, MaxUpstreamSize)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(path)})
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
@@ -47,25 +50,18 @@ func LoadSpecFile(path string) (*openapi3.T, error) {
 	return doc, nil
 }
 
-// LoadUpstreamFile loads Cloudflare's published schema from a file: the
-// whole openapi.json or openapi.yaml, or a document holding only the tokens
+// LoadUpstreamFile loads Cloudflare's published schema from a file (or an
+// https URL: see ReadUpstream, which takes a context): the whole
+// openapi.json or openapi.yaml, or a document holding only the tokens
 // operations. See LoadUpstream.
-func LoadUpstreamFile(path string) (*openapi3.T, error) {
-	f, err := os.Open(path)
+func LoadUpstreamFile(src string) (*openapi3.T, error) {
+	data, err := ReadUpstream(context.Background(), src)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSpecBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > maxSpecBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxSpecBytes>>20)
-	}
 	doc, err := LoadUpstream(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", UpstreamName(src), err)
 	}
 	return doc, nil
 }

@@ -1,5 +1,6 @@
-// Package cli implements the aisearch-tokens command line. Each subcommand
-// lives in its own file and registers itself in init; Main dispatches.
+// Package cli implements the aisearch-tokens command line. The commands
+// table below lists every subcommand; each one's Run lives in its own file.
+// Main dispatches.
 package cli
 
 import (
@@ -8,8 +9,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // Exit codes, stable for scripts.
@@ -32,20 +35,65 @@ type Command struct {
 	Name  string // as typed: "list"
 	Usage string // arguments after the name: "[--search S] [--json]"
 	Short string // one line for `help`
-	// Run executes the command. args are the arguments after the name.
-	// Return a UsageError for a bad command line and an ExitError to choose
-	// another exit code; any other error exits with ExitFailure.
-	Run func(ctx context.Context, io Stdio, args []string) error
+	// Run executes the command; c is the command itself, for its flag set's
+	// usage. args are the arguments after the name. Return a UsageError for
+	// a bad command line and an ExitError to choose another exit code; any
+	// other error exits with ExitFailure.
+	Run func(ctx context.Context, c *Command, stdio Stdio, args []string) error
 }
 
-var commands = map[string]*Command{}
+// commands is every subcommand, in the order `help` lists them.
+var commands = []*Command{
+	{Name: "create", Run: runCreate,
+		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
+		Short: "register a service API token (see `register` for the idempotent form)"},
+	{Name: "delete", Run: runDelete,
+		Usage: "ID [--yes] [--json] [api flags]",
+		Short: "delete a registered token, permanently (asks first unless --yes)"},
+	{Name: "demo", Run: runDemo,
+		Short: "run the token lifecycle against an in-process emulator, validating every exchange against openapi.yaml"},
+	{Name: "get", Run: runGet,
+		Usage: "ID [--json] [api flags]",
+		Short: "show one registered service token"},
+	{Name: "lint-spec", Run: runLintSpec,
+		Usage: "[--spec FILE]",
+		Short: "lint the spec: descriptions, security, error envelopes, examples, unused components"},
+	{Name: "list", Run: runList,
+		Usage: "[--search S] [--json] [api flags]",
+		Short: "list the account's registered service tokens (every page)"},
+	{Name: "load", Run: runLoad,
+		Usage: "--base-url URL [--account-id ID] [--concurrency N] [--requests N] [--duration D] [--mix list=5,get=3,...] [--json]",
+		Short: "send bounded mixed traffic to a local tokens API (loopback only) and report throughput and latency"},
+	{Name: "record", Run: runRecord,
+		Usage: "--base-url URL --out DIR [--force] [--account-id ID] [--cf-api-id ID] [--emulator] [--scenarios a,b]",
+		Short: "run a scripted token lifecycle against an API and save redacted go-vcr cassettes"},
+	{Name: "register", Run: runRegister,
+		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
+		Short: "register a service token unless its cf_api_id already is (idempotent; safe in deploy scripts)"},
+	{Name: "serve", Run: runServe,
+		Usage: "[--addr HOST:PORT] [--state FILE] [--seed FILE] [--api-token T]... [--api-key EMAIL:KEY]... [--fault-rate F] [--fault-seed N] [--latency D] [--validate=false] [--read-header-timeout D] [--read-timeout D] [--write-timeout D] [--idle-timeout D]",
+		Short: "run the local emulator of the tokens API (base URL http://HOST:PORT/client/v4)"},
+	{Name: "spec-diff", Run: runSpecDiff,
+		Usage: "--upstream FILE|URL [--upstream FILE|URL]... [--spec FILE] [--allow FILE] [-v]",
+		Short: "compare the spec's operations with Cloudflare's published schema"},
+	{Name: "update", Run: runUpdate,
+		Usage: "ID [--name N] [--cf-api-id ID] [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
+		Short: "replace a registered token's key (and optionally name, cf_api_id, legacy); other fields are kept"},
+	{Name: "verify", Run: runVerify,
+		Usage: "[--secrets-only] [--require-coverage] [--max-file-size SIZE] [PATH...]",
+		Short: "check recorded go-vcr cassettes against the embedded contract (exit 1 on violations)"},
+	{Name: "version", Run: runVersion,
+		Short: "print the build and the embedded spec's version"},
+}
 
-// register adds a command; call it from init in the command's file.
-func register(c *Command) {
-	if _, dup := commands[c.Name]; dup {
-		panic("cli: duplicate command " + c.Name)
+// lookup returns the command called name, or nil.
+func lookup(name string) *Command {
+	for _, c := range commands {
+		if c.Name == name {
+			return c
+		}
 	}
-	commands[c.Name] = c
+	return nil
 }
 
 // UsageError reports a bad command line (exit 2).
@@ -84,13 +132,24 @@ func NewFlagSet(c *Command, stdio Stdio) *flag.FlagSet {
 	return fs
 }
 
+// Run is the program: it runs the command line args on the process's
+// standard streams and returns the exit code. Ctrl-C or SIGTERM ends ctx,
+// which every command honours (reads from a terminal, a pipe or a FIFO
+// included); a second signal kills the process at once.
+func Run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop) // the next signal gets the default action: exit
+	return Main(ctx, args, Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+}
+
 // Main runs the command line args and returns the process exit code.
 func Main(ctx context.Context, args []string, stdio Stdio) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
+			if c := lookup(args[1]); c != nil {
 				// The command's own flag set prints its usage and flags.
-				return exitCode(stdio, c, c.Run(ctx, stdio, []string{"--help"}))
+				return exitCode(ctx, stdio, c, c.Run(ctx, c, stdio, []string{"--help"}))
 			}
 		}
 		printHelp(stdio.Out)
@@ -99,22 +158,26 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 		}
 		return ExitOK
 	}
-	c, ok := commands[args[0]]
-	if !ok {
+	c := lookup(args[0])
+	if c == nil {
 		fmt.Fprintf(stdio.Err, "aisearch-tokens: unknown command %q\n\n", args[0])
 		printHelp(stdio.Err)
 		return ExitUsage
 	}
-	err := c.Run(ctx, stdio, args[1:])
-	return exitCode(stdio, c, err)
+	return exitCode(ctx, stdio, c, c.Run(ctx, c, stdio, args[1:]))
 }
 
-func exitCode(stdio Stdio, c *Command, err error) int {
+func exitCode(ctx context.Context, stdio Stdio, c *Command, err error) int {
 	if err == nil {
 		return ExitOK
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
+	}
+	if ctx.Err() != nil {
+		// Whatever the command was doing, the user stopped it.
+		fmt.Fprintf(stdio.Err, "aisearch-tokens %s: interrupted (%v)\n", c.Name, context.Cause(ctx))
+		return ExitFailure
 	}
 	var usage *UsageError
 	if errors.As(err, &usage) {
@@ -132,17 +195,12 @@ func exitCode(stdio Stdio, c *Command, err error) int {
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "aisearch-tokens: Cloudflare AI Search service tokens, a local emulator, and contract checks.")
 	fmt.Fprintln(w, "\nusage: aisearch-tokens <command> [flags] [args]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	width := 0
-	for _, n := range names {
-		width = max(width, len(n))
+	for _, c := range commands {
+		width = max(width, len(c.Name))
 	}
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, n, commands[n].Short)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.Name, c.Short)
 	}
 	fmt.Fprintln(w, "\nRun `aisearch-tokens <command> --help` for a command's flags.")
 	fmt.Fprintf(w, "Exit codes: %d ok, %d failure, %d usage, %d not found.\n", ExitOK, ExitFailure, ExitUsage, ExitNotFound)

@@ -6,16 +6,8 @@ import (
 	"github.com/go-aisearch/tokens/internal/demo"
 )
 
-func init() {
-	register(&Command{
-		Name:  "demo",
-		Short: "run the token lifecycle against an in-process emulator, validating every exchange against openapi.yaml",
-		Run:   runDemo,
-	})
-}
-
-func runDemo(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["demo"], stdio)
+func runDemo(ctx context.Context, c *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(c, stdio)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

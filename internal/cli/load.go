@@ -13,17 +13,7 @@ import (
 	"github.com/go-aisearch/tokens/internal/loadgen"
 )
 
-func init() {
-	register(&Command{
-		Name:  "load",
-		Usage: "--base-url URL [--account-id ID] [--concurrency N] [--requests N] [--duration D] [--mix list=5,get=3,...] [--json]",
-		Short: "send bounded mixed traffic to a local tokens API (loopback only) and report throughput and latency",
-		Run:   runLoad,
-	})
-}
-
-func runLoad(ctx context.Context, stdio Stdio, args []string) error {
-	c := commands["load"]
+func runLoad(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
 	account := fs.String("account-id", loadEnvOr(aisearch.EnvAccountID, emulator.DefaultAccountID), "account ID (default $"+aisearch.EnvAccountID+", else the emulator's default account)")

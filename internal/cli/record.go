@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"net/http"
 	"os"
 	"slices"
@@ -13,24 +15,15 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-func init() {
-	register(&Command{
-		Name:  "record",
-		Usage: "--base-url URL --out DIR [--account-id ID] [--cf-api-id ID] [--emulator] [--scenarios a,b]",
-		Short: "run a scripted token lifecycle against an API and save redacted go-vcr cassettes",
-		Run:   runRecord,
-	})
-}
-
 // runRecord records contract.Record's scenarios. Credentials come from
 // $CLOUDFLARE_API_TOKEN, or $CLOUDFLARE_EMAIL and $CLOUDFLARE_API_KEY, and
 // the registered service token's value from $CF_API_KEY: never from flags.
-func runRecord(ctx context.Context, stdio Stdio, args []string) error {
-	c := commands["record"]
+func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
 	out := fs.String("out", "", "directory for the cassettes (required)")
-	account := fs.String("account-id", "", "account to record in (default $CLOUDFLARE_ACCOUNT_ID, else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
+	force := fs.Bool("force", false, "overwrite cassettes that exist in --out (without it, record refuses to start)")
+	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
 	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+" (in-use needs the Go API, rate-limited --emulator)")
@@ -64,7 +57,7 @@ func runRecord(ctx context.Context, stdio Stdio, args []string) error {
 		return Usagef("%s", err)
 	}
 	opts := contract.RecordOptions{BaseURL: *baseURL, AccountID: *account, Credentials: creds, OutDir: *out,
-		ServiceTokenID: *cfAPIID, ServiceTokenKey: os.Getenv(envCfAPIKey), Only: only}
+		ServiceTokenID: *cfAPIID, ServiceTokenKey: os.Getenv(envCfAPIKey), Only: only, Overwrite: *force}
 	if *emu {
 		opts.RateLimit = func(_ context.Context, req *http.Request) error {
 			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
@@ -74,6 +67,9 @@ func runRecord(ctx context.Context, stdio Stdio, args []string) error {
 	files, err := contract.Record(ctx, opts)
 	for _, f := range files {
 		fmt.Fprintln(stdio.Out, "recorded", f)
+	}
+	if errors.Is(err, iofs.ErrExist) {
+		return fmt.Errorf("%w (use --force to overwrite)", err)
 	}
 	if err != nil {
 		return err

@@ -14,15 +14,6 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-func init() {
-	register(&Command{
-		Name:  "serve",
-		Usage: "[--addr HOST:PORT] [--state FILE] [--seed FILE] [--api-token T]... [--api-key EMAIL:KEY]... [--fault-rate F] [--fault-seed N] [--latency D] [--validate=false] [--read-header-timeout D] [--read-timeout D] [--write-timeout D] [--idle-timeout D]",
-		Short: "run the local emulator of the tokens API (base URL http://HOST:PORT/client/v4)",
-		Run:   runServe,
-	})
-}
-
 // serveList is a repeatable string flag.
 type serveList []string
 
@@ -77,8 +68,8 @@ func (t serveTimeouts) server(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
 }
 
-func runServe(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["serve"], stdio)
+func runServe(ctx context.Context, c *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(c, stdio)
 	var f serveFlags
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8787", "listen address")
 	fs.StringVar(&f.state, "state", "", "persist tokens in this `file` (fsynced log; survives crashes); default in memory")

@@ -3,42 +3,28 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	tokens "github.com/go-aisearch/tokens"
+	"github.com/go-aisearch/tokens/internal/safefile"
 	"github.com/go-aisearch/tokens/specgov"
 )
 
-func init() {
-	register(&Command{
-		Name:  "spec-diff",
-		Usage: "--upstream FILE [--upstream FILE]... [--spec FILE] [--allow FILE] [-v]",
-		Short: "compare the spec's operations with Cloudflare's published schema",
-		Run:   runSpecDiff,
-	})
-	register(&Command{
-		Name:  "lint-spec",
-		Usage: "[--spec FILE]",
-		Short: "lint the spec: descriptions, security, error envelopes, examples, unused components",
-		Run:   runLintSpec,
-	})
-}
-
-func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
-	c := commands["spec-diff"]
+func runSpecDiff(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
-	var upstreamPaths serveList
-	fs.Var(&upstreamPaths, "upstream", "Cloudflare's schema: the full openapi.json/yaml, or documents holding some of the operations, one --upstream each (required)")
+	var upstreams serveList
+	fs.Var(&upstreams, "upstream", "Cloudflare's schema, a file or an https URL (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+strconv.Itoa(int(specgov.UpstreamTimeout.Minutes()))+" min): the full openapi.json/yaml, or documents that each hold some of the operations, one --upstream each (required)")
 	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
 	allowPath := fs.String("allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
 	verbose := fs.Bool("v", false, "print the reason of each allowed difference")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if len(upstreamPaths) == 0 {
-		return Usagef("--upstream FILE is required")
+	if len(upstreams) == 0 {
+		return Usagef("--upstream FILE or URL is required")
 	}
 	if fs.NArg() > 0 {
 		return Usagef("unexpected argument %q", fs.Arg(0))
@@ -48,12 +34,18 @@ func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 		return err
 	}
 	var docs []*openapi3.T
-	for _, p := range upstreamPaths {
-		doc, err := specgov.LoadUpstreamFile(p)
+	var names []string
+	for _, src := range upstreams {
+		data, err := specgov.ReadUpstream(ctx, src)
 		if err != nil {
 			return fmt.Errorf("upstream: %w", err)
 		}
+		doc, err := specgov.LoadUpstream(data)
+		if err != nil {
+			return fmt.Errorf("upstream %s: %w", specgov.UpstreamName(src), err)
+		}
 		docs = append(docs, doc)
+		names = append(names, specgov.UpstreamName(src))
 	}
 	upstream, err := specgov.MergeUpstream(docs...)
 	if err != nil {
@@ -61,13 +53,14 @@ func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 	}
 	allow, err := specgov.DefaultAllowList()
 	if *allowPath != "" {
-		allow, err = specgov.LoadAllowList(*allowPath)
+		// A FIFO here would block: stay interruptible.
+		allow, err = interruptible(ctx, func() (specgov.AllowList, error) { return specgov.LoadAllowList(*allowPath) })
 	}
 	if err != nil {
 		return fmt.Errorf("allow-list: %w", err)
 	}
 	report := specgov.Diff(ours, upstream, allow)
-	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, strings.Join(upstreamPaths, " + "))
+	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, strings.Join(names, " + "))
 	report.Write(stdio.Out, *verbose)
 	if !report.OK() {
 		return fmt.Errorf("%d unexplained difference(s), %d stale allow-list entr(ies): fix the spec, or list a deliberate deviation with its reason in the allow-list",
@@ -77,8 +70,7 @@ func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 	return nil
 }
 
-func runLintSpec(_ context.Context, stdio Stdio, args []string) error {
-	c := commands["lint-spec"]
+func runLintSpec(_ context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
 	specPath := fs.String("spec", "", "the spec to lint (default: the embedded openapi.yaml)")
 	if err := parseFlags(fs, args); err != nil {

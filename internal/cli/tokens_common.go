@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,13 +15,6 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 )
-
-// envCfAPIKey is where create, update and register look for the secret
-// after --cf-api-key-file and before stdin.
-const envCfAPIKey = "CF_API_KEY"
-
-// maxSecretFile bounds what is read for a secret: keys are tens of bytes.
-const maxSecretFile = 64 << 10
 
 // apiFlags are the flags every tokens command shares. Credentials are never
 // flags (they would show in shell history and ps): they come from the
@@ -40,7 +31,7 @@ type apiFlags struct {
 func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 	f := &apiFlags{}
 	fs.StringVar(&f.accountID, "account-id", "", "Cloudflare account ID (default $"+aisearch.EnvAccountID+")")
-	fs.StringVar(&f.baseURL, "base-url", "", "API root, e.g. an emulator's http://127.0.0.1:8787/client/v4 (default $"+aisearch.EnvBaseURL+", else "+aisearch.DefaultBaseURL+")")
+	fs.StringVar(&f.baseURL, "base-url", "", "API root, e.g. an emulator's http://127.0.0.1:8787/client/v4 (default $"+aisearch.EnvBaseURL+", else $"+aisearch.EnvSDKBaseURL+" as the official SDKs read it, else "+aisearch.DefaultBaseURL+")")
 	fs.StringVar(&f.apiTokenFile, "api-token-file", "", "read the API token from this file (default $"+aisearch.EnvAPIToken+", or $"+aisearch.EnvAPIKey+" with $"+aisearch.EnvEmail+")")
 	fs.BoolVar(&f.json, "json", false, "print JSON for scripts instead of text")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "give up after this long, retries included (0: no limit)")
@@ -50,7 +41,8 @@ func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 
 // client builds the API client from the flags and the environment.
 // Configuration problems are usage errors: the help lists the variables.
-func (f *apiFlags) client() (*aisearch.Client, error) {
+// ctx interrupts reading --api-token-file.
+func (f *apiFlags) client(ctx context.Context) (*aisearch.Client, error) {
 	if f.timeout < 0 {
 		return nil, Usagef("--timeout must not be negative")
 	}
@@ -64,7 +56,7 @@ func (f *apiFlags) client() (*aisearch.Client, error) {
 		opts = append(opts, aisearch.WithBaseURL(f.baseURL))
 	}
 	if f.apiTokenFile != "" {
-		tok, err := readSecretFile(f.apiTokenFile, "--api-token-file")
+		tok, err := readSecretFile(ctx, f.apiTokenFile, "--api-token-file")
 		if err != nil {
 			return nil, err
 		}
@@ -152,89 +144,16 @@ func (tf tokenFlags) requireAll() error {
 
 // clientAndKey builds the client, then reads the key: configuration errors
 // are reported before anyone is asked for a secret.
-func (f *apiFlags) clientAndKey(stdio Stdio, tf tokenFlags) (*aisearch.Client, aisearch.Secret, error) {
-	c, err := f.client()
+func (f *apiFlags) clientAndKey(ctx context.Context, stdio Stdio, tf tokenFlags) (*aisearch.Client, aisearch.Secret, error) {
+	c, err := f.client(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	key, err := readCfAPIKey(stdio, *tf.keyFile)
+	key, err := readCfAPIKey(ctx, stdio, *tf.keyFile)
 	if err != nil {
 		return nil, "", err
 	}
 	return c, key, nil
-}
-
-// readCfAPIKey finds the secret: the file if given, else $CF_API_KEY, else
-// stdin (with a prompt when stdin is a terminal).
-func readCfAPIKey(stdio Stdio, file string) (aisearch.Secret, error) {
-	if file != "" {
-		return readSecretFile(file, "--cf-api-key-file")
-	}
-	if v := os.Getenv(envCfAPIKey); v != "" {
-		return checkSecret(v, "$"+envCfAPIKey)
-	}
-	if stdio.In == nil {
-		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
-	}
-	if isTerminal(stdio.In) {
-		fmt.Fprint(stdio.Err, "cf_api_key (the service token's value; input is echoed): ")
-		line, err := bufio.NewReader(stdio.In).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
-		}
-		return checkSecret(line, "stdin")
-	}
-	b, err := io.ReadAll(io.LimitReader(stdio.In, maxSecretFile+1))
-	if err != nil {
-		return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
-	}
-	if len(b) > maxSecretFile {
-		return "", Usagef("stdin: more than %d bytes; a cf_api_key is much shorter", maxSecretFile)
-	}
-	if strings.TrimSpace(string(b)) == "" {
-		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
-	}
-	return checkSecret(string(b), "stdin")
-}
-
-func readSecretFile(path, flagName string) (aisearch.Secret, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", Usagef("%s: %v", flagName, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err != nil {
-		return "", Usagef("%s: %v", flagName, err)
-	}
-	if len(b) > maxSecretFile {
-		return "", Usagef("%s: file larger than %d bytes", flagName, maxSecretFile)
-	}
-	return checkSecret(string(b), flagName)
-}
-
-// checkSecret trims the trailing newline editors and `echo` add and refuses
-// what cannot be a key. Messages never quote the value.
-func checkSecret(v, from string) (aisearch.Secret, error) {
-	v = strings.TrimSpace(v)
-	switch {
-	case v == "":
-		return "", Usagef("%s: empty", from)
-	case strings.ContainsAny(v, "\r\n"):
-		return "", Usagef("%s: more than one line", from)
-	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return "", Usagef("%s: contains control characters", from)
-	}
-	return aisearch.Secret(v), nil
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // apiError gives not-found its own exit code; other errors exit 1.

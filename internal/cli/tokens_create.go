@@ -6,23 +6,14 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-func init() {
-	register(&Command{
-		Name:  "create",
-		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
-		Short: "register a service API token (see `register` for the idempotent form)",
-		Run:   runCreate,
-	})
-}
-
 // Usage of --name and --cf-api-id where they are required (create, register).
 const (
 	requiredName    = "a name for people (required)"
 	requiredCfAPIID = "the service token's id, from POST /user/tokens (required)"
 )
 
-func runCreate(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["create"], stdio)
+func runCreate(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	tf := addTokenFlags(fs, requiredName, requiredCfAPIID)
 	var legacy optBool
@@ -33,7 +24,7 @@ func runCreate(ctx context.Context, stdio Stdio, args []string) error {
 	if err := tf.requireAll(); err != nil {
 		return err
 	}
-	c, key, err := api.clientAndKey(stdio, tf)
+	c, key, err := api.clientAndKey(ctx, stdio, tf)
 	if err != nil {
 		return err
 	}

@@ -1,25 +1,13 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 )
 
-func init() {
-	register(&Command{
-		Name:  "delete",
-		Usage: "ID [--yes] [--json] [api flags]",
-		Short: "delete a registered token, permanently (asks first unless --yes)",
-		Run:   runDelete,
-	})
-}
-
-func runDelete(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["delete"], stdio)
+func runDelete(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	yes := fs.Bool("yes", false, "do not ask for confirmation")
 	pos, err := parseArgs(fs, args, "ID")
@@ -27,7 +15,7 @@ func runDelete(ctx context.Context, stdio Stdio, args []string) error {
 		return err
 	}
 	id := pos[0]
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}
@@ -40,7 +28,11 @@ func runDelete(ctx context.Context, stdio Stdio, args []string) error {
 			return apiError(err)
 		}
 		fmt.Fprintf(stdio.Err, "Delete token %s (%q, cf_api_id %s)? This cannot be undone; instances using it will fail.\nType yes to confirm: ", t.ID, oneLine(t.Name), oneLine(t.CfAPIID))
-		if !confirmed(stdio.In) {
+		ok, err := confirmed(ctx, stdio.In)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return errors.New("not confirmed; nothing deleted (use --yes to skip the question)")
 		}
 	}
@@ -54,20 +46,4 @@ func runDelete(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	_, err = fmt.Fprintf(stdio.Out, "deleted token %s\n", id)
 	return err
-}
-
-// confirmed reads one line and accepts "y" or "yes".
-func confirmed(in io.Reader) bool {
-	if in == nil {
-		return false
-	}
-	line, err := bufio.NewReader(io.LimitReader(in, 1024)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return false
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }

@@ -2,23 +2,14 @@ package cli
 
 import "context"
 
-func init() {
-	register(&Command{
-		Name:  "get",
-		Usage: "ID [--json] [api flags]",
-		Short: "show one registered service token",
-		Run:   runGet,
-	})
-}
-
-func runGet(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["get"], stdio)
+func runGet(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	pos, err := parseArgs(fs, args, "ID")
 	if err != nil {
 		return err
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

@@ -6,23 +6,14 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-func init() {
-	register(&Command{
-		Name:  "list",
-		Usage: "[--search S] [--json] [api flags]",
-		Short: "list the account's registered service tokens (every page)",
-		Run:   runList,
-	})
-}
-
-func runList(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["list"], stdio)
+func runList(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	search := fs.String("search", "", "only tokens whose name contains this (case-insensitive)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,34 +3,29 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/go-aisearch/tokens/aisearch"
 )
 
-func init() {
-	register(&Command{
-		Name:  "register",
-		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--json] [api flags]",
-		Short: "register a service token unless its cf_api_id already is (idempotent; safe in deploy scripts)",
-		Run:   runRegister,
-	})
-}
-
-func runRegister(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["register"], stdio)
+func runRegister(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	tf := addTokenFlags(fs, requiredName, requiredCfAPIID)
+	var legacy optBool
+	fs.Var(&legacy, "legacy", "whether the credential is a legacy one, when it is registered now (default: the API's, true); an existing registration is left as it is")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if err := tf.requireAll(); err != nil {
 		return err
 	}
-	c, key, err := api.clientAndKey(stdio, tf)
+	c, key, err := api.clientAndKey(ctx, stdio, tf)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, created, err := c.EnsureRegistered(ctx, *tf.name, *tf.cfAPIID, key)
+	t, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
 	if err != nil {
 		return apiError(err)
 	}

@@ -6,21 +6,12 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-func init() {
-	register(&Command{
-		Name:  "update",
-		Usage: "ID [--name N] [--cf-api-id ID] [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
-		Short: "replace a registered token's key (and optionally name, cf_api_id, legacy); other fields are kept",
-		Run:   runUpdate,
-	})
-}
-
 // runUpdate reads the token first: the API's update is a full replacement,
 // and the user expects fields they did not mention to stay as they are
 // (legacy would otherwise reset to true). The key cannot be read back, so
 // it is always required.
-func runUpdate(ctx context.Context, stdio Stdio, args []string) error {
-	fs := NewFlagSet(commands["update"], stdio)
+func runUpdate(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
+	fs := NewFlagSet(cmd, stdio)
 	api := addAPIFlags(fs)
 	tf := addTokenFlags(fs, "new name (default: keep)", "new service token id (default: keep)")
 	var legacy optBool
@@ -29,7 +20,7 @@ func runUpdate(ctx context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, key, err := api.clientAndKey(stdio, tf)
+	c, key, err := api.clientAndKey(ctx, stdio, tf)
 	if err != nil {
 		return err
 	}

@@ -8,16 +8,7 @@ import (
 	tokens "github.com/go-aisearch/tokens"
 )
 
-func init() {
-	register(&Command{
-		Name:  "version",
-		Short: "print the build and the embedded spec's version",
-		Run:   runVersion,
-	})
-}
-
-func runVersion(_ context.Context, stdio Stdio, args []string) error {
-	c := commands["version"]
+func runVersion(_ context.Context, c *Command, stdio Stdio, args []string) error {
 	if err := parseFlags(NewFlagSet(c, stdio), args); err != nil {
 		return err
 	}

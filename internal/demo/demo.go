@@ -1,7 +1,10 @@
 // Package demo runs the project's end-to-end demonstration (`make demo`):
-// the emulator in-process on a loopback port, the whole token lifecycle
-// through the generated typed client, every exchange validated against
-// openapi.yaml, and a short readable report.
+// the emulator in-process on a loopback port, driven through the aisearch
+// package that users import, every exchange validated against openapi.yaml
+// by contract.Transport, and a short readable report.
+//
+// A demo is a list of scenes (scenes.go), each a sequence of steps: one call
+// of the client per step, whose exchanges the report prints.
 package demo
 
 import (
@@ -17,9 +20,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/emulator"
-	"github.com/go-aisearch/tokens/generated"
 )
 
 // Account is the demo's account (the example account of Cloudflare's docs).
@@ -28,173 +31,138 @@ const Account = emulator.DefaultAccountID
 // Run executes the demo and writes its report to w. It returns an error if
 // any step did not behave as documented or any exchange broke the spec.
 func Run(ctx context.Context, w io.Writer) error {
-	apiToken := randomHex(20)
-	srv, err := emulator.New(emulator.WithAPITokens(apiToken))
+	env, err := start()
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	defer env.close()
+	fmt.Fprintf(w, "aisearch-tokens demo: the aisearch client against an emulator in-process at %s, account %s\n", env.base, Account)
+	r := &run{ctx: ctx, w: w, c: env.client, srv: env.srv, rec: env.rec}
+	for _, sc := range scenes {
+		if ctx.Err() != nil {
+			break
+		}
+		fmt.Fprintf(w, "\n%s\n", sc.title)
+		sc.play(r)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
-
-	base := "http://" + ln.Addr().String() + emulator.BasePath
-	v, err := contract.NewValidator()
-	if err != nil {
-		return err
+	if err := ctx.Err(); err != nil {
+		r.problems = append(r.problems, err.Error())
 	}
-	rec := &recorder{base: emulator.BasePath}
-	client, err := generated.NewClientWithResponses(base,
-		generated.WithHTTPClient(&http.Client{Transport: rec.transport(v), Timeout: 10 * time.Second}),
-		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("Authorization", "Bearer "+apiToken)
-			return nil
-		}))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "aisearch-tokens demo: emulator in-process at %s, account %s\n\n", base, Account)
-	r := &run{ctx: ctx, w: w, c: client, srv: srv, rec: rec}
-	r.lifecycle()
 	return r.finish()
 }
 
-// run is one demo run: each step makes a request, checks the answer and
-// prints a line.
+// env is what a demo runs against: the emulator on a loopback port and an
+// aisearch client whose every exchange is validated and recorded.
+type env struct {
+	srv    *emulator.Server
+	hs     *http.Server
+	base   string
+	rec    *recorder
+	client *aisearch.Client
+}
+
+func start() (*env, error) {
+	apiToken := randomHex(20)
+	srv, err := emulator.New(emulator.WithAPITokens(apiToken))
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	e := &env{srv: srv, hs: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second},
+		base: "http://" + ln.Addr().String() + emulator.BasePath, rec: &recorder{base: emulator.BasePath}}
+	go e.hs.Serve(ln)
+	v, err := contract.NewValidator()
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	// contract.Transport sits under the client's retries and credentials,
+	// so it sees and validates each request exactly as sent.
+	e.client, err = aisearch.New(Account,
+		aisearch.WithAPIToken(apiToken),
+		aisearch.WithBaseURL(e.base),
+		aisearch.WithHTTPClient(&http.Client{Transport: e.rec.transport(v), Timeout: 10 * time.Second}),
+		aisearch.WithUserAgent("aisearch-tokens-demo"))
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) close() {
+	e.hs.Close()
+	e.srv.Close()
+}
+
+// run is one demo run: the client, the emulator (for what only it can do,
+// like marking a token in use) and what went wrong so far.
 type run struct {
 	ctx      context.Context
 	w        io.Writer
-	c        *generated.ClientWithResponses
+	c        *aisearch.Client
 	srv      *emulator.Server
 	rec      *recorder
 	problems []string
 }
 
-func (r *run) lifecycle() {
-	var ids []string
-	for _, name := range []string{"docs-search", "blog-search", "archive-search"} {
-		res, err := r.c.CreateTokenWithResponse(r.ctx, Account, generated.TokenInput{
-			Name: name, CfAPIID: "cfid-" + name, CfAPIKey: "demo-secret-" + randomHex(8),
-		})
-		if !r.step(err, code(res, err), http.StatusCreated, func() string {
-			ids = append(ids, res.JSON201.Result.ID)
-			return fmt.Sprintf("created %q", name)
-		}) {
-			return
+// step makes one call of the client and prints a line per exchange it
+// made, marked FAIL when the exchange broke the contract; the last line
+// carries call's note. want is nil when the call must succeed, else the
+// error it must return (errors.Is: aisearch.ErrNotFound...). It returns
+// whether the call went as expected.
+func (r *run) step(want error, call func() (note string, err error)) bool {
+	before := r.rec.count()
+	note, err := call()
+	ok := errors.Is(err, want) || (want == nil && err == nil)
+	if !ok {
+		if want == nil {
+			note = fmt.Sprintf("FAIL %v", err)
+		} else {
+			note = fmt.Sprintf("FAIL got %v, want %v", err, want)
 		}
+		r.problems = append(r.problems, note)
 	}
-
-	// Page by page, two per page, stopping on result_info.
-	perPage, seen := 2, 0
-	for page := 1; page <= 10; page++ {
-		res, err := r.c.ListTokensWithResponse(r.ctx, Account, &generated.ListTokensParams{Page: &page, PerPage: &perPage})
-		var info generated.ResultInfo
-		if !r.step(err, code(res, err), http.StatusOK, func() string {
-			info = res.JSON200.ResultInfo
-			seen += len(res.JSON200.Result)
-			return fmt.Sprintf("page %d: %s (%d of %d)", info.Page, names(res.JSON200.Result), info.Count, info.TotalCount)
-		}) {
-			return
+	xs := r.rec.since(before)
+	if len(xs) == 0 {
+		fmt.Fprintf(r.w, "  FAIL no request was made: %s\n", note)
+		if ok {
+			r.problems = append(r.problems, "a step made no request")
 		}
-		if info.Page*info.PerPage >= info.TotalCount {
-			break
-		}
-	}
-	r.expect(seen == 3, "paging saw %d tokens, want 3", seen)
-
-	search := "BLOG"
-	res, err := r.c.ListTokensWithResponse(r.ctx, Account, &generated.ListTokensParams{Search: &search})
-	r.step(err, code(res, err), http.StatusOK, func() string {
-		r.expect(names(res.JSON200.Result) == "blog-search", "search %q found %s", search, names(res.JSON200.Result))
-		return fmt.Sprintf("search %q: %s", search, names(res.JSON200.Result))
-	})
-
-	get, err := r.c.GetTokenWithResponse(r.ctx, Account, ids[0])
-	r.step(err, code(get, err), http.StatusOK, func() string {
-		return fmt.Sprintf("%q, created %s", get.JSON200.Result.Name, get.JSON200.Result.CreatedAt.Format(time.RFC3339))
-	})
-
-	upd, err := r.c.UpdateTokenWithResponse(r.ctx, Account, ids[0], generated.TokenInput{
-		Name: "docs-search (rotated)", CfAPIID: "cfid-rotated", CfAPIKey: "demo-secret-" + randomHex(8),
-	})
-	r.step(err, code(upd, err), http.StatusOK, func() string {
-		return fmt.Sprintf("renamed to %q, key rotated", upd.JSON200.Result.Name)
-	})
-
-	del, err := r.c.DeleteTokenWithResponse(r.ctx, Account, ids[2])
-	r.step(err, code(del, err), http.StatusOK, func() string { return "deleted archive-search" })
-
-	gone, err := r.c.GetTokenWithResponse(r.ctx, Account, ids[2])
-	r.step(err, code(gone, err), http.StatusNotFound, func() string {
-		return "gone: " + gone.JSON404.Errors[0].Message
-	})
-
-	if err := r.srv.MarkInUse(Account, ids[0], "docs-search"); err != nil {
-		r.problems = append(r.problems, err.Error())
-		return
-	}
-	fmt.Fprintf(r.w, "    (emulator: instance docs-search now uses %s)\n", short(ids[0]))
-	busy, err := r.c.DeleteTokenWithResponse(r.ctx, Account, ids[0])
-	r.step(err, code(busy, err), http.StatusConflict, func() string {
-		return "refused: " + busy.JSON409.Errors[0].Message
-	})
-
-	final, err := r.c.ListTokensWithResponse(r.ctx, Account, nil)
-	r.step(err, code(final, err), http.StatusOK, func() string {
-		r.expect(final.JSON200.ResultInfo.TotalCount == 2, "final list has %d tokens, want 2", final.JSON200.ResultInfo.TotalCount)
-		return "left: " + names(final.JSON200.Result)
-	})
-}
-
-// step reports the latest exchange. When the status is the expected one it
-// calls describe (which may read the typed body) for the line's note; it
-// returns whether the step went as expected.
-func (r *run) step(err error, status, want int, describe func() string) bool {
-	if err != nil {
-		r.problems = append(r.problems, err.Error())
-		fmt.Fprintf(r.w, "  FAIL %v\n", err)
 		return false
 	}
-	x := r.rec.last()
-	note, ok := "", status == want
-	if ok {
-		note = describe()
-	} else {
-		r.problems = append(r.problems, fmt.Sprintf("%s %s: status %d, want %d", x.method, x.target, status, want))
-	}
-	mark := "ok  "
-	if !ok || !x.result.OK() {
-		mark = "FAIL"
-	}
-	fmt.Fprintf(r.w, "  %s %-6s %-46s → %d  %s\n", mark, x.method, shorten(x.target), status, note)
-	for _, v := range x.result.All() {
-		fmt.Fprintf(r.w, "         %s\n", v)
+	for i, x := range xs {
+		mark, line := "ok  ", ""
+		if !ok || !x.result.OK() {
+			mark = "FAIL"
+		}
+		if i == len(xs)-1 {
+			line = note
+		}
+		fmt.Fprintf(r.w, "  %s %-6s %-46s → %d  %s\n", mark, x.method, shorten(x.target), x.status, line)
+		for _, v := range x.result.All() {
+			fmt.Fprintf(r.w, "         %s\n", v)
+		}
 	}
 	return ok
 }
 
-// code is the response's status, or 0 when the call failed (the generated
-// responses are nil then, and StatusCode would panic).
-func code[R any, P interface {
-	*R
-	StatusCode() int
-}](res P, err error) int {
-	if err != nil || res == nil {
-		return 0
-	}
-	return res.StatusCode()
-}
-
+// expect records a problem the steps cannot see (a wrong count, say).
 func (r *run) expect(ok bool, format string, args ...any) {
 	if !ok {
 		msg := fmt.Sprintf(format, args...)
 		r.problems = append(r.problems, msg)
 		fmt.Fprintf(r.w, "  FAIL %s\n", msg)
 	}
+}
+
+// note prints a line about something done outside the API.
+func (r *run) note(format string, args ...any) {
+	fmt.Fprintf(r.w, "    ("+format+")\n", args...)
 }
 
 func (r *run) finish() error {
@@ -214,6 +182,15 @@ func (r *run) finish() error {
 	return nil
 }
 
+// apiMessage is the first message of an API error, for the report.
+func apiMessage(err error) string {
+	var apiErr *aisearch.APIError
+	if errors.As(err, &apiErr) && len(apiErr.Errors) > 0 {
+		return apiErr.Errors[0].Message
+	}
+	return fmt.Sprint(err)
+}
+
 var longID = regexp.MustCompile(`[0-9a-f]{8}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24})`)
 
 // shorten abbreviates account ids and uuids in a path, for the report.
@@ -223,7 +200,7 @@ func shorten(target string) string {
 
 func short(id string) string { return id[:8] + "…" }
 
-func names(ts []generated.Token) string {
+func names(ts []aisearch.Token) string {
 	if len(ts) == 0 {
 		return "(none)"
 	}

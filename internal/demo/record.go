@@ -13,6 +13,8 @@ import (
 // validator found.
 type exchange struct {
 	method, target string // target: path below the base URL, with query
+	userAgent      string
+	status         int
 	result         contract.Result
 }
 
@@ -37,18 +39,22 @@ func (r *recorder) add(ix contract.Interaction, res contract.Result) {
 		target = strings.TrimPrefix(u.RequestURI(), r.base)
 	}
 	r.mu.Lock()
-	r.seen = append(r.seen, exchange{method: ix.Method, target: target, result: res})
+	r.seen = append(r.seen, exchange{method: ix.Method, target: target, userAgent: ix.RequestHeader.Get("User-Agent"), status: ix.Status, result: res})
 	r.mu.Unlock()
 }
 
-// last returns the latest exchange.
-func (r *recorder) last() exchange {
+// count is how many exchanges were made so far.
+func (r *recorder) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.seen) == 0 {
-		return exchange{}
-	}
-	return r.seen[len(r.seen)-1]
+	return len(r.seen)
+}
+
+// since returns the exchanges made after the first n.
+func (r *recorder) since(n int) []exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]exchange(nil), r.seen[min(n, len(r.seen)):]...)
 }
 
 func (r *recorder) all() []exchange {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Expected is what the server must hold for one token after the run,
@@ -176,7 +178,7 @@ func (w *worker) do(ctx context.Context, op Op, method, url string, in any, want
 		w.stats.fail(op)
 		return nil, 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+w.cfg.APIToken)
+	cfauth.Credentials{Token: w.cfg.APIToken}.Set(req.Header)
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -15,8 +15,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("breaking", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	baseName := fs.String("base-name", "base", "how to name the base in messages (e.g. the git ref)")
+	revisionName := fs.String("revision-name", "working tree", "how to name the revision in messages")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: breaking [--base-name REF] BASE_SPEC REVISION_SPEC")
+		fmt.Fprintln(stderr, "usage: breaking [--base-name REF] [--revision-name REF] BASE_SPEC REVISION_SPEC")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -41,7 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "breaking:", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "breaking: %s (info.version %s) -> working tree (info.version %s)\n", *baseName, res.BaseVersion, res.RevisionVersion)
+	fmt.Fprintf(stdout, "breaking: %s (info.version %s) -> %s (info.version %s)\n", *baseName, res.BaseVersion, *revisionName, res.RevisionVersion)
 	if !res.Changed {
 		fmt.Fprintln(stdout, "breaking: the spec did not change")
 		return 0

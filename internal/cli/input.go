@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+// envCfAPIKey is where create, update and register look for the secret
+// after --cf-api-key-file and before stdin.
+const envCfAPIKey = "CF_API_KEY"
+
+// maxSecretFile bounds what is read for a secret: keys are tens of bytes.
+const maxSecretFile = 64 << 10
+
+// interruptible runs read, which may block (a terminal, a pipe nobody
+// writes to, a FIFO's open), and returns when it does or when ctx ends
+// (Ctrl-C). Nothing can unblock such a read: it is left behind, and the
+// process exits soon after.
+func interruptible[T any](ctx context.Context, read func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := read()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, context.Cause(ctx)
+	}
+}
+
+// readCfAPIKey finds the secret: the file if given, else $CF_API_KEY, else
+// stdin (with a prompt that does not echo when stdin is a terminal).
+func readCfAPIKey(ctx context.Context, stdio Stdio, file string) (aisearch.Secret, error) {
+	if file != "" {
+		return readSecretFile(ctx, file, "--cf-api-key-file")
+	}
+	if v := os.Getenv(envCfAPIKey); v != "" {
+		return checkSecret(v, "$"+envCfAPIKey)
+	}
+	if stdio.In == nil {
+		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
+	}
+	if f, ok := terminal(stdio.In); ok {
+		line, err := promptHidden(ctx, f, stdio.Err, "cf_api_key (the service token's value; not echoed): ")
+		if err != nil {
+			return "", fmt.Errorf("reading cf_api_key from the terminal: %w", err)
+		}
+		return checkSecret(line, "stdin")
+	}
+	b, err := interruptible(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(stdio.In, maxSecretFile+1)) })
+	if err != nil {
+		return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
+	}
+	if len(b) > maxSecretFile {
+		return "", Usagef("stdin: more than %d bytes; a cf_api_key is much shorter", maxSecretFile)
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
+	}
+	return checkSecret(string(b), "stdin")
+}
+
+// promptHidden asks on w and reads one line from the terminal f with echo
+// off. Interrupted, it puts the terminal back as it was: the abandoned read
+// cannot.
+func promptHidden(ctx context.Context, f *os.File, w io.Writer, prompt string) (string, error) {
+	fd := int(f.Fd())
+	saved, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(w, prompt)
+	line, err := interruptible(ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
+	fmt.Fprintln(w) // the Enter that was not echoed
+	if ctx.Err() != nil {
+		_ = term.Restore(fd, saved)
+	}
+	return string(line), err
+}
+
+// readSecretFile reads a secret from a file, which may be a FIFO or
+// /dev/stdin (`--cf-api-key-file <(pass show key)`): an open or a read that
+// blocks is interruptible.
+func readSecretFile(ctx context.Context, path, flagName string) (aisearch.Secret, error) {
+	b, err := interruptible(ctx, func() ([]byte, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("reading %s: %w", flagName, err)
+		}
+		return "", Usagef("%s: %v", flagName, err)
+	}
+	if len(b) > maxSecretFile {
+		return "", Usagef("%s: file larger than %d bytes", flagName, maxSecretFile)
+	}
+	return checkSecret(string(b), flagName)
+}
+
+// checkSecret trims the trailing newline editors and `echo` add and refuses
+// what cannot be a key. Messages never quote the value.
+func checkSecret(v, from string) (aisearch.Secret, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return "", Usagef("%s: empty", from)
+	case strings.ContainsAny(v, "\r\n"):
+		return "", Usagef("%s: more than one line", from)
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "", Usagef("%s: contains control characters", from)
+	}
+	return aisearch.Secret(v), nil
+}
+
+// terminal returns r as a file when it is a terminal.
+func terminal(r io.Reader) (*os.File, bool) {
+	f, ok := r.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, false
+	}
+	return f, true
+}
+
+// confirmed reads one line and reports whether it is "y" or "yes".
+func confirmed(ctx context.Context, in io.Reader) (bool, error) {
+	if in == nil {
+		return false, nil
+	}
+	line, err := interruptible(ctx, func() (string, error) {
+		return bufio.NewReader(io.LimitReader(in, 1024)).ReadString('\n')
+	})
+	if ctx.Err() != nil {
+		return false, fmt.Errorf("waiting for confirmation: %w", err)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}

@@ -1,0 +1,106 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+// scene is one part of the demo: a title and the steps that play it.
+type scene struct {
+	title string
+	play  func(*run)
+}
+
+// scenes are played in order, against one emulator.
+var scenes = []scene{
+	{"Registered service tokens: create, page, search, get, rotate, delete", (*run).lifecycle},
+}
+
+// lifecycle walks the tokens API end to end with the aisearch client,
+// including the 404 after a delete and the 409 of a token in use.
+func (r *run) lifecycle() {
+	var ids []string
+	for _, name := range []string{"docs-search", "blog-search", "archive-search"} {
+		if !r.step(nil, func() (string, error) {
+			t, err := r.c.Create(r.ctx, aisearch.TokenParams{Name: name, CfAPIID: "cfid-" + name, CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
+			ids = append(ids, t.ID)
+			return fmt.Sprintf("created %q", name), err
+		}) {
+			return
+		}
+	}
+
+	// Page by page, two per page, stopping on result_info.
+	seen := 0
+	for page := 1; page <= 10; page++ {
+		var info aisearch.ResultInfo
+		if !r.step(nil, func() (string, error) {
+			p, err := r.c.List(r.ctx, aisearch.ListOptions{Page: page, PerPage: 2})
+			if err != nil {
+				return "", err
+			}
+			info, seen = p.Info, seen+len(p.Tokens)
+			return fmt.Sprintf("page %d: %s (%d of %d)", info.Page, names(p.Tokens), info.Count, info.TotalCount), nil
+		}) {
+			return
+		}
+		if info.Page*info.PerPage >= info.TotalCount {
+			break
+		}
+	}
+	r.expect(seen == 3, "paging saw %d tokens, want 3", seen)
+
+	const search = "BLOG"
+	r.step(nil, func() (string, error) {
+		found, err := collect(r, aisearch.ListOptions{Search: search})
+		r.expect(err != nil || names(found) == "blog-search", "search %q found %s", search, names(found))
+		return fmt.Sprintf("search %q: %s (every page, through All)", search, names(found)), err
+	})
+
+	r.step(nil, func() (string, error) {
+		t, err := r.c.Get(r.ctx, ids[0])
+		return fmt.Sprintf("%q, created %s", t.Name, t.CreatedAt.Format(time.RFC3339)), err
+	})
+
+	r.step(nil, func() (string, error) {
+		t, err := r.c.Update(r.ctx, ids[0], aisearch.TokenParams{Name: "docs-search (rotated)", CfAPIID: "cfid-rotated", CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
+		return fmt.Sprintf("renamed to %q, key rotated", t.Name), err
+	})
+
+	r.step(nil, func() (string, error) { return "deleted archive-search", r.c.Delete(r.ctx, ids[2]) })
+
+	r.step(aisearch.ErrNotFound, func() (string, error) {
+		_, err := r.c.Get(r.ctx, ids[2])
+		return "gone: " + apiMessage(err), err
+	})
+
+	if err := r.srv.MarkInUse(Account, ids[0], "docs-search"); err != nil {
+		r.expect(false, "mark in use: %v", err)
+		return
+	}
+	r.note("emulator: instance docs-search now uses %s", short(ids[0]))
+	r.step(aisearch.ErrConflict, func() (string, error) {
+		err := r.c.Delete(r.ctx, ids[0])
+		return "refused: " + apiMessage(err), err
+	})
+
+	r.step(nil, func() (string, error) {
+		left, err := collect(r, aisearch.ListOptions{})
+		r.expect(err != nil || len(left) == 2, "final list has %d tokens, want 2", len(left))
+		return "left: " + names(left), err
+	})
+}
+
+// collect gathers every token All yields.
+func collect(r *run, filter aisearch.ListOptions) ([]aisearch.Token, error) {
+	var out []aisearch.Token
+	for t, err := range r.c.All(r.ctx, filter) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
