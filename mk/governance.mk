@@ -6,7 +6,7 @@ UPSTREAM_REFERENCE := ../shared/reference/cloudflare-ai-search-tokens.official.j
 UPSTREAM_SPEC      ?= $(UPSTREAM_REFERENCE)
 BASE               ?=
 
-.PHONY: lint-spec upstream-diff breaking test-breaking-tool
+.PHONY: lint-spec lint-oas upstream-diff breaking test-breaking-tool
 
 lint-spec: ## lint openapi.yaml: descriptions, security, error envelopes, examples, unused components
 	$(GO) test -count=1 -run Lint ./specgov
@@ -34,3 +34,8 @@ test-breaking-tool: ## tests of the breaking-change gate (its own module)
 	cd tools/breaking && $(GO) test -count=1 ./...
 
 # The lint tests (lint-spec) run with the specgov package in test-go.
+
+# Two independent OpenAPI linters, pinned in tools/oaslint (npm): any
+# finding fails, warnings included. Needs Node.js; CI runs it after lint.
+lint-oas: ## lint openapi.yaml with Redocly (recommended) and Spectral (spectral:oas): 0 errors, 0 warnings
+	@bash scripts/lint-oas.sh
