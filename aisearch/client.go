@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -256,31 +257,15 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 }
 
 // succeeded reports the success field of a decoded generated envelope
-// (false also when it was absent).
+// (false also when it was absent). Every generated envelope has a plain
+// bool Success, so one reflective read serves them all.
 func succeeded(into any) bool {
-	switch e := into.(type) {
-	case *generated.TokenEnvelope:
-		return e.Success
-	case *generated.TokenListEnvelope:
-		return e.Success
-	case *generated.DeleteEnvelope:
-		return e.Success
-	case *generated.APITokenEnvelope:
-		return e.Success
-	case *generated.APITokenListEnvelope:
-		return e.Success
-	case *generated.APITokenCreateEnvelope:
-		return e.Success
-	case *generated.APITokenDeleteEnvelope:
-		return e.Success
-	case *generated.APITokenValueEnvelope:
-		return e.Success
-	case *generated.APITokenVerifyEnvelope:
-		return e.Success
-	case *generated.PermissionGroupListEnvelope:
-		return e.Success
+	v := reflect.ValueOf(into)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return false
 	}
-	return false
+	f := v.Elem().FieldByName("Success")
+	return f.IsValid() && f.Kind() == reflect.Bool && f.Bool()
 }
 
 // holdsSecret reports whether a success body of this kind carries a secret
