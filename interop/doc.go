@@ -1,7 +1,10 @@
 // Package interop proves that official Cloudflare clients work unchanged
 // against the emulator: its tests drive the official Go SDK
-// (github.com/cloudflare/cloudflare-go/v6, ai_search.TokenService) through
-// the whole token lifecycle against emulator.NewTestServer, and validate
-// every exchange against openapi.yaml. It is a module of its own so the
-// SDK never enters the main module's dependencies.
+// (github.com/cloudflare/cloudflare-go/v6) against emulator.NewTestServer,
+// validating every exchange against openapi.yaml: ai_search.TokenService
+// through the whole registry lifecycle, and User.Tokens and Accounts.Tokens
+// (create, verify, get, list, update, roll, delete) through the Cloudflare
+// API tokens behind it, including what the SDK sees of the service tokens
+// aisearch.Provision and Rotate make. It is a module of its own so the SDK
+// never enters the main module's dependencies.
 package interop

@@ -20,7 +20,10 @@ const (
 	ExitOK       = 0 // success
 	ExitFailure  = 1 // API error, contract violation, or any other failure
 	ExitUsage    = 2 // bad command line
-	ExitNotFound = 3 // the token asked for does not exist
+	ExitNotFound = 3 // the token asked for does not exist (check: no registration at all)
+	// ExitUnhealthy: check found a registration AI Search cannot rely on,
+	// or provision found only broken ones (repair them with rotate).
+	ExitUnhealthy = 4
 )
 
 // Stdio is where a command reads and writes; tests pass buffers.
@@ -35,6 +38,9 @@ type Command struct {
 	Name  string // as typed: "list"
 	Usage string // arguments after the name: "[--search S] [--json]"
 	Short string // one line for `help`
+	// Long, optional, is printed by --help after Short: what the command
+	// does in more words, the permissions it needs, its exit codes.
+	Long string
 	// Run executes the command; c is the command itself, for its flag set's
 	// usage. args are the arguments after the name. Return a UsageError for
 	// a bad command line and an ExitError to choose another exit code; any
@@ -44,6 +50,9 @@ type Command struct {
 
 // commands is every subcommand, in the order `help` lists them.
 var commands = []*Command{
+	{Name: "check", Run: runCheck, Long: checkLong,
+		Usage: "[--expiring-within D] [--owner user|account] [--issuer-token-file F] [--permission-group ID]... [--json] [api flags]",
+		Short: "check that every registered service token still works for AI Search (exit 0 only if so; for cron and CI)"},
 	{Name: "create", Run: runCreate,
 		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
 		Short: "register a service API token (see `register` for the idempotent form)"},
@@ -64,12 +73,18 @@ var commands = []*Command{
 	{Name: "load", Run: runLoad,
 		Usage: "--base-url URL [--account-id ID] [--concurrency N] [--requests N] [--duration D] [--mix list=5,get=3,...] [--json]",
 		Short: "send bounded mixed traffic to a local tokens API (loopback only) and report throughput and latency"},
+	{Name: "provision", Run: runProvision, Long: provisionLong,
+		Usage: "[--name N] [--owner user|account] [--issuer-token-file F] [--permission-group ID]... [--expires-in D | --expires-on T] [--legacy=BOOL] [--json] [api flags]",
+		Short: "create the service API token and register it with AI Search, unless a healthy one is (idempotent)"},
 	{Name: "record", Run: runRecord,
 		Usage: "--base-url URL --out DIR [--force] [--account-id ID] [--cf-api-id ID] [--emulator] [--scenarios a,b]",
 		Short: "run a scripted token lifecycle against an API and save redacted go-vcr cassettes"},
 	{Name: "register", Run: runRegister,
 		Usage: "--name N --cf-api-id ID [--cf-api-key-file F] [--legacy=BOOL] [--json] [api flags]",
 		Short: "register a service token unless its cf_api_id already is (idempotent; safe in deploy scripts)"},
+	{Name: "rotate", Run: runRotate, Long: rotateLong,
+		Usage: "TOKEN_ID [--owner user|account] [--issuer-token-file F] [--permission-group ID]... [--expires-in D | --expires-on T] [--json] [api flags]",
+		Short: "replace the Cloudflare token behind a registration without breaking its instances (same token_id)"},
 	{Name: "serve", Run: runServe,
 		Usage: "[--addr HOST:PORT] [--state FILE] [--seed FILE] [--api-token T]... [--api-key EMAIL:KEY]... [--fault-rate F] [--fault-seed N] [--latency D] [--validate=false] [--read-header-timeout D] [--read-timeout D] [--write-timeout D] [--idle-timeout D]",
 		Short: "run the local emulator of the tokens API (base URL http://HOST:PORT/client/v4)"},
@@ -122,6 +137,9 @@ func NewFlagSet(c *Command, stdio Stdio) *flag.FlagSet {
 	fs.SetOutput(stdio.Err)
 	fs.Usage = func() {
 		fmt.Fprintf(stdio.Err, "usage: aisearch-tokens %s %s\n\n%s\n", c.Name, c.Usage, c.Short)
+		if c.Long != "" {
+			fmt.Fprintf(stdio.Err, "\n%s\n", strings.TrimSpace(c.Long))
+		}
 		var hasFlags bool
 		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {
@@ -203,7 +221,7 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.Name, c.Short)
 	}
 	fmt.Fprintln(w, "\nRun `aisearch-tokens <command> --help` for a command's flags.")
-	fmt.Fprintf(w, "Exit codes: %d ok, %d failure, %d usage, %d not found.\n", ExitOK, ExitFailure, ExitUsage, ExitNotFound)
+	fmt.Fprintf(w, "Exit codes: %d ok, %d failure, %d usage, %d not found, %d unhealthy (check, provision).\n", ExitOK, ExitFailure, ExitUsage, ExitNotFound, ExitUnhealthy)
 }
 
 // parseFlags parses args with fs, turning flag errors into usage errors.

@@ -12,7 +12,7 @@ import (
 func TestDemoCommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"demo"}, cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
-	if code != cli.ExitOK || !strings.Contains(out.String(), "12 requests, 12 valid against openapi.yaml") {
+	if code != cli.ExitOK || !strings.Contains(out.String(), "53 requests, 53 valid against openapi.yaml") {
 		t.Errorf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	out.Reset()

@@ -242,6 +242,7 @@ type serveProc struct {
 	cmd    *exec.Cmd
 	url    string
 	out    *lockedBuffer
+	errs   *lockedBuffer // stderr: the request log
 	copied chan struct{} // closed once stdout after the start-up line is all in out
 }
 
@@ -261,7 +262,7 @@ func startServe(t *testing.T, bin string, args ...string) *serveProc {
 	timer := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bound the wait for start-up
 	url, sc := baseURL(t, stdout)
 	timer.Stop()
-	p := &serveProc{cmd: cmd, url: url, out: &lockedBuffer{}, copied: make(chan struct{})}
+	p := &serveProc{cmd: cmd, url: url, out: &lockedBuffer{}, errs: &errb, copied: make(chan struct{})}
 	go func() {
 		defer close(p.copied)
 		for sc.Scan() {

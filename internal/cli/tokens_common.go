@@ -43,6 +43,16 @@ func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 // Configuration problems are usage errors: the help lists the variables.
 // ctx interrupts reading --api-token-file.
 func (f *apiFlags) client(ctx context.Context) (*aisearch.Client, error) {
+	opts, err := f.options(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return fromEnv(opts...)
+}
+
+// options are the client options the flags give, the credential included
+// when --api-token-file is set.
+func (f *apiFlags) options(ctx context.Context) ([]aisearch.Option, error) {
 	if f.timeout < 0 {
 		return nil, Usagef("--timeout must not be negative")
 	}
@@ -62,6 +72,11 @@ func (f *apiFlags) client(ctx context.Context) (*aisearch.Client, error) {
 		}
 		opts = append(opts, aisearch.WithAPIToken(tok.Reveal()))
 	}
+	return opts, nil
+}
+
+// fromEnv is aisearch.FromEnv with its errors as usage errors.
+func fromEnv(opts ...aisearch.Option) (*aisearch.Client, error) {
 	c, err := aisearch.FromEnv(opts...)
 	if err != nil {
 		return nil, Usagef("%s", strings.TrimPrefix(err.Error(), "aisearch: "))

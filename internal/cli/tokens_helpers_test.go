@@ -38,7 +38,7 @@ func run(t *testing.T, stdin string, args ...string) result {
 // clears every other variable the CLI reads.
 func useAPI(t *testing.T, baseURL, account, token string) {
 	t.Helper()
-	for _, k := range []string{"CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CF_API_KEY"} {
+	for _, k := range []string{"CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CF_API_KEY", "CLOUDFLARE_ISSUER_API_TOKEN"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("CLOUDFLARE_API_BASE_URL", baseURL)

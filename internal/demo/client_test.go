@@ -16,7 +16,7 @@ func TestDemoDrivesTheClientPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.close()
-	r := &run{ctx: context.Background(), w: io.Discard, c: e.client, srv: e.srv, rec: e.rec}
+	r := e.run(context.Background(), io.Discard)
 	for _, sc := range scenes {
 		sc.play(r)
 	}

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
@@ -37,7 +38,7 @@ func Run(ctx context.Context, w io.Writer) error {
 	}
 	defer env.close()
 	fmt.Fprintf(w, "aisearch-tokens demo: the aisearch client against an emulator in-process at %s, account %s\n", env.base, Account)
-	r := &run{ctx: ctx, w: w, c: env.client, srv: env.srv, rec: env.rec}
+	r := env.run(ctx, w)
 	for _, sc := range scenes {
 		if ctx.Err() != nil {
 			break
@@ -58,12 +59,39 @@ type env struct {
 	hs     *http.Server
 	base   string
 	rec    *recorder
-	client *aisearch.Client
+	client *aisearch.Client // on Account
+	svc    *aisearch.Client // on ServiceAccount
+	clock  *clock
+}
+
+// run starts a demo run on e.
+func (e *env) run(ctx context.Context, w io.Writer) *run {
+	return &run{ctx: ctx, w: w, c: e.client, svc: e.svc, srv: e.srv, rec: e.rec, clock: e.clock}
+}
+
+// clock is the emulator's: real time, moved on by the scenes that need
+// time to pass (a token rolled an hour after it was registered).
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
 }
 
 func start() (*env, error) {
 	apiToken := randomHex(20)
-	srv, err := emulator.New(emulator.WithAPITokens(apiToken))
+	clk := &clock{}
+	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithClock(clk.now))
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +101,7 @@ func start() (*env, error) {
 		return nil, err
 	}
 	e := &env{srv: srv, hs: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second},
-		base: "http://" + ln.Addr().String() + emulator.BasePath, rec: &recorder{base: emulator.BasePath}}
+		base: "http://" + ln.Addr().String() + emulator.BasePath, rec: &recorder{base: emulator.BasePath}, clock: clk}
 	go e.hs.Serve(ln)
 	v, err := contract.NewValidator()
 	if err != nil {
@@ -82,11 +110,15 @@ func start() (*env, error) {
 	}
 	// contract.Transport sits under the client's retries and credentials,
 	// so it sees and validates each request exactly as sent.
-	e.client, err = aisearch.New(Account,
+	opts := []aisearch.Option{
 		aisearch.WithAPIToken(apiToken),
 		aisearch.WithBaseURL(e.base),
 		aisearch.WithHTTPClient(&http.Client{Transport: e.rec.transport(v), Timeout: 10 * time.Second}),
-		aisearch.WithUserAgent("aisearch-tokens-demo"))
+		aisearch.WithUserAgent("aisearch-tokens-demo"),
+	}
+	if e.client, err = aisearch.New(Account, opts...); err == nil {
+		e.svc, err = aisearch.New(ServiceAccount, opts...)
+	}
 	if err != nil {
 		e.close()
 		return nil, err
@@ -104,10 +136,14 @@ func (e *env) close() {
 type run struct {
 	ctx      context.Context
 	w        io.Writer
-	c        *aisearch.Client
+	c        *aisearch.Client // the lifecycle's, on Account
+	svc      *aisearch.Client // the service-token scenes', on ServiceAccount
 	srv      *emulator.Server
 	rec      *recorder
+	clock    *clock
 	problems []string
+	// serviceReg is the registration the workflow scene provisioned.
+	serviceReg string
 }
 
 // step makes one call of the client and prints a line per exchange it

@@ -16,6 +16,8 @@ type scene struct {
 // scenes are played in order, against one emulator.
 var scenes = []scene{
 	{"Registered service tokens: create, page, search, get, rotate, delete", (*run).lifecycle},
+	{"The service-token workflow on account " + short(ServiceAccount) + ": provision, provision again, check, rotate, check", (*run).workflow},
+	{"Broken registrations: the value rolled in place, then the token deleted; check finds both, rotate repairs both", (*run).broken},
 }
 
 // lifecycle walks the tokens API end to end with the aisearch client,
