@@ -153,7 +153,7 @@ func tokenProblems(tok APIToken, reg Token, accountID string, opts CheckOptions,
 	case expired:
 		h.add(ProblemExpired, false, "the token expired at %s", stamp(tok.ExpiresOn))
 	case !tok.ExpiresOn.IsZero() && opts.ExpiringWithin > 0 && tok.ExpiresOn.Sub(now) <= opts.ExpiringWithin:
-		h.add(ProblemExpiringSoon, false, "the token expires at %s, in %s", stamp(tok.ExpiresOn), tok.ExpiresOn.Sub(now).Round(time.Minute))
+		h.add(ProblemExpiringSoon, false, "the token expires at %s, in %s", stamp(tok.ExpiresOn), humanDuration(tok.ExpiresOn.Sub(now)))
 	}
 	if tok.Status == StatusDisabled {
 		h.add(ProblemDisabled, false, "the token is disabled")
@@ -240,6 +240,24 @@ func groupLabel(id string) string {
 		return id + ` ("Workers R2 Storage Write")`
 	}
 	return id
+}
+
+// humanDuration writes d as days, hours and minutes ("3d 2h", "45m"), the
+// precision an expiry warning needs.
+func humanDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	var parts []string
+	if days > 0 {
+		parts = append(parts, fmt.Sprintf("%dd", days))
+	}
+	if hours > 0 {
+		parts = append(parts, fmt.Sprintf("%dh", hours))
+	}
+	if mins > 0 || len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%dm", mins))
+	}
+	return strings.Join(parts, " ")
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -98,3 +98,19 @@ func TestTokenProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		72 * time.Hour:                "3d",
+		23 * time.Hour:                "23h",
+		50*time.Hour + 30*time.Minute: "2d 2h 30m",
+		45 * time.Minute:              "45m",
+		20 * time.Second:              "0m",
+		time.Hour + 29*time.Second:    "1h",
+		24*time.Hour + 90*time.Second: "1d 2m",
+	} {
+		if got := humanDuration(d); got != want {
+			t.Errorf("humanDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
