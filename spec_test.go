@@ -11,8 +11,8 @@ func TestLoadSpecValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(doc.Paths.Map()); got != 2 {
-		t.Fatalf("paths: got %d, want 2", got)
+	if got := len(doc.Paths.Map()); got != 12 {
+		t.Fatalf("paths: got %d, want 12 (AI Search tokens and Cloudflare API tokens, user and account)", got)
 	}
 	// Each call must hand out an independent document.
 	doc.Servers = nil

@@ -20,6 +20,491 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for APITokenStatus.
+const (
+	Active   APITokenStatus = "active"
+	Disabled APITokenStatus = "disabled"
+	Expired  APITokenStatus = "expired"
+)
+
+// Valid indicates whether the value is a known member of the APITokenStatus enum.
+func (e APITokenStatus) Valid() bool {
+	switch e {
+	case Active:
+		return true
+	case Disabled:
+		return true
+	case Expired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PermissionGroupCategory.
+const (
+	AccountAndBilling         PermissionGroupCategory = "account_and_billing"
+	AiAndMachineLearning      PermissionGroupCategory = "ai_and_machine_learning"
+	AnalyticsAndLogs          PermissionGroupCategory = "analytics_and_logs"
+	AppSecurity               PermissionGroupCategory = "app_security"
+	CacheAndPerformance       PermissionGroupCategory = "cache_and_performance"
+	CloudflareOneAndZeroTrust PermissionGroupCategory = "cloudflare_one_and_zero_trust"
+	DNSAndZones               PermissionGroupCategory = "dns_and_zones"
+	DeveloperPlatform         PermissionGroupCategory = "developer_platform"
+	EmailAndMessaging         PermissionGroupCategory = "email_and_messaging"
+	Media                     PermissionGroupCategory = "media"
+	NetworkServices           PermissionGroupCategory = "network_services"
+	Other                     PermissionGroupCategory = "other"
+	RulesAndConfiguration     PermissionGroupCategory = "rules_and_configuration"
+)
+
+// Valid indicates whether the value is a known member of the PermissionGroupCategory enum.
+func (e PermissionGroupCategory) Valid() bool {
+	switch e {
+	case AccountAndBilling:
+		return true
+	case AiAndMachineLearning:
+		return true
+	case AnalyticsAndLogs:
+		return true
+	case AppSecurity:
+		return true
+	case CacheAndPerformance:
+		return true
+	case CloudflareOneAndZeroTrust:
+		return true
+	case DNSAndZones:
+		return true
+	case DeveloperPlatform:
+		return true
+	case EmailAndMessaging:
+		return true
+	case Media:
+		return true
+	case NetworkServices:
+		return true
+	case Other:
+		return true
+	case RulesAndConfiguration:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PermissionGroupScopes.
+const (
+	ComCloudflareAPIAccount     PermissionGroupScopes = "com.cloudflare.api.account"
+	ComCloudflareAPIAccountZone PermissionGroupScopes = "com.cloudflare.api.account.zone"
+	ComCloudflareAPIUser        PermissionGroupScopes = "com.cloudflare.api.user"
+	ComCloudflareEdgeR2Bucket   PermissionGroupScopes = "com.cloudflare.edge.r2.bucket"
+)
+
+// Valid indicates whether the value is a known member of the PermissionGroupScopes enum.
+func (e PermissionGroupScopes) Valid() bool {
+	switch e {
+	case ComCloudflareAPIAccount:
+		return true
+	case ComCloudflareAPIAccountZone:
+		return true
+	case ComCloudflareAPIUser:
+		return true
+	case ComCloudflareEdgeR2Bucket:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PolicyEffect.
+const (
+	Allow PolicyEffect = "allow"
+	Deny  PolicyEffect = "deny"
+)
+
+// Valid indicates whether the value is a known member of the PolicyEffect enum.
+func (e PolicyEffect) Valid() bool {
+	switch e {
+	case Allow:
+		return true
+	case Deny:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for APITokenDirection.
+const (
+	APITokenDirectionAsc  APITokenDirection = "asc"
+	APITokenDirectionDesc APITokenDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the APITokenDirection enum.
+func (e APITokenDirection) Valid() bool {
+	switch e {
+	case APITokenDirectionAsc:
+		return true
+	case APITokenDirectionDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAccountAPITokensParamsDirection.
+const (
+	ListAccountAPITokensParamsDirectionAsc  ListAccountAPITokensParamsDirection = "asc"
+	ListAccountAPITokensParamsDirectionDesc ListAccountAPITokensParamsDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the ListAccountAPITokensParamsDirection enum.
+func (e ListAccountAPITokensParamsDirection) Valid() bool {
+	switch e {
+	case ListAccountAPITokensParamsDirectionAsc:
+		return true
+	case ListAccountAPITokensParamsDirectionDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUserAPITokensParamsDirection.
+const (
+	ListUserAPITokensParamsDirectionAsc  ListUserAPITokensParamsDirection = "asc"
+	ListUserAPITokensParamsDirectionDesc ListUserAPITokensParamsDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the ListUserAPITokensParamsDirection enum.
+func (e ListUserAPITokensParamsDirection) Valid() bool {
+	switch e {
+	case ListUserAPITokensParamsDirectionAsc:
+		return true
+	case ListUserAPITokensParamsDirectionDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// APIToken A Cloudflare API token as get, list and update show it. Its secret `value` is never returned there.
+type APIToken = APITokenFields
+
+// APITokenCondition Conditions on the requests the token may make.
+type APITokenCondition struct {
+	// RequestIP Client IP restrictions.
+	RequestIP *struct {
+		// In List of IPv4/IPv6 CIDR addresses.
+		//
+		// Example: ["199.27.128.0/21","2400:cb00::/32"]
+		In *CIDRList `json:"in,omitempty"`
+
+		// NotIn List of IPv4/IPv6 CIDR addresses.
+		//
+		// Example: ["199.27.128.0/21","2400:cb00::/32"]
+		NotIn *CIDRList `json:"not_in,omitempty"`
+	} `json:"request_ip,omitempty"`
+}
+
+// APITokenCreate The body of a create.
+type APITokenCreate struct {
+	// Condition Conditions on the requests the token may make.
+	Condition *APITokenCondition `json:"condition,omitempty"`
+
+	// ExpiresOn The time on or after which the token MUST NOT be accepted.
+	//
+	// Example: 2030-01-01T00:00:00Z
+	ExpiresOn *time.Time `json:"expires_on,omitempty"`
+
+	// Name Token name.
+	//
+	// Example: ai-search-service
+	Name string `json:"name"`
+
+	// NotBefore The time before which the token MUST NOT be accepted.
+	//
+	// Example: 2018-07-01T05:20:00Z
+	NotBefore *time.Time `json:"not_before,omitempty"`
+
+	// Policies List of access policies assigned to the token.
+	Policies []Policy `json:"policies"`
+}
+
+// APITokenCreateEnvelope The success envelope of a create, the token with its value.
+type APITokenCreateEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result A token just created, with its secret value.
+	Result APITokenWithValue `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// APITokenDeleteEnvelope The success envelope of a delete; `result` names the deleted token.
+type APITokenDeleteEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result The deleted token.
+	Result *struct {
+		// ID Identifier of the deleted token.
+		//
+		// Example: 023e105f4ecef8ad9ca31a8372d0c353
+		ID string `json:"id"`
+	} `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// APITokenEnvelope The success envelope of one API token.
+type APITokenEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result A Cloudflare API token as get, list and update show it. Its secret `value` is never returned there.
+	Result APIToken `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// APITokenFields The fields of a Cloudflare API token that every answer shows (never its `value`).
+type APITokenFields struct {
+	// Condition Conditions on the requests the token may make.
+	Condition *APITokenCondition `json:"condition,omitempty"`
+
+	// ExpiresOn The time on or after which the token MUST NOT be accepted.
+	//
+	// Example: 2030-01-01T00:00:00Z
+	ExpiresOn *time.Time `json:"expires_on,omitempty"`
+
+	// ID Token identifier tag. Set by the server.
+	//
+	// Example: ed17574386854bf78a67040be0a770b0
+	ID string `json:"id"`
+
+	// IssuedOn The time on which the token was created.
+	//
+	// Example: 2018-07-01T05:20:00Z
+	IssuedOn time.Time `json:"issued_on"`
+
+	// LastUsedOn Last time the token was used.
+	//
+	// Example: 2020-01-02T12:34:00Z
+	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+
+	// ModifiedOn Last time the token was modified (a roll of its value too).
+	//
+	// Example: 2018-07-02T05:20:00Z
+	ModifiedOn time.Time `json:"modified_on"`
+
+	// Name Token name.
+	//
+	// Example: ai-search-service
+	Name string `json:"name"`
+
+	// NotBefore The time before which the token MUST NOT be accepted.
+	//
+	// Example: 2018-07-01T05:20:00Z
+	NotBefore *time.Time `json:"not_before,omitempty"`
+
+	// Policies List of access policies assigned to the token.
+	Policies []Policy `json:"policies"`
+
+	// Status Status of the token.
+	//
+	// Example: active
+	Status APITokenStatus `json:"status"`
+}
+
+// APITokenListEnvelope The success envelope of a list of API tokens.
+type APITokenListEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result One page of tokens (an empty array past the end, never null).
+	Result []APIToken `json:"result"`
+
+	// ResultInfo Pagination of a list (`number` upstream; always whole).
+	ResultInfo ResultInfo `json:"result_info"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// APITokenResources The resources the policy applies to: a map of resource names to "*",
+// such as `{"com.cloudflare.api.account.<account_id>": "*"}`, or of
+// resource names to nested maps of the same shape.
+//
+// Example: {"com.cloudflare.api.account.c3dc5f0b34a14ff8e1b3ec04895e1b22":"*"}
+type APITokenResources = map[string]interface{}
+
+// APITokenStatus Status of the token.
+//
+// Example: active
+type APITokenStatus string
+
+// APITokenUpdate The body of an update, a full replacement of the token's definition.
+type APITokenUpdate struct {
+	// Condition Conditions on the requests the token may make.
+	Condition *APITokenCondition `json:"condition,omitempty"`
+
+	// ExpiresOn The time on or after which the token MUST NOT be accepted.
+	//
+	// Example: 2030-01-01T00:00:00Z
+	ExpiresOn *time.Time `json:"expires_on,omitempty"`
+
+	// Name Token name.
+	//
+	// Example: ai-search-service
+	Name string `json:"name"`
+
+	// NotBefore The time before which the token MUST NOT be accepted.
+	//
+	// Example: 2018-07-01T05:20:00Z
+	NotBefore *time.Time `json:"not_before,omitempty"`
+
+	// Policies List of access policies assigned to the token.
+	Policies []Policy `json:"policies"`
+
+	// Status Status of the token.
+	//
+	// Example: active
+	Status *APITokenStatus `json:"status,omitempty"`
+}
+
+// APITokenValue The token's secret value. Returned only by create and roll.
+//
+// Example: 8M7wS6hCpXVc-DoRnPPY_UCWPgy8aea4Wy6kCe5T
+type APITokenValue = string
+
+// APITokenValueEnvelope The success envelope of a roll; `result` is the new value.
+type APITokenValueEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result The token's secret value. Returned only by create and roll.
+	//
+	// Example: 8M7wS6hCpXVc-DoRnPPY_UCWPgy8aea4Wy6kCe5T
+	Result APITokenValue `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// APITokenVerifyEnvelope The success envelope of a verify.
+type APITokenVerifyEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result The verified token.
+	Result struct {
+		// ExpiresOn The time on or after which the token MUST NOT be accepted.
+		//
+		// Example: 2030-01-01T00:00:00Z
+		ExpiresOn *time.Time `json:"expires_on,omitempty"`
+
+		// ID Token identifier tag.
+		//
+		// Example: ed17574386854bf78a67040be0a770b0
+		ID string `json:"id"`
+
+		// NotBefore The time before which the token MUST NOT be accepted.
+		//
+		// Example: 2018-07-01T05:20:00Z
+		NotBefore *time.Time `json:"not_before,omitempty"`
+
+		// Status Status of the token.
+		//
+		// Example: active
+		Status APITokenStatus `json:"status"`
+	} `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// APITokenWithValue A token just created, with its secret value.
+type APITokenWithValue struct {
+	// Condition Conditions on the requests the token may make.
+	Condition *APITokenCondition `json:"condition,omitempty"`
+
+	// ExpiresOn The time on or after which the token MUST NOT be accepted.
+	//
+	// Example: 2030-01-01T00:00:00Z
+	ExpiresOn *time.Time `json:"expires_on,omitempty"`
+
+	// ID Token identifier tag. Set by the server.
+	//
+	// Example: ed17574386854bf78a67040be0a770b0
+	ID string `json:"id"`
+
+	// IssuedOn The time on which the token was created.
+	//
+	// Example: 2018-07-01T05:20:00Z
+	IssuedOn time.Time `json:"issued_on"`
+
+	// LastUsedOn Last time the token was used.
+	//
+	// Example: 2020-01-02T12:34:00Z
+	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+
+	// ModifiedOn Last time the token was modified (a roll of its value too).
+	//
+	// Example: 2018-07-02T05:20:00Z
+	ModifiedOn time.Time `json:"modified_on"`
+
+	// Name Token name.
+	//
+	// Example: ai-search-service
+	Name string `json:"name"`
+
+	// NotBefore The time before which the token MUST NOT be accepted.
+	//
+	// Example: 2018-07-01T05:20:00Z
+	NotBefore *time.Time `json:"not_before,omitempty"`
+
+	// Policies List of access policies assigned to the token.
+	Policies []Policy `json:"policies"`
+
+	// Status Status of the token.
+	//
+	// Example: active
+	Status APITokenStatus `json:"status"`
+
+	// Value The token's secret value. Returned only by create and roll.
+	//
+	// Example: 8M7wS6hCpXVc-DoRnPPY_UCWPgy8aea4Wy6kCe5T
+	Value APITokenValue `json:"value"`
+}
+
+// CIDRList List of IPv4/IPv6 CIDR addresses.
+//
+// Example: ["199.27.128.0/21","2400:cb00::/32"]
+type CIDRList = []string
+
 // DeleteEnvelope The success envelope of a delete; `result` is an empty object.
 type DeleteEnvelope struct {
 	// Errors Errors; present on every Cloudflare response, empty on success.
@@ -42,6 +527,11 @@ type Error struct {
 	// Example: 10000
 	Code int `json:"code"`
 
+	// DocumentationURL A page that explains the error, when Cloudflare has one.
+	//
+	// Example: https://developers.cloudflare.com/api/
+	DocumentationURL *string `json:"documentation_url,omitempty"`
+
 	// Message Human-readable text.
 	//
 	// Example: Authentication error
@@ -51,6 +541,14 @@ type Error struct {
 	//
 	// Example: ["query","per_page"]
 	Path *[]string `json:"path,omitempty"`
+
+	// Source Where in the request the error comes from, as a JSON pointer.
+	Source *struct {
+		// Pointer A JSON pointer into the request, e.g. /policies/0.
+		//
+		// Example: /policies/0
+		Pointer *string `json:"pointer,omitempty"`
+	} `json:"source,omitempty"`
 }
 
 // ErrorEnvelope The failure envelope of any Cloudflare v4 response.
@@ -68,6 +566,23 @@ type ErrorEnvelope struct {
 // Errors Errors; present on every Cloudflare response, empty on success.
 type Errors = []Error
 
+// FailureEnvelope The failure envelope of the Cloudflare API token operations
+// (Cloudflare's api-response-common-failure): `messages` and a null
+// `result` are always present.
+type FailureEnvelope struct {
+	// Errors What went wrong (at least one error).
+	Errors []Error `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result Always null in a failure.
+	Result *map[string]interface{} `json:"result"`
+
+	// Success Always false here.
+	Success bool `json:"success"`
+}
+
 // Message An informational message in a Cloudflare envelope.
 type Message struct {
 	// Code Cloudflare message code (`number` upstream; always whole).
@@ -75,14 +590,127 @@ type Message struct {
 	// Example: 1000
 	Code int `json:"code"`
 
+	// DocumentationURL A page that explains the message, when Cloudflare has one.
+	//
+	// Example: https://developers.cloudflare.com/api/
+	DocumentationURL *string `json:"documentation_url,omitempty"`
+
 	// Message Human-readable text.
 	//
 	// Example: OK
 	Message string `json:"message"`
+
+	// Source Where in the request the message comes from, as a JSON pointer.
+	Source *struct {
+		// Pointer A JSON pointer into the request, e.g. /policies/0.
+		//
+		// Example: /policies/0
+		Pointer *string `json:"pointer,omitempty"`
+	} `json:"source,omitempty"`
 }
 
 // Messages Informational messages; present on every Cloudflare response, usually empty.
 type Messages = []Message
+
+// PermissionGroup A permission group API tokens can be granted.
+type PermissionGroup struct {
+	// Category Product category that this permission group belongs to.
+	//
+	// Example: ai_and_machine_learning
+	Category *PermissionGroupCategory `json:"category,omitempty"`
+
+	// ID Public ID.
+	//
+	// Example: 9e9b428a0bcd46fd80e580b46a69963c
+	ID string `json:"id,omitempty"`
+
+	// Name Permission group name.
+	//
+	// Example: AI Search Index Engine
+	Name string `json:"name,omitempty"`
+
+	// Scopes Resources to which the permission group is scoped.
+	//
+	// Example: ["com.cloudflare.api.account"]
+	Scopes *[]PermissionGroupScopes `json:"scopes,omitempty"`
+}
+
+// PermissionGroupCategory Product category that this permission group belongs to.
+//
+// Example: ai_and_machine_learning
+type PermissionGroupCategory string
+
+// PermissionGroupScopes One scope.
+type PermissionGroupScopes string
+
+// PermissionGroupListEnvelope The success envelope of the permission group catalogue.
+type PermissionGroupListEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors Errors `json:"errors"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages Messages `json:"messages"`
+
+	// Result The permission groups.
+	Result []PermissionGroup `json:"result"`
+
+	// ResultInfo Pagination of a list (`number` upstream; always whole).
+	ResultInfo *ResultInfo `json:"result_info,omitempty"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// Policy An access policy of a token.
+type Policy struct {
+	// Effect Allow or deny operations against the resources.
+	//
+	// Example: allow
+	Effect PolicyEffect `json:"effect"`
+
+	// ID Policy identifier. Set by the server.
+	//
+	// Example: f267e341f3dd4697bd3b9f71dd96247f
+	ID string `json:"id,omitempty"`
+
+	// PermissionGroups The permission groups the policy grants.
+	PermissionGroups []PolicyPermissionGroup `json:"permission_groups"`
+
+	// Resources The resources the policy applies to: a map of resource names to "*",
+	// such as `{"com.cloudflare.api.account.<account_id>": "*"}`, or of
+	// resource names to nested maps of the same shape.
+	//
+	//
+	// Example: {"com.cloudflare.api.account.c3dc5f0b34a14ff8e1b3ec04895e1b22":"*"}
+	Resources APITokenResources `json:"resources"`
+}
+
+// PolicyEffect Allow or deny operations against the resources.
+//
+// Example: allow
+type PolicyEffect string
+
+// PolicyPermissionGroup A permission group a policy grants, by id; the server fills in its name.
+type PolicyPermissionGroup struct {
+	// ID Identifier of the permission group.
+	//
+	// Example: 9e9b428a0bcd46fd80e580b46a69963c
+	ID string `json:"id"`
+
+	// Meta Attributes associated to the permission group.
+	Meta *struct {
+		// Key Attribute key.
+		Key *string `json:"key,omitempty"`
+
+		// Value Attribute value.
+		Value *string `json:"value,omitempty"`
+	} `json:"meta,omitempty"`
+
+	// Name Name of the permission group.
+	//
+	// Example: AI Search Index Engine
+	Name *string `json:"name,omitempty"`
+}
 
 // ResultInfo Pagination of a list (`number` upstream; always whole).
 type ResultInfo struct {
@@ -235,10 +863,48 @@ type ValidationErrorEnvelope struct {
 	Success bool `json:"success"`
 }
 
+// APITokenAccountID The Cloudflare account identifier (32 hex digits) that owns the tokens.
+//
+// Example: c3dc5f0b34a14ff8e1b3ec04895e1b22
+type APITokenAccountID = string
+
+// APITokenDirection Direction to order results (by when the token was issued).
+//
+// Example: desc
+type APITokenDirection string
+
+// APITokenID The Cloudflare API token's identifier.
+//
+// Example: ed17574386854bf78a67040be0a770b0
+type APITokenID = string
+
+// APITokenIncludeExpired When true, includes recently expired tokens in the response.
+type APITokenIncludeExpired = bool
+
+// APITokenPage Page number of paginated results (1-indexed).
+//
+// Example: 1
+type APITokenPage = int
+
+// APITokenPerPage Maximum number of results per page.
+//
+// Example: 20
+type APITokenPerPage = int
+
 // AccountID The Cloudflare account identifier.
 //
 // Example: c3dc5f0b34a14ff8e1b3ec04895e1b22
 type AccountID = string
+
+// PermissionGroupName Filter by the name of the permission group (URL-encoded).
+//
+// Example: Account%20Settings%20Write
+type PermissionGroupName = string
+
+// PermissionGroupScope Filter by the scope of the permission group (URL-encoded).
+//
+// Example: com.cloudflare.api.account.zone
+type PermissionGroupScope = string
 
 // TokenID The registered token's identifier.
 //
@@ -250,6 +916,9 @@ type AuthenticationError = ErrorEnvelope
 
 // RateLimited The failure envelope of any Cloudflare v4 response.
 type RateLimited = ErrorEnvelope
+
+// APITokenRoll An empty JSON object.
+type APITokenRoll = map[string]interface{}
 
 // ListTokensParams defines parameters for ListTokens.
 type ListTokensParams struct {
@@ -263,11 +932,89 @@ type ListTokensParams struct {
 	Search *string `form:"search,omitempty" json:"search,omitempty"`
 }
 
+// ListAccountAPITokensParams defines parameters for ListAccountAPITokens.
+type ListAccountAPITokensParams struct {
+	// Page Page number of paginated results (1-indexed).
+	Page *APITokenPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Maximum number of results per page.
+	PerPage *APITokenPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Direction Direction to order results (by when the token was issued).
+	Direction *ListAccountAPITokensParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+
+	// IncludeExpired When true, includes recently expired tokens in the response.
+	IncludeExpired *APITokenIncludeExpired `form:"include_expired,omitempty" json:"include_expired,omitempty"`
+}
+
+// ListAccountAPITokensParamsDirection defines parameters for ListAccountAPITokens.
+type ListAccountAPITokensParamsDirection string
+
+// ListAccountPermissionGroupsParams defines parameters for ListAccountPermissionGroups.
+type ListAccountPermissionGroupsParams struct {
+	// Name Filter by the name of the permission group (URL-encoded).
+	Name *PermissionGroupName `form:"name,omitempty" json:"name,omitempty"`
+
+	// Scope Filter by the scope of the permission group (URL-encoded).
+	Scope *PermissionGroupScope `form:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// RollAccountAPITokenJSONBody defines parameters for RollAccountAPIToken.
+type RollAccountAPITokenJSONBody = map[string]interface{}
+
+// ListUserAPITokensParams defines parameters for ListUserAPITokens.
+type ListUserAPITokensParams struct {
+	// Page Page number of paginated results (1-indexed).
+	Page *APITokenPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Maximum number of results per page.
+	PerPage *APITokenPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Direction Direction to order results (by when the token was issued).
+	Direction *ListUserAPITokensParamsDirection `form:"direction,omitempty" json:"direction,omitempty"`
+
+	// IncludeExpired When true, includes recently expired tokens in the response.
+	IncludeExpired *APITokenIncludeExpired `form:"include_expired,omitempty" json:"include_expired,omitempty"`
+}
+
+// ListUserAPITokensParamsDirection defines parameters for ListUserAPITokens.
+type ListUserAPITokensParamsDirection string
+
+// ListUserPermissionGroupsParams defines parameters for ListUserPermissionGroups.
+type ListUserPermissionGroupsParams struct {
+	// Name Filter by the name of the permission group (URL-encoded).
+	Name *PermissionGroupName `form:"name,omitempty" json:"name,omitempty"`
+
+	// Scope Filter by the scope of the permission group (URL-encoded).
+	Scope *PermissionGroupScope `form:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// RollUserAPITokenJSONBody defines parameters for RollUserAPIToken.
+type RollUserAPITokenJSONBody = map[string]interface{}
+
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = TokenInput
 
 // UpdateTokenJSONRequestBody defines body for UpdateToken for application/json ContentType.
 type UpdateTokenJSONRequestBody = TokenInput
+
+// CreateAccountAPITokenJSONRequestBody defines body for CreateAccountAPIToken for application/json ContentType.
+type CreateAccountAPITokenJSONRequestBody = APITokenCreate
+
+// UpdateAccountAPITokenJSONRequestBody defines body for UpdateAccountAPIToken for application/json ContentType.
+type UpdateAccountAPITokenJSONRequestBody = APITokenUpdate
+
+// RollAccountAPITokenJSONRequestBody defines body for RollAccountAPIToken for application/json ContentType.
+type RollAccountAPITokenJSONRequestBody = RollAccountAPITokenJSONBody
+
+// CreateUserAPITokenJSONRequestBody defines body for CreateUserAPIToken for application/json ContentType.
+type CreateUserAPITokenJSONRequestBody = APITokenCreate
+
+// UpdateUserAPITokenJSONRequestBody defines body for UpdateUserAPIToken for application/json ContentType.
+type UpdateUserAPITokenJSONRequestBody = APITokenUpdate
+
+// RollUserAPITokenJSONRequestBody defines body for RollUserAPIToken for application/json ContentType.
+type RollUserAPITokenJSONRequestBody = RollUserAPITokenJSONBody
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -408,6 +1155,220 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /accounts/{account_id}/ai-search/tokens/{id} (the `UpdateToken` operationId).
 	UpdateToken(ctx context.Context, accountID AccountID, id TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAccountAPITokens List tokens
+	//
+	// List the API tokens owned by the account. Results include active
+	// and disabled tokens, and recently expired ones when `include_expired`
+	// is true. Never returns a token's secret `value`.
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens (the `ListAccountAPITokens` operationId).
+	ListAccountAPITokens(ctx context.Context, accountID APITokenAccountID, params *ListAccountAPITokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAccountAPITokenWithBody Create a token
+	//
+	// Create a new API token owned by the account. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+	CreateAccountAPITokenWithBody(ctx context.Context, accountID APITokenAccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAccountAPIToken Create a token
+	//
+	// Create a new API token owned by the account. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+	CreateAccountAPIToken(ctx context.Context, accountID APITokenAccountID, body CreateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAccountPermissionGroups List token permission groups
+	//
+	// Find all permission groups available to the account's API tokens.
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens/permission_groups (the `ListAccountPermissionGroups` operationId).
+	ListAccountPermissionGroups(ctx context.Context, accountID APITokenAccountID, params *ListAccountPermissionGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyAccountAPIToken Verify a token
+	//
+	// Test whether a token works: the bearer token of this very request is
+	// the one verified. A token that is disabled, expired or unknown gets a
+	// failure, like any bad credential.
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
+	VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAccountAPIToken Delete a token
+	//
+	// Destroy a token; its value stops working at once. Takes no body (a
+	// client may still send `{}`, which is ignored). Do not delete a token
+	// that an AI Search registration holds while instances use it.
+	//
+	// Corresponds with DELETE /accounts/{account_id}/tokens/{token_id} (the `DeleteAccountAPIToken` operationId).
+	DeleteAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAccountAPIToken Get a token
+	//
+	// Get information about one of the account's tokens, without its secret `value`.
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens/{token_id} (the `GetAccountAPIToken` operationId).
+	GetAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAccountAPITokenWithBody Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+	UpdateAccountAPITokenWithBody(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAccountAPIToken Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+	UpdateAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body UpdateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RollAccountAPITokenWithBody Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+	RollAccountAPITokenWithBody(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RollAccountAPIToken Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+	RollAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body RollAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUserAPITokens List tokens
+	//
+	// List the API tokens the calling user created. Results include active
+	// and disabled tokens, and recently expired ones when `include_expired`
+	// is true. Never returns a token's secret `value`.
+	//
+	// Corresponds with GET /user/tokens (the `ListUserAPITokens` operationId).
+	ListUserAPITokens(ctx context.Context, params *ListUserAPITokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUserAPITokenWithBody Create a token
+	//
+	// Create a new API token owned by the calling user. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+	CreateUserAPITokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUserAPIToken Create a token
+	//
+	// Create a new API token owned by the calling user. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+	CreateUserAPIToken(ctx context.Context, body CreateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUserPermissionGroups List token permission groups
+	//
+	// Find all permission groups available to the calling user's API tokens.
+	//
+	// Corresponds with GET /user/tokens/permission_groups (the `ListUserPermissionGroups` operationId).
+	ListUserPermissionGroups(ctx context.Context, params *ListUserPermissionGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyUserAPIToken Verify a token
+	//
+	// Test whether a token works: the bearer token of this very request is
+	// the one verified. A token that is disabled, expired or unknown gets a
+	// failure, like any bad credential.
+	//
+	// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
+	VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteUserAPIToken Delete a token
+	//
+	// Destroy a token; its value stops working at once. Takes no body (a
+	// client may still send `{}`, which is ignored). Do not delete a token
+	// that an AI Search registration holds while instances use it.
+	//
+	// Corresponds with DELETE /user/tokens/{token_id} (the `DeleteUserAPIToken` operationId).
+	DeleteUserAPIToken(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUserAPIToken Get a token
+	//
+	// Get information about one of the calling user's tokens, without its secret `value`.
+	//
+	// Corresponds with GET /user/tokens/{token_id} (the `GetUserAPIToken` operationId).
+	GetUserAPIToken(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUserAPITokenWithBody Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+	UpdateUserAPITokenWithBody(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateUserAPIToken Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+	UpdateUserAPIToken(ctx context.Context, tokenID APITokenID, body UpdateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RollUserAPITokenWithBody Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+	RollUserAPITokenWithBody(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RollUserAPIToken Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+	RollUserAPIToken(ctx context.Context, tokenID APITokenID, body RollUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListTokens List tokens
@@ -536,6 +1497,440 @@ func (c *Client) UpdateTokenWithBody(ctx context.Context, accountID AccountID, i
 // Corresponds with PUT /accounts/{account_id}/ai-search/tokens/{id} (the `UpdateToken` operationId).
 func (c *Client) UpdateToken(ctx context.Context, accountID AccountID, id TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateTokenRequest(c.Server, accountID, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAccountAPITokens List tokens
+//
+// List the API tokens owned by the account. Results include active
+// and disabled tokens, and recently expired ones when `include_expired`
+// is true. Never returns a token's secret `value`.
+//
+// Corresponds with GET /accounts/{account_id}/tokens (the `ListAccountAPITokens` operationId).
+func (c *Client) ListAccountAPITokens(ctx context.Context, accountID APITokenAccountID, params *ListAccountAPITokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAccountAPITokensRequest(c.Server, accountID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAccountAPITokenWithBody Create a token
+//
+// Create a new API token owned by the account. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+func (c *Client) CreateAccountAPITokenWithBody(ctx context.Context, accountID APITokenAccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAccountAPITokenRequestWithBody(c.Server, accountID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAccountAPIToken Create a token
+//
+// Create a new API token owned by the account. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+func (c *Client) CreateAccountAPIToken(ctx context.Context, accountID APITokenAccountID, body CreateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAccountAPITokenRequest(c.Server, accountID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAccountPermissionGroups List token permission groups
+//
+// Find all permission groups available to the account's API tokens.
+//
+// Corresponds with GET /accounts/{account_id}/tokens/permission_groups (the `ListAccountPermissionGroups` operationId).
+func (c *Client) ListAccountPermissionGroups(ctx context.Context, accountID APITokenAccountID, params *ListAccountPermissionGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAccountPermissionGroupsRequest(c.Server, accountID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyAccountAPIToken Verify a token
+//
+// Test whether a token works: the bearer token of this very request is
+// the one verified. A token that is disabled, expired or unknown gets a
+// failure, like any bad credential.
+//
+// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
+func (c *Client) VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyAccountAPITokenRequest(c.Server, accountID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAccountAPIToken Delete a token
+//
+// Destroy a token; its value stops working at once. Takes no body (a
+// client may still send `{}`, which is ignored). Do not delete a token
+// that an AI Search registration holds while instances use it.
+//
+// Corresponds with DELETE /accounts/{account_id}/tokens/{token_id} (the `DeleteAccountAPIToken` operationId).
+func (c *Client) DeleteAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAccountAPITokenRequest(c.Server, accountID, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAccountAPIToken Get a token
+//
+// Get information about one of the account's tokens, without its secret `value`.
+//
+// Corresponds with GET /accounts/{account_id}/tokens/{token_id} (the `GetAccountAPIToken` operationId).
+func (c *Client) GetAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccountAPITokenRequest(c.Server, accountID, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAccountAPITokenWithBody Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+func (c *Client) UpdateAccountAPITokenWithBody(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAccountAPITokenRequestWithBody(c.Server, accountID, tokenID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAccountAPIToken Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+func (c *Client) UpdateAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body UpdateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAccountAPITokenRequest(c.Server, accountID, tokenID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RollAccountAPITokenWithBody Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+func (c *Client) RollAccountAPITokenWithBody(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRollAccountAPITokenRequestWithBody(c.Server, accountID, tokenID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RollAccountAPIToken Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+func (c *Client) RollAccountAPIToken(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body RollAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRollAccountAPITokenRequest(c.Server, accountID, tokenID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUserAPITokens List tokens
+//
+// List the API tokens the calling user created. Results include active
+// and disabled tokens, and recently expired ones when `include_expired`
+// is true. Never returns a token's secret `value`.
+//
+// Corresponds with GET /user/tokens (the `ListUserAPITokens` operationId).
+func (c *Client) ListUserAPITokens(ctx context.Context, params *ListUserAPITokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserAPITokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUserAPITokenWithBody Create a token
+//
+// Create a new API token owned by the calling user. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+func (c *Client) CreateUserAPITokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUserAPITokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUserAPIToken Create a token
+//
+// Create a new API token owned by the calling user. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+func (c *Client) CreateUserAPIToken(ctx context.Context, body CreateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUserAPITokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUserPermissionGroups List token permission groups
+//
+// Find all permission groups available to the calling user's API tokens.
+//
+// Corresponds with GET /user/tokens/permission_groups (the `ListUserPermissionGroups` operationId).
+func (c *Client) ListUserPermissionGroups(ctx context.Context, params *ListUserPermissionGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserPermissionGroupsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyUserAPIToken Verify a token
+//
+// Test whether a token works: the bearer token of this very request is
+// the one verified. A token that is disabled, expired or unknown gets a
+// failure, like any bad credential.
+//
+// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
+func (c *Client) VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyUserAPITokenRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteUserAPIToken Delete a token
+//
+// Destroy a token; its value stops working at once. Takes no body (a
+// client may still send `{}`, which is ignored). Do not delete a token
+// that an AI Search registration holds while instances use it.
+//
+// Corresponds with DELETE /user/tokens/{token_id} (the `DeleteUserAPIToken` operationId).
+func (c *Client) DeleteUserAPIToken(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUserAPITokenRequest(c.Server, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUserAPIToken Get a token
+//
+// Get information about one of the calling user's tokens, without its secret `value`.
+//
+// Corresponds with GET /user/tokens/{token_id} (the `GetUserAPIToken` operationId).
+func (c *Client) GetUserAPIToken(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserAPITokenRequest(c.Server, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUserAPITokenWithBody Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+func (c *Client) UpdateUserAPITokenWithBody(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserAPITokenRequestWithBody(c.Server, tokenID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateUserAPIToken Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+func (c *Client) UpdateUserAPIToken(ctx context.Context, tokenID APITokenID, body UpdateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserAPITokenRequest(c.Server, tokenID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RollUserAPITokenWithBody Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+func (c *Client) RollUserAPITokenWithBody(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRollUserAPITokenRequestWithBody(c.Server, tokenID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RollUserAPIToken Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+func (c *Client) RollUserAPIToken(ctx context.Context, tokenID APITokenID, body RollUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRollUserAPITokenRequest(c.Server, tokenID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -814,6 +2209,832 @@ func NewUpdateTokenRequestWithBody(server string, accountID AccountID, id TokenI
 	return req, nil
 }
 
+// NewListAccountAPITokensRequest constructs an http.Request for the ListAccountAPITokens method
+func NewListAccountAPITokensRequest(server string, accountID APITokenAccountID, params *ListAccountAPITokensParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Direction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeExpired != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_expired", *params.IncludeExpired, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateAccountAPITokenRequest calls the generic CreateAccountAPIToken builder with application/json body
+func NewCreateAccountAPITokenRequest(server string, accountID APITokenAccountID, body CreateAccountAPITokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateAccountAPITokenRequestWithBody(server, accountID, "application/json", bodyReader)
+}
+
+// NewCreateAccountAPITokenRequestWithBody constructs an http.Request for the CreateAccountAPIToken method, with any body, and a specified content type
+func NewCreateAccountAPITokenRequestWithBody(server string, accountID APITokenAccountID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListAccountPermissionGroupsRequest constructs an http.Request for the ListAccountPermissionGroups method
+func NewListAccountPermissionGroupsRequest(server string, accountID APITokenAccountID, params *ListAccountPermissionGroupsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens/permission_groups", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewVerifyAccountAPITokenRequest constructs an http.Request for the VerifyAccountAPIToken method
+func NewVerifyAccountAPITokenRequest(server string, accountID APITokenAccountID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens/verify", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteAccountAPITokenRequest constructs an http.Request for the DeleteAccountAPIToken method
+func NewDeleteAccountAPITokenRequest(server string, accountID APITokenAccountID, tokenID APITokenID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAccountAPITokenRequest constructs an http.Request for the GetAccountAPIToken method
+func NewGetAccountAPITokenRequest(server string, accountID APITokenAccountID, tokenID APITokenID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateAccountAPITokenRequest calls the generic UpdateAccountAPIToken builder with application/json body
+func NewUpdateAccountAPITokenRequest(server string, accountID APITokenAccountID, tokenID APITokenID, body UpdateAccountAPITokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateAccountAPITokenRequestWithBody(server, accountID, tokenID, "application/json", bodyReader)
+}
+
+// NewUpdateAccountAPITokenRequestWithBody constructs an http.Request for the UpdateAccountAPIToken method, with any body, and a specified content type
+func NewUpdateAccountAPITokenRequestWithBody(server string, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRollAccountAPITokenRequest calls the generic RollAccountAPIToken builder with application/json body
+func NewRollAccountAPITokenRequest(server string, accountID APITokenAccountID, tokenID APITokenID, body RollAccountAPITokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRollAccountAPITokenRequestWithBody(server, accountID, tokenID, "application/json", bodyReader)
+}
+
+// NewRollAccountAPITokenRequestWithBody constructs an http.Request for the RollAccountAPIToken method, with any body, and a specified content type
+func NewRollAccountAPITokenRequestWithBody(server string, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/tokens/%s/value", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListUserAPITokensRequest constructs an http.Request for the ListUserAPITokens method
+func NewListUserAPITokensRequest(server string, params *ListUserAPITokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Direction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeExpired != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_expired", *params.IncludeExpired, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateUserAPITokenRequest calls the generic CreateUserAPIToken builder with application/json body
+func NewCreateUserAPITokenRequest(server string, body CreateUserAPITokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUserAPITokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateUserAPITokenRequestWithBody constructs an http.Request for the CreateUserAPIToken method, with any body, and a specified content type
+func NewCreateUserAPITokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListUserPermissionGroupsRequest constructs an http.Request for the ListUserPermissionGroups method
+func NewListUserPermissionGroupsRequest(server string, params *ListUserPermissionGroupsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens/permission_groups")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewVerifyUserAPITokenRequest constructs an http.Request for the VerifyUserAPIToken method
+func NewVerifyUserAPITokenRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens/verify")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteUserAPITokenRequest constructs an http.Request for the DeleteUserAPIToken method
+func NewDeleteUserAPITokenRequest(server string, tokenID APITokenID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUserAPITokenRequest constructs an http.Request for the GetUserAPIToken method
+func NewGetUserAPITokenRequest(server string, tokenID APITokenID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateUserAPITokenRequest calls the generic UpdateUserAPIToken builder with application/json body
+func NewUpdateUserAPITokenRequest(server string, tokenID APITokenID, body UpdateUserAPITokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateUserAPITokenRequestWithBody(server, tokenID, "application/json", bodyReader)
+}
+
+// NewUpdateUserAPITokenRequestWithBody constructs an http.Request for the UpdateUserAPIToken method, with any body, and a specified content type
+func NewUpdateUserAPITokenRequestWithBody(server string, tokenID APITokenID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRollUserAPITokenRequest calls the generic RollUserAPIToken builder with application/json body
+func NewRollUserAPITokenRequest(server string, tokenID APITokenID, body RollUserAPITokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRollUserAPITokenRequestWithBody(server, tokenID, "application/json", bodyReader)
+}
+
+// NewRollUserAPITokenRequestWithBody constructs an http.Request for the RollUserAPIToken method, with any body, and a specified content type
+func NewRollUserAPITokenRequestWithBody(server string, tokenID APITokenID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/tokens/%s/value", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -929,6 +3150,240 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /accounts/{account_id}/ai-search/tokens/{id} (the `UpdateToken` operationId).
 	UpdateTokenWithResponse(ctx context.Context, accountID AccountID, id TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error)
+
+	// ListAccountAPITokensWithResponse List tokens
+	//
+	// List the API tokens owned by the account. Results include active
+	// and disabled tokens, and recently expired ones when `include_expired`
+	// is true. Never returns a token's secret `value`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens (the `ListAccountAPITokens` operationId).
+	ListAccountAPITokensWithResponse(ctx context.Context, accountID APITokenAccountID, params *ListAccountAPITokensParams, reqEditors ...RequestEditorFn) (*ListAccountAPITokensResponse, error)
+
+	// CreateAccountAPITokenWithBodyWithResponse Create a token
+	//
+	// Create a new API token owned by the account. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+	CreateAccountAPITokenWithBodyWithResponse(ctx context.Context, accountID APITokenAccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAccountAPITokenResponse, error)
+
+	// CreateAccountAPITokenWithResponse Create a token
+	//
+	// Create a new API token owned by the account. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+	CreateAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, body CreateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAccountAPITokenResponse, error)
+
+	// ListAccountPermissionGroupsWithResponse List token permission groups
+	//
+	// Find all permission groups available to the account's API tokens.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens/permission_groups (the `ListAccountPermissionGroups` operationId).
+	ListAccountPermissionGroupsWithResponse(ctx context.Context, accountID APITokenAccountID, params *ListAccountPermissionGroupsParams, reqEditors ...RequestEditorFn) (*ListAccountPermissionGroupsResponse, error)
+
+	// VerifyAccountAPITokenWithResponse Verify a token
+	//
+	// Test whether a token works: the bearer token of this very request is
+	// the one verified. A token that is disabled, expired or unknown gets a
+	// failure, like any bad credential.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
+	VerifyAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*VerifyAccountAPITokenResponse, error)
+
+	// DeleteAccountAPITokenWithResponse Delete a token
+	//
+	// Destroy a token; its value stops working at once. Takes no body (a
+	// client may still send `{}`, which is ignored). Do not delete a token
+	// that an AI Search registration holds while instances use it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /accounts/{account_id}/tokens/{token_id} (the `DeleteAccountAPIToken` operationId).
+	DeleteAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*DeleteAccountAPITokenResponse, error)
+
+	// GetAccountAPITokenWithResponse Get a token
+	//
+	// Get information about one of the account's tokens, without its secret `value`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/tokens/{token_id} (the `GetAccountAPIToken` operationId).
+	GetAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*GetAccountAPITokenResponse, error)
+
+	// UpdateAccountAPITokenWithBodyWithResponse Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+	UpdateAccountAPITokenWithBodyWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAccountAPITokenResponse, error)
+
+	// UpdateAccountAPITokenWithResponse Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+	UpdateAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body UpdateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAccountAPITokenResponse, error)
+
+	// RollAccountAPITokenWithBodyWithResponse Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+	RollAccountAPITokenWithBodyWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollAccountAPITokenResponse, error)
+
+	// RollAccountAPITokenWithResponse Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+	RollAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body RollAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RollAccountAPITokenResponse, error)
+
+	// ListUserAPITokensWithResponse List tokens
+	//
+	// List the API tokens the calling user created. Results include active
+	// and disabled tokens, and recently expired ones when `include_expired`
+	// is true. Never returns a token's secret `value`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /user/tokens (the `ListUserAPITokens` operationId).
+	ListUserAPITokensWithResponse(ctx context.Context, params *ListUserAPITokensParams, reqEditors ...RequestEditorFn) (*ListUserAPITokensResponse, error)
+
+	// CreateUserAPITokenWithBodyWithResponse Create a token
+	//
+	// Create a new API token owned by the calling user. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+	CreateUserAPITokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUserAPITokenResponse, error)
+
+	// CreateUserAPITokenWithResponse Create a token
+	//
+	// Create a new API token owned by the calling user. The answer (200, not
+	// 201) is the only one besides a roll that carries the token's secret
+	// `value`: keep it, it cannot be read again.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+	CreateUserAPITokenWithResponse(ctx context.Context, body CreateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUserAPITokenResponse, error)
+
+	// ListUserPermissionGroupsWithResponse List token permission groups
+	//
+	// Find all permission groups available to the calling user's API tokens.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /user/tokens/permission_groups (the `ListUserPermissionGroups` operationId).
+	ListUserPermissionGroupsWithResponse(ctx context.Context, params *ListUserPermissionGroupsParams, reqEditors ...RequestEditorFn) (*ListUserPermissionGroupsResponse, error)
+
+	// VerifyUserAPITokenWithResponse Verify a token
+	//
+	// Test whether a token works: the bearer token of this very request is
+	// the one verified. A token that is disabled, expired or unknown gets a
+	// failure, like any bad credential.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
+	VerifyUserAPITokenWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*VerifyUserAPITokenResponse, error)
+
+	// DeleteUserAPITokenWithResponse Delete a token
+	//
+	// Destroy a token; its value stops working at once. Takes no body (a
+	// client may still send `{}`, which is ignored). Do not delete a token
+	// that an AI Search registration holds while instances use it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /user/tokens/{token_id} (the `DeleteUserAPIToken` operationId).
+	DeleteUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*DeleteUserAPITokenResponse, error)
+
+	// GetUserAPITokenWithResponse Get a token
+	//
+	// Get information about one of the calling user's tokens, without its secret `value`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /user/tokens/{token_id} (the `GetUserAPIToken` operationId).
+	GetUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*GetUserAPITokenResponse, error)
+
+	// UpdateUserAPITokenWithBodyWithResponse Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+	UpdateUserAPITokenWithBodyWithResponse(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserAPITokenResponse, error)
+
+	// UpdateUserAPITokenWithResponse Update a token
+	//
+	// Update an existing token: a full replacement of its name, policies,
+	// status, condition and validity window. Its `value` does not change.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+	UpdateUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, body UpdateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserAPITokenResponse, error)
+
+	// RollUserAPITokenWithBodyWithResponse Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+	RollUserAPITokenWithBodyWithResponse(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollUserAPITokenResponse, error)
+
+	// RollUserAPITokenWithResponse Roll a token's value
+	//
+	// Replace the token's secret with a new one, returned in `result`; the
+	// old value stops working at once. An AI Search registration holding the
+	// old value breaks: rotate the registration instead (create a new token,
+	// update the registration, then delete the old token).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+	RollUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, body RollUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RollUserAPITokenResponse, error)
 }
 
 // ListTokensResponse429Headers the declared response headers of an HTTP 429 response for ListTokens
@@ -1304,6 +3759,1110 @@ func (r UpdateTokenResponse) ContentType() string {
 	return ""
 }
 
+// ListAccountAPITokensResponse429Headers the declared response headers of an HTTP 429 response for ListAccountAPITokens
+type ListAccountAPITokensResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListAccountAPITokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenListEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAccountAPITokensResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAccountAPITokensResponse) GetJSON200() *APITokenListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAccountAPITokensResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAccountAPITokensResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListAccountAPITokensResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAccountAPITokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAccountAPITokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAccountAPITokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAccountAPITokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateAccountAPITokenResponse429Headers the declared response headers of an HTTP 429 response for CreateAccountAPIToken
+type CreateAccountAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type CreateAccountAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenCreateEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateAccountAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateAccountAPITokenResponse) GetJSON200() *APITokenCreateEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateAccountAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r CreateAccountAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateAccountAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateAccountAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateAccountAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateAccountAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAccountPermissionGroupsResponse429Headers the declared response headers of an HTTP 429 response for ListAccountPermissionGroups
+type ListAccountPermissionGroupsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListAccountPermissionGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PermissionGroupListEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAccountPermissionGroupsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAccountPermissionGroupsResponse) GetJSON200() *PermissionGroupListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAccountPermissionGroupsResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAccountPermissionGroupsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListAccountPermissionGroupsResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAccountPermissionGroupsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAccountPermissionGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAccountPermissionGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAccountPermissionGroupsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// VerifyAccountAPITokenResponse429Headers the declared response headers of an HTTP 429 response for VerifyAccountAPIToken
+type VerifyAccountAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type VerifyAccountAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenVerifyEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *VerifyAccountAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VerifyAccountAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r VerifyAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r VerifyAccountAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r VerifyAccountAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r VerifyAccountAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VerifyAccountAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VerifyAccountAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VerifyAccountAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteAccountAPITokenResponse429Headers the declared response headers of an HTTP 429 response for DeleteAccountAPIToken
+type DeleteAccountAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type DeleteAccountAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenDeleteEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteAccountAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteAccountAPITokenResponse) GetJSON200() *APITokenDeleteEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteAccountAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DeleteAccountAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAccountAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAccountAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAccountAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAccountAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAccountAPITokenResponse429Headers the declared response headers of an HTTP 429 response for GetAccountAPIToken
+type GetAccountAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetAccountAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAccountAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccountAPITokenResponse) GetJSON200() *APITokenEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAccountAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetAccountAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccountAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccountAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccountAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccountAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateAccountAPITokenResponse429Headers the declared response headers of an HTTP 429 response for UpdateAccountAPIToken
+type UpdateAccountAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type UpdateAccountAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateAccountAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAccountAPITokenResponse) GetJSON200() *APITokenEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateAccountAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UpdateAccountAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAccountAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAccountAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAccountAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAccountAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RollAccountAPITokenResponse429Headers the declared response headers of an HTTP 429 response for RollAccountAPIToken
+type RollAccountAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type RollAccountAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenValueEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RollAccountAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RollAccountAPITokenResponse) GetJSON200() *APITokenValueEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RollAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RollAccountAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RollAccountAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r RollAccountAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RollAccountAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RollAccountAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RollAccountAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUserAPITokensResponse429Headers the declared response headers of an HTTP 429 response for ListUserAPITokens
+type ListUserAPITokensResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListUserAPITokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenListEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListUserAPITokensResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUserAPITokensResponse) GetJSON200() *APITokenListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListUserAPITokensResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListUserAPITokensResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListUserAPITokensResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUserAPITokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUserAPITokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUserAPITokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUserAPITokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateUserAPITokenResponse429Headers the declared response headers of an HTTP 429 response for CreateUserAPIToken
+type CreateUserAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type CreateUserAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenCreateEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateUserAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateUserAPITokenResponse) GetJSON200() *APITokenCreateEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateUserAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateUserAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r CreateUserAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUserAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUserAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUserAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUserAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListUserPermissionGroupsResponse429Headers the declared response headers of an HTTP 429 response for ListUserPermissionGroups
+type ListUserPermissionGroupsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListUserPermissionGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PermissionGroupListEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListUserPermissionGroupsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUserPermissionGroupsResponse) GetJSON200() *PermissionGroupListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListUserPermissionGroupsResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListUserPermissionGroupsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListUserPermissionGroupsResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUserPermissionGroupsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUserPermissionGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUserPermissionGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUserPermissionGroupsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// VerifyUserAPITokenResponse429Headers the declared response headers of an HTTP 429 response for VerifyUserAPIToken
+type VerifyUserAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type VerifyUserAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenVerifyEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *VerifyUserAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VerifyUserAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r VerifyUserAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r VerifyUserAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r VerifyUserAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r VerifyUserAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VerifyUserAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VerifyUserAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VerifyUserAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteUserAPITokenResponse429Headers the declared response headers of an HTTP 429 response for DeleteUserAPIToken
+type DeleteUserAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type DeleteUserAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenDeleteEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteUserAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteUserAPITokenResponse) GetJSON200() *APITokenDeleteEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteUserAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteUserAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DeleteUserAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteUserAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteUserAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteUserAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteUserAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUserAPITokenResponse429Headers the declared response headers of an HTTP 429 response for GetUserAPIToken
+type GetUserAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetUserAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUserAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUserAPITokenResponse) GetJSON200() *APITokenEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUserAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUserAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetUserAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUserAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUserAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUserAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUserAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateUserAPITokenResponse429Headers the declared response headers of an HTTP 429 response for UpdateUserAPIToken
+type UpdateUserAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type UpdateUserAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateUserAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateUserAPITokenResponse) GetJSON200() *APITokenEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateUserAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateUserAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r UpdateUserAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateUserAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateUserAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateUserAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateUserAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RollUserAPITokenResponse429Headers the declared response headers of an HTTP 429 response for RollUserAPIToken
+type RollUserAPITokenResponse429Headers struct {
+	RetryAfter int
+}
+
+type RollUserAPITokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenValueEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *FailureEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RollUserAPITokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RollUserAPITokenResponse) GetJSON200() *APITokenValueEnvelope {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RollUserAPITokenResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RollUserAPITokenResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RollUserAPITokenResponse) GetJSON4XX() *FailureEnvelope {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r RollUserAPITokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RollUserAPITokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RollUserAPITokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RollUserAPITokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListTokensWithResponse List tokens
 //
 // List stored AI Search credentials in the account without exposing their secrets.
@@ -1416,6 +4975,372 @@ func (c *ClientWithResponses) UpdateTokenWithResponse(ctx context.Context, accou
 		return nil, err
 	}
 	return ParseUpdateTokenResponse(rsp)
+}
+
+// ListAccountAPITokensWithResponse List tokens
+//
+// List the API tokens owned by the account. Results include active
+// and disabled tokens, and recently expired ones when `include_expired`
+// is true. Never returns a token's secret `value`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/tokens (the `ListAccountAPITokens` operationId).
+func (c *ClientWithResponses) ListAccountAPITokensWithResponse(ctx context.Context, accountID APITokenAccountID, params *ListAccountAPITokensParams, reqEditors ...RequestEditorFn) (*ListAccountAPITokensResponse, error) {
+	rsp, err := c.ListAccountAPITokens(ctx, accountID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAccountAPITokensResponse(rsp)
+}
+
+// CreateAccountAPITokenWithBodyWithResponse Create a token
+//
+// Create a new API token owned by the account. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+func (c *ClientWithResponses) CreateAccountAPITokenWithBodyWithResponse(ctx context.Context, accountID APITokenAccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAccountAPITokenResponse, error) {
+	rsp, err := c.CreateAccountAPITokenWithBody(ctx, accountID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAccountAPITokenResponse(rsp)
+}
+
+// CreateAccountAPITokenWithResponse Create a token
+//
+// Create a new API token owned by the account. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/tokens (the `CreateAccountAPIToken` operationId).
+func (c *ClientWithResponses) CreateAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, body CreateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAccountAPITokenResponse, error) {
+	rsp, err := c.CreateAccountAPIToken(ctx, accountID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAccountAPITokenResponse(rsp)
+}
+
+// ListAccountPermissionGroupsWithResponse List token permission groups
+//
+// Find all permission groups available to the account's API tokens.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/tokens/permission_groups (the `ListAccountPermissionGroups` operationId).
+func (c *ClientWithResponses) ListAccountPermissionGroupsWithResponse(ctx context.Context, accountID APITokenAccountID, params *ListAccountPermissionGroupsParams, reqEditors ...RequestEditorFn) (*ListAccountPermissionGroupsResponse, error) {
+	rsp, err := c.ListAccountPermissionGroups(ctx, accountID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAccountPermissionGroupsResponse(rsp)
+}
+
+// VerifyAccountAPITokenWithResponse Verify a token
+//
+// Test whether a token works: the bearer token of this very request is
+// the one verified. A token that is disabled, expired or unknown gets a
+// failure, like any bad credential.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
+func (c *ClientWithResponses) VerifyAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*VerifyAccountAPITokenResponse, error) {
+	rsp, err := c.VerifyAccountAPIToken(ctx, accountID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyAccountAPITokenResponse(rsp)
+}
+
+// DeleteAccountAPITokenWithResponse Delete a token
+//
+// Destroy a token; its value stops working at once. Takes no body (a
+// client may still send `{}`, which is ignored). Do not delete a token
+// that an AI Search registration holds while instances use it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /accounts/{account_id}/tokens/{token_id} (the `DeleteAccountAPIToken` operationId).
+func (c *ClientWithResponses) DeleteAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*DeleteAccountAPITokenResponse, error) {
+	rsp, err := c.DeleteAccountAPIToken(ctx, accountID, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAccountAPITokenResponse(rsp)
+}
+
+// GetAccountAPITokenWithResponse Get a token
+//
+// Get information about one of the account's tokens, without its secret `value`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/tokens/{token_id} (the `GetAccountAPIToken` operationId).
+func (c *ClientWithResponses) GetAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, reqEditors ...RequestEditorFn) (*GetAccountAPITokenResponse, error) {
+	rsp, err := c.GetAccountAPIToken(ctx, accountID, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccountAPITokenResponse(rsp)
+}
+
+// UpdateAccountAPITokenWithBodyWithResponse Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+func (c *ClientWithResponses) UpdateAccountAPITokenWithBodyWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAccountAPITokenResponse, error) {
+	rsp, err := c.UpdateAccountAPITokenWithBody(ctx, accountID, tokenID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAccountAPITokenResponse(rsp)
+}
+
+// UpdateAccountAPITokenWithResponse Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id} (the `UpdateAccountAPIToken` operationId).
+func (c *ClientWithResponses) UpdateAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body UpdateAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAccountAPITokenResponse, error) {
+	rsp, err := c.UpdateAccountAPIToken(ctx, accountID, tokenID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAccountAPITokenResponse(rsp)
+}
+
+// RollAccountAPITokenWithBodyWithResponse Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+func (c *ClientWithResponses) RollAccountAPITokenWithBodyWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollAccountAPITokenResponse, error) {
+	rsp, err := c.RollAccountAPITokenWithBody(ctx, accountID, tokenID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRollAccountAPITokenResponse(rsp)
+}
+
+// RollAccountAPITokenWithResponse Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/tokens/{token_id}/value (the `RollAccountAPIToken` operationId).
+func (c *ClientWithResponses) RollAccountAPITokenWithResponse(ctx context.Context, accountID APITokenAccountID, tokenID APITokenID, body RollAccountAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RollAccountAPITokenResponse, error) {
+	rsp, err := c.RollAccountAPIToken(ctx, accountID, tokenID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRollAccountAPITokenResponse(rsp)
+}
+
+// ListUserAPITokensWithResponse List tokens
+//
+// List the API tokens the calling user created. Results include active
+// and disabled tokens, and recently expired ones when `include_expired`
+// is true. Never returns a token's secret `value`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /user/tokens (the `ListUserAPITokens` operationId).
+func (c *ClientWithResponses) ListUserAPITokensWithResponse(ctx context.Context, params *ListUserAPITokensParams, reqEditors ...RequestEditorFn) (*ListUserAPITokensResponse, error) {
+	rsp, err := c.ListUserAPITokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUserAPITokensResponse(rsp)
+}
+
+// CreateUserAPITokenWithBodyWithResponse Create a token
+//
+// Create a new API token owned by the calling user. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+func (c *ClientWithResponses) CreateUserAPITokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUserAPITokenResponse, error) {
+	rsp, err := c.CreateUserAPITokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUserAPITokenResponse(rsp)
+}
+
+// CreateUserAPITokenWithResponse Create a token
+//
+// Create a new API token owned by the calling user. The answer (200, not
+// 201) is the only one besides a roll that carries the token's secret
+// `value`: keep it, it cannot be read again.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /user/tokens (the `CreateUserAPIToken` operationId).
+func (c *ClientWithResponses) CreateUserAPITokenWithResponse(ctx context.Context, body CreateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUserAPITokenResponse, error) {
+	rsp, err := c.CreateUserAPIToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUserAPITokenResponse(rsp)
+}
+
+// ListUserPermissionGroupsWithResponse List token permission groups
+//
+// Find all permission groups available to the calling user's API tokens.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /user/tokens/permission_groups (the `ListUserPermissionGroups` operationId).
+func (c *ClientWithResponses) ListUserPermissionGroupsWithResponse(ctx context.Context, params *ListUserPermissionGroupsParams, reqEditors ...RequestEditorFn) (*ListUserPermissionGroupsResponse, error) {
+	rsp, err := c.ListUserPermissionGroups(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUserPermissionGroupsResponse(rsp)
+}
+
+// VerifyUserAPITokenWithResponse Verify a token
+//
+// Test whether a token works: the bearer token of this very request is
+// the one verified. A token that is disabled, expired or unknown gets a
+// failure, like any bad credential.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
+func (c *ClientWithResponses) VerifyUserAPITokenWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*VerifyUserAPITokenResponse, error) {
+	rsp, err := c.VerifyUserAPIToken(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyUserAPITokenResponse(rsp)
+}
+
+// DeleteUserAPITokenWithResponse Delete a token
+//
+// Destroy a token; its value stops working at once. Takes no body (a
+// client may still send `{}`, which is ignored). Do not delete a token
+// that an AI Search registration holds while instances use it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /user/tokens/{token_id} (the `DeleteUserAPIToken` operationId).
+func (c *ClientWithResponses) DeleteUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*DeleteUserAPITokenResponse, error) {
+	rsp, err := c.DeleteUserAPIToken(ctx, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteUserAPITokenResponse(rsp)
+}
+
+// GetUserAPITokenWithResponse Get a token
+//
+// Get information about one of the calling user's tokens, without its secret `value`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /user/tokens/{token_id} (the `GetUserAPIToken` operationId).
+func (c *ClientWithResponses) GetUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, reqEditors ...RequestEditorFn) (*GetUserAPITokenResponse, error) {
+	rsp, err := c.GetUserAPIToken(ctx, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserAPITokenResponse(rsp)
+}
+
+// UpdateUserAPITokenWithBodyWithResponse Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+func (c *ClientWithResponses) UpdateUserAPITokenWithBodyWithResponse(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserAPITokenResponse, error) {
+	rsp, err := c.UpdateUserAPITokenWithBody(ctx, tokenID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUserAPITokenResponse(rsp)
+}
+
+// UpdateUserAPITokenWithResponse Update a token
+//
+// Update an existing token: a full replacement of its name, policies,
+// status, condition and validity window. Its `value` does not change.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /user/tokens/{token_id} (the `UpdateUserAPIToken` operationId).
+func (c *ClientWithResponses) UpdateUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, body UpdateUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserAPITokenResponse, error) {
+	rsp, err := c.UpdateUserAPIToken(ctx, tokenID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateUserAPITokenResponse(rsp)
+}
+
+// RollUserAPITokenWithBodyWithResponse Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+func (c *ClientWithResponses) RollUserAPITokenWithBodyWithResponse(ctx context.Context, tokenID APITokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollUserAPITokenResponse, error) {
+	rsp, err := c.RollUserAPITokenWithBody(ctx, tokenID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRollUserAPITokenResponse(rsp)
+}
+
+// RollUserAPITokenWithResponse Roll a token's value
+//
+// Replace the token's secret with a new one, returned in `result`; the
+// old value stops working at once. An AI Search registration holding the
+// old value breaks: rotate the registration instead (create a new token,
+// update the registration, then delete the old token).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
+func (c *ClientWithResponses) RollUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, body RollUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RollUserAPITokenResponse, error) {
+	rsp, err := c.RollUserAPIToken(ctx, tokenID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRollUserAPITokenResponse(rsp)
 }
 
 // ParseListTokensResponse parses an HTTP response from a ListTokensWithResponse call
@@ -1746,6 +5671,966 @@ func ParseUpdateTokenResponse(rsp *http.Response) (*UpdateTokenResponse, error) 
 	return response, nil
 }
 
+// ParseListAccountAPITokensResponse parses an HTTP response from a ListAccountAPITokensWithResponse call
+func ParseListAccountAPITokensResponse(rsp *http.Response) (*ListAccountAPITokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAccountAPITokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListAccountAPITokensResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateAccountAPITokenResponse parses an HTTP response from a CreateAccountAPITokenWithResponse call
+func ParseCreateAccountAPITokenResponse(rsp *http.Response) (*CreateAccountAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateAccountAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenCreateEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateAccountAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAccountPermissionGroupsResponse parses an HTTP response from a ListAccountPermissionGroupsWithResponse call
+func ParseListAccountPermissionGroupsResponse(rsp *http.Response) (*ListAccountPermissionGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAccountPermissionGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PermissionGroupListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListAccountPermissionGroupsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVerifyAccountAPITokenResponse parses an HTTP response from a VerifyAccountAPITokenWithResponse call
+func ParseVerifyAccountAPITokenResponse(rsp *http.Response) (*VerifyAccountAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VerifyAccountAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenVerifyEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers VerifyAccountAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAccountAPITokenResponse parses an HTTP response from a DeleteAccountAPITokenWithResponse call
+func ParseDeleteAccountAPITokenResponse(rsp *http.Response) (*DeleteAccountAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAccountAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenDeleteEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteAccountAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAccountAPITokenResponse parses an HTTP response from a GetAccountAPITokenWithResponse call
+func ParseGetAccountAPITokenResponse(rsp *http.Response) (*GetAccountAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccountAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetAccountAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAccountAPITokenResponse parses an HTTP response from a UpdateAccountAPITokenWithResponse call
+func ParseUpdateAccountAPITokenResponse(rsp *http.Response) (*UpdateAccountAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAccountAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateAccountAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRollAccountAPITokenResponse parses an HTTP response from a RollAccountAPITokenWithResponse call
+func ParseRollAccountAPITokenResponse(rsp *http.Response) (*RollAccountAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RollAccountAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenValueEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RollAccountAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUserAPITokensResponse parses an HTTP response from a ListUserAPITokensWithResponse call
+func ParseListUserAPITokensResponse(rsp *http.Response) (*ListUserAPITokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUserAPITokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListUserAPITokensResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateUserAPITokenResponse parses an HTTP response from a CreateUserAPITokenWithResponse call
+func ParseCreateUserAPITokenResponse(rsp *http.Response) (*CreateUserAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUserAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenCreateEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateUserAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUserPermissionGroupsResponse parses an HTTP response from a ListUserPermissionGroupsWithResponse call
+func ParseListUserPermissionGroupsResponse(rsp *http.Response) (*ListUserPermissionGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUserPermissionGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PermissionGroupListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListUserPermissionGroupsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVerifyUserAPITokenResponse parses an HTTP response from a VerifyUserAPITokenWithResponse call
+func ParseVerifyUserAPITokenResponse(rsp *http.Response) (*VerifyUserAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VerifyUserAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenVerifyEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers VerifyUserAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteUserAPITokenResponse parses an HTTP response from a DeleteUserAPITokenWithResponse call
+func ParseDeleteUserAPITokenResponse(rsp *http.Response) (*DeleteUserAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteUserAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenDeleteEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteUserAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUserAPITokenResponse parses an HTTP response from a GetUserAPITokenWithResponse call
+func ParseGetUserAPITokenResponse(rsp *http.Response) (*GetUserAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUserAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetUserAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateUserAPITokenResponse parses an HTTP response from a UpdateUserAPITokenWithResponse call
+func ParseUpdateUserAPITokenResponse(rsp *http.Response) (*UpdateUserAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateUserAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateUserAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRollUserAPITokenResponse parses an HTTP response from a RollUserAPITokenWithResponse call
+func ParseRollUserAPITokenResponse(rsp *http.Response) (*RollUserAPITokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RollUserAPITokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenValueEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest FailureEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RollUserAPITokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListTokens List tokens
@@ -1763,6 +6648,54 @@ type ServerInterface interface {
 	// UpdateToken Update a token
 	// (PUT /accounts/{account_id}/ai-search/tokens/{id})
 	UpdateToken(w http.ResponseWriter, r *http.Request, accountID AccountID, id TokenID)
+	// ListAccountAPITokens List tokens
+	// (GET /accounts/{account_id}/tokens)
+	ListAccountAPITokens(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, params ListAccountAPITokensParams)
+	// CreateAccountAPIToken Create a token
+	// (POST /accounts/{account_id}/tokens)
+	CreateAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID)
+	// ListAccountPermissionGroups List token permission groups
+	// (GET /accounts/{account_id}/tokens/permission_groups)
+	ListAccountPermissionGroups(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, params ListAccountPermissionGroupsParams)
+	// VerifyAccountAPIToken Verify a token
+	// (GET /accounts/{account_id}/tokens/verify)
+	VerifyAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID)
+	// DeleteAccountAPIToken Delete a token
+	// (DELETE /accounts/{account_id}/tokens/{token_id})
+	DeleteAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID)
+	// GetAccountAPIToken Get a token
+	// (GET /accounts/{account_id}/tokens/{token_id})
+	GetAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID)
+	// UpdateAccountAPIToken Update a token
+	// (PUT /accounts/{account_id}/tokens/{token_id})
+	UpdateAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID)
+	// RollAccountAPIToken Roll a token's value
+	// (PUT /accounts/{account_id}/tokens/{token_id}/value)
+	RollAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID)
+	// ListUserAPITokens List tokens
+	// (GET /user/tokens)
+	ListUserAPITokens(w http.ResponseWriter, r *http.Request, params ListUserAPITokensParams)
+	// CreateUserAPIToken Create a token
+	// (POST /user/tokens)
+	CreateUserAPIToken(w http.ResponseWriter, r *http.Request)
+	// ListUserPermissionGroups List token permission groups
+	// (GET /user/tokens/permission_groups)
+	ListUserPermissionGroups(w http.ResponseWriter, r *http.Request, params ListUserPermissionGroupsParams)
+	// VerifyUserAPIToken Verify a token
+	// (GET /user/tokens/verify)
+	VerifyUserAPIToken(w http.ResponseWriter, r *http.Request)
+	// DeleteUserAPIToken Delete a token
+	// (DELETE /user/tokens/{token_id})
+	DeleteUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID)
+	// GetUserAPIToken Get a token
+	// (GET /user/tokens/{token_id})
+	GetUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID)
+	// UpdateUserAPIToken Update a token
+	// (PUT /user/tokens/{token_id})
+	UpdateUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID)
+	// RollUserAPIToken Roll a token's value
+	// (PUT /user/tokens/{token_id}/value)
+	RollUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -1973,6 +6906,584 @@ func (siw *ServerInterfaceWrapper) UpdateToken(w http.ResponseWriter, r *http.Re
 	handler.ServeHTTP(w, r)
 }
 
+// ListAccountAPITokens operation middleware
+func (siw *ServerInterfaceWrapper) ListAccountAPITokens(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAccountAPITokensParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "direction" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "direction", r.URL.Query(), &params.Direction, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "direction"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "direction", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "include_expired" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include_expired", r.URL.Query(), &params.IncludeExpired, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "include_expired"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "include_expired", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAccountAPITokens(w, r, accountID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateAccountAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateAccountAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateAccountAPIToken(w, r, accountID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListAccountPermissionGroups operation middleware
+func (siw *ServerInterfaceWrapper) ListAccountPermissionGroups(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAccountPermissionGroupsParams
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", r.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scope"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scope", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAccountPermissionGroups(w, r, accountID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// VerifyAccountAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) VerifyAccountAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.VerifyAccountAPIToken(w, r, accountID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteAccountAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteAccountAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteAccountAPIToken(w, r, accountID, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAccountAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) GetAccountAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAccountAPIToken(w, r, accountID, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateAccountAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) UpdateAccountAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateAccountAPIToken(w, r, accountID, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RollAccountAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) RollAccountAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID APITokenAccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RollAccountAPIToken(w, r, accountID, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListUserAPITokens operation middleware
+func (siw *ServerInterfaceWrapper) ListUserAPITokens(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUserAPITokensParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "direction" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "direction", r.URL.Query(), &params.Direction, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "direction"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "direction", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "include_expired" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "include_expired", r.URL.Query(), &params.IncludeExpired, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "include_expired"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "include_expired", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListUserAPITokens(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateUserAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateUserAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateUserAPIToken(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListUserPermissionGroups operation middleware
+func (siw *ServerInterfaceWrapper) ListUserPermissionGroups(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUserPermissionGroupsParams
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", r.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scope"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scope", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListUserPermissionGroups(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// VerifyUserAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) VerifyUserAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.VerifyUserAPIToken(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteUserAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteUserAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteUserAPIToken(w, r, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUserAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) GetUserAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUserAPIToken(w, r, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateUserAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) UpdateUserAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateUserAPIToken(w, r, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RollUserAPIToken operation middleware
+func (siw *ServerInterfaceWrapper) RollUserAPIToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "token_id" -------------
+	var tokenID APITokenID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token_id", r.PathValue("token_id"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RollUserAPIToken(w, r, tokenID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 type UnescapedCookieParamError struct {
 	ParamName string
 	Err       error
@@ -2098,6 +7609,22 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/accounts/{account_id}/ai-search/tokens/{id}", wrapper.DeleteToken)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/tokens/{id}", wrapper.GetToken)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/accounts/{account_id}/ai-search/tokens/{id}", wrapper.UpdateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/tokens", wrapper.ListAccountAPITokens)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/tokens", wrapper.CreateAccountAPIToken)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/accounts/{account_id}/tokens/{token_id}", wrapper.DeleteAccountAPIToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/tokens/{token_id}", wrapper.GetAccountAPIToken)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/accounts/{account_id}/tokens/{token_id}", wrapper.UpdateAccountAPIToken)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/accounts/{account_id}/tokens/{token_id}/value", wrapper.RollAccountAPIToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/tokens/permission_groups", wrapper.ListAccountPermissionGroups)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/tokens/verify", wrapper.VerifyAccountAPIToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user/tokens", wrapper.ListUserAPITokens)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/user/tokens", wrapper.CreateUserAPIToken)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/user/tokens/{token_id}", wrapper.DeleteUserAPIToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user/tokens/{token_id}", wrapper.GetUserAPIToken)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/user/tokens/{token_id}", wrapper.UpdateUserAPIToken)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/user/tokens/{token_id}/value", wrapper.RollUserAPIToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user/tokens/permission_groups", wrapper.ListUserPermissionGroups)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user/tokens/verify", wrapper.VerifyUserAPIToken)
 
 	return m
 }
@@ -2510,6 +8037,1136 @@ func (response UpdateToken429JSONResponse) VisitUpdateTokenResponse(w http.Respo
 	return err
 }
 
+type ListAccountAPITokensRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	Params    ListAccountAPITokensParams
+}
+
+type ListAccountAPITokensResponseObject interface {
+	VisitListAccountAPITokensResponse(w http.ResponseWriter) error
+}
+
+type ListAccountAPITokens200JSONResponse APITokenListEnvelope
+
+func (response ListAccountAPITokens200JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountAPITokens403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListAccountAPITokens403JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountAPITokens429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListAccountAPITokens429JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountAPITokens4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response ListAccountAPITokens4XXJSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAccountAPITokenRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	Body      *CreateAccountAPITokenJSONRequestBody
+}
+
+type CreateAccountAPITokenResponseObject interface {
+	VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error
+}
+
+type CreateAccountAPIToken200JSONResponse APITokenCreateEnvelope
+
+func (response CreateAccountAPIToken200JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAccountAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response CreateAccountAPIToken403JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateAccountAPIToken429JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAccountAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response CreateAccountAPIToken4XXJSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountPermissionGroupsRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	Params    ListAccountPermissionGroupsParams
+}
+
+type ListAccountPermissionGroupsResponseObject interface {
+	VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error
+}
+
+type ListAccountPermissionGroups200JSONResponse PermissionGroupListEnvelope
+
+func (response ListAccountPermissionGroups200JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountPermissionGroups403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListAccountPermissionGroups403JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountPermissionGroups429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListAccountPermissionGroups429JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAccountPermissionGroups4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response ListAccountPermissionGroups4XXJSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAccountAPITokenRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+}
+
+type VerifyAccountAPITokenResponseObject interface {
+	VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error
+}
+
+type VerifyAccountAPIToken200JSONResponse APITokenVerifyEnvelope
+
+func (response VerifyAccountAPIToken200JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAccountAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response VerifyAccountAPIToken403JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response VerifyAccountAPIToken429JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAccountAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response VerifyAccountAPIToken4XXJSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAccountAPITokenRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	TokenID   APITokenID        `json:"token_id"`
+}
+
+type DeleteAccountAPITokenResponseObject interface {
+	VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteAccountAPIToken200JSONResponse APITokenDeleteEnvelope
+
+func (response DeleteAccountAPIToken200JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAccountAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response DeleteAccountAPIToken403JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteAccountAPIToken429JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAccountAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response DeleteAccountAPIToken4XXJSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountAPITokenRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	TokenID   APITokenID        `json:"token_id"`
+}
+
+type GetAccountAPITokenResponseObject interface {
+	VisitGetAccountAPITokenResponse(w http.ResponseWriter) error
+}
+
+type GetAccountAPIToken200JSONResponse APITokenEnvelope
+
+func (response GetAccountAPIToken200JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetAccountAPIToken403JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetAccountAPIToken429JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response GetAccountAPIToken4XXJSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAccountAPITokenRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	TokenID   APITokenID        `json:"token_id"`
+	Body      *UpdateAccountAPITokenJSONRequestBody
+}
+
+type UpdateAccountAPITokenResponseObject interface {
+	VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error
+}
+
+type UpdateAccountAPIToken200JSONResponse APITokenEnvelope
+
+func (response UpdateAccountAPIToken200JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAccountAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response UpdateAccountAPIToken403JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateAccountAPIToken429JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAccountAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response UpdateAccountAPIToken4XXJSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollAccountAPITokenRequestObject struct {
+	AccountID APITokenAccountID `json:"account_id"`
+	TokenID   APITokenID        `json:"token_id"`
+	Body      *RollAccountAPITokenJSONRequestBody
+}
+
+type RollAccountAPITokenResponseObject interface {
+	VisitRollAccountAPITokenResponse(w http.ResponseWriter) error
+}
+
+type RollAccountAPIToken200JSONResponse APITokenValueEnvelope
+
+func (response RollAccountAPIToken200JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollAccountAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response RollAccountAPIToken403JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response RollAccountAPIToken429JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollAccountAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response RollAccountAPIToken4XXJSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAPITokensRequestObject struct {
+	Params ListUserAPITokensParams
+}
+
+type ListUserAPITokensResponseObject interface {
+	VisitListUserAPITokensResponse(w http.ResponseWriter) error
+}
+
+type ListUserAPITokens200JSONResponse APITokenListEnvelope
+
+func (response ListUserAPITokens200JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAPITokens403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListUserAPITokens403JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAPITokens429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListUserAPITokens429JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserAPITokens4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response ListUserAPITokens4XXJSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserAPITokenRequestObject struct {
+	Body *CreateUserAPITokenJSONRequestBody
+}
+
+type CreateUserAPITokenResponseObject interface {
+	VisitCreateUserAPITokenResponse(w http.ResponseWriter) error
+}
+
+type CreateUserAPIToken200JSONResponse APITokenCreateEnvelope
+
+func (response CreateUserAPIToken200JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response CreateUserAPIToken403JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateUserAPIToken429JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response CreateUserAPIToken4XXJSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserPermissionGroupsRequestObject struct {
+	Params ListUserPermissionGroupsParams
+}
+
+type ListUserPermissionGroupsResponseObject interface {
+	VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error
+}
+
+type ListUserPermissionGroups200JSONResponse PermissionGroupListEnvelope
+
+func (response ListUserPermissionGroups200JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserPermissionGroups403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListUserPermissionGroups403JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserPermissionGroups429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListUserPermissionGroups429JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserPermissionGroups4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response ListUserPermissionGroups4XXJSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyUserAPITokenRequestObject struct {
+}
+
+type VerifyUserAPITokenResponseObject interface {
+	VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error
+}
+
+type VerifyUserAPIToken200JSONResponse APITokenVerifyEnvelope
+
+func (response VerifyUserAPIToken200JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyUserAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response VerifyUserAPIToken403JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response VerifyUserAPIToken429JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyUserAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response VerifyUserAPIToken4XXJSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserAPITokenRequestObject struct {
+	TokenID APITokenID `json:"token_id"`
+}
+
+type DeleteUserAPITokenResponseObject interface {
+	VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteUserAPIToken200JSONResponse APITokenDeleteEnvelope
+
+func (response DeleteUserAPIToken200JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response DeleteUserAPIToken403JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteUserAPIToken429JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response DeleteUserAPIToken4XXJSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserAPITokenRequestObject struct {
+	TokenID APITokenID `json:"token_id"`
+}
+
+type GetUserAPITokenResponseObject interface {
+	VisitGetUserAPITokenResponse(w http.ResponseWriter) error
+}
+
+type GetUserAPIToken200JSONResponse APITokenEnvelope
+
+func (response GetUserAPIToken200JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetUserAPIToken403JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetUserAPIToken429JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response GetUserAPIToken4XXJSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserAPITokenRequestObject struct {
+	TokenID APITokenID `json:"token_id"`
+	Body    *UpdateUserAPITokenJSONRequestBody
+}
+
+type UpdateUserAPITokenResponseObject interface {
+	VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error
+}
+
+type UpdateUserAPIToken200JSONResponse APITokenEnvelope
+
+func (response UpdateUserAPIToken200JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response UpdateUserAPIToken403JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateUserAPIToken429JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response UpdateUserAPIToken4XXJSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollUserAPITokenRequestObject struct {
+	TokenID APITokenID `json:"token_id"`
+	Body    *RollUserAPITokenJSONRequestBody
+}
+
+type RollUserAPITokenResponseObject interface {
+	VisitRollUserAPITokenResponse(w http.ResponseWriter) error
+}
+
+type RollUserAPIToken200JSONResponse APITokenValueEnvelope
+
+func (response RollUserAPIToken200JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollUserAPIToken403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response RollUserAPIToken403JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response RollUserAPIToken429JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollUserAPIToken4XXJSONResponse struct {
+	Body       FailureEnvelope
+	StatusCode int
+}
+
+func (response RollUserAPIToken4XXJSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListTokens List tokens
@@ -2527,6 +9184,54 @@ type StrictServerInterface interface {
 	// UpdateToken Update a token
 	// (PUT /accounts/{account_id}/ai-search/tokens/{id})
 	UpdateToken(ctx context.Context, request UpdateTokenRequestObject) (UpdateTokenResponseObject, error)
+	// ListAccountAPITokens List tokens
+	// (GET /accounts/{account_id}/tokens)
+	ListAccountAPITokens(ctx context.Context, request ListAccountAPITokensRequestObject) (ListAccountAPITokensResponseObject, error)
+	// CreateAccountAPIToken Create a token
+	// (POST /accounts/{account_id}/tokens)
+	CreateAccountAPIToken(ctx context.Context, request CreateAccountAPITokenRequestObject) (CreateAccountAPITokenResponseObject, error)
+	// ListAccountPermissionGroups List token permission groups
+	// (GET /accounts/{account_id}/tokens/permission_groups)
+	ListAccountPermissionGroups(ctx context.Context, request ListAccountPermissionGroupsRequestObject) (ListAccountPermissionGroupsResponseObject, error)
+	// VerifyAccountAPIToken Verify a token
+	// (GET /accounts/{account_id}/tokens/verify)
+	VerifyAccountAPIToken(ctx context.Context, request VerifyAccountAPITokenRequestObject) (VerifyAccountAPITokenResponseObject, error)
+	// DeleteAccountAPIToken Delete a token
+	// (DELETE /accounts/{account_id}/tokens/{token_id})
+	DeleteAccountAPIToken(ctx context.Context, request DeleteAccountAPITokenRequestObject) (DeleteAccountAPITokenResponseObject, error)
+	// GetAccountAPIToken Get a token
+	// (GET /accounts/{account_id}/tokens/{token_id})
+	GetAccountAPIToken(ctx context.Context, request GetAccountAPITokenRequestObject) (GetAccountAPITokenResponseObject, error)
+	// UpdateAccountAPIToken Update a token
+	// (PUT /accounts/{account_id}/tokens/{token_id})
+	UpdateAccountAPIToken(ctx context.Context, request UpdateAccountAPITokenRequestObject) (UpdateAccountAPITokenResponseObject, error)
+	// RollAccountAPIToken Roll a token's value
+	// (PUT /accounts/{account_id}/tokens/{token_id}/value)
+	RollAccountAPIToken(ctx context.Context, request RollAccountAPITokenRequestObject) (RollAccountAPITokenResponseObject, error)
+	// ListUserAPITokens List tokens
+	// (GET /user/tokens)
+	ListUserAPITokens(ctx context.Context, request ListUserAPITokensRequestObject) (ListUserAPITokensResponseObject, error)
+	// CreateUserAPIToken Create a token
+	// (POST /user/tokens)
+	CreateUserAPIToken(ctx context.Context, request CreateUserAPITokenRequestObject) (CreateUserAPITokenResponseObject, error)
+	// ListUserPermissionGroups List token permission groups
+	// (GET /user/tokens/permission_groups)
+	ListUserPermissionGroups(ctx context.Context, request ListUserPermissionGroupsRequestObject) (ListUserPermissionGroupsResponseObject, error)
+	// VerifyUserAPIToken Verify a token
+	// (GET /user/tokens/verify)
+	VerifyUserAPIToken(ctx context.Context, request VerifyUserAPITokenRequestObject) (VerifyUserAPITokenResponseObject, error)
+	// DeleteUserAPIToken Delete a token
+	// (DELETE /user/tokens/{token_id})
+	DeleteUserAPIToken(ctx context.Context, request DeleteUserAPITokenRequestObject) (DeleteUserAPITokenResponseObject, error)
+	// GetUserAPIToken Get a token
+	// (GET /user/tokens/{token_id})
+	GetUserAPIToken(ctx context.Context, request GetUserAPITokenRequestObject) (GetUserAPITokenResponseObject, error)
+	// UpdateUserAPIToken Update a token
+	// (PUT /user/tokens/{token_id})
+	UpdateUserAPIToken(ctx context.Context, request UpdateUserAPITokenRequestObject) (UpdateUserAPITokenResponseObject, error)
+	// RollUserAPIToken Roll a token's value
+	// (PUT /user/tokens/{token_id}/value)
+	RollUserAPIToken(ctx context.Context, request RollUserAPITokenRequestObject) (RollUserAPITokenResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -2715,6 +9420,466 @@ func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, acc
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateTokenResponseObject); ok {
 		if err := validResponse.VisitUpdateTokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListAccountAPITokens operation middleware
+func (sh *strictHandler) ListAccountAPITokens(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, params ListAccountAPITokensParams) {
+	var request ListAccountAPITokensRequestObject
+
+	request.AccountID = accountID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAccountAPITokens(ctx, request.(ListAccountAPITokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAccountAPITokens")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAccountAPITokensResponseObject); ok {
+		if err := validResponse.VisitListAccountAPITokensResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateAccountAPIToken operation middleware
+func (sh *strictHandler) CreateAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID) {
+	var request CreateAccountAPITokenRequestObject
+
+	request.AccountID = accountID
+
+	var body CreateAccountAPITokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAccountAPIToken(ctx, request.(CreateAccountAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAccountAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateAccountAPITokenResponseObject); ok {
+		if err := validResponse.VisitCreateAccountAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListAccountPermissionGroups operation middleware
+func (sh *strictHandler) ListAccountPermissionGroups(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, params ListAccountPermissionGroupsParams) {
+	var request ListAccountPermissionGroupsRequestObject
+
+	request.AccountID = accountID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAccountPermissionGroups(ctx, request.(ListAccountPermissionGroupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAccountPermissionGroups")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAccountPermissionGroupsResponseObject); ok {
+		if err := validResponse.VisitListAccountPermissionGroupsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// VerifyAccountAPIToken operation middleware
+func (sh *strictHandler) VerifyAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID) {
+	var request VerifyAccountAPITokenRequestObject
+
+	request.AccountID = accountID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyAccountAPIToken(ctx, request.(VerifyAccountAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyAccountAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(VerifyAccountAPITokenResponseObject); ok {
+		if err := validResponse.VisitVerifyAccountAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteAccountAPIToken operation middleware
+func (sh *strictHandler) DeleteAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID) {
+	var request DeleteAccountAPITokenRequestObject
+
+	request.AccountID = accountID
+	request.TokenID = tokenID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAccountAPIToken(ctx, request.(DeleteAccountAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAccountAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteAccountAPITokenResponseObject); ok {
+		if err := validResponse.VisitDeleteAccountAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAccountAPIToken operation middleware
+func (sh *strictHandler) GetAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID) {
+	var request GetAccountAPITokenRequestObject
+
+	request.AccountID = accountID
+	request.TokenID = tokenID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAccountAPIToken(ctx, request.(GetAccountAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAccountAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAccountAPITokenResponseObject); ok {
+		if err := validResponse.VisitGetAccountAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateAccountAPIToken operation middleware
+func (sh *strictHandler) UpdateAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID) {
+	var request UpdateAccountAPITokenRequestObject
+
+	request.AccountID = accountID
+	request.TokenID = tokenID
+
+	var body UpdateAccountAPITokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAccountAPIToken(ctx, request.(UpdateAccountAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAccountAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateAccountAPITokenResponseObject); ok {
+		if err := validResponse.VisitUpdateAccountAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RollAccountAPIToken operation middleware
+func (sh *strictHandler) RollAccountAPIToken(w http.ResponseWriter, r *http.Request, accountID APITokenAccountID, tokenID APITokenID) {
+	var request RollAccountAPITokenRequestObject
+
+	request.AccountID = accountID
+	request.TokenID = tokenID
+
+	var body RollAccountAPITokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RollAccountAPIToken(ctx, request.(RollAccountAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RollAccountAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RollAccountAPITokenResponseObject); ok {
+		if err := validResponse.VisitRollAccountAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListUserAPITokens operation middleware
+func (sh *strictHandler) ListUserAPITokens(w http.ResponseWriter, r *http.Request, params ListUserAPITokensParams) {
+	var request ListUserAPITokensRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserAPITokens(ctx, request.(ListUserAPITokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserAPITokens")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListUserAPITokensResponseObject); ok {
+		if err := validResponse.VisitListUserAPITokensResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateUserAPIToken operation middleware
+func (sh *strictHandler) CreateUserAPIToken(w http.ResponseWriter, r *http.Request) {
+	var request CreateUserAPITokenRequestObject
+
+	var body CreateUserAPITokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUserAPIToken(ctx, request.(CreateUserAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUserAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateUserAPITokenResponseObject); ok {
+		if err := validResponse.VisitCreateUserAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListUserPermissionGroups operation middleware
+func (sh *strictHandler) ListUserPermissionGroups(w http.ResponseWriter, r *http.Request, params ListUserPermissionGroupsParams) {
+	var request ListUserPermissionGroupsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserPermissionGroups(ctx, request.(ListUserPermissionGroupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserPermissionGroups")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListUserPermissionGroupsResponseObject); ok {
+		if err := validResponse.VisitListUserPermissionGroupsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// VerifyUserAPIToken operation middleware
+func (sh *strictHandler) VerifyUserAPIToken(w http.ResponseWriter, r *http.Request) {
+	var request VerifyUserAPITokenRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyUserAPIToken(ctx, request.(VerifyUserAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyUserAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(VerifyUserAPITokenResponseObject); ok {
+		if err := validResponse.VisitVerifyUserAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteUserAPIToken operation middleware
+func (sh *strictHandler) DeleteUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID) {
+	var request DeleteUserAPITokenRequestObject
+
+	request.TokenID = tokenID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUserAPIToken(ctx, request.(DeleteUserAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUserAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteUserAPITokenResponseObject); ok {
+		if err := validResponse.VisitDeleteUserAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUserAPIToken operation middleware
+func (sh *strictHandler) GetUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID) {
+	var request GetUserAPITokenRequestObject
+
+	request.TokenID = tokenID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUserAPIToken(ctx, request.(GetUserAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUserAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUserAPITokenResponseObject); ok {
+		if err := validResponse.VisitGetUserAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateUserAPIToken operation middleware
+func (sh *strictHandler) UpdateUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID) {
+	var request UpdateUserAPITokenRequestObject
+
+	request.TokenID = tokenID
+
+	var body UpdateUserAPITokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUserAPIToken(ctx, request.(UpdateUserAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUserAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateUserAPITokenResponseObject); ok {
+		if err := validResponse.VisitUpdateUserAPITokenResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RollUserAPIToken operation middleware
+func (sh *strictHandler) RollUserAPIToken(w http.ResponseWriter, r *http.Request, tokenID APITokenID) {
+	var request RollUserAPITokenRequestObject
+
+	request.TokenID = tokenID
+
+	var body RollUserAPITokenJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RollUserAPIToken(ctx, request.(RollUserAPITokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RollUserAPIToken")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RollUserAPITokenResponseObject); ok {
+		if err := validResponse.VisitRollUserAPITokenResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -1,7 +1,8 @@
 # Spec governance (issue 7): lint, upstream drift, breaking-change gate.
 # tools/breaking is its own module (oasdiff forces go 1.26 and ~20 requires).
 
-UPSTREAM_REFERENCE := ../shared/reference/cloudflare-ai-search-tokens.official.json
+# Cloudflare's definitions of the operations, one file per API family.
+UPSTREAM_REFERENCE := ../shared/reference/cloudflare-ai-search-tokens.official.json ../shared/reference/cloudflare-api-tokens.official.json
 UPSTREAM_SPEC      ?= $(UPSTREAM_REFERENCE)
 BASE               ?= HEAD~1
 
@@ -13,12 +14,14 @@ lint-spec: ## lint openapi.yaml: descriptions, security, error envelopes, exampl
 # The default reference lives beside the repo (../shared); outside CI its
 # absence skips the check, like the Go tests. An explicit UPSTREAM_SPEC, or
 # CI=true, makes a missing file an error.
-upstream-diff: ## compare openapi.yaml with Cloudflare's published schema (UPSTREAM_SPEC=FILE)
-	@if [ ! -f "$(UPSTREAM_SPEC)" ] && [ "$(UPSTREAM_SPEC)" = "$(UPSTREAM_REFERENCE)" ] && [ "$$CI" != true ]; then \
-		echo "upstream-diff: $(UPSTREAM_SPEC) not found; skipping (set CI=true to make this an error)"; \
+upstream-diff: ## compare openapi.yaml with Cloudflare's published schema (UPSTREAM_SPEC="FILE...")
+	@missing=""; for f in $(UPSTREAM_SPEC); do [ -f "$$f" ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ] && [ "$(UPSTREAM_SPEC)" = "$(UPSTREAM_REFERENCE)" ] && [ "$$CI" != true ]; then \
+		echo "upstream-diff:$$missing not found; skipping (set CI=true to make this an error)"; \
 	else \
-		echo "$(GO) run ./cmd/aisearch-tokens spec-diff --upstream $(UPSTREAM_SPEC)"; \
-		$(GO) run ./cmd/aisearch-tokens spec-diff --upstream $(UPSTREAM_SPEC); \
+		args=""; for f in $(UPSTREAM_SPEC); do args="$$args --upstream $$f"; done; \
+		echo "$(GO) run ./cmd/aisearch-tokens spec-diff$$args"; \
+		$(GO) run ./cmd/aisearch-tokens spec-diff $$args; \
 	fi
 
 breaking: ## fail on a breaking spec change since BASE (default HEAD~1) without a major version bump

@@ -12,9 +12,19 @@ import (
 	"github.com/go-aisearch/tokens/specgov"
 )
 
+// officialReference is Cloudflare's definition of every operation the
+// spec covers: the reference files merged.
 func officialReference(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := specgov.LoadUpstreamFile(referencePath(t))
+	var docs []*openapi3.T
+	for _, p := range referencePaths(t) {
+		doc, err := specgov.LoadUpstreamFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	doc, err := specgov.MergeUpstream(docs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +130,24 @@ func TestDiffFindsChanges(t *testing.T) {
 		{"request body removed", func(doc *openapi3.T) {
 			doc.Paths.Value(itemPath).Put.RequestBody = nil
 		}, "PUT /accounts/{account_id}/ai-search/tokens/{id}: request body: ours absent, upstream present"},
+		// The Cloudflare API token operations are compared the same way.
+		{"API token per_page maximum", func(doc *openapi3.T) {
+			doc.Components.Parameters["APITokenPerPage"].Value.Schema.Value.Max = ptr(100.0)
+		}, "GET /user/tokens: param per_page maximum: ours 100, upstream 50"},
+		{"API token create answers 201", func(doc *openapi3.T) {
+			r := doc.Paths.Value("/accounts/{account_id}/tokens").Post.Responses
+			r.Set("201", r.Value("200"))
+			r.Delete("200")
+		}, "POST /accounts/{account_id}/tokens: status 200: ours absent, upstream documented"},
+		{"API token value lost its minimum length", func(doc *openapi3.T) {
+			doc.Components.Schemas["APITokenValue"].Value.MinLength = 0
+		}, "PUT /user/tokens/{token_id}/value: response 200 body.result minLength: ours none, upstream 40"},
+		{"API token accepts a Global API key", func(doc *openapi3.T) {
+			doc.Paths.Value("/user/tokens/verify").Get.Security = &openapi3.SecurityRequirements{{"api_token": {}}, {"api_email": {}, "api_key": {}}}
+		}, "GET /user/tokens/verify: security: ours [api_email+api_key] or [api_token], upstream [api_token]"},
+		{"API token operation removed", func(doc *openapi3.T) {
+			doc.Paths.Value("/accounts/{account_id}/tokens/{token_id}/value").Put = nil
+		}, "PUT /accounts/{account_id}/tokens/{token_id}/value: operation: ours absent, upstream account-api-tokens-roll-token"},
 	}
 	upstream := officialReference(t)
 	allow := defaultAllow(t)
@@ -156,14 +184,7 @@ func TestDiffIgnoresOtherPaths(t *testing.T) {
 // envelopes, YAML. Only the tokens paths and what they reach are kept, and
 // the comparison comes out the same.
 func TestLoadUpstreamFullSchema(t *testing.T) {
-	data, err := os.ReadFile(referencePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		t.Fatal(err)
-	}
+	raw := fullSchema(t)
 	// Move the list envelope into components, as an allOf of a common part.
 	list := raw["paths"].(map[string]any)[listPath].(map[string]any)["get"].(map[string]any)
 	media := list["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)
@@ -171,12 +192,10 @@ func TestLoadUpstreamFullSchema(t *testing.T) {
 	props := envelope["properties"].(map[string]any)
 	common := map[string]any{"type": "object", "required": []any{"success"}, "properties": map[string]any{"success": props["success"]}}
 	delete(props, "success")
-	components := raw["components"].(map[string]any)
-	components["schemas"] = map[string]any{
-		"aisearch_common": common,
-		"aisearch_list":   map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/aisearch_common"}, envelope}},
-		"unrelated":       map[string]any{"$ref": "#/components/schemas/missing-but-unreached"},
-	}
+	schemas := raw["components"].(map[string]any)["schemas"].(map[string]any)
+	schemas["aisearch_common"] = common
+	schemas["aisearch_list"] = map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/aisearch_common"}, envelope}}
+	schemas["unrelated"] = map[string]any{"$ref": "#/components/schemas/missing-but-unreached"}
 	media["schema"] = map[string]any{"$ref": "#/components/schemas/aisearch_list"}
 	raw["paths"].(map[string]any)["/zones/{zone_id}/dns_records"] = map[string]any{
 		"get": map[string]any{"$ref": "this is not even valid", "responses": "nor this"},
@@ -195,8 +214,8 @@ func TestLoadUpstreamFullSchema(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := upstream.Paths.Len(); n != 2 {
-				t.Fatalf("kept %d paths, want the 2 tokens paths", n)
+			if n, want := upstream.Paths.Len(), len(specgov.TokensPaths); n != want {
+				t.Fatalf("kept %d paths, want the %d tokens paths", n, want)
 			}
 			if _, ok := upstream.Components.Schemas["unrelated"]; ok {
 				t.Error("kept a component the tokens paths do not reach")
@@ -270,4 +289,42 @@ func TestDiffRecursiveSpecsOnBothSides(t *testing.T) {
 	if got := keys(report.Unexplained); len(got) != 1 || got[0] != want {
 		t.Fatalf("got %q, want [%q]", got, want)
 	}
+}
+
+// fullSchema joins the reference files into one document, as Cloudflare
+// publishes them: one openapi.json with every path and component.
+func fullSchema(t *testing.T) map[string]any {
+	t.Helper()
+	var full map[string]any
+	for _, p := range referencePaths(t) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw map[string]any
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if full == nil {
+			full = raw
+			if _, ok := full["components"].(map[string]any)["schemas"]; !ok {
+				full["components"].(map[string]any)["schemas"] = map[string]any{}
+			}
+			continue
+		}
+		for k, v := range raw["paths"].(map[string]any) {
+			full["paths"].(map[string]any)[k] = v
+		}
+		for section, v := range raw["components"].(map[string]any) {
+			dst, _ := full["components"].(map[string]any)[section].(map[string]any)
+			if dst == nil {
+				dst = map[string]any{}
+				full["components"].(map[string]any)[section] = dst
+			}
+			for name, c := range v.(map[string]any) {
+				dst[name] = c
+			}
+		}
+	}
+	return full
 }

@@ -25,19 +25,24 @@ func spec(t *testing.T) *openapi3.T {
 	return doc
 }
 
-// referencePath is Cloudflare's published definition of the tokens
-// operations, kept beside the repository (../shared/reference). CI must
-// have it; elsewhere its absence skips the test.
-func referencePath(t *testing.T) string {
+// referencePaths are Cloudflare's published definitions of the operations
+// the spec covers, one file per API family, kept beside the repository
+// (../shared/reference). CI must have them; elsewhere their absence skips
+// the test.
+func referencePaths(t *testing.T) []string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "reference", "cloudflare-ai-search-tokens.official.json")
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("official reference missing in CI: %v", err)
+	var out []string
+	for _, name := range []string{"cloudflare-ai-search-tokens.official.json", "cloudflare-api-tokens.official.json"} {
+		p := filepath.Join("..", "..", "shared", "reference", name)
+		if _, err := os.Stat(p); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("official reference missing in CI: %v", err)
+			}
+			t.Skipf("official reference not found at %s (../shared/reference beside the repo); skipping: %v", p, err)
 		}
-		t.Skipf("official reference not found at %s (../shared/reference beside the repo); skipping: %v", p, err)
+		out = append(out, p)
 	}
-	return p
+	return out
 }
 
 func queryParam(doc *openapi3.T, name string) *openapi3.Parameter {

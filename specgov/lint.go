@@ -19,7 +19,7 @@ type Finding struct {
 func (f Finding) String() string { return f.Location + ": " + f.Message + " [" + f.Rule + "]" }
 
 // ErrorEnvelopes are the shared schemas every 4xx/5xx response must use.
-var ErrorEnvelopes = []string{"ErrorEnvelope", "ValidationErrorEnvelope"}
+var ErrorEnvelopes = []string{"ErrorEnvelope", "ValidationErrorEnvelope", "FailureEnvelope"}
 
 // Lint checks doc beyond OpenAPI validity: every operation has an
 // operationId, summary, description, tag and security; every parameter,

@@ -12,11 +12,22 @@ import (
 	"github.com/oasdiff/yaml"
 )
 
-// TokensPaths are the paths Diff compares; everything else in an upstream
-// document is ignored.
+// TokensPaths are the paths Diff compares: the AI Search tokens API and the
+// Cloudflare API token operations (user- and account-owned) that create the
+// service token it holds. Everything else in an upstream document is ignored.
 var TokensPaths = []string{
 	"/accounts/{account_id}/ai-search/tokens",
 	"/accounts/{account_id}/ai-search/tokens/{id}",
+	"/user/tokens",
+	"/user/tokens/permission_groups",
+	"/user/tokens/verify",
+	"/user/tokens/{token_id}",
+	"/user/tokens/{token_id}/value",
+	"/accounts/{account_id}/tokens",
+	"/accounts/{account_id}/tokens/permission_groups",
+	"/accounts/{account_id}/tokens/verify",
+	"/accounts/{account_id}/tokens/{token_id}",
+	"/accounts/{account_id}/tokens/{token_id}/value",
 }
 
 // maxSpecBytes bounds what LoadUpstreamFile reads; Cloudflare's whole

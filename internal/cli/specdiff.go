@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -13,8 +14,8 @@ import (
 func init() {
 	register(&Command{
 		Name:  "spec-diff",
-		Usage: "--upstream FILE [--spec FILE] [--allow FILE] [-v]",
-		Short: "compare the spec's tokens operations with Cloudflare's published schema",
+		Usage: "--upstream FILE [--upstream FILE]... [--spec FILE] [--allow FILE] [-v]",
+		Short: "compare the spec's operations with Cloudflare's published schema",
 		Run:   runSpecDiff,
 	})
 	register(&Command{
@@ -28,14 +29,15 @@ func init() {
 func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 	c := commands["spec-diff"]
 	fs := NewFlagSet(c, stdio)
-	upstreamPath := fs.String("upstream", "", "Cloudflare's schema: the full openapi.json/yaml or just the tokens operations (required)")
+	var upstreamPaths serveList
+	fs.Var(&upstreamPaths, "upstream", "Cloudflare's schema: the full openapi.json/yaml, or documents holding some of the operations, one --upstream each (required)")
 	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
 	allowPath := fs.String("allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
 	verbose := fs.Bool("v", false, "print the reason of each allowed difference")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *upstreamPath == "" {
+	if len(upstreamPaths) == 0 {
 		return Usagef("--upstream FILE is required")
 	}
 	if fs.NArg() > 0 {
@@ -45,7 +47,15 @@ func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	upstream, err := specgov.LoadUpstreamFile(*upstreamPath)
+	var docs []*openapi3.T
+	for _, p := range upstreamPaths {
+		doc, err := specgov.LoadUpstreamFile(p)
+		if err != nil {
+			return fmt.Errorf("upstream: %w", err)
+		}
+		docs = append(docs, doc)
+	}
+	upstream, err := specgov.MergeUpstream(docs...)
 	if err != nil {
 		return fmt.Errorf("upstream: %w", err)
 	}
@@ -57,7 +67,7 @@ func runSpecDiff(_ context.Context, stdio Stdio, args []string) error {
 		return fmt.Errorf("allow-list: %w", err)
 	}
 	report := specgov.Diff(ours, upstream, allow)
-	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, *upstreamPath)
+	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, strings.Join(upstreamPaths, " + "))
 	report.Write(stdio.Out, *verbose)
 	if !report.OK() {
 		return fmt.Errorf("%d unexplained difference(s), %d stale allow-list entr(ies): fix the spec, or list a deliberate deviation with its reason in the allow-list",

@@ -18,17 +18,22 @@ func runSpecCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// officialReference is ../shared/reference beside the repository; CI has it.
-func officialReference(t *testing.T) string {
+// officialReference is ../shared/reference beside the repository (CI has
+// it), as spec-diff flags: one --upstream per API family.
+func officialReference(t *testing.T) []string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "reference", "cloudflare-ai-search-tokens.official.json")
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("official reference missing in CI: %v", err)
+	var args []string
+	for _, name := range []string{"cloudflare-ai-search-tokens.official.json", "cloudflare-api-tokens.official.json"} {
+		p := filepath.Join("..", "..", "..", "shared", "reference", name)
+		if _, err := os.Stat(p); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("official reference missing in CI: %v", err)
+			}
+			t.Skipf("official reference not found at %s; skipping: %v", p, err)
 		}
-		t.Skipf("official reference not found at %s; skipping: %v", p, err)
+		args = append(args, "--upstream", p)
 	}
-	return p
+	return args
 }
 
 // brokenSpec writes a copy of openapi.yaml with per_page's maximum lowered.
@@ -48,12 +53,12 @@ func brokenSpec(t *testing.T) string {
 
 func TestSpecDiffCommand(t *testing.T) {
 	ref := officialReference(t)
-	code, out, stderr := runSpecCLI(t, "spec-diff", "--upstream", ref)
+	code, out, stderr := runSpecCLI(t, append([]string{"spec-diff"}, ref...)...)
 	if code != ExitOK || !strings.Contains(out, "unexplained differences: 0") {
 		t.Fatalf("real spec: exit %d\n%s\n%s", code, out, stderr)
 	}
 
-	code, out, _ = runSpecCLI(t, "spec-diff", "--upstream", ref, "--spec", brokenSpec(t))
+	code, out, _ = runSpecCLI(t, append([]string{"spec-diff", "--spec", brokenSpec(t)}, ref...)...)
 	want := "GET /accounts/{account_id}/ai-search/tokens: param per_page maximum: ours 50, upstream 100"
 	if code != ExitFailure || !strings.Contains(out, want) {
 		t.Fatalf("broken spec: exit %d, want %d and %q in:\n%s", code, ExitFailure, want, out)
@@ -63,7 +68,7 @@ func TestSpecDiffCommand(t *testing.T) {
 	if err := os.WriteFile(empty, []byte("deviations: []\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, _ = runSpecCLI(t, "spec-diff", "--upstream", ref, "--allow", empty); code != ExitFailure || !strings.Contains(out, "status 429") {
+	if code, out, _ = runSpecCLI(t, append([]string{"spec-diff", "--allow", empty}, ref...)...); code != ExitFailure || !strings.Contains(out, "status 429") {
 		t.Fatalf("empty allow-list: exit %d\n%s", code, out)
 	}
 }
