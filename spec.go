@@ -13,6 +13,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -25,6 +26,7 @@ var SpecYAML []byte
 
 // LoadSpec parses and validates the embedded spec. Each call returns a fresh
 // document, so callers may change theirs (for example clear its servers).
+// It costs milliseconds and megabytes: read-only callers use SharedSpec.
 func LoadSpec() (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(SpecYAML)
@@ -36,3 +38,13 @@ func LoadSpec() (*openapi3.T, error) {
 	}
 	return doc, nil
 }
+
+// SharedSpec returns the embedded spec, parsed and validated once per
+// process (by the first call) and then shared by every caller: the
+// emulator's servers and the contract validators all use it, so creating
+// one costs no parsing. It must be treated as read-only: a change would be
+// seen by every user in the process, and none is synchronised. Callers
+// that change a document (clear its servers, say) use LoadSpec.
+func SharedSpec() (*openapi3.T, error) { return sharedSpec() }
+
+var sharedSpec = sync.OnceValues(LoadSpec)
