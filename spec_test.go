@@ -24,3 +24,31 @@ func TestLoadSpecValidates(t *testing.T) {
 		t.Fatalf("LoadSpec shares state between calls: servers = %v", again.Servers)
 	}
 }
+
+// SharedSpec parses once and hands every caller the same document; LoadSpec
+// still gives a copy of its own, which a caller may change without
+// touching the shared one.
+func TestSharedSpecIsParsedOnce(t *testing.T) {
+	a, err := tokens.SharedSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tokens.SharedSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("SharedSpec returned two documents")
+	}
+	own, err := tokens.LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own == a {
+		t.Fatal("LoadSpec returned the shared document")
+	}
+	own.Servers = nil
+	if len(a.Servers) != 1 {
+		t.Errorf("changing a LoadSpec copy changed the shared spec: servers = %v", a.Servers)
+	}
+}
