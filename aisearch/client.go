@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,6 +31,8 @@ type Client struct {
 	base      *url.URL
 	gen       *generated.Client
 	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
+	scrub     func(string) string
+	tokensURL string // the account's token collection (see get)
 }
 
 // New returns a client for accountID. A credential option (WithAPIToken or
@@ -130,16 +131,16 @@ func newClient(cfg *config) (*Client, error) {
 		next = http.DefaultTransport
 	}
 	hc.Transport = &retryTransport{
-		next:   &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds},
+		next: &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds,
+			bearer: "Bearer " + cfg.creds.token.Reveal(), userAgent: cfg.userAgent},
 		policy: cfg.retry,
 		sleep:  cfg.sleep,
 		now:    cfg.now,
 	}
-	ua, hooks := cfg.userAgent, cfg.hooks
+	hooks := cfg.hooks
 	gen, err := generated.NewClient(cfg.baseURL.String(),
 		generated.WithHTTPClient(hc),
 		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("User-Agent", ua)
 			for _, h := range hooks {
 				h(r)
 			}
@@ -148,11 +149,14 @@ func newClient(cfg *config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("aisearch: %w", err)
 	}
+	secrets := []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)}
 	return &Client{
 		accountID: cfg.accountID,
 		base:      cfg.baseURL,
 		gen:       gen,
-		secrets:   []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)},
+		secrets:   secrets,
+		scrub:     scrubberOf(secrets),
+		tokensURL: tokensURL(gen, cfg.accountID),
 	}, nil
 }
 
@@ -190,16 +194,16 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	if ctx == nil {
 		return o, errors.New("aisearch: nil context")
 	}
-	ctx, attempts := withAttemptCounter(ctx)
-	rec := func(_ context.Context, r *http.Request) error {
-		o = op{r.Method, c.apiPath(r.URL)}
-		return nil
+	st := newCallState(ctx)
+	ctx, attempts := st, &st.attempts
+	resp, err := send(ctx, recordRequest)
+	if st.url != nil {
+		o = op{st.method, c.apiPath(st.url)}
 	}
-	resp, err := send(ctx, rec)
 	if err != nil {
 		return o, transportError(o, err, attempts)
 	}
-	body, err := io.ReadAll(resp.Body) // already buffered by retryTransport
+	body, err := readBody(resp.Body) // already buffered by retryTransport
 	resp.Body.Close()
 	if err != nil {
 		return o, transportError(o, err, attempts)
@@ -242,9 +246,9 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 // (false also when it was absent).
 func succeeded(into any) bool {
 	switch e := into.(type) {
-	case *generated.TokenEnvelope:
+	case *tokenResult:
 		return e.Success
-	case *generated.TokenListEnvelope:
+	case *listResult:
 		return e.Success
 	case *generated.DeleteEnvelope:
 		return e.Success
@@ -264,7 +268,13 @@ func (c *Client) apiPath(u *url.URL) string {
 const minScrubLen = 8
 
 func (c *Client) scrubber(extra []Secret) func(string) string {
-	secrets := append(append([]Secret(nil), c.secrets...), extra...)
+	if len(extra) == 0 {
+		return c.scrub // made once: most calls have no secret of their own
+	}
+	return scrubberOf(append(append([]Secret(nil), c.secrets...), extra...))
+}
+
+func scrubberOf(secrets []Secret) func(string) string {
 	return func(s string) string {
 		for _, sec := range secrets {
 			if len(sec) >= minScrubLen {

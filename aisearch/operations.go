@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -24,9 +25,13 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	if opts.Search != "" {
 		params.Search = &opts.Search
 	}
-	var env generated.TokenListEnvelope
+	var env listResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		return c.gen.ListTokens(ctx, c.accountID, params, rec)
+		u := c.tokensURL
+		if q := listQuery(params); q != "" {
+			u += "?" + q
+		}
+		return c.get(ctx, u, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -56,7 +61,7 @@ func (c *Client) Get(ctx context.Context, id string) (Token, error) {
 		return Token{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		return c.gen.GetToken(ctx, c.accountID, id, rec)
+		return c.get(ctx, c.tokensURL+"/"+url.PathEscape(id), rec)
 	})
 }
 
@@ -98,9 +103,24 @@ func (c *Client) Delete(ctx context.Context, id string) error {
 	return err
 }
 
+// tokenResult and listResult are what a success envelope of one token and
+// of a list are read into: generated.TokenEnvelope and TokenListEnvelope
+// without the errors and messages arrays, which a success leaves empty (and
+// do reads again from a failure).
+type tokenResult struct {
+	Success bool            `json:"success"`
+	Result  generated.Token `json:"result"`
+}
+
+type listResult struct {
+	Success    bool                 `json:"success"`
+	Result     []generated.Token    `json:"result"`
+	ResultInfo generated.ResultInfo `json:"result_info"`
+}
+
 // token runs an operation whose result is one token.
 func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Token, error) {
-	var env generated.TokenEnvelope
+	var env tokenResult
 	o, err := c.do(ctx, &env, send, extra...)
 	if err != nil {
 		return Token{}, err
