@@ -132,7 +132,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	data, err := readAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody), r.ContentLength, s.cfg.maxBody)
 	if err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			return nil, fmt.Errorf("request body larger than %d bytes", s.cfg.maxBody)
@@ -142,6 +142,29 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	return data, nil
+}
+
+// readAll is io.ReadAll, starting with room for the declared length (when
+// it is within max) so that a body is read into one buffer.
+func readAll(r io.Reader, declared, max int64) ([]byte, error) {
+	size := int64(512)
+	if declared > 0 && declared < max {
+		size = declared + 1 // +1: room to read the EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
+		}
+	}
 }
 
 // jsonBody decides whether the body of an operation that takes one is
@@ -163,7 +186,10 @@ func jsonBody(r *http.Request, data []byte) string {
 	if len(cts) > 1 {
 		return "more than one Content-Type header"
 	}
-	mt, _, err := mime.ParseMediaType(cts[0])
+	mt, err := "application/json", error(nil)
+	if cts[0] != mt { // the common spelling needs no parsing
+		mt, _, err = mime.ParseMediaType(cts[0])
+	}
 	switch {
 	case err != nil:
 		return fmt.Sprintf("Content-Type %.64q is not a valid media type; send application/json", cts[0])
