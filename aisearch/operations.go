@@ -15,16 +15,7 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	if opts.Page < 0 || opts.PerPage < 0 {
 		return nil, fmt.Errorf("aisearch: ListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
 	}
-	params := &generated.ListTokensParams{}
-	if opts.Page > 0 {
-		params.Page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		params.PerPage = &opts.PerPage
-	}
-	if opts.Search != "" {
-		params.Search = &opts.Search
-	}
+	params := opts.params()
 	var env listResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		u := c.tokensURL
@@ -52,6 +43,21 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 		page.Tokens = append(page.Tokens, tokenFromAPI(t))
 	}
 	return page, nil
+}
+
+// params are the query parameters of a list; zero fields are left out.
+func (opts ListOptions) params() *generated.ListTokensParams {
+	p := &generated.ListTokensParams{}
+	if opts.Page > 0 {
+		p.Page = &opts.Page
+	}
+	if opts.PerPage > 0 {
+		p.PerPage = &opts.PerPage
+	}
+	if opts.Search != "" {
+		p.Search = &opts.Search
+	}
+	return p
 }
 
 // Get returns the token with this id; errors.Is(err, ErrNotFound) when there

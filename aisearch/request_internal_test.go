@@ -52,17 +52,7 @@ func TestGetRequestsMatchGenerated(t *testing.T) {
 				if _, err := c.List(ctx, lo); err != nil {
 					t.Fatalf("List %+v: %v", lo, err)
 				}
-				p := &generated.ListTokensParams{}
-				if lo.Page > 0 {
-					p.Page = &lo.Page
-				}
-				if lo.PerPage > 0 {
-					p.PerPage = &lo.PerPage
-				}
-				if lo.Search != "" {
-					p.Search = &lo.Search
-				}
-				r, err := generated.NewListTokensRequest(c.gen.Server, acc, p)
+				r, err := generated.NewListTokensRequest(c.gen.Server, acc, lo.params())
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -2,10 +2,7 @@ package emulator_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/go-aisearch/tokens/emulator"
@@ -36,18 +33,7 @@ func BenchmarkHandler(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/validation=%v", c.name, validate), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					var body io.Reader
-					if c.body != "" {
-						body = strings.NewReader(c.body)
-					}
-					req := httptest.NewRequest(c.method, c.url, body)
-					req.Header.Set("Authorization", "Bearer "+token)
-					if c.body != "" {
-						req.Header.Set("Content-Type", "application/json")
-					}
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, req)
-					if rec.Code != c.want {
+					if rec := serveDirect(h, c.method, c.url, c.body); rec.Code != c.want {
 						b.Fatal(rec.Code, rec.Body.String())
 					}
 				}

@@ -116,6 +116,16 @@ func (r *report) targets() []target {
 	return ts
 }
 
+// compare is the cells of a row comparing benchmark a with baseline b:
+// time of each and ratio, then B/op and allocs/op of each and ratio.
+func (r *report) compare(a, b string) []string {
+	cells := []string{fmtNs(r.med(a, "ns/op")), fmtNs(r.med(b, "ns/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "ns/op"), r.med(b, "ns/op")))}
+	for _, unit := range []string{"B/op", "allocs/op"} {
+		cells = append(cells, fmt.Sprintf("%.0f / %.0f", r.med(a, unit), r.med(b, unit)), fmt.Sprintf("%.2fx", ratio(r.med(a, unit), r.med(b, unit))))
+	}
+	return cells
+}
+
 func fmtRatio(r float64) string {
 	if r > 0 && r < 0.1 {
 		return fmt.Sprintf("%.4fx", r)
@@ -201,10 +211,7 @@ func (r *report) render(w io.Writer) error {
 	for _, tgt := range []string{"loopback", "inmemory"} {
 		for _, op := range []string{"get", "list"} {
 			a, h := "BenchmarkClient/"+tgt+"/"+op+"/aisearch", "BenchmarkClient/"+tgt+"/"+op+"/handwritten"
-			rows = append(rows, []string{tgt, op,
-				fmtNs(r.med(a, "ns/op")), fmtNs(r.med(h, "ns/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "ns/op"), r.med(h, "ns/op"))),
-				fmt.Sprintf("%.0f / %.0f", r.med(a, "B/op"), r.med(h, "B/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "B/op"), r.med(h, "B/op"))),
-				fmt.Sprintf("%.0f / %.0f", r.med(a, "allocs/op"), r.med(h, "allocs/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "allocs/op"), r.med(h, "allocs/op")))})
+			rows = append(rows, append([]string{tgt, op}, r.compare(a, h)...))
 		}
 	}
 	table("| server | call | aisearch | hand-written | ratio | B/op (a / h) | ratio | allocs/op (a / h) | ratio |", rows)
@@ -216,11 +223,7 @@ func (r *report) render(w io.Writer) error {
 	p("emulator runs in a child process, so B/op and allocs/op are the client's alone.\n")
 	rows = nil
 	for _, op := range []string{"get", "list"} {
-		a, c := "BenchmarkVsSDK/"+op+"/aisearch", "BenchmarkVsSDK/"+op+"/cloudflare-go"
-		rows = append(rows, []string{op,
-			fmtNs(r.med(a, "ns/op")), fmtNs(r.med(c, "ns/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "ns/op"), r.med(c, "ns/op"))),
-			fmt.Sprintf("%.0f / %.0f", r.med(a, "B/op"), r.med(c, "B/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "B/op"), r.med(c, "B/op"))),
-			fmt.Sprintf("%.0f / %.0f", r.med(a, "allocs/op"), r.med(c, "allocs/op")), fmt.Sprintf("%.2fx", ratio(r.med(a, "allocs/op"), r.med(c, "allocs/op")))})
+		rows = append(rows, append([]string{op}, r.compare("BenchmarkVsSDK/"+op+"/aisearch", "BenchmarkVsSDK/"+op+"/cloudflare-go")...))
 	}
 	table("| call | aisearch | cloudflare-go | ratio | B/op (a / c) | ratio | allocs/op (a / c) | ratio |", rows)
 
