@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/go-aisearch/tokens/generated"
 )
@@ -23,13 +24,52 @@ const (
 	listPrefix  = `{"errors":[],"messages":[],"result":[`
 )
 
-// encode is r as the API shows it.
+// encode is r as the API shows it: what encoding/json makes of r.api().
+// The common token (UTC times, plain ASCII strings) is appended directly,
+// which costs a fraction of the reflection; any other goes through
+// encoding/json.
 func (r *record) encode() []byte {
+	if b, ok := r.appendPlain(make([]byte, 0, 256)); ok {
+		return b
+	}
 	b, err := json.Marshal(r.api())
 	if err != nil {
 		panic("emulator: encoding a token: " + err.Error()) // strings, bools and UTC times always encode
 	}
 	return b
+}
+
+// appendPlain appends r's JSON, fields in generated.Token's order, when
+// encoding/json would write its strings and times verbatim; ok is false
+// otherwise.
+func (r *record) appendPlain(b []byte) (_ []byte, ok bool) {
+	if !plain(r.ID) || !plain(r.Name) || !plain(r.CfAPIID) || !plainTime(r.CreatedAt) || !plainTime(r.ModifiedAt) {
+		return nil, false
+	}
+	b = append(append(append(b, `{"cf_api_id":"`...), r.CfAPIID...), `","created_at":"`...)
+	b = append(r.CreatedAt.AppendFormat(b, time.RFC3339Nano), `","created_by":null,"enabled":`...)
+	b = append(strconv.AppendBool(b, r.Enabled), `,"id":"`...)
+	b = append(append(b, r.ID...), `","legacy":`...)
+	b = append(strconv.AppendBool(b, r.Legacy), `,"modified_at":"`...)
+	b = append(r.ModifiedAt.AppendFormat(b, time.RFC3339Nano), `","modified_by":null,"name":"`...)
+	return append(append(b, r.Name...), `"}`...), true
+}
+
+// plain reports whether encoding/json writes s as it is (between quotes):
+// ASCII without control characters, quotes, backslashes or HTML's <, > and &.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainTime reports whether time.Time's MarshalJSON of t is its
+// RFC3339Nano form, quoted: a UTC time in years 0 to 9999.
+func plainTime(t time.Time) bool {
+	return t.Location() == time.UTC && t.Year() >= 0 && t.Year() <= 9999
 }
 
 // tokenResponse answers get (200), create (201) and update (200) with one

@@ -20,6 +20,19 @@ func TestResponsesMatchGenerated(t *testing.T) {
 		{ID: "62af0db3-c410-40b2-9ee3-0e93f6dd1de0", Name: "plain", CfAPIID: "a1b2", Enabled: true, Legacy: true, CreatedAt: at, ModifiedAt: at},
 		{ID: "x", Name: `<script>&"quoted"\ ✓ ` + "\u2028", CfAPIID: "", Enabled: false, Legacy: false, CreatedAt: at, ModifiedAt: at.Add(time.Hour)},
 		{ID: "y", Name: "", CfAPIID: "c", Enabled: true, Legacy: false, CreatedAt: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{ID: "z", Name: "del\x7f", CfAPIID: "tab\t", Enabled: true, Legacy: true, CreatedAt: at.In(time.FixedZone("x", 3600)), ModifiedAt: at.Add(123456789)},
+		{ID: "plain-ASCII_~!#$%'()*+,-./:;=?@[]^`{|}", Name: "a name", CfAPIID: "abc", CreatedAt: at, ModifiedAt: at},
+		// One character encoding/json escapes per record, so each one alone
+		// decides between the direct and the encoding/json path.
+		{ID: "q", Name: `back\slash`, CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
+		{ID: "q", Name: "n", CfAPIID: `"quoted"`, CreatedAt: at, ModifiedAt: at},
+		{ID: "a<b", Name: "n", CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
+		{ID: "h", Name: "a>b", CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
+		{ID: "h", Name: "a&b", CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
+		{ID: "h", Name: "n", CfAPIID: "é", CreatedAt: at, ModifiedAt: at},
+		{ID: "h", Name: "bad\xffutf8", CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
+		{ID: "h", Name: "line\u2028sep", CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
+		{ID: "h", Name: "n\n", CfAPIID: "c", CreatedAt: at, ModifiedAt: at},
 	}
 	same := func(what string, got, want *httptest.ResponseRecorder) {
 		t.Helper()
