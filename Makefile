@@ -5,6 +5,10 @@
 GO       ?= go
 GOFLAGS  ?=
 export GOFLAGS
+# A race-enabled binary sleeps 1 s on exit by default (for late reports);
+# tests report races as they happen, and make test runs ~17 such binaries.
+GORACE   ?= atexit_sleep_ms=0
+export GORACE
 # Packages of the main module (interop/ and tools/ are modules of their own).
 PKGS     := ./...
 

@@ -10,11 +10,17 @@ import (
 )
 
 // TestCheckGeneratedCatchesStaleCode copies the tracked tree into a fresh git
-// repository, shows that scripts/check-generated.sh passes on it, then edits
-// openapi.yaml without regenerating and shows that the check fails.
+// repository, edits openapi.yaml there without regenerating, and shows that
+// scripts/check-generated.sh fails on it, naming the stale file.
+//
+// It runs where its cost is paid anyway: scripts/check-generated.sh (make
+// check-generated, which CI runs) calls it right after passing on the real
+// tree, which is the other half of the proof, with the generator already
+// compiled. Elsewhere (make test, go test ./...) it skips, so a test run
+// does not compile oapi-codegen and regenerate a copy of the repo.
 func TestCheckGeneratedCatchesStaleCode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go generate and go mod tidy on a copy of the repo")
+	if os.Getenv("CHECK_GENERATED_SELFTEST") != "1" {
+		t.Skip("run by scripts/check-generated.sh (make check-generated) after it passes on the real tree")
 	}
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
@@ -56,10 +62,6 @@ func TestCheckGeneratedCatchesStaleCode(t *testing.T) {
 		if out, err := run("git", args...); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
-	}
-
-	if out, err := run("bash", "scripts/check-generated.sh"); err != nil {
-		t.Fatalf("check-generated fails on the committed tree: %v\n%s", err, out)
 	}
 
 	spec := filepath.Join(dir, "openapi.yaml")

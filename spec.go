@@ -13,6 +13,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -25,14 +26,53 @@ var SpecYAML []byte
 
 // LoadSpec parses and validates the embedded spec. Each call returns a fresh
 // document, so callers may change theirs (for example clear its servers).
+// It costs milliseconds and megabytes: read-only callers use SharedSpec.
 func LoadSpec() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(SpecYAML)
+	p, err := parsed()
+	if err != nil {
+		return nil, err
+	}
+	// A copy decodes the JSON form of the same document: no YAML to parse,
+	// and nothing to validate that the first parse did not.
+	doc, err := openapi3.NewLoader().LoadFromData(p.json)
 	if err != nil {
 		return nil, fmt.Errorf("load openapi.yaml: %w", err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
-	}
 	return doc, nil
 }
+
+// SharedSpec returns the embedded spec, parsed and validated once per
+// process (by the first call) and then shared by every caller: the
+// emulator's servers and the contract validators all use it, so creating
+// one costs no parsing. It must be treated as read-only: a change would be
+// seen by every user in the process, and none is synchronised. Callers
+// that change a document (clear its servers, say) use LoadSpec.
+func SharedSpec() (*openapi3.T, error) {
+	p, err := parsed()
+	if err != nil {
+		return nil, err
+	}
+	return p.doc, nil
+}
+
+// parsedSpec is the embedded spec parsed and validated once: the shared
+// document, and its JSON form, from which LoadSpec makes copies.
+type parsedSpec struct {
+	doc  *openapi3.T
+	json []byte
+}
+
+var parsed = sync.OnceValues(func() (parsedSpec, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(SpecYAML)
+	if err != nil {
+		return parsedSpec{}, fmt.Errorf("load openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return parsedSpec{}, fmt.Errorf("validate openapi.yaml: %w", err)
+	}
+	js, err := doc.MarshalJSON()
+	if err != nil {
+		return parsedSpec{}, fmt.Errorf("openapi.yaml as JSON: %w", err)
+	}
+	return parsedSpec{doc: doc, json: js}, nil
+})

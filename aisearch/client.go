@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -39,6 +38,8 @@ type Client struct {
 	gen       *generated.Client
 	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
 	now       func() time.Time
+	scrub     func(string) string
+	tokensURL string // the account's token collection (see get)
 }
 
 // New returns a client for accountID. A credential option (WithAPIToken or
@@ -142,16 +143,16 @@ func newClient(cfg *config) (*Client, error) {
 		next = http.DefaultTransport
 	}
 	hc.Transport = &retryTransport{
-		next:   &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds},
+		next: &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds,
+			bearer: "Bearer " + cfg.creds.token.Reveal(), userAgent: cfg.userAgent},
 		policy: cfg.retry,
 		sleep:  cfg.sleep,
 		now:    cfg.now,
 	}
-	ua, hooks := cfg.userAgent, cfg.hooks
+	hooks := cfg.hooks
 	gen, err := generated.NewClient(cfg.baseURL.String(),
 		generated.WithHTTPClient(hc),
 		generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("User-Agent", ua)
 			for _, h := range hooks {
 				h(r)
 			}
@@ -160,11 +161,14 @@ func newClient(cfg *config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("aisearch: %w", err)
 	}
+	secrets := []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)}
 	return &Client{
 		accountID: cfg.accountID,
 		base:      cfg.baseURL,
 		gen:       gen,
-		secrets:   []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)},
+		secrets:   secrets,
+		scrub:     scrubberOf(secrets),
+		tokensURL: tokensURL(gen, cfg.accountID),
 		now:       cfg.now,
 	}, nil
 }
@@ -203,16 +207,16 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	if ctx == nil {
 		return o, errors.New("aisearch: nil context")
 	}
-	ctx, attempts := withAttemptCounter(ctx)
-	rec := func(_ context.Context, r *http.Request) error {
-		o = op{r.Method, c.apiPath(r.URL)}
-		return nil
+	st := newCallState(ctx)
+	ctx, attempts := st, &st.attempts
+	resp, err := send(ctx, recordRequest)
+	if st.url != nil {
+		o = op{st.method, c.apiPath(st.url)}
 	}
-	resp, err := send(ctx, rec)
 	if err != nil {
 		return o, transportError(o, err, attempts)
 	}
-	body, err := io.ReadAll(resp.Body) // already buffered by retryTransport
+	body, err := readBody(resp.Body) // already buffered by retryTransport
 	resp.Body.Close()
 	if err != nil {
 		return o, transportError(o, err, attempts)
@@ -285,7 +289,13 @@ func (c *Client) apiPath(u *url.URL) string {
 }
 
 func (c *Client) scrubber(extra []Secret) func(string) string {
-	secrets := append(append([]Secret(nil), c.secrets...), extra...)
+	if len(extra) == 0 {
+		return c.scrub // made once: most calls have no secret of their own
+	}
+	return scrubberOf(append(append([]Secret(nil), c.secrets...), extra...))
+}
+
+func scrubberOf(secrets []Secret) func(string) string {
 	return func(s string) string {
 		for _, sec := range secrets {
 			// A throwaway credential (an open emulator's "x") would turn

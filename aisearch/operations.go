@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -14,19 +15,14 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	if opts.Page < 0 || opts.PerPage < 0 {
 		return nil, fmt.Errorf("aisearch: ListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
 	}
-	params := &generated.ListTokensParams{}
-	if opts.Page > 0 {
-		params.Page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		params.PerPage = &opts.PerPage
-	}
-	if opts.Search != "" {
-		params.Search = &opts.Search
-	}
-	var env generated.TokenListEnvelope
+	params := opts.params()
+	var env listResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		return c.gen.ListTokens(ctx, c.accountID, params, rec)
+		u := c.tokensURL
+		if q := listQuery(params); q != "" {
+			u += "?" + q
+		}
+		return c.get(ctx, u, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -49,6 +45,21 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	return page, nil
 }
 
+// params are the query parameters of a list; zero fields are left out.
+func (opts ListOptions) params() *generated.ListTokensParams {
+	p := &generated.ListTokensParams{}
+	if opts.Page > 0 {
+		p.Page = &opts.Page
+	}
+	if opts.PerPage > 0 {
+		p.PerPage = &opts.PerPage
+	}
+	if opts.Search != "" {
+		p.Search = &opts.Search
+	}
+	return p
+}
+
 // Get returns the token with this id; errors.Is(err, ErrNotFound) when there
 // is none.
 func (c *Client) Get(ctx context.Context, id string) (Token, error) {
@@ -56,7 +67,7 @@ func (c *Client) Get(ctx context.Context, id string) (Token, error) {
 		return Token{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		return c.gen.GetToken(ctx, c.accountID, id, rec)
+		return c.get(ctx, c.tokensURL+"/"+url.PathEscape(id), rec)
 	})
 }
 
@@ -98,9 +109,24 @@ func (c *Client) Delete(ctx context.Context, id string) error {
 	return err
 }
 
+// tokenResult and listResult are what a success envelope of one token and
+// of a list are read into: generated.TokenEnvelope and TokenListEnvelope
+// without the errors and messages arrays, which a success leaves empty (and
+// do reads again from a failure).
+type tokenResult struct {
+	Success bool            `json:"success"`
+	Result  generated.Token `json:"result"`
+}
+
+type listResult struct {
+	Success    bool                 `json:"success"`
+	Result     []generated.Token    `json:"result"`
+	ResultInfo generated.ResultInfo `json:"result_info"`
+}
+
 // token runs an operation whose result is one token.
 func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Token, error) {
-	var env generated.TokenEnvelope
+	var env tokenResult
 	o, err := c.do(ctx, &env, send, extra...)
 	if err != nil {
 		return Token{}, err

@@ -131,8 +131,9 @@ func WithRetryPolicy(p RetryPolicy) Option {
 
 // WithRequestHook calls hook on every request before it is sent (once per
 // call, before any retry), e.g. to add a header or to log. The hook runs
-// before authentication is added, so it never sees the credentials. Calls
-// made concurrently run their hooks concurrently.
+// before authentication and the User-Agent are added, so it never sees the
+// credentials; a User-Agent it sets is sent as it is. Calls made
+// concurrently run their hooks concurrently.
 func WithRequestHook(hook func(*http.Request)) Option {
 	return func(c *config) error {
 		if hook == nil {

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"sync/atomic"
 	"time"
 )
@@ -94,9 +95,38 @@ type retryTransport struct {
 // can say how many attempts were made.
 type attemptsKey struct{}
 
-func withAttemptCounter(ctx context.Context) (context.Context, *atomic.Int32) {
-	n := new(atomic.Int32)
-	return context.WithValue(ctx, attemptsKey{}, n), n
+// callState is one call's bookkeeping, in a single allocation: the
+// context the call's request carries, which holds the attempt counter
+// under attemptsKey, and the request the call built (for errors).
+type callState struct {
+	context.Context
+	attempts atomic.Int32
+	method   string
+	url      *url.URL
+}
+
+type callStateKey struct{}
+
+func newCallState(ctx context.Context) *callState { return &callState{Context: ctx} }
+
+func (s *callState) Value(key any) any {
+	switch key {
+	case attemptsKey{}:
+		return &s.attempts
+	case callStateKey{}:
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// recordRequest is the request editor that notes the request in the
+// call's state. It is a plain function, found through the context, so
+// that passing it costs no allocation.
+func recordRequest(ctx context.Context, r *http.Request) error {
+	if s, ok := ctx.Value(callStateKey{}).(*callState); ok {
+		s.method, s.url = r.Method, r.URL
+	}
+	return nil
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -112,10 +142,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		var sent atomic.Bool
-		areq = areq.WithContext(httptrace.WithClientTrace(areq.Context(), &httptrace.ClientTrace{
-			WroteHeaders: func() { sent.Store(true) },
-		}))
+		// Whether the request reached the server matters only to a
+		// request that is not safe to send twice (shouldRetry): only that
+		// one pays for the trace.
+		var sent *atomic.Bool // nil: not traced
+		if !t.safe(req) {
+			sent = new(atomic.Bool)
+			areq = areq.WithContext(httptrace.WithClientTrace(areq.Context(), &httptrace.ClientTrace{
+				WroteHeaders: func() { sent.Store(true) },
+			}))
+		}
 		resp, err := t.next.RoundTrip(areq)
 		if err == nil {
 			err = bufferBody(resp)
@@ -126,7 +162,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if counter != nil {
 			counter.Add(1)
 		}
-		if attempt >= t.policy.MaxAttempts || !replayable || !t.shouldRetry(req, resp, err, sent.Load()) {
+		if attempt >= t.policy.MaxAttempts || !replayable || !t.shouldRetry(req, resp, err, sent != nil && sent.Load()) {
 			return resp, err
 		}
 		var wait time.Duration
@@ -158,7 +194,7 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	if req.Context().Err() != nil {
 		return false
 	}
-	safe := req.Method != http.MethodPost && req.Method != http.MethodPatch || t.policy.RetryCreate
+	safe := t.safe(req)
 	if err != nil {
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) || errors.Is(err, errBodyTooLarge) {
@@ -178,6 +214,11 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	}
 }
 
+// safe reports whether req may be sent again after it reached the server.
+func (t *retryTransport) safe(req *http.Request) bool {
+	return req.Method != http.MethodPost && req.Method != http.MethodPatch || t.policy.RetryCreate
+}
+
 // rewind returns a copy of req with a fresh body for another attempt.
 func rewind(req *http.Request) (*http.Request, error) {
 	r := req.Clone(req.Context())
@@ -192,17 +233,44 @@ func rewind(req *http.Request) (*http.Request, error) {
 }
 
 // bufferBody replaces resp.Body with its bytes, read up to maxBodySize.
+// A declared Content-Length is read in one go, into a buffer of that size.
 func bufferBody(resp *http.Response) error {
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
+	var b []byte
+	var err error
+	if n := resp.ContentLength; n >= 0 && n <= maxBodySize {
+		b = make([]byte, n)
+		_, err = io.ReadFull(resp.Body, b)
+	} else {
+		b, err = io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
+	}
 	if err != nil {
 		return fmt.Errorf("reading response body: %w", err)
 	}
 	if len(b) > maxBodySize {
 		return errBodyTooLarge
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(b))
+	bb := &bufferedBody{data: b}
+	bb.Reset(b)
+	resp.Body = bb
 	return nil
+}
+
+// bufferedBody is a response body read in full, which Client.do takes as
+// it is instead of copying it again.
+type bufferedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// readBody returns the whole of a response body.
+func readBody(body io.Reader) ([]byte, error) {
+	if b, ok := body.(*bufferedBody); ok {
+		return b.data, nil
+	}
+	return io.ReadAll(body)
 }
 
 // errBodyTooLarge is not retried: the next answer would be as large.

@@ -13,11 +13,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	tokens "github.com/go-aisearch/tokens"
-
-	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/internal/specval"
 )
 
 // Interaction is one recorded HTTP exchange.
@@ -31,16 +29,17 @@ type Interaction struct {
 	ResponseBody   []byte
 }
 
-// Violation is one way an interaction breaks the contract.
-type Violation struct {
-	Side    string   // "request" or "response"
-	Path    []string // where: ["query","per_page"], ["body","result","id"], ["status"], ["security"]
-	Message string   // what; never includes the offending value
-}
+// Violation is one way an interaction breaks the contract: its Side
+// ("request" or "response"), Path (["query","per_page"],
+// ["body","result","id"], ["status"], ["security"]) and Message, which
+// never includes the offending value.
+type Violation = specval.Violation
 
-func (v Violation) String() string {
-	return fmt.Sprintf("%s %s: %s", v.Side, strings.Join(v.Path, "."), v.Message)
-}
+// Flatten turns what kin-openapi returns (MultiError, RequestError,
+// ResponseError, SecurityRequirementsError, SchemaError) into a flat list of
+// violations with Cloudflare-style paths. Messages never carry the offending
+// value, so a secret in a bad request cannot leak through them.
+func Flatten(side string, err error) []Violation { return specval.Flatten(side, err) }
 
 // Result is what Validate found.
 type Result struct {
@@ -69,63 +68,29 @@ type Validator struct {
 	opts   *openapi3filter.Options
 }
 
-// NewValidator loads the embedded spec and builds its router.
+// NewValidator returns a validator of the embedded spec. Validators share
+// the spec and its router, parsed once per process (tokens.SharedSpec), so
+// a new one costs next to nothing.
 func NewValidator() (*Validator, error) {
-	doc, err := tokens.LoadSpec()
+	doc, err := tokens.SharedSpec()
 	if err != nil {
 		return nil, err
 	}
-	router, err := gorillamux.NewRouter(doc)
+	router, err := specval.Router()
 	if err != nil {
-		return nil, fmt.Errorf("contract: router: %w", err)
+		return nil, fmt.Errorf("contract: %w", err)
 	}
 	return &Validator{doc: doc, router: router, opts: Options()}, nil
 }
 
-// Doc returns the loaded spec. Treat it as read-only.
+// Doc returns the spec. It is shared by every validator and emulator of the
+// process: treat it as read-only (tokens.LoadSpec gives a copy to change).
 func (v *Validator) Doc() *openapi3.T { return v.doc }
 
 // Options are the kin-openapi settings the project validates with: every
 // error reported, undocumented statuses rejected, uuids checked, defaults
 // not written into recorded requests, credentials checked for presence.
-// A readOnly field in a request body is accepted (and ignored by servers):
-// OpenAPI says clients SHOULD NOT send one, not MUST NOT, and clients that
-// read a Cloudflare API token and write it back send its policies' ids, as
-// Cloudflare's own Terraform provider does (x-stainless-terraform-always-send).
-func Options() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		MultiError:                 true,
-		IncludeResponseStatus:      true,
-		SkipSettingDefaults:        true,
-		ExcludeReadOnlyValidations: true,
-		AuthenticationFunc:         requireCredentials,
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{
-			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
-			openapi3.DisableSchemaErrorDetails(),
-		},
-	}
-}
-
-// requireCredentials is an openapi3filter.AuthenticationFunc that accepts a
-// security scheme when its credential is present and well-formed. It cannot
-// know whether the credential is valid; that is the server's business.
-func requireCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	s := in.SecurityScheme
-	h := in.RequestValidationInput.Request.Header
-	switch {
-	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
-		if _, ok := cfauth.BearerToken(h.Get(cfauth.Authorization)); !ok {
-			return errors.New("missing bearer token")
-		}
-	case s.Type == "apiKey" && s.In == "header":
-		if strings.TrimSpace(h.Get(s.Name)) == "" {
-			return fmt.Errorf("missing %s header", s.Name)
-		}
-	default:
-		return fmt.Errorf("unsupported security scheme %q", in.SecuritySchemeName)
-	}
-	return nil
-}
+func Options() *openapi3filter.Options { return specval.Options() }
 
 // Validate checks the request and the response of one interaction.
 func (v *Validator) Validate(ctx context.Context, ix Interaction) Result {

@@ -8,7 +8,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/go-aisearch/tokens/generated"
 )
@@ -39,9 +39,8 @@ func callerFrom(ctx context.Context) (caller, bool) {
 // value it revoked (rolled or deleted) or one whose token is disabled,
 // expired or not yet valid never does, open auth or not. Anything else is
 // checked against the configured credentials (config.authenticate).
-func (s *Server) authorize(r *http.Request) (*http.Request, bool) {
-	rt, _ := r.Context().Value(routeKey{}).(routed)
-	bearerOK, keyOK := routeSchemes(rt.route)
+func (s *Server) authorize(r *http.Request, rt routed) (*http.Request, bool) {
+	bearerOK, keyOK := rt.op.bearer, rt.op.key
 	h := r.Header
 	if h.Get("Authorization") == "" { // the bearer decides when present
 		if !keyOK || !s.cfg.authenticate(h) {
@@ -81,23 +80,19 @@ func syntheticID(value string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// routeSchemes reads which credentials the route's operation accepts from
+// routeSchemes reads which credentials an operation of doc accepts from
 // its security requirements: a bearer token (an http bearer scheme alone)
 // and/or the legacy pair (apiKey headers X-Auth-Email and X-Auth-Key).
-// Without a route (not reachable in the handler chain) both are accepted.
-func routeSchemes(route *routers.Route) (bearer, key bool) {
-	if route == nil || route.Operation == nil || route.Spec == nil {
-		return true, true
-	}
-	reqs := route.Operation.Security
+func routeSchemes(doc *openapi3.T, op *openapi3.Operation) (bearer, key bool) {
+	reqs := op.Security
 	if reqs == nil {
-		reqs = &route.Spec.Security
+		reqs = &doc.Security
 	}
 	for _, req := range *reqs {
 		headers := map[string]bool{}
 		bearerOnly := len(req) > 0
 		for name := range req {
-			ref := route.Spec.Components.SecuritySchemes[name]
+			ref := doc.Components.SecuritySchemes[name]
 			if ref == nil || ref.Value == nil {
 				bearerOnly = false
 				continue

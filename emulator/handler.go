@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,29 +16,49 @@ import (
 	"github.com/go-aisearch/tokens/generated"
 )
 
-// buildHandler owns the wiring, outermost first: request log and panic
-// guard → closing after chunked requests → spec routing (404/405
-// envelopes) → fault injection → auth → request checks (query string, body
-// cap, JSON body, spec validation) → generated router → strict handlers →
-// store.
-func (s *Server) buildHandler() http.Handler {
+// buildHandler owns the wiring, in the order serveHTTP runs it: request
+// log and panic guard → closing after chunked requests → spec routing
+// (404/405 envelopes) → fault injection → auth → request checks (query
+// string, body cap, JSON body, spec validation) → the generated handler of
+// the operation (parameter binding) → strict handlers → store. Each
+// request is routed once, by the spec.
+func (s *Server) buildHandler() (http.Handler, error) {
 	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, newID: s.cfg.ids.next}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
-	mux := http.NewServeMux()
-	// Unreachable while spec routing runs first; kept so the mux never
-	// answers in text/plain should the two ever disagree.
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		apiError{status: http.StatusNotFound, code: CodeNoRoute, message: "No route for that URI"}.write(w)
-	})
-	var h http.Handler = generated.HandlerWithOptions(strict, generated.StdHTTPServerOptions{
-		BaseURL: BasePath, BaseRouter: mux, ErrorHandlerFunc: paramError,
-	})
-	h = s.checkRequests(h)
-	h = s.requireAuth(h)
-	h = s.injectFaults(h)
-	h = s.routeRequests(h)
-	h = closeAfterChunked(h)
-	return s.logRequests(h)
+	ops, err := s.spec.operationHandlers(strict, paramError)
+	if err != nil {
+		return nil, err
+	}
+	s.ops = ops
+	return http.HandlerFunc(s.serveHTTP), nil
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	var start time.Time
+	logging := s.cfg.logger.Enabled(r.Context(), slog.LevelInfo)
+	if logging {
+		start = time.Now()
+	}
+	defer s.finish(sw, r, logging, start)
+	closeAfterChunked(sw, r)
+	rt, aerr := s.spec.find(r)
+	if aerr != nil {
+		aerr.write(sw)
+		return
+	}
+	if !s.injectFault(sw, r) {
+		return
+	}
+	r, ok := s.authorize(r, rt) // route-aware; see apitokens_auth.go
+	if !ok {
+		errAuth.write(sw)
+		return
+	}
+	if !s.checkRequest(sw, r, rt) {
+		return
+	}
+	rt.dispatch(s.ops, sw, r)
 }
 
 // closeAfterChunked closes the connection after answering a chunked
@@ -49,90 +68,63 @@ func (s *Server) buildHandler() http.Handler {
 // runs, so such a request cannot be told from an honest chunked one here.
 // Closing after every chunked request costs honest clients one reconnect
 // and means bytes after the chunked body are never read as a request.
-func closeAfterChunked(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
-			w.Header().Set("Connection", "close")
-		}
-		next.ServeHTTP(w, r)
-	})
+func closeAfterChunked(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+		w.Header().Set("Connection", "close")
+	}
 }
 
-func (s *Server) routeRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rt, aerr := s.router.find(r)
-		if aerr != nil {
-			aerr.write(w)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, rt)))
-	})
+// injectFault applies the request's fault, if any, and reports whether the
+// request goes on.
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
+	f, err := s.faults.decide(r.Header)
+	if err != nil {
+		writeValidation(w, []generated.ValidationError{validationError([]string{"header", FaultHeader}, err.Error())})
+		return false
+	}
+	if err := wait(r.Context(), f.delay); err != nil {
+		return false // the client went away
+	}
+	if f.status != 0 {
+		w.Header().Set(FaultHeader, "injected")
+		f.apiError().write(w)
+		return false
+	}
+	return true
 }
 
-func (s *Server) injectFaults(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f, err := s.faults.decide(r.Header)
-		if err != nil {
-			writeValidation(w, []generated.ValidationError{validationError([]string{"header", FaultHeader}, err.Error())})
-			return
-		}
-		if err := wait(r.Context(), f.delay); err != nil {
-			return // the client went away
-		}
-		if f.status != 0 {
-			w.Header().Set(FaultHeader, "injected")
-			f.apiError().write(w)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) requireAuth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r, ok := s.authorize(r) // route-aware; see apitokens_auth.go
-		if !ok {
-			errAuth.write(w)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// checkRequests refuses, in one 400 that lists every violation, what the
+// checkRequest refuses, in one 400 that lists every violation, what the
 // handlers must not see: a query string net/url cannot decode, a body over
 // the cap or unreadable, a body that is not exactly one JSON value sent as
 // application/json, and (with validation on) anything openapi.yaml
 // forbids. Whether a body is JSON is decided here once (see jsonBody):
 // validation and the strict handler's decoder then see the same canonical
 // Content-Type, so no spelling of it can take a different path.
-func (s *Server) checkRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		data, err := s.readBody(w, r)
-		if err != nil {
-			writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, err.Error())})
-			return
-		}
-		rt, _ := r.Context().Value(routeKey{}).(routed)
-		errs := queryErrors(r.URL.RawQuery)
-		var bodyProblem string
-		if rt.route != nil && rt.route.Operation != nil && rt.route.Operation.RequestBody != nil {
-			bodyProblem = jsonBody(r, data)
-		}
-		if s.cfg.validate && rt.route != nil {
-			// A body already refused is not validated again: its schema
-			// errors would only repeat the problem.
-			errs = append(errs, s.router.validate(r.Context(), r, rt, bodyProblem == "")...)
-		}
-		if bodyProblem != "" {
-			errs = append(errs, validationError([]string{"body"}, bodyProblem))
-		}
-		if len(errs) > 0 {
-			writeValidation(w, errs)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// It reports whether the request goes on.
+func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request, rt routed) bool {
+	data, err := s.readBody(w, r)
+	if err != nil {
+		writeValidation(w, []generated.ValidationError{validationError([]string{"body"}, err.Error())})
+		return false
+	}
+	errs := queryErrors(r.URL.RawQuery)
+	var bodyProblem string
+	if rt.op.body {
+		bodyProblem = jsonBody(r, data)
+	}
+	if s.cfg.validate {
+		// A body already refused is not validated again: its schema
+		// errors would only repeat the problem.
+		errs = append(errs, s.spec.validate(r.Context(), r, rt, bodyProblem == "")...)
+	}
+	if bodyProblem != "" {
+		errs = append(errs, validationError([]string{"body"}, bodyProblem))
+	}
+	if len(errs) > 0 {
+		writeValidation(w, errs)
+		return false
+	}
+	return true
 }
 
 // readBody buffers the body under the cap, so validation and decoding both
@@ -141,7 +133,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	data, err := readAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody), r.ContentLength, s.cfg.maxBody)
 	if err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			return nil, fmt.Errorf("request body larger than %d bytes", s.cfg.maxBody)
@@ -151,6 +143,29 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	return data, nil
+}
+
+// readAll is io.ReadAll, starting with room for the declared length (when
+// it is within max) so that a body is read into one buffer.
+func readAll(r io.Reader, declared, max int64) ([]byte, error) {
+	size := int64(512)
+	if declared > 0 && declared < max {
+		size = declared + 1 // +1: room to read the EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
+		}
+	}
 }
 
 // jsonBody decides whether the body of an operation that takes one is
@@ -172,7 +187,10 @@ func jsonBody(r *http.Request, data []byte) string {
 	if len(cts) > 1 {
 		return "more than one Content-Type header"
 	}
-	mt, _, err := mime.ParseMediaType(cts[0])
+	mt, err := "application/json", error(nil)
+	if cts[0] != mt { // the common spelling needs no parsing
+		mt, _, err = mime.ParseMediaType(cts[0])
+	}
 	switch {
 	case err != nil:
 		return fmt.Sprintf("Content-Type %.64q is not a valid media type; send application/json", cts[0])
@@ -220,28 +238,25 @@ func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error
 	apiError{status: http.StatusInternalServerError, code: CodeInternal, message: "internal error: the change was not applied"}.write(w)
 }
 
-// logRequests logs one line per request: method, path, status, duration.
-// Never headers (credentials), query strings or bodies (secrets).
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				s.cfg.logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
-				if sw.status == 0 {
-					apiError{status: http.StatusInternalServerError, code: CodeInternal, message: "internal error"}.write(sw)
-				}
-			}
-			s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
-		}()
-		next.ServeHTTP(sw, r)
-	})
+// finish guards against a handler's panic (a 500 envelope, unless the
+// answer had started) and logs one line per request: method, path, status,
+// duration. Never headers (credentials), query strings or bodies (secrets).
+// It must be deferred by serveHTTP: recover only works there.
+func (s *Server) finish(sw *statusWriter, r *http.Request, logging bool, start time.Time) {
+	if p := recover(); p != nil {
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		s.cfg.logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
+		if sw.status == 0 {
+			apiError{status: http.StatusInternalServerError, code: CodeInternal, message: "internal error"}.write(sw)
+		}
+	}
+	if logging {
+		s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
+	}
 }
 
 type statusWriter struct {

@@ -40,13 +40,8 @@ func (h *handlers) ListTokens(_ context.Context, req generated.ListTokensRequest
 		search = *req.Params.Search
 	}
 	pg := h.store.list(req.AccountID, search, pageNo, perPage)
-	return generated.ListTokens200JSONResponse{
-		Success:    true,
-		Errors:     noErrors(),
-		Messages:   noMessages(),
-		Result:     apiTokens(pg.Tokens),
-		ResultInfo: generated.ResultInfo{Page: pageNo, PerPage: perPage, Count: len(pg.Tokens), TotalCount: pg.Total},
-	}, nil
+	return listResponse{tokens: pg.Tokens,
+		info: generated.ResultInfo{Page: pageNo, PerPage: perPage, Count: len(pg.Tokens), TotalCount: pg.Total}}, nil
 }
 
 func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenRequestObject) (generated.CreateTokenResponseObject, error) {
@@ -71,18 +66,18 @@ func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenReque
 			return nil, err
 		}
 	}
-	return generated.CreateToken201JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
+	return tokenResponse{status: http.StatusCreated, token: r.encode()}, nil
 }
 
 func (h *handlers) GetToken(_ context.Context, req generated.GetTokenRequestObject) (generated.GetTokenResponseObject, error) {
-	r, err := h.store.get(req.AccountID, req.ID)
+	tok, err := h.store.getJSON(req.AccountID, req.ID)
 	if errors.Is(err, ErrNotFound) {
 		return errTokenNotFound, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return generated.GetToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
+	return tokenResponse{status: http.StatusOK, token: tok}, nil
 }
 
 func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenRequestObject) (generated.UpdateTokenResponseObject, error) {
@@ -107,7 +102,7 @@ func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenReque
 	if err != nil {
 		return nil, err
 	}
-	return generated.UpdateToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages(), Result: r.api()}, nil
+	return tokenResponse{status: http.StatusOK, token: r.encode()}, nil
 }
 
 func (h *handlers) DeleteToken(_ context.Context, req generated.DeleteTokenRequestObject) (generated.DeleteTokenResponseObject, error) {
@@ -151,12 +146,4 @@ func (r record) api() generated.Token {
 		Enabled:    &enabled,
 		Legacy:     &legacy,
 	}
-}
-
-func apiTokens(rs []record) []generated.Token {
-	out := make([]generated.Token, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, r.api())
-	}
-	return out
 }

@@ -173,3 +173,20 @@ func httpServer(t testing.TB, h http.Handler) string {
 	t.Cleanup(hs.Close)
 	return hs.URL
 }
+
+// serveDirect sends one request straight to h, with the test's bearer
+// token and, when there is a body, a JSON Content-Type.
+func serveDirect(h http.Handler, method, target, body string) *httptest.ResponseRecorder {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}

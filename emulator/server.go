@@ -12,7 +12,8 @@ import (
 type Server struct {
 	cfg     config
 	store   *store
-	router  *specRouter
+	spec    *apiSpec // shared by every Server of the process, read-only
+	ops     []http.HandlerFunc
 	faults  *injector
 	state   *stateFile // nil without WithStateFile
 	handler http.Handler
@@ -29,12 +30,15 @@ func New(opts ...Option) (*Server, error) {
 }
 
 func newServer(cfg config) (*Server, error) {
-	router, err := newSpecRouter()
+	spec, err := sharedAPISpec()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: newStore(), router: router, faults: newInjector(cfg.faults)}
+	s := &Server{cfg: cfg, store: newStore(), spec: spec, faults: newInjector(cfg.faults)}
 	s.store.configureAPITokens(cfg.ids.nextHex, cfg.permissionGroups)
+	if s.handler, err = s.buildHandler(); err != nil {
+		return nil, err
+	}
 	if cfg.statePath != "" {
 		st, err := openStateFile(cfg.statePath, s.store, cfg.logger)
 		if err != nil {
@@ -43,7 +47,6 @@ func newServer(cfg config) (*Server, error) {
 		s.state = st
 		s.store.journal = st
 	}
-	s.handler = s.buildHandler()
 	return s, nil
 }
 

@@ -32,6 +32,12 @@ type record struct {
 	CreatedAt  time.Time `json:"created_at"`
 	ModifiedAt time.Time `json:"modified_at"`
 	InUseBy    []string  `json:"in_use_by,omitempty"`
+
+	// cachedJSON is the token as the API shows it (encoded r.api()), made on the
+	// first read of the stored record and kept until it changes: every
+	// change stores a clone, and clones start without it. Never modified
+	// in place, so readers may keep it after the lock is released.
+	cachedJSON []byte
 }
 
 func hashKey(key string) []byte {
@@ -72,16 +78,16 @@ func newStore() *store {
 	return &store{accounts: map[string]*account{}, journal: memJournal{}}
 }
 
-// page is one page of a list.
+// page is one page of a list: each token as the API shows it.
 type page struct {
-	Tokens []record
+	Tokens [][]byte
 	Total  int
 }
 
 func (s *store) list(accountID, search string, pageNo, perPage int) page {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := page{Tokens: []record{}}
+	out := page{Tokens: [][]byte{}}
 	a := s.accounts[accountID]
 	if a == nil {
 		return out
@@ -95,7 +101,7 @@ func (s *store) list(accountID, search string, pageNo, perPage int) page {
 		}
 		out.Total++
 		if out.Total > skip && len(out.Tokens) < perPage {
-			out.Tokens = append(out.Tokens, r.clone())
+			out.Tokens = append(out.Tokens, r.apiJSON())
 		}
 	}
 	return out
@@ -113,14 +119,15 @@ func offset(pageNo, perPage int) int {
 	return (pageNo - 1) * perPage
 }
 
-func (s *store) get(accountID, id string) (record, error) {
+// getJSON returns the token as the API shows it.
+func (s *store) getJSON(accountID, id string) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, err := s.find(accountID, id)
 	if err != nil {
-		return record{}, err
+		return nil, err
 	}
-	return r.clone(), nil
+	return r.apiJSON(), nil
 }
 
 // create stores r (its id and timestamps already set by the caller).
@@ -242,8 +249,20 @@ func (s *store) keyMatches(accountID, id, key string) bool {
 	return err == nil && subtle.ConstantTimeCompare(r.KeySHA256, hashKey(key)) == 1
 }
 
+// clone copies r, without its cached JSON: whatever the copy becomes, its
+// JSON is made from its own fields.
 func (r record) clone() record {
 	r.KeySHA256 = slices.Clone(r.KeySHA256)
 	r.InUseBy = slices.Clone(r.InUseBy)
+	r.cachedJSON = nil
 	return r
+}
+
+// apiJSON returns r as the API shows it, encoding it on first use. Called
+// with the store's mutex held, on a stored record.
+func (r *record) apiJSON() []byte {
+	if r.cachedJSON == nil {
+		r.cachedJSON = r.encode()
+	}
+	return r.cachedJSON
 }

@@ -76,7 +76,7 @@ func (w *wire) count() int {
 
 // clearCloudflareEnv keeps a developer's real credentials out of the test:
 // the SDK's NewClient reads them from the environment.
-func clearCloudflareEnv(t *testing.T) {
+func clearCloudflareEnv(t testing.TB) {
 	for _, k := range []string{"CLOUDFLARE_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_USER_SERVICE_KEY"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)

@@ -153,6 +153,7 @@ func TestDiffFindsChanges(t *testing.T) {
 	allow := defaultAllow(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case breaks a copy of its own; upstream and allow are only read
 			doc := spec(t)
 			tt.edit(doc)
 			report := specgov.Diff(doc, upstream, allow)

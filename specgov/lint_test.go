@@ -119,6 +119,7 @@ func TestLintBrokenSpecs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case breaks a copy of its own
 			doc := spec(t)
 			tt.edit(doc)
 			findings := specgov.Lint(doc)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -63,21 +64,35 @@ func parseBench(r io.Reader) (map[string]samples, error) {
 	return out, sc.Err()
 }
 
-// goBench runs the benchmarks of ./bench matching pattern count times,
-// one go test per round, so that the variants compared with one another
-// are measured close together in time and a burst of load from elsewhere
-// hits all of them, not only the one that happened to run then. Output is
+// The packages whose benchmarks the report runs: the main module's bench
+// package, and interop/, a module of its own (it requires cloudflare-go).
+const (
+	benchPkg   = "./bench/"
+	interopPkg = "interop"
+)
+
+// goBench runs the benchmarks of pkg matching pattern count times, one go
+// test per round, so that the variants compared with one another are
+// measured close together in time and a burst of load from elsewhere hits
+// all of them, not only the one that happened to run then. Output is
 // echoed to log as it runs.
-func goBench(root, pattern, benchtime string, count int, log io.Writer) (map[string]samples, string, error) {
-	args := []string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", "1", "-timeout", "30m", "./bench/"}
+func goBench(root, pkg, pattern, benchtime string, count int, log io.Writer) (map[string]samples, string, error) {
+	dir, target := root, pkg
+	if pkg == interopPkg {
+		dir, target = filepath.Join(root, interopPkg), "."
+	}
+	args := []string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", "1", "-timeout", "30m", target}
 	command := "go " + strings.Join(args, " ")
+	if pkg == interopPkg {
+		command = "(cd interop && " + command + ")"
+	}
 	if count > 1 {
 		command = fmt.Sprintf("%d × %s", count, command)
 	}
 	all := map[string]samples{}
 	for range count {
 		cmd := exec.Command("go", args...)
-		cmd.Dir = root
+		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOFLAGS=") // the report's own flags only
 		var buf bytes.Buffer
 		cmd.Stdout = io.MultiWriter(&buf, log)

@@ -45,19 +45,22 @@ func run(out string, count int, benchtime string, genRuns, loadRequests int, ver
 	r.Command = "make bench  # = go run ./bench/cmd/benchreport -o BENCHMARKS.md"
 	steps := []struct {
 		name      string
+		pkg       string // ./bench/, or interop (a module of its own, run from its folder)
 		pattern   string
 		benchtime string
 		count     int
 	}{
-		{"emulator", "^BenchmarkEmulator$", benchtime, count},
-		{"client", "^BenchmarkClient$", benchtime, count},
-		{"contract", "^BenchmarkContract", benchtime, count},
-		{"generate", "^BenchmarkGenerateBuild", fmt.Sprintf("%dx", genRuns), 1},
+		{"emulator", benchPkg, "^BenchmarkEmulator$", benchtime, count},
+		{"start-up", benchPkg, "^BenchmarkStartup$", benchtime, count},
+		{"client", benchPkg, "^BenchmarkClient$", benchtime, count},
+		{"client vs cloudflare-go", interopPkg, "^BenchmarkVsSDK$", benchtime, count},
+		{"contract", benchPkg, "^BenchmarkContract", benchtime, count},
+		{"generate", benchPkg, "^BenchmarkGenerateBuild", fmt.Sprintf("%dx", genRuns), 1},
 	}
 	r.Results = map[string]samples{}
 	for _, s := range steps {
 		fmt.Fprintf(os.Stderr, "benchreport: %s benchmarks...\n", s.name)
-		res, cmd, err := goBench(root, s.pattern, s.benchtime, s.count, log)
+		res, cmd, err := goBench(root, s.pkg, s.pattern, s.benchtime, s.count, log)
 		if err != nil {
 			return err
 		}

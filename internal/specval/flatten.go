@@ -1,4 +1,4 @@
-package contract
+package specval
 
 import (
 	"errors"

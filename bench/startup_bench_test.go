@@ -1,0 +1,37 @@
+package bench
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/go-aisearch/tokens/emulator"
+)
+
+// BenchmarkStartup measures what a test pays to get a server: an emulator
+// (New + Handler + httptest.NewServer, closed again) against a bare
+// httptest.NewServer of a handler that does nothing. The emulator's share
+// is the parsed spec, router, store and middleware chain; the listener,
+// goroutine and Close are the same in both.
+func BenchmarkStartup(b *testing.B) {
+	b.Run("emulator", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			srv, err := emulator.New(emulator.WithAPITokens(benchToken))
+			if err != nil {
+				b.Fatal(err)
+			}
+			hs := httptest.NewServer(srv.Handler())
+			hs.Close()
+			srv.Close()
+		}
+	})
+	b.Run("bare", func(b *testing.B) {
+		b.ReportAllocs()
+		noop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+		for b.Loop() {
+			hs := httptest.NewServer(noop)
+			hs.Close()
+		}
+	})
+}

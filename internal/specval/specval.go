@@ -1,0 +1,97 @@
+// Package specval holds what the emulator and the contract checker share to
+// validate traffic against openapi.yaml: the kin-openapi options, the router
+// over the shared parsed spec, and the flattening of kin-openapi's errors
+// into Cloudflare-style violations. It is a leaf: it imports the spec and
+// kin-openapi only, so the emulator can validate requests without importing
+// contract (and go-vcr and YAML with it).
+package specval
+
+import (
+	"github.com/go-aisearch/tokens/internal/cfauth"
+
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	tokens "github.com/go-aisearch/tokens"
+)
+
+// Violation is one way an interaction breaks the contract.
+type Violation struct {
+	Side    string   // "request" or "response"
+	Path    []string // where: ["query","per_page"], ["body","result","id"], ["status"], ["security"]
+	Message string   // what; never includes the offending value
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s %s: %s", v.Side, strings.Join(v.Path, "."), v.Message)
+}
+
+// Options are the kin-openapi settings the project validates with: every
+// error reported, undocumented statuses rejected, uuids checked, defaults
+// not written into recorded requests, credentials checked for presence.
+// Each call returns new options, which the caller may change.
+//
+// A readOnly field in a request body is accepted (and ignored by servers):
+// OpenAPI says clients SHOULD NOT send one, not MUST NOT, and clients that
+// read a Cloudflare API token and write it back send its policies' ids, as
+// Cloudflare's own Terraform provider does (x-stainless-terraform-always-send).
+func Options() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:                 true,
+		IncludeResponseStatus:      true,
+		SkipSettingDefaults:        true,
+		ExcludeReadOnlyValidations: true,
+		AuthenticationFunc:         RequireCredentials,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122)),
+			openapi3.DisableSchemaErrorDetails(),
+		},
+	}
+}
+
+// RequireCredentials is an openapi3filter.AuthenticationFunc that accepts a
+// security scheme when its credential is present and well-formed. It cannot
+// know whether the credential is valid; that is the server's business.
+func RequireCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	s := in.SecurityScheme
+	h := in.RequestValidationInput.Request.Header
+	switch {
+	case s.Type == "http" && strings.EqualFold(s.Scheme, "bearer"):
+		if _, ok := cfauth.BearerToken(h.Get(cfauth.Authorization)); !ok {
+			return errors.New("missing bearer token")
+		}
+	case s.Type == "apiKey" && s.In == "header":
+		if strings.TrimSpace(h.Get(s.Name)) == "" {
+			return fmt.Errorf("missing %s header", s.Name)
+		}
+	default:
+		return fmt.Errorf("unsupported security scheme %q", in.SecuritySchemeName)
+	}
+	return nil
+}
+
+// Router routes absolute URLs on the spec's server
+// (https://api.cloudflare.com/client/v4/...) to their operations. It is
+// built once per process over tokens.SharedSpec and is safe for concurrent
+// use: gorillamux only reads its routes and the document after NewRouter.
+func Router() (routers.Router, error) { return sharedRouter() }
+
+var sharedRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := tokens.SharedSpec()
+	if err != nil {
+		return nil, err
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	return router, nil
+})
