@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -10,14 +11,15 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Pair is one documented (operation, status) combination.
+// Pair is one documented (operation, status) combination. Status is the
+// spec's response key: a code such as "200", or a range such as "4XX".
 type Pair struct {
 	OperationID string
-	Status      int
+	Status      string
 }
 
 // documentedPairs reads every operation x status pair from the spec, sorted
-// by operationId, then status.
+// by operationId, then status (see compareStatus).
 func documentedPairs(doc *openapi3.T) []Pair {
 	var out []Pair
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -27,39 +29,67 @@ func documentedPairs(doc *openapi3.T) []Pair {
 			if op == nil || op.Responses == nil {
 				continue
 			}
-			for code := range op.Responses.Map() {
-				if n, err := strconv.Atoi(code); err == nil {
-					out = append(out, Pair{op.OperationID, n})
+			for key := range op.Responses.Map() {
+				if _, err := strconv.Atoi(key); err == nil || isRange(key) {
+					out = append(out, Pair{op.OperationID, key})
 				}
 			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Pair) int {
-		if c := strings.Compare(a.OperationID, b.OperationID); c != 0 {
-			return c
-		}
-		return a.Status - b.Status
+		return cmp.Or(strings.Compare(a.OperationID, b.OperationID), compareStatus(a.Status, b.Status))
 	})
 	return out
 }
 
+// isRange reports whether key is an OpenAPI status range: 1XX to 5XX.
+func isRange(key string) bool {
+	return len(key) == 3 && '1' <= key[0] && key[0] <= '5' && key[1:] == "XX"
+}
+
+// compareStatus orders status keys by their first digit, codes before the
+// range that holds them: 200, 403, 429, 4XX, 500. Plain string order does
+// it, 'X' sorting after every digit.
+func compareStatus(a, b string) int { return strings.Compare(a, b) }
+
 // Coverage counts how many recorded interactions exercise each documented
-// pair.
+// pair. An answer covers the pair of its own code when the operation
+// documents that code, else the pair of its range (a 404 covers "4XX" on an
+// operation that documents 4XX but not 404), as OpenAPI matches responses.
 type Coverage struct {
 	Documented []Pair
 	Seen       map[Pair]int // includes undocumented pairs that were seen
+	documented map[Pair]bool
 }
 
 // NewCoverage starts an empty count over the spec's documented pairs.
 func NewCoverage(doc *openapi3.T) *Coverage {
-	return &Coverage{Documented: documentedPairs(doc), Seen: map[Pair]int{}}
+	c := &Coverage{Documented: documentedPairs(doc), Seen: map[Pair]int{}, documented: map[Pair]bool{}}
+	for _, p := range c.Documented {
+		c.documented[p] = true
+	}
+	return c
 }
 
 // Add counts one interaction; unroutable ones (no operation) are ignored.
 func (c *Coverage) Add(operationID string, status int) {
 	if operationID != "" {
-		c.Seen[Pair{operationID, status}]++
+		c.Seen[c.PairOf(operationID, status)]++
 	}
+}
+
+// PairOf is the pair an answer with status covers: its code's when
+// documented, else its range's when documented, else its (undocumented)
+// code's.
+func (c *Coverage) PairOf(operationID string, status int) Pair {
+	code := Pair{operationID, strconv.Itoa(status)}
+	if c.documented[code] || status < 100 || status > 599 {
+		return code
+	}
+	if r := (Pair{operationID, code.Status[:1] + "XX"}); c.documented[r] {
+		return r
+	}
+	return code
 }
 
 // Missing returns the documented pairs no interaction covers.
@@ -81,13 +111,11 @@ func (c *Coverage) Covered() (covered, total int) {
 
 // WriteReport prints the operation x status table: each cell is the number
 // of interactions, "-" when a documented pair is not covered, blank when the
-// spec does not document the status.
+// spec does not document the status. A range column (4XX) counts the
+// answers no more specific code of the operation documents.
 func (c *Coverage) WriteReport(w io.Writer) {
-	var ops []string
-	var statuses []int
-	documented := map[Pair]bool{}
+	var ops, statuses []string
 	for _, p := range c.Documented {
-		documented[p] = true
 		if !slices.Contains(ops, p.OperationID) {
 			ops = append(ops, p.OperationID)
 		}
@@ -95,14 +123,14 @@ func (c *Coverage) WriteReport(w io.Writer) {
 			statuses = append(statuses, p.Status)
 		}
 	}
-	slices.Sort(statuses)
+	slices.SortFunc(statuses, compareStatus)
 	width := 0
 	for _, op := range ops {
 		width = max(width, len(op))
 	}
 	fmt.Fprintf(w, "%-*s", width, "operation")
 	for _, s := range statuses {
-		fmt.Fprintf(w, " %5d", s)
+		fmt.Fprintf(w, " %5s", s)
 	}
 	fmt.Fprintln(w)
 	for _, op := range ops {
@@ -110,7 +138,7 @@ func (c *Coverage) WriteReport(w io.Writer) {
 		for _, s := range statuses {
 			p := Pair{op, s}
 			switch {
-			case !documented[p]:
+			case !c.documented[p]:
 				fmt.Fprintf(w, " %5s", "")
 			case c.Seen[p] == 0:
 				fmt.Fprintf(w, " %5s", "-")
@@ -123,12 +151,12 @@ func (c *Coverage) WriteReport(w io.Writer) {
 	covered, total := c.Covered()
 	fmt.Fprintf(w, "coverage: %d/%d documented operation x status pairs (%.1f%%)\n", covered, total, percent(covered, total))
 	for _, p := range c.Missing() {
-		fmt.Fprintf(w, "  not covered: %s %d\n", p.OperationID, p.Status)
+		fmt.Fprintf(w, "  not covered: %s %s\n", p.OperationID, p.Status)
 	}
 	var extra []string
 	for p := range c.Seen {
-		if !documented[p] {
-			extra = append(extra, fmt.Sprintf("%s %d", p.OperationID, p.Status))
+		if !c.documented[p] {
+			extra = append(extra, p.OperationID+" "+p.Status)
 		}
 	}
 	slices.Sort(extra)

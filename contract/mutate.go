@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/go-aisearch/tokens/internal/cfauth"
 )
@@ -37,7 +39,7 @@ var probeStatuses = []int{200, 201, 401, 500}
 // (credentials dropped, a malformed id, a request secret echoed back, a 400
 // that reports the wrong path). ix must itself pass Check.
 func (v *Validator) Mutants(ix Interaction) []Mutant {
-	_, route, _, _ := v.route(ix)
+	_, route, pathParams, _ := v.route(ix)
 	if route == nil {
 		return nil
 	}
@@ -82,11 +84,11 @@ func (v *Validator) Mutants(ix Interaction) []Mutant {
 			})
 		}
 	}
-	out = append(out, v.requestMutants(ix)...)
+	out = append(out, v.requestMutants(ix, route, pathParams)...)
 	return out
 }
 
-func (v *Validator) requestMutants(ix Interaction) []Mutant {
+func (v *Validator) requestMutants(ix Interaction, route *routers.Route, pathParams map[string]string) []Mutant {
 	var out []Mutant
 	rejected := len(v.ValidateRequest(context.Background(), ix).Request) > 0
 	if ix.Status != 403 && ix.Status != 429 {
@@ -97,16 +99,15 @@ func (v *Validator) requestMutants(ix Interaction) []Mutant {
 		out = append(out, Mutant{"drop request credentials", m})
 	}
 	if !rejected && ix.Status != 403 && ix.Status != 429 {
-		if i := strings.LastIndex(ix.URL, "/tokens/"); i >= 0 {
-			m := clone(ix)
-			rest := ix.URL[i+len("/tokens/"):]
-			end := strings.IndexAny(rest, "?#")
-			if end < 0 {
-				end = len(rest)
-			}
-			m.URL = ix.URL[:i] + "/tokens/not-a-uuid" + rest[end:]
-			out = append(out, Mutant{"malformed request path.id", m})
-		}
+		out = append(out, pathMutants(ix, route, pathParams)...)
+	}
+	if !rejected && ix.Status < 300 && route.Operation.RequestBody != nil && len(ix.RequestBody) > 0 {
+		m := clone(ix)
+		m.RequestHeader.Set("Content-Type", "application/json;;;")
+		out = append(out, Mutant{"unparseable request Content-Type", m})
+		m = clone(ix)
+		m.RequestBody = append(m.RequestBody, " trailing garbage"...)
+		out = append(out, Mutant{"trailing garbage after the request body", m})
 	}
 	if key := parseSent(ix).Key; len(key) >= cfauth.MinSecretLen {
 		var root map[string]any
@@ -155,6 +156,7 @@ func bodyMutants(s *openapi3.Schema, node any, path []any, emit func(name string
 	set := func(val any) func(any) any {
 		return at(func(parent, key any) { setChild(parent, key, val) })
 	}
+	s = merged(s)
 	where := "body" + pathString(path)
 	if len(path) > 0 && s.Type != nil && len(s.Type.Slice()) > 0 {
 		emit(fmt.Sprintf("retype %s (%s)", where, kind(node)), set(otherType(node)))
@@ -171,6 +173,20 @@ func bodyMutants(s *openapi3.Schema, node any, path []any, emit func(name string
 			case "date-time":
 				emit("malformed date-time "+where, set("27/12/2019 18:11"))
 			}
+		}
+		if _, ok := node.(string); ok {
+			if s.MinLength > 1 {
+				emit("shorten "+where, set(strings.Repeat("x", int(s.MinLength)-1)))
+			}
+			if s.MaxLength != nil {
+				emit("lengthen "+where, set(strings.Repeat("x", int(*s.MaxLength)+1)))
+			}
+			if len(s.Enum) > 0 {
+				emit("unknown enum value "+where, set("not-in-the-enum"))
+			}
+		}
+		if items, ok := node.([]any); ok && s.MinItems > 0 && len(items) > 0 {
+			emit("empty "+where, set([]any{}))
 		}
 	}
 	switch n := node.(type) {
@@ -207,6 +223,92 @@ func bodyMutants(s *openapi3.Schema, node any, path []any, emit func(name string
 			}
 		}
 	}
+}
+
+// merged is s with the properties, required fields and type of its allOf
+// parts folded in, so that a token defined as allOf [fields, {value}] is
+// mutated field by field. s itself is not changed.
+func merged(s *openapi3.Schema) *openapi3.Schema {
+	if len(s.AllOf) == 0 {
+		return s
+	}
+	m := *s
+	m.Properties = maps.Clone(s.Properties)
+	if m.Properties == nil {
+		m.Properties = openapi3.Schemas{}
+	}
+	m.Required = slices.Clone(s.Required)
+	for _, part := range s.AllOf {
+		if part == nil || part.Value == nil {
+			continue
+		}
+		sub := merged(part.Value)
+		if m.Type == nil {
+			m.Type = sub.Type
+		}
+		for _, r := range sub.Required {
+			if !slices.Contains(m.Required, r) {
+				m.Required = append(m.Required, r)
+			}
+		}
+		for k, p := range sub.Properties {
+			if _, ok := m.Properties[k]; !ok {
+				m.Properties[k] = p
+			}
+		}
+	}
+	return &m
+}
+
+// pathMutants replaces, one at a time, each path parameter that the spec
+// constrains with a value it forbids: "not-a-uuid" for a uuid, one
+// character too many or too few for a bounded length.
+func pathMutants(ix Interaction, route *routers.Route, pathParams map[string]string) []Mutant {
+	u, err := url.Parse(ix.URL)
+	if err != nil {
+		return nil
+	}
+	var params openapi3.Parameters
+	if route.PathItem != nil {
+		params = append(params, route.PathItem.Parameters...)
+	}
+	params = append(params, route.Operation.Parameters...)
+	var out []Mutant
+	for _, p := range params {
+		if p.Value == nil || p.Value.In != "path" || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+			continue
+		}
+		bad := forbiddenValue(p.Value.Schema.Value)
+		if bad == "" {
+			continue
+		}
+		path := route.Path
+		for name, val := range pathParams {
+			if name == p.Value.Name {
+				val = bad
+			}
+			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(val))
+		}
+		m := clone(ix)
+		mu := *u
+		mu.Path, mu.RawPath = "/client/v4"+path, ""
+		m.URL = mu.String()
+		out = append(out, Mutant{"malformed request path." + p.Value.Name, m})
+	}
+	return out
+}
+
+// forbiddenValue is a non-empty string s rejects, or "" when s accepts any.
+func forbiddenValue(s *openapi3.Schema) string {
+	switch {
+	case s.Format == "uuid":
+		return "not-a-uuid"
+	case s.MaxLength != nil:
+		return strings.Repeat("f", int(*s.MaxLength)+1)
+	case s.MinLength > 1:
+		return strings.Repeat("f", int(s.MinLength)-1)
+	}
+	return ""
 }
 
 func addKey(path []any, key string, val any) func(any) any {

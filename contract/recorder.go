@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
@@ -54,17 +56,25 @@ type RecordOptions struct {
 	Only []string
 }
 
-// Scenarios are the names of the scenarios Record can run, in order:
-// lifecycle, pagination, invalid-input, no-credentials, in-use (needs
-// MarkInUse) and rate-limited (needs RateLimit).
-var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "in-use", "rate-limited"}
+// Scenarios are the names of the scenarios Record can run, in order: the
+// AI Search tokens API's lifecycle, pagination, invalid-input,
+// no-credentials, in-use (needs MarkInUse) and rate-limited (needs
+// RateLimit); then the Cloudflare API token operations', which need an API
+// token (Credentials.APIToken: they take no other credential):
+// api-tokens-user and api-tokens-account (the lifecycle of a token of each
+// owner), api-tokens-invalid-input, api-tokens-no-credentials and
+// api-tokens-rate-limited (needs RateLimit).
+var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "in-use", "rate-limited",
+	"api-tokens-user", "api-tokens-account", "api-tokens-invalid-input", "api-tokens-no-credentials", "api-tokens-rate-limited"}
 
 // Record runs a scripted lifecycle against opts.BaseURL with the generated
 // client and writes what it sees as go-vcr cassettes, one per scenario. Every
 // interaction is redacted (see Redact) as soon as it is captured, so no
-// credential reaches memory that is saved, nor disk. It returns the files
-// written. Tokens it creates are deleted before it returns, even on error,
-// except one left in use by the 409 scenario.
+// credential reaches memory that is saved, nor disk: the API token values
+// that create and roll answer become RedactedAPITokenValue there and
+// wherever they appear afterwards (a verify's bearer, an echo). It returns
+// the files written. Tokens it creates are deleted before it returns, even
+// on error, except one left in use by the 409 scenario.
 func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 	if opts.BaseURL == "" || opts.AccountID == "" || opts.OutDir == "" {
 		return nil, errors.New("record: base URL, account id and output directory are required")
@@ -91,7 +101,7 @@ func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
 	r := &session{opts: opts, prefix: "contract-" + run, known: knownSecrets(opts)}
 	for _, name := range opts.Only {
 		if !slices.ContainsFunc(r.scenarios(), func(s scenario) bool { return s.name == name }) {
-			return nil, fmt.Errorf("record: scenario %q is unknown or needs an option that is not set (MarkInUse, RateLimit)", name)
+			return nil, fmt.Errorf("record: scenario %q is unknown or needs what is not set (MarkInUse, RateLimit, an API token for api-tokens-*)", name)
 		}
 	}
 	var todo []scenario
@@ -125,10 +135,105 @@ type scenario struct {
 
 // session holds one Record call's state.
 type session struct {
-	opts    RecordOptions
-	prefix  string   // unique token-name prefix of this run
-	created []string // ids to delete at the end of a scenario
-	known   *strings.Replacer
+	opts       RecordOptions
+	prefix     string        // unique token-name prefix of this run
+	created    []string      // ids to delete at the end of a scenario
+	createdAPI []apiTokenRef // API tokens to delete at the end of a scenario
+	known      *strings.Replacer
+	http       *http.Client // the recording client of the scenario running
+
+	mu     sync.Mutex
+	issued []string // API token values servers answered in this run
+}
+
+// apiTokenRef names an API token: its owner's path prefix and its id.
+type apiTokenRef struct{ prefix, id string }
+
+// remember keeps an API token value a server answered, to redact it
+// wherever it appears in what is recorded after.
+func (r *session) remember(value string) {
+	if len(value) < cfauth.MinSecretLen || value == RedactedAPITokenValue {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.issued, value) {
+		r.issued = append(r.issued, value)
+	}
+}
+
+// lastIssued is the value the server answered last (by create or roll).
+func (r *session) lastIssued() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.issued) == 0 {
+		return ""
+	}
+	return r.issued[len(r.issued)-1]
+}
+
+// scrub replaces every credential of the run (see knownSecrets) and every
+// API token value issued so far wherever it appears in i: URL, headers and
+// bodies. Redact then does the structural part.
+func (r *session) scrub(i *cassette.Interaction) {
+	r.mu.Lock()
+	pairs := make([]string, 0, 2*len(r.issued))
+	for _, v := range r.issued {
+		pairs = append(pairs, v, RedactedAPITokenValue)
+	}
+	r.mu.Unlock()
+	issued := strings.NewReplacer(pairs...)
+	replace := func(s string) string { return issued.Replace(r.known.Replace(s)) }
+	i.Request.URL, i.Request.RequestURI = replace(i.Request.URL), replace(i.Request.RequestURI)
+	i.Request.Body, i.Response.Body = replace(i.Request.Body), replace(i.Response.Body)
+	for _, h := range []*http.Header{&i.Request.Headers, &i.Response.Headers} {
+		clean := http.Header{}
+		for k, vals := range *h {
+			for _, v := range vals {
+				clean[k] = append(clean[k], replace(v))
+			}
+		}
+		*h = clean
+	}
+}
+
+// leftIssued reports whether an issued value is still in i after scrub.
+func (r *session) leftIssued(i *cassette.Interaction) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range r.issued {
+		for _, s := range []string{i.Request.URL, i.Request.Body, i.Response.Body, fmt.Sprint(i.Request.Headers), fmt.Sprint(i.Response.Headers)} {
+			if strings.Contains(s, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// valueCatcher passes requests on and remembers every API token value an
+// answer carries (see tokenValues) before the recorder redacts it: the
+// client gets the redacted answer, and a scenario that authenticates with
+// a new value reads it with lastIssued.
+type valueCatcher struct {
+	next http.RoundTripper
+	r    *session
+}
+
+func (vc valueCatcher) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := vc.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := bufferBody(resp)
+	if err != nil {
+		return nil, err
+	}
+	var env any
+	if json.Unmarshal(body, &env) == nil {
+		tokenValues(env, func(_, val string, _ func(string)) { vc.r.remember(val) })
+	}
+	return resp, nil
 }
 
 // knownSecrets replaces the values of this run's credentials with their
@@ -158,14 +263,13 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 	name := strings.TrimSuffix(r.file(sc), ".yaml") // go-vcr adds it
 	rec, err := recorder.New(name,
 		recorder.WithMode(recorder.ModeRecordOnly),
-		recorder.WithRealTransport(r.opts.Transport),
+		recorder.WithRealTransport(valueCatcher{r.opts.Transport, r}),
 		recorder.WithSkipRequestLatency(true),
 		recorder.WithMatcher(Matcher),
 		recorder.WithHook(func(i *cassette.Interaction) error {
 			// A body may echo a credential (the e-mail as created_by, a key
 			// in an error message); Redact then fixes the lengths.
-			i.Request.Body = r.known.Replace(i.Request.Body)
-			i.Response.Body = r.known.Replace(i.Response.Body)
+			r.scrub(i)
 			Redact(i, r.opts.AccountID)
 			i.Response.Duration = 0 // keeps re-recordings diffable
 			return nil
@@ -176,17 +280,21 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 			if found := ScanInteraction(fromCassette(i)); len(found) > 0 {
 				return fmt.Errorf("interaction %d: %s after redaction; not saving", i.ID, found[0])
 			}
+			if r.leftIssued(i) {
+				return fmt.Errorf("interaction %d: an API token value is left after redaction; not saving", i.ID)
+			}
 			return nil
 		}, recorder.BeforeSaveHook),
 	)
 	if err != nil {
 		return "", err
 	}
-	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: rec}))
+	r.http = &http.Client{Transport: rec}
+	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(r.http))
 	if err != nil {
 		return "", err
 	}
-	r.created = nil
+	r.created, r.createdAPI = nil, nil
 	runErr := sc.run(ctx, c)
 	r.cleanup(ctx)
 	if err := rec.Stop(); err != nil {
@@ -197,17 +305,21 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 
 // cleanup deletes what a scenario left behind, without recording.
 func (r *session) cleanup(ctx context.Context) {
-	if len(r.created) == 0 {
+	if len(r.created) == 0 && len(r.createdAPI) == 0 {
 		return
 	}
-	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: r.opts.Transport}))
+	hc := &http.Client{Transport: r.opts.Transport}
+	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(hc))
 	if err != nil {
 		return
 	}
 	for _, id := range r.created {
 		_, _ = c.DeleteTokenWithResponse(ctx, r.opts.AccountID, id, r.opts.Credentials.Apply)
 	}
-	r.created = nil
+	for _, t := range r.createdAPI {
+		_, _ = r.apiRequest(ctx, hc, http.MethodDelete, t.prefix+"/"+t.id, nil, r.opts.Credentials.Apply)
+	}
+	r.created, r.createdAPI = nil, nil
 }
 
 func (r *session) forget(id string) {

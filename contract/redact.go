@@ -18,6 +18,11 @@ const (
 	RedactedAPIKey        = "REDACTED"
 	RedactedEmail         = "redacted@example.com"
 	RedactedCFAPIKey      = "REDACTED"
+	// RedactedAPITokenValue replaces a Cloudflare API token's secret value
+	// where create and roll answer it. It has a valid length (40 to 80
+	// characters) so a redacted answer still satisfies the spec, and not
+	// the 40 of a real value, which the secret scan looks for.
+	RedactedAPITokenValue = "REDACTED-cloudflare-api-token-value-placeholder"
 	// NormalAccountID replaces the recorded account id: Cloudflare's
 	// documentation example, so recordings from any account look alike.
 	NormalAccountID = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
@@ -35,8 +40,9 @@ var secretHeaders = map[string]string{
 var droppedHeaders = []string{"Set-Cookie"}
 
 // Redact replaces every credential in a recorded interaction with its
-// placeholder, drops cookies, replaces accountID with NormalAccountID and
-// fixes the content lengths. It clones the header maps first: go-vcr shares
+// placeholder (credential headers, cf_api_key fields, the API token values
+// that create and roll answer), drops cookies, replaces accountID with
+// NormalAccountID and fixes the content lengths. It clones the header maps first: go-vcr shares
 // them with the live request.
 func Redact(i *cassette.Interaction, accountID string) {
 	req, resp := &i.Request, &i.Response
@@ -46,7 +52,7 @@ func Redact(i *cassette.Interaction, accountID string) {
 		resp.Headers.Del(h)
 	}
 	req.Body = redactCFAPIKey(req.Body)
-	resp.Body = redactCFAPIKey(resp.Body)
+	resp.Body = redactAPITokenValues(redactCFAPIKey(resp.Body))
 	if accountID != "" && accountID != NormalAccountID {
 		r := strings.NewReplacer(accountID, NormalAccountID)
 		req.URL = r.Replace(req.URL)
@@ -99,6 +105,65 @@ func redactCFAPIKey(body string) string {
 		return body
 	}
 	return string(b)
+}
+
+// redactAPITokenValues replaces every API token value a response body
+// carries (see tokenValues) with RedactedAPITokenValue. A body that is not
+// JSON, or carries none, is returned unchanged.
+func redactAPITokenValues(body string) string {
+	if !strings.Contains(body, `"result"`) {
+		return body
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return body
+	}
+	changed := false
+	tokenValues(v, func(_, val string, set func(string)) {
+		if val != RedactedAPITokenValue {
+			set(RedactedAPITokenValue)
+			changed = true
+		}
+	})
+	if !changed {
+		return body
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return string(b)
+}
+
+// tokenValues calls fn for each place of a decoded response envelope that
+// holds a Cloudflare API token value: result.value (a create's token, or a
+// token that leaks it), result[i].value (a list that leaks them), and a
+// string result (a roll's new value). where names the place; set replaces
+// the value in root. No other answer of these APIs has a string there.
+func tokenValues(root any, fn func(where, val string, set func(string))) {
+	env, ok := root.(map[string]any)
+	if !ok {
+		return
+	}
+	inToken := func(where string, tok any) {
+		if m, ok := tok.(map[string]any); ok {
+			if s, ok := m["value"].(string); ok {
+				fn(where+".value", s, func(v string) { m["value"] = v })
+			}
+		}
+	}
+	switch r := env["result"].(type) {
+	case string:
+		fn("result", r, func(v string) { env["result"] = v })
+	case map[string]any:
+		inToken("result", r)
+	case []any:
+		for i, tok := range r {
+			inToken("result."+strconv.Itoa(i), tok)
+		}
+	}
 }
 
 func replaceKey(v any, key, with string) bool {

@@ -24,6 +24,21 @@ func (r *session) scenarios() []scenario {
 	if r.opts.RateLimit != nil {
 		out = append(out, scenario{"rate-limited", r.rateLimited})
 	}
+	if r.opts.Credentials.APIToken != "" {
+		out = append(out,
+			scenario{"api-tokens-user", func(ctx context.Context, _ *generated.ClientWithResponses) error {
+				return r.apiTokenLifecycle(ctx, userTokens)
+			}},
+			scenario{"api-tokens-account", func(ctx context.Context, _ *generated.ClientWithResponses) error {
+				return r.apiTokenLifecycle(ctx, r.accountTokens())
+			}},
+			scenario{"api-tokens-invalid-input", r.apiTokenInvalidInput},
+			scenario{"api-tokens-no-credentials", r.apiTokenNoCredentials},
+		)
+		if r.opts.RateLimit != nil {
+			out = append(out, scenario{"api-tokens-rate-limited", r.apiTokenRateLimited})
+		}
+	}
 	return out
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/go-aisearch/tokens/internal/cfauth"
@@ -69,12 +71,26 @@ func ScanFile(path string, known ...string) ([]Finding, error) {
 	return scanCassette(path, raw, ixs, known...), nil
 }
 
-// scanCassette is ScanFile on a cassette already read.
+// scanCassette is ScanFile on a cassette already read. A credential-shaped
+// string is reported with its interaction and part; the file's raw text is
+// scanned too, for one outside any interaction's fields.
 func scanCassette(name string, raw []byte, ixs []Interaction, known ...string) []Finding {
 	var out []Finding
-	for _, s := range secretShapes {
-		if hasRun(raw, s.n, s.in) {
-			out = append(out, Finding{File: name, Index: -1, Where: s.name})
+	shaped := map[string]bool{}
+	for i, ix := range ixs {
+		for _, w := range ScanInteraction(ix) {
+			out = append(out, Finding{File: name, Index: i, Where: w})
+		}
+		for _, sh := range secretShapes {
+			for _, part := range shapedParts(ix, sh.n, sh.in) {
+				out = append(out, Finding{File: name, Index: i, Where: sh.name + " in the " + part})
+				shaped[sh.name] = true
+			}
+		}
+	}
+	for _, sh := range secretShapes {
+		if !shaped[sh.name] && hasRun(raw, sh.n, sh.in) {
+			out = append(out, Finding{File: name, Index: -1, Where: sh.name})
 		}
 	}
 	for _, k := range known {
@@ -82,16 +98,37 @@ func scanCassette(name string, raw []byte, ixs []Interaction, known ...string) [
 			out = append(out, Finding{File: name, Index: -1, Where: "a known secret value"})
 		}
 	}
-	for i, ix := range ixs {
-		for _, w := range ScanInteraction(ix) {
-			out = append(out, Finding{File: name, Index: i, Where: w})
+	return out
+}
+
+// shapedParts names the parts of ix that hold a run of exactly n
+// characters in accepts: "request URL", "request header X", "response body"...
+func shapedParts(ix Interaction, n int, in func(byte) bool) []string {
+	var out []string
+	if hasRun([]byte(ix.URL), n, in) {
+		out = append(out, "request URL")
+	}
+	for _, side := range []struct {
+		name   string
+		header map[string][]string
+		body   []byte
+	}{{"request", ix.RequestHeader, ix.RequestBody}, {"response", ix.ResponseHeader, ix.ResponseBody}} {
+		for _, h := range slices.Sorted(maps.Keys(side.header)) {
+			if slices.ContainsFunc(side.header[h], func(v string) bool { return hasRun([]byte(v), n, in) }) {
+				out = append(out, side.name+" header "+h)
+			}
+		}
+		if hasRun(side.body, n, in) {
+			out = append(out, side.name+" body")
 		}
 	}
 	return out
 }
 
 // ScanInteraction returns where an interaction holds an unredacted
-// credential.
+// credential: a credential header or a cf_api_key that is not a
+// placeholder, or an API token value (a create's result.value, a roll's
+// result) that is not RedactedAPITokenValue.
 func ScanInteraction(ix Interaction) []string {
 	var out []string
 	for _, name := range cfauth.Headers() {
@@ -109,6 +146,14 @@ func ScanInteraction(ix Interaction) []string {
 	}
 	if n := unredactedKeys(ix.ResponseBody); n > 0 {
 		out = append(out, "response body cf_api_key is not redacted")
+	}
+	var env any
+	if json.Unmarshal(ix.ResponseBody, &env) == nil {
+		tokenValues(env, func(where, val string, _ func(string)) {
+			if val != RedactedAPITokenValue {
+				out = append(out, "response body "+where+" is not redacted (a Cloudflare API token value)")
+			}
+		})
 	}
 	return out
 }

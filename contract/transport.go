@@ -48,12 +48,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	respBody, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	respBody, err := bufferBody(resp)
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	ix := Interaction{
 		Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header, RequestBody: reqBody,
 		Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: respBody,
@@ -63,4 +61,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.OnExchange(ix, res)
 	}
 	return resp, nil
+}
+
+// bufferBody reads resp's body and puts an identical one back, so that
+// both the caller and whoever looks at the answer on the way can read it.
+func bufferBody(resp *http.Response) ([]byte, error) {
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
 }

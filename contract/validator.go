@@ -132,6 +132,7 @@ func (v *Validator) validateRequest(ctx context.Context, ix Interaction) (Result
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		res.Request = Flatten("request", err)
 	}
+	res.Request = append(res.Request, formViolations(route.Operation, ix, res.Request)...)
 	return res, in
 }
 

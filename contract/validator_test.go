@@ -92,3 +92,62 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestForm covers what kin-openapi lets through and Validate must
+// not: a body that is not exactly one JSON value, or whose Content-Type
+// does not parse or is sent twice, and a query string that does not
+// decode. Each is one violation at the path the emulator's 400 names.
+func TestRequestForm(t *testing.T) {
+	v := newValidator(t)
+	const (
+		userTokens = "https://api.cloudflare.com/client/v4/user/tokens"
+		create     = `{"name":"n","cf_api_id":"c","cf_api_key":"k"}`
+		apiCreate  = `{"name":"n","policies":[]}`
+	)
+	withType := func(cts ...string) http.Header {
+		h := bearer()
+		for _, ct := range cts {
+			h.Add("Content-Type", ct)
+		}
+		return h
+	}
+	cases := []struct {
+		name   string
+		method string
+		url    string
+		header http.Header
+		body   string
+		want   []string
+	}{
+		{"unparseable Content-Type", "POST", base, withType("application/json;;;"), create, []string{"body"}},
+		{"trailing garbage", "POST", userTokens, withType("application/json"), apiCreate + " trailing garbage", []string{"body"}},
+		{"two JSON values", "PUT", userTokens + "/ed17574386854bf78a67040be0a770b0/value", withType("application/json"), `{}{}`, []string{"body"}},
+		{"two Content-Types", "POST", base, withType("application/json", "application/json"), create, []string{"body"}},
+		{"not JSON: reported once", "POST", base, withType("text/plain"), create, []string{"body"}},
+		{"malformed JSON: reported once", "POST", base, withType("application/json"), `{"name":`, []string{"body"}},
+		{"charset parameter", "POST", base, withType("application/json; charset=utf-8"), create, nil},
+		{"whitespace around the value", "POST", base, withType("application/json"), "\n " + create + "\n", nil},
+		{"no body where none is taken", "GET", userTokens, bearer(), "", nil},
+		{"bad escape in the query", "GET", userTokens + "/permission_groups?name=%zz", bearer(), "", []string{"query.name"}},
+		{"';' in the query", "GET", userTokens + "?per_page=5;page=2", bearer(), "", []string{"query.per_page"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := contract.Interaction{Method: tc.method, URL: tc.url, RequestHeader: tc.header, RequestBody: []byte(tc.body)}
+			var got []string
+			for _, viol := range v.ValidateRequest(t.Context(), ix).Request {
+				got = append(got, strings.Join(viol.Path, "."))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("violations %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// A 400 that names ["body"] is the right answer to such a request.
+	ix := contract.Interaction{Method: "POST", URL: userTokens, RequestHeader: withType("application/json"), RequestBody: []byte(apiCreate + " x"),
+		Status: 400, ResponseHeader: jsonHeader(),
+		ResponseBody: []byte(`{"success":false,"errors":[{"code":10001,"message":"malformed JSON","path":["body"]}],"messages":[],"result":null}`)}
+	if res := v.Check(t.Context(), ix); !res.OK() || len(res.Provoked) != 1 {
+		t.Errorf("the 400 reporting the body: %+v", res)
+	}
+}

@@ -25,9 +25,13 @@ type Failure struct {
 }
 
 func (f Failure) String() string {
-	path := f.Path
-	if i := strings.Index(path, "/ai-search/"); i >= 0 {
-		path = "…" + path[i:] // the account id and prefix are noise here
+	// The API root and the account id are noise here: …/ai-search/tokens,
+	// …/tokens/{token_id}, /user/tokens.
+	path := strings.TrimPrefix(f.Path, "/client/v4")
+	if rest, ok := strings.CutPrefix(path, "/accounts/"); ok {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			path = "…" + rest[i:]
+		}
 	}
 	return fmt.Sprintf("%s: interaction %d (%s %s -> %d): %s", f.File, f.Index, f.Method, path, f.Status, f.Violation)
 }

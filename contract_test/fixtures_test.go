@@ -69,6 +69,9 @@ func writeHandwritten(t *testing.T, dir string) []string {
 		if err := contract.WriteCassette(filepath.Join(dir, rel), []contract.Interaction{f.interaction()}); err != nil {
 			t.Fatal(err)
 		}
+		if p, ok := invalidPatches[name]; ok {
+			patchFile(t, filepath.Join(dir, rel), p[0], p[1])
+		}
 		out = append(out, rel)
 		for _, w := range f.want {
 			lines = append(lines, fmt.Sprintf("%s 0 %s", name+".yaml", w))
@@ -84,4 +87,19 @@ func writeHandwritten(t *testing.T, dir string) []string {
 	}
 	slices.Sort(out)
 	return append(out, expectations)
+}
+
+// patchFile replaces old, which must occur once, with new in file.
+func patchFile(t *testing.T, file, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(data, []byte(old)); n != 1 {
+		t.Fatalf("%s: %q occurs %d times, want once", file, old, n)
+	}
+	if err := os.WriteFile(file, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

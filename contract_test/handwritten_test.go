@@ -1,6 +1,8 @@
 package contract_test
 
 import (
+	"cmp"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,16 +31,18 @@ const (
 const documentedCreate = `{"result":{"id":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","cf_api_id":"cf_api_id","created_at":"2019-12-27T18:11:19.117Z","modified_at":"2019-12-27T18:11:19.117Z","name":"name","created_by":"created_by","enabled":true,"legacy":true,"modified_by":"modified_by"},"success":true}`
 
 type hx struct {
-	method, path, query string // path below /tokens ("" or "/<id>")
+	base                string // the collection's URL; "" means apiURL (the AI Search tokens)
+	method, path, query string // path below the collection ("" or "/<id>")
 	auth                string // "bearer", "legacy", "both", "none", "refused"
 	reqBody             string
+	reqType             string // the request's Content-Type when it has a body; "" means application/json
 	status              int
 	respHeader          http.Header
 	respBody            string
 }
 
 func (h hx) interaction() contract.Interaction {
-	u := apiURL + h.path
+	u := cmp.Or(h.base, apiURL) + h.path
 	if h.query != "" {
 		u += "?" + h.query
 	}
@@ -55,7 +59,7 @@ func (h hx) interaction() contract.Interaction {
 		req.Set("X-Auth-Key", contract.RedactedAPIKey)
 	}
 	if h.reqBody != "" {
-		req.Set("Content-Type", "application/json")
+		req.Set("Content-Type", cmp.Or(h.reqType, "application/json"))
 	}
 	resp := http.Header{"Content-Type": {"application/json"}, "Cf-Ray": {"8f0e1d2c3b4a5968-LHR"}}
 	for k, v := range h.respHeader {
@@ -99,7 +103,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // handwritten returns every hand-written valid fixture, by file name.
 func handwritten() map[string][]hx {
-	return map[string][]hx{
+	out := map[string][]hx{
 		"documented-examples": {
 			{method: "POST", auth: "bearer", reqBody: `{"name":"name","cf_api_id":"cf_api_id","cf_api_key":"REDACTED","legacy":true}`, status: 201, respBody: documentedCreate},
 			{method: "GET", path: "/" + exID, auth: "bearer", status: 200, respBody: ok(tok(exID, "my-token", byUser, ""))},
@@ -129,4 +133,6 @@ func handwritten() map[string][]hx {
 			{method: "GET", query: "per_page=101", auth: "bearer", status: 400, respBody: `{"success":false,"errors":[{"code":10001,"message":"per_page: number must be at most 100","path":["query","per_page"]},{"code":10002,"message":"also reported","path":["query"]}],"messages":[],"result":null}`},
 		},
 	}
+	maps.Copy(out, handwrittenAPITokens())
+	return out
 }

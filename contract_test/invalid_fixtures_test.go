@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 )
@@ -26,7 +27,7 @@ func token200Body(body string) hx {
 // with their expectations in testdata/invalid/expectations.txt.
 func invalidFixtures() map[string]invalidFixture {
 	good := tok(exID, "my-token", byUser, "")
-	return map[string]invalidFixture{
+	out := map[string]invalidFixture{
 		"missing-result-id": {token200(strings.Replace(good, `"id":"`+exID+`",`, "", 1)),
 			[]string{"response body.result.id"}},
 		"missing-success": {hx{method: "GET", auth: "bearer", status: 200, respBody: strings.Replace(list(1, 20, 0, 0), `"success":true,`, "", 1)},
@@ -76,4 +77,6 @@ func invalidFixtures() map[string]invalidFixture {
 		"unknown-route": {hx{method: "GET", path: "/" + exID + "/instances", auth: "bearer", status: 200, respBody: `{"success":true,"result":[]}`},
 			[]string{"request route"}},
 	}
+	maps.Copy(out, invalidAPITokenFixtures())
+	return out
 }

@@ -56,19 +56,7 @@ func TestSecretScanFindsSecrets(t *testing.T) {
 				ix.RequestHeader.Set("X-Auth-Email", secretEmail)
 				ix.RequestHeader.Set("X-Auth-Key", secretKey)
 			}
-			file := filepath.Join(t.TempDir(), "leak.yaml")
-			if err := contract.WriteCassette(file, []contract.Interaction{ix}); err != nil {
-				t.Fatal(err)
-			}
-			found, err := contract.ScanFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range found {
-				got = append(got, f.String())
-			}
-			all := strings.Join(got, "\n")
+			_, all := scanCassette(t, ix)
 			if !strings.Contains(all, tc.want) {
 				t.Errorf("findings %q, want one containing %q", all, tc.want)
 			}
@@ -79,4 +67,77 @@ func TestSecretScanFindsSecrets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecretScanFindsAPITokenValues plants a real-looking Cloudflare API
+// token value in each place a recording may hold one (a create's
+// result.value, a roll's result, the bearer of a verify made with it, an
+// echo) and requires the scan to report it with its file and interaction,
+// without printing it. The leak is the second interaction of its cassette,
+// after a clean one. A value of another length than 40 is caught in the
+// places the API answers one too: there, only the placeholder passes.
+func TestSecretScanFindsAPITokenValues(t *testing.T) {
+	value50 := strings.Repeat("v", 25) + strings.Repeat("W", 25)
+	user := func(h hx) hx { h.base = userTokensURL; return h }
+	create := func(value string) hx {
+		return user(hx{method: "POST", auth: "bearer", reqBody: docCreate, status: 200,
+			respBody: ok(strings.Replace(withValue(docToken), contract.RedactedAPITokenValue, value, 1))})
+	}
+	roll := func(value string) hx {
+		return user(hx{method: "PUT", path: "/" + apiTokenID + "/value", auth: "bearer", reqBody: `{}`, status: 200, respBody: ok(`"` + value + `"`)})
+	}
+	cases := map[string]struct {
+		h      hx
+		bearer string // the request's bearer, when not the placeholder
+		want   []string
+	}{
+		"create result.value":  {create(secretToken), "", []string{"response body result.value is not redacted", "shaped like a Cloudflare API token in the response body"}},
+		"create, 50 chars":     {create(value50), "", []string{"response body result.value is not redacted"}},
+		"roll result":          {roll(secretToken), "", []string{"response body result is not redacted", "shaped like a Cloudflare API token in the response body"}},
+		"roll, 50 chars":       {roll(value50), "", []string{"response body result is not redacted"}},
+		"bearer of a verify":   {user(hx{method: "GET", path: "/verify", auth: "bearer", status: 200, respBody: ok(`{"id":"` + apiTokenID + `","status":"active"}`)}), secretToken, []string{"request header Authorization is not redacted", "shaped like a Cloudflare API token in the request header Authorization"}},
+		"echoed in a failure":  {user(hx{method: "GET", path: "/verify", auth: "bearer", status: 401, respBody: strings.Replace(invalidToken, "Invalid API Token", "Invalid API Token "+secretToken, 1)}), "", []string{"shaped like a Cloudflare API token in the response body"}},
+		"leaked by a list":     {user(hx{method: "GET", auth: "bearer", status: 200, respBody: `{"success":true,"errors":[],"messages":[],"result":[` + strings.Replace(withValue(docToken), contract.RedactedAPITokenValue, value50, 1) + `],"result_info":{"page":1,"per_page":20,"count":1,"total_count":1}}`}), "", []string{"response body result.0.value is not redacted"}},
+		"the placeholder only": {create(contract.RedactedAPITokenValue), "", nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			clean := user(hx{method: "GET", path: "/" + apiTokenID, auth: "bearer", status: 200, respBody: ok(docToken)}).interaction()
+			leak := tc.h.interaction()
+			if tc.bearer != "" {
+				leak.RequestHeader.Set("Authorization", "Bearer "+tc.bearer)
+			}
+			file, all := scanCassette(t, clean, leak)
+			for _, w := range tc.want {
+				if !strings.Contains(all, file+": interaction 1: "+w) && !strings.Contains(all, file+": interaction 1: a string "+w) {
+					t.Errorf("findings:\n%s\nwant %q naming the file and interaction 1", all, w)
+				}
+			}
+			if len(tc.want) == 0 && all != "" {
+				t.Errorf("the placeholder is reported:\n%s", all)
+			}
+			if strings.Contains(all, "interaction 0") || strings.Contains(all, secretToken) || strings.Contains(all, value50) {
+				t.Errorf("a finding names the clean interaction or prints the secret:\n%s", all)
+			}
+		})
+	}
+}
+
+// scanCassette writes ixs as a cassette and returns its file and the
+// secret scan's findings, one per line.
+func scanCassette(t *testing.T, ixs ...contract.Interaction) (file, findings string) {
+	t.Helper()
+	file = filepath.Join(t.TempDir(), "leak.yaml")
+	if err := contract.WriteCassette(file, ixs); err != nil {
+		t.Fatal(err)
+	}
+	found, err := contract.ScanFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range found {
+		got = append(got, f.String())
+	}
+	return file, strings.Join(got, "\n")
 }

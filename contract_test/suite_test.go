@@ -67,7 +67,7 @@ func TestValidFixtures(t *testing.T) {
 		t.Errorf("secret: %s", s)
 	}
 	for _, p := range rep.Coverage.Missing() {
-		t.Errorf("documented pair %s %d has no fixture", p.OperationID, p.Status)
+		t.Errorf("documented pair %s %s has no fixture", p.OperationID, p.Status)
 	}
 	var b logWriter
 	rep.WriteText(&b)

@@ -18,7 +18,7 @@ func TestVerifyValidFixtures(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.err)
 	}
-	for _, want := range []string{"coverage: 24/24", "contract ok:", "ai-search-delete-tokens"} {
+	for _, want := range []string{"coverage: 88/88", "contract ok:", "ai-search-delete-tokens", "user-api-tokens-roll-token", "  4XX\n"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}
@@ -30,7 +30,9 @@ func TestVerifyInvalidFixtures(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.out)
 	}
-	for _, want := range []string{"FAIL ../../contract_test/testdata/invalid/missing-result-id.yaml: interaction 0", "response body.result.id", "contract FAILED"} {
+	for _, want := range []string{"FAIL ../../contract_test/testdata/invalid/missing-result-id.yaml: interaction 0", "response body.result.id", "contract FAILED",
+		"api-token-get-leaks-value.yaml: interaction 0 (GET /user/tokens/ed17574386854bf78a67040be0a770b0 -> 200): response body.result:",
+		"body-trailing-garbage-answered-200.yaml: interaction 0 (POST /user/tokens -> 200): request body: body is not exactly one JSON value"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("report lacks %q:\n%s", want, r.out)
 		}

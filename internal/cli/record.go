@@ -13,6 +13,7 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // runRecord records contract.Record's scenarios. Credentials come from
@@ -26,7 +27,8 @@ func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) erro
 	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
-	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+" (in-use needs the Go API, rate-limited --emulator)")
+	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+
+		" (in-use needs the Go API, rate-limited and api-tokens-rate-limited --emulator, api-tokens-* $"+cfauth.EnvAPIToken+": they create and delete real API tokens)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
