@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-aisearch/tokens/internal/specval"
 )
 
 // formViolations reports what kin-openapi lets through in a request that a
@@ -31,7 +33,7 @@ func formViolations(op *openapi3.Operation, ix Interaction, reported []Violation
 		}
 	}
 	if u, err := url.Parse(ix.URL); err == nil {
-		out = append(out, queryProblems(u.RawQuery)...)
+		out = append(out, specval.QueryProblems(u.RawQuery)...)
 	}
 	return out
 }
@@ -56,34 +58,4 @@ func bodyProblem(ix Interaction) string {
 		return "body is not exactly one JSON value"
 	}
 	return ""
-}
-
-// queryProblems reports each pair of a raw query string that does not
-// decode, at ["query", <its name>] (the raw name when the name itself does
-// not decode, cut to 64 bytes).
-func queryProblems(raw string) []Violation {
-	var out []Violation
-	for _, pair := range strings.Split(raw, "&") {
-		if pair == "" {
-			continue
-		}
-		rawName, rawValue, _ := strings.Cut(pair, "=")
-		name, nameErr := url.QueryUnescape(rawName)
-		if nameErr != nil || name == "" {
-			name = rawName
-		}
-		name = name[:min(len(name), 64)]
-		_, valueErr := url.QueryUnescape(rawValue)
-		var msg string
-		switch {
-		case strings.Contains(pair, ";"):
-			msg = "';' does not separate query parameters"
-		case nameErr != nil || valueErr != nil:
-			msg = "malformed percent-encoding"
-		default:
-			continue
-		}
-		out = append(out, Violation{Side: "request", Path: []string{"query", name}, Message: msg})
-	}
-	return out
 }

@@ -9,11 +9,10 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/specval"
 )
 
 // buildHandler owns the wiring, in the order serveHTTP runs it: request
@@ -207,28 +206,7 @@ func jsonBody(r *http.Request, data []byte) string {
 // escape (search=%zz) or a ';' separator. url.Values parsing drops such
 // pairs silently, so search=%zz would otherwise list every token.
 func queryErrors(raw string) []generated.ValidationError {
-	var errs []generated.ValidationError
-	for pair := range strings.SplitSeq(raw, "&") {
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		name, kerr := url.QueryUnescape(k)
-		if kerr != nil || name == "" {
-			name = k
-		}
-		if len(name) > 64 {
-			name = name[:64]
-		}
-		_, verr := url.QueryUnescape(v)
-		switch {
-		case strings.Contains(pair, ";"):
-			errs = append(errs, validationError([]string{"query", name}, "';' does not separate query parameters; use '&', or %3B inside a value"))
-		case kerr != nil || verr != nil:
-			errs = append(errs, validationError([]string{"query", name}, "malformed percent-encoding"))
-		}
-	}
-	return errs
+	return validationErrors(specval.QueryProblems(raw))
 }
 
 // internalError answers a store failure (the state file could not be
