@@ -38,7 +38,18 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 #                       (mk/governance.mk)
 #   test-breaking-tool  the breaking-change gate's tests, its script included
 #                       (mk/governance.mk; tools/breaking is its own module)
-test: test-go contract interop upstream-diff test-breaking-tool ## run every test (the README's test command)
+# test-go runs first, alone (it has the most to compile and runs packages
+# in parallel itself). Then the contract suite, whose race-built packages
+# test-go left in the build cache, runs beside the other three, which run
+# one after another: run side by side, they would each compile the same
+# packages (the standard library without -race, kin-openapi...) at once.
+# -Otarget keeps each target's output together.
+test: test-go ## run every test (the README's test command)
+	@$(MAKE) --no-print-directory -j2 -Otarget contract test-modules
+
+.PHONY: test-modules
+test-modules:
+	@$(MAKE) --no-print-directory -j1 interop upstream-diff test-breaking-tool
 
 # contract_test runs once, in `make contract`, which prints its coverage and
 # mutation report.

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -218,22 +217,21 @@ func TestServeRejectsBadFlags(t *testing.T) {
 	}
 }
 
-// buildBinary builds aisearch-tokens into a temp dir, with -race when this
-// test runs with it (so the build reuses the cached packages).
+// buildBinary returns an aisearch-tokens program to run as a subprocess.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
+	// This test binary is the program: TestMain runs cli.Run, all that main
+	// does, when childEnv is set. A script sets it, so the tests exec
+	// "aisearch-tokens ARGS" like the real binary (same race setting as the
+	// tests), without a go build per test.
+	exe, err := os.Executable()
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "aisearch-tokens")
-	args := []string{"build", "-o", bin}
-	if serveRace {
-		args = append(args, "-race")
-	}
-	cmd := exec.Command(goBin, append(args, "github.com/go-aisearch/tokens/cmd/aisearch-tokens")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	script := "#!/bin/sh\n" + childEnv + "=1 exec '" + exe + "' \"$@\"\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -275,6 +273,7 @@ func startServe(t *testing.T, bin string, args ...string) *serveProc {
 // A burst of creates against `serve --state`, SIGKILLed in the middle: after
 // a restart, every create that was answered 201 is there.
 func TestServeStateSurvivesSIGKILL(t *testing.T) {
+	t.Parallel() // slow and self-contained: overlaps the others
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

@@ -36,6 +36,7 @@ func runWithin(t *testing.T, limit time.Duration, args ...string) result {
 // 1 MiB file that would be checked as 20 MiB; before the bound it passed
 // ("contract ok") after building every copy.
 func TestVerifyBoundsAliasExpansion(t *testing.T) {
+	t.Parallel() // slow and self-contained: overlaps the others
 	file := filepath.Join(t.TempDir(), "aliases.yaml")
 	if err := os.WriteFile(file, hostile.AliasCassette(20, 1<<20), 0o600); err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 // every output, the state file and the emulator's log are searched for
 // every secret that crossed the wire.
 func TestWorkflowAgainstServe(t *testing.T) {
+	t.Parallel() // slow and self-contained: overlaps the others
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
