@@ -3,11 +3,12 @@ package specval
 import (
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // QueryProblems reports each pair of a raw query string that does not
 // decode, at ["query", <its name>] (the raw name when the name itself does
-// not decode, cut to 64 bytes): a bad escape (search=%zz) or a ';'
+// not decode; see pathName): a bad escape (search=%zz) or a ';'
 // separator. url.Values drops such a pair without a word, so the filter it
 // carried would silently not apply; the emulator refuses it and the
 // contract checker flags it, with these paths.
@@ -22,7 +23,7 @@ func QueryProblems(raw string) []Violation {
 		if nameErr != nil || name == "" {
 			name = rawName
 		}
-		name = name[:min(len(name), 64)]
+		name = pathName(name)
 		_, valueErr := url.QueryUnescape(rawValue)
 		var msg string
 		switch {
@@ -36,4 +37,16 @@ func QueryProblems(raw string) []Violation {
 		out = append(out, Violation{Side: "request", Path: []string{"query", name}, Message: msg})
 	}
 	return out
+}
+
+// pathName makes a parameter name fit to travel in errors[].path: valid
+// UTF-8 (a JSON encoder would replace bad bytes anyway, and the checker must
+// expect what the server sends), cut to 64 bytes on a character boundary.
+func pathName(name string) string {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	for len(name) > 64 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }
