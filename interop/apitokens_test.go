@@ -16,7 +16,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cloudflare/cloudflare-go/v6"
 	"github.com/cloudflare/cloudflare-go/v6/accounts"
 	"github.com/cloudflare/cloudflare-go/v6/ai_search"
 	"github.com/cloudflare/cloudflare-go/v6/option"
@@ -93,9 +92,9 @@ type created struct {
 // sdkTokens is one owner's token services of the SDK, behind one interface
 // so that both owners run the same test.
 type sdkTokens interface {
-	create(ctx context.Context, name string, policies []shared.TokenPolicyParam) (created, error)
+	create(ctx context.Context, name string, pols []shared.TokenPolicyParam) (created, error)
 	// verify asks, with c's credential, about c's own token.
-	verify(ctx context.Context, c *cloudflare.Client) (id, status string, err error)
+	verify(ctx context.Context, c *client) (id, status string, err error)
 	get(ctx context.Context, id string) (*shared.Token, error)
 	list(ctx context.Context, perPage int) ([]shared.Token, error)
 	update(ctx context.Context, id string, p shared.TokenParam) (*shared.Token, error)
@@ -103,17 +102,17 @@ type sdkTokens interface {
 	delete(ctx context.Context, id string) error
 }
 
-type userTokens struct{ c *cloudflare.Client }
+type userTokens struct{ c *client }
 
-func (u userTokens) create(ctx context.Context, name string, policies []shared.TokenPolicyParam) (created, error) {
-	r, err := u.c.User.Tokens.New(ctx, user.TokenNewParams{Name: cloudflare.F(name), Policies: cloudflare.F(policies)})
+func (u userTokens) create(ctx context.Context, name string, pols []shared.TokenPolicyParam) (created, error) {
+	r, err := u.c.User.Tokens.New(ctx, user.TokenNewParams{Name: str(name), Policies: policies(pols)})
 	if err != nil {
 		return created{}, err
 	}
 	return created{r.ID, r.Value, string(r.Status), r.Policies}, nil
 }
 
-func (u userTokens) verify(ctx context.Context, c *cloudflare.Client) (string, string, error) {
+func (u userTokens) verify(ctx context.Context, c *client) (string, string, error) {
 	r, err := c.User.Tokens.Verify(ctx)
 	if err != nil {
 		return "", "", err
@@ -126,7 +125,7 @@ func (u userTokens) get(ctx context.Context, id string) (*shared.Token, error) {
 }
 
 func (u userTokens) list(ctx context.Context, perPage int) ([]shared.Token, error) {
-	return collect(u.c.User.Tokens.ListAutoPaging(ctx, user.TokenListParams{PerPage: cloudflare.F(float64(perPage))}))
+	return collect(u.c.User.Tokens.ListAutoPaging(ctx, user.TokenListParams{PerPage: float64F(float64(perPage))}))
 }
 
 func (u userTokens) update(ctx context.Context, id string, p shared.TokenParam) (*shared.Token, error) {
@@ -147,20 +146,20 @@ func (u userTokens) delete(ctx context.Context, id string) error {
 }
 
 type accountTokens struct {
-	c   *cloudflare.Client
+	c   *client
 	acc string
 }
 
-func (a accountTokens) create(ctx context.Context, name string, policies []shared.TokenPolicyParam) (created, error) {
-	r, err := a.c.Accounts.Tokens.New(ctx, accounts.TokenNewParams{AccountID: cloudflare.F(a.acc), Name: cloudflare.F(name), Policies: cloudflare.F(policies)})
+func (a accountTokens) create(ctx context.Context, name string, pols []shared.TokenPolicyParam) (created, error) {
+	r, err := a.c.Accounts.Tokens.New(ctx, accounts.TokenNewParams{AccountID: str(a.acc), Name: str(name), Policies: policies(pols)})
 	if err != nil {
 		return created{}, err
 	}
 	return created{r.ID, r.Value, string(r.Status), r.Policies}, nil
 }
 
-func (a accountTokens) verify(ctx context.Context, c *cloudflare.Client) (string, string, error) {
-	r, err := c.Accounts.Tokens.Verify(ctx, accounts.TokenVerifyParams{AccountID: cloudflare.F(a.acc)})
+func (a accountTokens) verify(ctx context.Context, c *client) (string, string, error) {
+	r, err := c.Accounts.Tokens.Verify(ctx, accounts.TokenVerifyParams{AccountID: str(a.acc)})
 	if err != nil {
 		return "", "", err
 	}
@@ -168,19 +167,19 @@ func (a accountTokens) verify(ctx context.Context, c *cloudflare.Client) (string
 }
 
 func (a accountTokens) get(ctx context.Context, id string) (*shared.Token, error) {
-	return a.c.Accounts.Tokens.Get(ctx, id, accounts.TokenGetParams{AccountID: cloudflare.F(a.acc)})
+	return a.c.Accounts.Tokens.Get(ctx, id, accounts.TokenGetParams{AccountID: str(a.acc)})
 }
 
 func (a accountTokens) list(ctx context.Context, perPage int) ([]shared.Token, error) {
-	return collect(a.c.Accounts.Tokens.ListAutoPaging(ctx, accounts.TokenListParams{AccountID: cloudflare.F(a.acc), PerPage: cloudflare.F(float64(perPage))}))
+	return collect(a.c.Accounts.Tokens.ListAutoPaging(ctx, accounts.TokenListParams{AccountID: str(a.acc), PerPage: float64F(float64(perPage))}))
 }
 
 func (a accountTokens) update(ctx context.Context, id string, p shared.TokenParam) (*shared.Token, error) {
-	return a.c.Accounts.Tokens.Update(ctx, id, accounts.TokenUpdateParams{AccountID: cloudflare.F(a.acc), Token: p})
+	return a.c.Accounts.Tokens.Update(ctx, id, accounts.TokenUpdateParams{AccountID: str(a.acc), Token: p})
 }
 
 func (a accountTokens) roll(ctx context.Context, id string, body any) (string, error) {
-	v, err := a.c.Accounts.Tokens.Value.Update(ctx, id, accounts.TokenValueUpdateParams{AccountID: cloudflare.F(a.acc), Body: body})
+	v, err := a.c.Accounts.Tokens.Value.Update(ctx, id, accounts.TokenValueUpdateParams{AccountID: str(a.acc), Body: body})
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +187,7 @@ func (a accountTokens) roll(ctx context.Context, id string, body any) (string, e
 }
 
 func (a accountTokens) delete(ctx context.Context, id string) error {
-	_, err := a.c.Accounts.Tokens.Delete(ctx, id, accounts.TokenDeleteParams{AccountID: cloudflare.F(a.acc)})
+	_, err := a.c.Accounts.Tokens.Delete(ctx, id, accounts.TokenDeleteParams{AccountID: str(a.acc)})
 	return err
 }
 
@@ -205,21 +204,21 @@ func collect(pager interface {
 }
 
 // owners are the SDK's two token services, for a client c.
-func owners(c *cloudflare.Client, acc string) map[string]sdkTokens {
+func owners(c *client, acc string) map[string]sdkTokens {
 	return map[string]sdkTokens{"user": userTokens{c}, "account": accountTokens{c, acc}}
 }
 
 // servicePolicy is the policy of an AI Search service token, in the SDK's
 // types.
-func servicePolicy(acc string, groups ...string) []shared.TokenPolicyParam {
+func servicePolicy(acc string, groupIDs ...string) []shared.TokenPolicyParam {
 	var pgs []shared.TokenPolicyPermissionGroupParam
-	for _, g := range groups {
-		pgs = append(pgs, shared.TokenPolicyPermissionGroupParam{ID: cloudflare.F(g)})
+	for _, g := range groupIDs {
+		pgs = append(pgs, shared.TokenPolicyPermissionGroupParam{ID: str(g)})
 	}
 	return []shared.TokenPolicyParam{{
-		Effect:           cloudflare.F(shared.TokenPolicyEffectAllow),
-		PermissionGroups: cloudflare.F(pgs),
-		Resources: cloudflare.F[shared.TokenPolicyResourcesUnionParam](shared.TokenPolicyResourcesIAMResourcesTypeObjectStringParam{
+		Effect:           effect(shared.TokenPolicyEffectAllow),
+		PermissionGroups: groups(pgs),
+		Resources: resource(shared.TokenPolicyResourcesIAMResourcesTypeObjectStringParam{
 			aisearch.AccountResource(acc): "*",
 		}),
 	}}
@@ -227,15 +226,14 @@ func servicePolicy(acc string, groups ...string) []shared.TokenPolicyParam {
 
 // sdkFor is an SDK client whose every exchange goes through s (and the
 // wire behind it).
-func sdkFor(ts *emulator.TestServer, s *sniffer, token string) *cloudflare.Client {
-	return cloudflare.NewClient(option.WithBaseURL(ts.BaseURL), option.WithAPIToken(token),
+func sdkFor(ts *emulator.TestServer, s *sniffer, token string) *client {
+	return newClient(option.WithBaseURL(ts.BaseURL), option.WithAPIToken(token),
 		option.WithHTTPClient(&http.Client{Transport: s}), option.WithMaxRetries(0))
 }
 
 func TestSDKAPITokens(t *testing.T) {
 	for _, owner := range []string{"user", "account"} {
 		t.Run(owner, func(t *testing.T) {
-			clearCloudflareEnv(t)
 			ts := emulator.NewTestServer(t)
 			s := &sniffer{next: newWire(t)}
 			c := sdkFor(ts, s, ts.APIToken)
@@ -306,7 +304,7 @@ func TestSDKAPITokens(t *testing.T) {
 			}
 
 			// update: the SDK sends the fields it is given; the value stays.
-			upd, err := tokens.update(ctx, svc.ID, shared.TokenParam{Name: cloudflare.F("svc-renamed"), Policies: cloudflare.F(policy)})
+			upd, err := tokens.update(ctx, svc.ID, shared.TokenParam{Name: str("svc-renamed"), Policies: policies(policy)})
 			if err != nil || upd.Name != "svc-renamed" || upd.Status != shared.TokenStatusActive {
 				t.Errorf("update: %+v %v", upd, err)
 			}
@@ -337,7 +335,7 @@ func TestSDKAPITokens(t *testing.T) {
 			if x := s.last(); !x.hasBody || len(x.body) != 0 || x.contentType != "application/json" {
 				t.Errorf("roll with a nil Body sent %q as %q", x.body, x.contentType)
 			}
-			var apiErr *cloudflare.Error
+			var apiErr *apiErr
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || len(apiErr.Errors) != 1 || apiErr.Errors[0].Code != emulator.CodeValidation {
 				t.Errorf("roll with a nil Body: %v, want 400 code %d", err, emulator.CodeValidation)
 			}
@@ -364,7 +362,7 @@ func TestSDKAPITokens(t *testing.T) {
 }
 
 func isStatus(err error, status int) bool {
-	var apiErr *cloudflare.Error
+	var apiErr *apiErr
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
@@ -374,7 +372,6 @@ func isStatus(err error, status int) bool {
 func TestSDKSeesProvisionAndRotate(t *testing.T) {
 	for _, owner := range []aisearch.Owner{aisearch.OwnerUser, aisearch.OwnerAccount} {
 		t.Run(owner.String(), func(t *testing.T) {
-			clearCloudflareEnv(t)
 			ts := emulator.NewTestServer(t)
 			s := &sniffer{next: newWire(t)}
 			sdk := sdkFor(ts, s, ts.APIToken)
@@ -391,7 +388,7 @@ func TestSDKSeesProvisionAndRotate(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertServiceToken(t, tokens, ts.AccountID, p.Registration.CfAPIID)
-			reg, err := sdk.AISearch.Tokens.Read(ctx, p.Registration.ID, ai_search.TokenReadParams{AccountID: cloudflare.F(ts.AccountID)})
+			reg, err := sdk.AISearch.Tokens.Read(ctx, p.Registration.ID, ai_search.TokenReadParams{AccountID: str(ts.AccountID)})
 			if err != nil || reg.CfAPIID != p.Registration.CfAPIID || reg.Name != aisearch.DefaultServiceTokenName {
 				t.Errorf("the SDK reads the registration as %+v, %v", reg, err)
 			}
@@ -408,7 +405,7 @@ func TestSDKSeesProvisionAndRotate(t *testing.T) {
 			if err != nil || len(listed) != 1 || listed[0].ID != r.APIToken.ID {
 				t.Errorf("the SDK lists %+v, %v; want only %s", listed, err, r.APIToken.ID)
 			}
-			reg, err = sdk.AISearch.Tokens.Read(ctx, p.Registration.ID, ai_search.TokenReadParams{AccountID: cloudflare.F(ts.AccountID)})
+			reg, err = sdk.AISearch.Tokens.Read(ctx, p.Registration.ID, ai_search.TokenReadParams{AccountID: str(ts.AccountID)})
 			if err != nil || reg.ID != p.Registration.ID || reg.CfAPIID != r.APIToken.ID {
 				t.Errorf("after rotate the SDK reads the registration as %+v, %v", reg, err)
 			}

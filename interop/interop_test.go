@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"sync"
 	"testing"
 
-	"github.com/cloudflare/cloudflare-go/v6"
 	"github.com/cloudflare/cloudflare-go/v6/ai_search"
 	"github.com/cloudflare/cloudflare-go/v6/option"
 
@@ -74,29 +72,20 @@ func (w *wire) count() int {
 	return len(w.calls)
 }
 
-// clearCloudflareEnv keeps a developer's real credentials out of the test:
-// the SDK's NewClient reads them from the environment.
-func clearCloudflareEnv(t testing.TB) {
-	for _, k := range []string{"CLOUDFLARE_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_USER_SERVICE_KEY"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-}
-
-func newSDK(t *testing.T, ts *emulator.TestServer, w *wire, opts ...option.RequestOption) *cloudflare.Client {
+func newSDK(t *testing.T, ts *emulator.TestServer, w *wire, opts ...option.RequestOption) *client {
 	t.Helper()
-	return cloudflare.NewClient(append([]option.RequestOption{
+	return newClient(append([]option.RequestOption{
 		option.WithBaseURL(ts.BaseURL),
 		option.WithAPIToken(ts.APIToken),
 		option.WithHTTPClient(&http.Client{Transport: w}),
 	}, opts...)...)
 }
 
-func apiError(t *testing.T, err error, status int) *cloudflare.Error {
+func apiError(t *testing.T, err error, status int) *apiErr {
 	t.Helper()
-	var apiErr *cloudflare.Error
+	var apiErr *apiErr
 	if !errors.As(err, &apiErr) {
-		t.Fatalf("error %v (%T) is not a *cloudflare.Error", err, err)
+		t.Fatalf("error %v (%T) is not a *apiErr", err, err)
 	}
 	if apiErr.StatusCode != status {
 		t.Fatalf("status %d, want %d: %v", apiErr.StatusCode, status, err)
@@ -105,20 +94,19 @@ func apiError(t *testing.T, err error, status int) *cloudflare.Error {
 }
 
 func TestSDKLifecycle(t *testing.T) {
-	clearCloudflareEnv(t)
 	ts := emulator.NewTestServer(t)
 	w := newWire(t)
 	// 409 "in use" is retried by the SDK by default; nothing here should be.
 	c := newSDK(t, ts, w, option.WithMaxRetries(0))
 	ctx := context.Background()
-	acc := cloudflare.F(ts.AccountID)
+	acc := str(ts.AccountID)
 
 	var ids []string
 	for i := range 5 {
 		tok, err := c.AISearch.Tokens.New(ctx, ai_search.TokenNewParams{
-			AccountID: acc, Name: cloudflare.F(fmt.Sprintf("sdk-%d", i)),
-			CfAPIID: cloudflare.F("cfid"), CfAPIKey: cloudflare.F(fmt.Sprintf("sdk-secret-%d", i)),
-			Legacy: cloudflare.F(i%2 == 0),
+			AccountID: acc, Name: str(fmt.Sprintf("sdk-%d", i)),
+			CfAPIID: str("cfid"), CfAPIKey: str(fmt.Sprintf("sdk-secret-%d", i)),
+			Legacy: boolean(i%2 == 0),
 		})
 		if err != nil {
 			t.Fatalf("new: %v", err)
@@ -131,7 +119,7 @@ func TestSDKLifecycle(t *testing.T) {
 
 	// The auto-pager walks every page and stops on the first empty one.
 	before := w.count()
-	pager := c.AISearch.Tokens.ListAutoPaging(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: cloudflare.F(int64(2))})
+	pager := c.AISearch.Tokens.ListAutoPaging(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: int64F(int64(2))})
 	var paged []string
 	for pager.Next() {
 		paged = append(paged, pager.Current().ID)
@@ -152,7 +140,7 @@ func TestSDKLifecycle(t *testing.T) {
 		t.Errorf("auto-pager made %d requests, want 4: %v", len(pages), pages)
 	}
 
-	page, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: acc, Search: cloudflare.F("SDK-3")})
+	page, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: acc, Search: str("SDK-3")})
 	if err != nil || len(page.Result) != 1 || page.Result[0].ID != ids[3] {
 		t.Errorf("search: %v %+v", err, page)
 	}
@@ -162,7 +150,7 @@ func TestSDKLifecycle(t *testing.T) {
 		t.Errorf("read: %v %+v", err, got)
 	}
 	upd, err := c.AISearch.Tokens.Update(ctx, ids[1], ai_search.TokenUpdateParams{
-		AccountID: acc, Name: cloudflare.F("sdk-1-renamed"), CfAPIID: cloudflare.F("cfid2"), CfAPIKey: cloudflare.F("sdk-secret-new"),
+		AccountID: acc, Name: str("sdk-1-renamed"), CfAPIID: str("cfid2"), CfAPIKey: str("sdk-secret-new"),
 	})
 	if err != nil || upd.Name != "sdk-1-renamed" || !upd.Legacy || !upd.ModifiedAt.After(got.ModifiedAt.Add(-1)) {
 		t.Errorf("update: %v %+v", err, upd)
@@ -187,7 +175,7 @@ func TestSDKLifecycle(t *testing.T) {
 		t.Errorf("409 errors: %+v", e.Errors)
 	}
 
-	_, err = c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: cloudflare.F(int64(101))})
+	_, err = c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: int64F(int64(101))})
 	if e := apiError(t, err, http.StatusBadRequest); e.Errors[0].Code != emulator.CodeValidation {
 		t.Errorf("400 errors: %+v", e.Errors)
 	}
@@ -198,25 +186,22 @@ func TestSDKLifecycle(t *testing.T) {
 	}
 }
 
-// The SDK configured only from the environment (CLOUDFLARE_BASE_URL and
-// credentials), the way users point it elsewhere, with the legacy key pair.
-func TestSDKFromEnvironmentWithKeyPair(t *testing.T) {
-	clearCloudflareEnv(t)
+// The SDK with the legacy key pair (X-Auth-Email and X-Auth-Key), given
+// the options cloudflare.NewClient derives from CLOUDFLARE_BASE_URL,
+// CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, the way users point it elsewhere.
+func TestSDKWithKeyPair(t *testing.T) {
 	ts := emulator.NewTestServer(t)
-	t.Setenv("CLOUDFLARE_BASE_URL", ts.BaseURL)
-	t.Setenv("CLOUDFLARE_EMAIL", ts.APIEmail)
-	t.Setenv("CLOUDFLARE_API_KEY", ts.APIKey)
-	c := cloudflare.NewClient(option.WithMaxRetries(0))
-	page, err := c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)})
+	keyPair := []option.RequestOption{option.WithBaseURL(ts.BaseURL), option.WithAPIEmail(ts.APIEmail), option.WithAPIKey(ts.APIKey)}
+	c := newClient(append(keyPair, option.WithMaxRetries(0))...)
+	page, err := c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: str(ts.AccountID)})
 	if err != nil || len(page.Result) != 0 {
 		t.Fatalf("list: %v %+v", err, page)
 	}
 
 	// A wrong bearer decides even next to a right key pair: 403, not retried.
-	t.Setenv("CLOUDFLARE_API_TOKEN", "wrong")
 	w := newWire(t)
-	c = cloudflare.NewClient(option.WithHTTPClient(&http.Client{Transport: w}))
-	_, err = c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)})
+	c = newClient(append(keyPair, option.WithAPIToken("wrong"), option.WithHTTPClient(&http.Client{Transport: w}))...)
+	_, err = c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: str(ts.AccountID)})
 	if e := apiError(t, err, http.StatusForbidden); e.Errors[0].Code != emulator.CodeAuth {
 		t.Errorf("403 errors: %+v", e.Errors)
 	}
@@ -228,13 +213,12 @@ func TestSDKFromEnvironmentWithKeyPair(t *testing.T) {
 // The SDK retries 429 honouring Retry-After, and (by default) 409 too,
 // which is why callers should disable retries for deletes.
 func TestSDKRetries(t *testing.T) {
-	clearCloudflareEnv(t)
 	ts := emulator.NewTestServer(t)
 	w := newWire(t)
 	c := newSDK(t, ts, w)
 	ctx := context.Background()
 	ts.FailNext(429, 429)
-	if _, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: cloudflare.F(ts.AccountID)}); err != nil {
+	if _, err := c.AISearch.Tokens.List(ctx, ai_search.TokenListParams{AccountID: str(ts.AccountID)}); err != nil {
 		t.Fatalf("list after two 429s: %v", err)
 	}
 	var got []string
@@ -250,13 +234,12 @@ func TestSDKRetries(t *testing.T) {
 // from about 2 s): a delete of a token in use only fails after the retries.
 // Users should pass option.WithMaxRetries(0) to deletes.
 func TestSDKRetriesConflict(t *testing.T) {
-	clearCloudflareEnv(t)
 	ts := emulator.NewTestServer(t)
 	w := newWire(t)
 	c := newSDK(t, ts, w, option.WithMaxRetries(1))
 	id := "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
 	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "busy", CfAPIID: "i", CfAPIKey: "k", InUseBy: []string{"docs"}})
-	_, err := c.AISearch.Tokens.Delete(context.Background(), id, ai_search.TokenDeleteParams{AccountID: cloudflare.F(ts.AccountID)})
+	_, err := c.AISearch.Tokens.Delete(context.Background(), id, ai_search.TokenDeleteParams{AccountID: str(ts.AccountID)})
 	apiError(t, err, http.StatusConflict)
 	if calls := w.since(0); len(calls) != 2 || calls[1].retryCount != "1" {
 		t.Errorf("409 attempts: %+v, want the SDK to retry once", calls)
