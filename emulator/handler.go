@@ -198,7 +198,9 @@ func jsonBody(r *http.Request, data []byte) string {
 	case !json.Valid(data):
 		return "malformed JSON"
 	}
-	r.Header.Set("Content-Type", "application/json")
+	if cts[0] != "application/json" {
+		r.Header.Set("Content-Type", "application/json")
+	}
 	return ""
 }
 

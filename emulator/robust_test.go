@@ -156,3 +156,21 @@ func TestSmuggledRequestIsNeverAnswered(t *testing.T) {
 		t.Error("the connection is still open after the chunked request")
 	}
 }
+
+// Member names match the schema's exactly: a second member spelled in
+// another case is an unknown member (allowed, ignored), never the field.
+// (encoding/json alone matches names case-insensitively, so "NAME" would
+// have overwritten "name".)
+func TestMemberNamesMatchExactly(t *testing.T) {
+	e := start(t)
+	path := "/accounts/" + account + "/ai-search/tokens"
+	status, _, body := e.do(t, "POST", path, `{"name":"exact","cf_api_id":"x","cf_api_key":"k-12345678","NAME":"other","Cf_Api_Id":"y"}`,
+		map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	got := e.srv.Tokens(account)
+	if len(got) != 1 || got[0].Name != "exact" || got[0].CfAPIID != "x" {
+		t.Errorf("stored %+v, want name %q and cf_api_id %q", got, "exact", "x")
+	}
+}

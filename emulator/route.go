@@ -48,6 +48,9 @@ type operation struct {
 	// bearer and key are the credentials its security accepts: a bearer
 	// token, and/or the legacy X-Auth-Email with X-Auth-Key (see authorize).
 	bearer, key bool
+	// whoami: the handler reads who called (verify answers for the bearer
+	// token itself); only then does authorize put the caller in the context.
+	whoami bool
 }
 
 var sharedAPISpec = sync.OnceValues(newAPISpec)
@@ -87,6 +90,7 @@ func newAPISpec() (*apiSpec, error) {
 				body:  op.RequestBody != nil,
 			}
 			o.bearer, o.key = routeSchemes(doc, op)
+			o.whoami = verifyOperations[op.OperationID]
 			as.ops = append(as.ops, o)
 			p.ops[method] = o
 			p.allow = append(p.allow, method)
@@ -97,11 +101,19 @@ func newAPISpec() (*apiSpec, error) {
 	}
 	as.opts = specval.Options()
 	as.opts.AuthenticationFunc = openapi3filter.NoopAuthenticationFunc // see unsecured above
+	// The body kin-openapi decoded and validated rides on r.Body, and the
+	// generated handlers bind that value (oapi-codegen runtime's
+	// BindJSONBody) instead of decoding the JSON a second time; member names
+	// then match exactly, as the schema's do.
+	as.opts.KeepValidatedValue = true
 	noBody := *as.opts
 	noBody.ExcludeRequestBody = true
 	as.noBody = &noBody
 	return as, nil
 }
+
+// verifyOperations answer for the request's own credential (callerFrom).
+var verifyOperations = map[string]bool{"user-api-tokens-verify-token": true, "account-api-tokens-verify-token": true}
 
 // routed is a request's operation and its path parameters, as kin-openapi
 // gives them: still percent-encoded.
