@@ -14,30 +14,16 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/manualclock"
 )
 
 // The service-token workflow against the emulator, whose CredentialWorks is
 // the ground truth: a registration works when its stored key is the current
 // value of a live, usable Cloudflare token.
 
-// clock is a time both the emulator and the client read, moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// newClock is a time both the emulator and the client read, moved by hand.
+func newClock() *manualclock.Clock {
+	return manualclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 }
 
 // faults adds X-Emulator-Fault to chosen attempts, counted from 1 over
@@ -94,21 +80,21 @@ func (f *faults) attempts() []string {
 type workflow struct {
 	ts     *emulator.TestServer
 	c      *aisearch.Client
-	clock  *clock
+	clock  *manualclock.Clock
 	faults *faults
 }
 
 func newWorkflow(t *testing.T, opts ...aisearch.Option) *workflow {
 	t.Helper()
 	w := &workflow{clock: newClock(), faults: &faults{failAt: map[int]string{}}}
-	w.ts = newEmulator(t, emulator.WithClock(w.clock.now))
+	w.ts = newEmulator(t, emulator.WithClock(w.clock.Now))
 	w.c = w.client(t, append([]aisearch.Option{aisearch.WithHTTPClient(&http.Client{Transport: w.faults})}, opts...)...)
 	return w
 }
 
 func (w *workflow) client(t *testing.T, opts ...aisearch.Option) *aisearch.Client {
 	t.Helper()
-	c, _ := newTestClient(t, w.ts.BaseURL, append([]aisearch.Option{aisearch.WithClock(w.clock.now)}, opts...)...)
+	c, _ := newTestClient(t, w.ts.BaseURL, append([]aisearch.Option{aisearch.WithClock(w.clock.Now)}, opts...)...)
 	return c
 }
 
@@ -177,7 +163,7 @@ func TestAPITokensLifecycle(t *testing.T) {
 				t.Fatalf("VerifyValue(new) = %+v, %v", v, err)
 			}
 			got, err := api.Get(ctx, tok.ID)
-			if err != nil || got.Name != "svc" || !got.IssuedOn.Equal(w.clock.now()) {
+			if err != nil || got.Name != "svc" || !got.IssuedOn.Equal(w.clock.Now()) {
 				t.Fatalf("Get = %+v, %v", got, err)
 			}
 			var listed []string
@@ -288,7 +274,7 @@ func TestProvisionIsIdempotent(t *testing.T) {
 func TestProvisionWithTwoCredentials(t *testing.T) {
 	const creatorToken = "creator-SECRET-77aa88bb99"
 	w := &workflow{clock: newClock(), faults: &faults{failAt: map[int]string{}}}
-	w.ts = newEmulator(t, emulator.WithClock(w.clock.now), emulator.WithAPITokens(creatorToken))
+	w.ts = newEmulator(t, emulator.WithClock(w.clock.Now), emulator.WithAPITokens(creatorToken))
 	registry := &faults{}
 	creator := &faults{}
 	w.c = w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: registry}))
@@ -390,7 +376,7 @@ func TestRotate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.clock.advance(time.Minute)
+	w.clock.Advance(time.Minute)
 	r, err := w.c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -565,12 +551,12 @@ func TestCheckFindsEachProblem(t *testing.T) {
 			w.ts.DisableAPIToken(p.APIToken.ID)
 		}, want: aisearch.ProblemDisabled},
 		{name: "expired", breakIt: func(_ *testing.T, w *workflow, p aisearch.Provisioned) {
-			w.ts.ExpireAPIToken(p.APIToken.ID, w.clock.now().Add(-time.Second))
+			w.ts.ExpireAPIToken(p.APIToken.ID, w.clock.Now().Add(-time.Second))
 		}, want: aisearch.ProblemExpired},
-		{name: "expiring soon", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().now().Add(48 * time.Hour)},
+		{name: "expiring soon", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
 			check: aisearch.CheckOptions{ExpiringWithin: 72 * time.Hour}, breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {},
 			want: aisearch.ProblemExpiringSoon},
-		{name: "not expiring soon with a shorter threshold", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().now().Add(48 * time.Hour)},
+		{name: "not expiring soon with a shorter threshold", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
 			check: aisearch.CheckOptions{ExpiringWithin: 24 * time.Hour}, breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {}},
 		{name: "another account", breakIt: func(t *testing.T, w *workflow, p aisearch.Provisioned) {
 			w.updateToken(t, p, aisearch.Policy{Resources: map[string]any{aisearch.AccountResource(otherAccount): "*"},
@@ -579,7 +565,7 @@ func TestCheckFindsEachProblem(t *testing.T) {
 		{name: "missing a permission group", opts: aisearch.ServiceTokenOptions{PermissionGroups: []string{aisearch.PermissionAISearchIndexEngine}},
 			breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {}, want: aisearch.ProblemMissingPermission},
 		{name: "value rolled after registration (heuristic)", breakIt: func(t *testing.T, w *workflow, p aisearch.Provisioned) {
-			w.clock.advance(time.Minute)
+			w.clock.Advance(time.Minute)
 			if _, err := w.c.APITokens(aisearch.OwnerUser).Roll(context.Background(), p.APIToken.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -627,8 +613,8 @@ var idRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 // updateToken replaces the Cloudflare token's only policy.
 func (w *workflow) updateToken(t *testing.T, p aisearch.Provisioned, pol aisearch.Policy) {
 	t.Helper()
-	w.clock.advance(-time.Minute) // an edit made before the registration is not "changed after"
-	defer w.clock.advance(time.Minute)
+	w.clock.Advance(-time.Minute) // an edit made before the registration is not "changed after"
+	defer w.clock.Advance(time.Minute)
 	_, err := w.c.APITokens(p.APIToken.Owner).Update(context.Background(), p.APIToken.ID, aisearch.APITokenParams{Name: p.APIToken.Name, Policies: []aisearch.Policy{pol}})
 	if err != nil {
 		t.Fatal(err)

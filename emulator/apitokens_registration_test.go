@@ -145,7 +145,7 @@ func must(t *testing.T, err error) {
 func TestCredentialWorks(t *testing.T) {
 	const value = "the-service-token-value"
 	clock := newSetClock()
-	now := clock.now()
+	now := clock.Now()
 	cases := []struct {
 		name    string
 		token   emulator.SeedAPIToken
@@ -168,7 +168,7 @@ func TestCredentialWorks(t *testing.T) {
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := start(t, emulator.WithClock(clock.now))
+			e := start(t, emulator.WithClock(clock.Now))
 			s := e.srv
 			tok := tc.token
 			tok.ID, tok.Name, tok.Value = fmt.Sprintf("%032x", i+1), tc.name, value

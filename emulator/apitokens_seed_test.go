@@ -19,7 +19,7 @@ func TestSeedExampleAPITokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := newSetClock()
-	e := start(t, emulator.WithClock(clock.now))
+	e := start(t, emulator.WithClock(clock.Now))
 	if err := e.srv.SeedFrom(f); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestSeedExampleAPITokens(t *testing.T) {
 		*svc.Policies[0].PermissionGroups[1].Name != "Workers R2 Storage Write" || len(svc.Policies[0].ID) != 32 {
 		t.Errorf("service token %+v", svc)
 	}
-	if old.Status != "expired" || !old.IssuedOn.Equal(clock.now()) || *old.Policies[0].PermissionGroups[0].Name != "Vectorize Write" ||
+	if old.Status != "expired" || !old.IssuedOn.Equal(clock.Now()) || *old.Policies[0].PermissionGroups[0].Name != "Vectorize Write" ||
 		(*old.Condition.RequestIP.NotIn)[0] != "192.0.2.1/32" {
 		t.Errorf("old token %+v", old)
 	}

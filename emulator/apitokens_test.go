@@ -7,33 +7,18 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/manualclock"
 )
 
-// setClock is a clock a test moves by hand.
-type setClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newSetClock() *setClock { return &setClock{t: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)} }
-
-func (c *setClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *setClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// newSetClock is the clock these tests move by hand.
+func newSetClock() *manualclock.Clock {
+	return manualclock.New(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC))
 }
 
 // owner is one of the two API token families: /user/tokens or
@@ -130,15 +115,15 @@ func TestAPITokenLifecycle(t *testing.T) {
 	for _, o := range owners {
 		t.Run(o.name, func(t *testing.T) {
 			clock := newSetClock()
-			e := start(t, emulator.WithClock(clock.now))
+			e := start(t, emulator.WithClock(clock.Now))
 
 			// Create: 200, a fresh value once, server-set ids, names filled in.
 			tok := e.create(t, o, createBody("ai-search-service"))
 			if !hexID.MatchString(tok.ID) || !valueRe.MatchString(tok.Value) || tok.Status != generated.Active {
 				t.Errorf("created id %q status %q, value of %d chars", tok.ID, tok.Status, len(tok.Value))
 			}
-			if !tok.IssuedOn.Equal(clock.now()) || !tok.ModifiedOn.Equal(clock.now()) || tok.IssuedOn.Location() != time.UTC {
-				t.Errorf("issued_on %v modified_on %v, want %v UTC", tok.IssuedOn, tok.ModifiedOn, clock.now())
+			if !tok.IssuedOn.Equal(clock.Now()) || !tok.ModifiedOn.Equal(clock.Now()) || tok.IssuedOn.Location() != time.UTC {
+				t.Errorf("issued_on %v modified_on %v, want %v UTC", tok.IssuedOn, tok.ModifiedOn, clock.Now())
 			}
 			if len(tok.Policies) != 1 || !hexID.MatchString(tok.Policies[0].ID) || len(tok.Policies[0].PermissionGroups) != 2 ||
 				*tok.Policies[0].PermissionGroups[0].Name != "AI Search Index Engine" || *tok.Policies[0].PermissionGroups[1].Name != "Workers R2 Storage Write" {
@@ -182,12 +167,12 @@ func TestAPITokenLifecycle(t *testing.T) {
 			}
 
 			// Update: full replacement, status disabled, value kept.
-			clock.advance(time.Minute)
+			clock.Advance(time.Minute)
 			upd := strings.Replace(createBody("renamed", emulator.AISearchIndexEngineGroupID), `{"name"`, `{"status":"disabled","name"`, 1)
 			var updated generated.APITokenEnvelope
 			status, b = e.call(t, "PUT", o.base+"/"+tok.ID, upd, jsonAuth, &updated)
 			r := updated.Result
-			if status != http.StatusOK || r.Name != "renamed" || r.Status != generated.Disabled || !r.ModifiedOn.Equal(clock.now()) ||
+			if status != http.StatusOK || r.Name != "renamed" || r.Status != generated.Disabled || !r.ModifiedOn.Equal(clock.Now()) ||
 				!r.IssuedOn.Equal(tok.IssuedOn) || len(r.Policies[0].PermissionGroups) != 1 {
 				t.Errorf("update: %d %s", status, b)
 			}
@@ -210,7 +195,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 			}
 
 			// Roll: a new value, the old one refused at once.
-			clock.advance(time.Minute)
+			clock.Advance(time.Minute)
 			var rolled generated.APITokenValueEnvelope
 			status, b = e.call(t, "PUT", o.base+"/"+tok.ID+"/value", `{}`, jsonAuth, &rolled)
 			if status != http.StatusOK || !valueRe.MatchString(rolled.Result) || rolled.Result == tok.Value {
@@ -224,7 +209,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 			if status, b := e.call(t, "GET", o.base+"/verify", "", bearer(rolled.Result), &ver); status != http.StatusOK || ver.Result.ID != tok.ID {
 				t.Errorf("verify with the new value: %d %s", status, b)
 			}
-			if got := e.srv.APITokens(o.account)[0]; !got.ModifiedOn.Equal(clock.now()) {
+			if got := e.srv.APITokens(o.account)[0]; !got.ModifiedOn.Equal(clock.Now()) {
 				t.Errorf("roll did not bump modified_on: %v", got.ModifiedOn)
 			}
 
@@ -254,19 +239,19 @@ func TestAPITokenList(t *testing.T) {
 	for _, o := range owners {
 		t.Run(o.name, func(t *testing.T) {
 			clock := newSetClock()
-			e := start(t, emulator.WithClock(clock.now))
+			e := start(t, emulator.WithClock(clock.Now))
 			var ids []string
 			for i := range 7 {
 				ids = append(ids, e.create(t, o, createBody(fmt.Sprintf("t%d", i))).ID)
 				if i != 3 { // t3 and t4 share issued_on: ordered by id
-					clock.advance(time.Second)
+					clock.Advance(time.Second)
 				}
 			}
 			if ids[3] > ids[4] {
 				ids[3], ids[4] = ids[4], ids[3]
 			}
 			// Expire the last one.
-			if err := e.srv.ExpireAPIToken(ids[6], clock.now()); err != nil {
+			if err := e.srv.ExpireAPIToken(ids[6], clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 			list := func(q string) ([]string, generated.ResultInfo, []byte) {
@@ -350,7 +335,7 @@ func TestUnknownPermissionGroup(t *testing.T) {
 // with configured credentials and with open auth.
 func TestUnusableAPITokensAreRefused(t *testing.T) {
 	clock := newSetClock()
-	now := clock.now()
+	now := clock.Now()
 	seeds := []struct {
 		seed emulator.SeedAPIToken
 		ok   bool
@@ -365,13 +350,13 @@ func TestUnusableAPITokensAreRefused(t *testing.T) {
 		{emulator.SeedAPIToken{Name: "not from here", Value: "value-not-here", Condition: ipCondition(nil, []string{"127.0.0.1"})}, false},
 	}
 	for mode, opts := range map[string][]emulator.Option{
-		"configured": {emulator.WithClock(clock.now)},
+		"configured": {emulator.WithClock(clock.Now)},
 		"open auth":  nil,
 	} {
 		t.Run(mode, func(t *testing.T) {
 			var e *checked
 			if opts == nil {
-				e = startOpen(t, emulator.WithClock(clock.now))
+				e = startOpen(t, emulator.WithClock(clock.Now))
 			} else {
 				e = start(t, opts...)
 			}
