@@ -16,7 +16,7 @@ import (
 // The SDK's root package (cloudflare.NewClient, cloudflare.F,
 // cloudflare.Error) imports every one of the SDK's ~100 services: importing
 // it made a cold build of these tests 117 SDK packages and about 80 s (on 2
-// cores) longer than the 15 the three services here need. So the tests
+// cores) longer than the 14 the three services here need. So the tests
 // build those services as NewClient does, and make request fields as F does.
 
 // client is the part of a cloudflare.Client these tests drive, built as
