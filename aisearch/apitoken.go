@@ -98,6 +98,16 @@ const (
 	PermissionWorkersR2StorageWrite = "bf7481a1826f439697cb59a20b22293e" // "Workers R2 Storage Write"
 )
 
+// permissionGroupNames are the names of the groups above.
+var permissionGroupNames = map[string]string{
+	PermissionAISearchIndexEngine:   "AI Search Index Engine",
+	PermissionWorkersR2StorageWrite: "Workers R2 Storage Write",
+}
+
+// PermissionGroupName is the name of one of the permission groups above,
+// given its id, or "" for any other id.
+func PermissionGroupName(id string) string { return permissionGroupNames[id] }
+
 // ServiceTokenPermissions are the permission groups Provision and Rotate
 // grant by default and Check requires by default.
 func ServiceTokenPermissions() []string {

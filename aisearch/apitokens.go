@@ -234,33 +234,18 @@ const apiTokensPerPage = 50
 // last one as result_info tells it. On an error it yields the error once and
 // stops.
 func (t *APITokens) All(ctx context.Context, opts APITokenListOptions) iter.Seq2[APIToken, error] {
-	start := opts
-	if start.PerPage == 0 {
-		start.PerPage = apiTokensPerPage
+	if opts.PerPage == 0 {
+		opts.PerPage = apiTokensPerPage
 	}
-	if start.Page == 0 {
-		start.Page = 1
-	}
-	return func(yield func(APIToken, error) bool) {
-		o := start
-		for range maxPages {
-			page, err := t.List(ctx, o)
-			if err != nil {
-				yield(APIToken{}, err)
-				return
-			}
-			for _, tok := range page.Tokens {
-				if !yield(tok, nil) {
-					return
-				}
-			}
-			if isLastPage(o.Page, o.PerPage, len(page.Tokens), page.Info) {
-				return
-			}
-			o.Page++
+	return walk(opts.Page, opts.PerPage, "API token list", func(page int) ([]APIToken, ResultInfo, error) {
+		o := opts
+		o.Page = page
+		p, err := t.List(ctx, o)
+		if err != nil {
+			return nil, ResultInfo{}, err
 		}
-		yield(APIToken{}, fmt.Errorf("aisearch: API token list did not end after %d pages", maxPages))
-	}
+		return p.Tokens, p.Info, nil
+	})
 }
 
 // PermissionGroups lists the permission groups tokens of this owner can be

@@ -3,6 +3,8 @@ package aisearch
 import (
 	"context"
 	"net/http"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // authTransport adds the credentials to each attempt, as late as possible:
@@ -28,11 +30,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if req.URL.Scheme == t.scheme && req.URL.Host == t.host {
 		if b, ok := req.Context().Value(bearerKey{}).(Secret); ok {
-			kv[n], kv[n+1], n = "Authorization", "Bearer "+b.Reveal(), n+2
+			kv[n], kv[n+1], n = cfauth.Authorization, "Bearer "+b.Reveal(), n+2
 		} else if !t.creds.token.IsZero() {
-			kv[n], kv[n+1], n = "Authorization", t.bearer, n+2
+			kv[n], kv[n+1], n = cfauth.Authorization, t.bearer, n+2
 		} else {
-			kv[n], kv[n+1], kv[n+2], kv[n+3], n = "X-Auth-Email", t.creds.email, "X-Auth-Key", t.creds.key.Reveal(), n+4
+			kv[n], kv[n+1], kv[n+2], kv[n+3], n = cfauth.AuthEmail, t.creds.email, cfauth.AuthKey, t.creds.key.Reveal(), n+4
 		}
 	}
 	if n == 0 {

@@ -208,12 +208,9 @@ func grants(policies []Policy, accountID string) (map[string]bool, bool) {
 // (possibly narrowed by a nested map of its resources) or through the
 // wildcard com.cloudflare.api.account.*.
 func coversAccount(resources map[string]any, accountID string) bool {
-	for name := range resources {
-		if name == AccountResource(accountID) || name == AccountResource("*") {
-			return true
-		}
-	}
-	return false
+	_, own := resources[AccountResource(accountID)]
+	_, all := resources[AccountResource("*")]
+	return own || all
 }
 
 func resourceNames(policies []Policy) []string {
@@ -232,12 +229,10 @@ func resourceNames(policies []Policy) []string {
 	return names
 }
 
+// groupLabel is the id of a permission group, with its name when known.
 func groupLabel(id string) string {
-	switch id {
-	case PermissionAISearchIndexEngine:
-		return id + ` ("AI Search Index Engine")`
-	case PermissionWorkersR2StorageWrite:
-		return id + ` ("Workers R2 Storage Write")`
+	if name := PermissionGroupName(id); name != "" {
+		return id + ` ("` + name + `")`
 	}
 	return id
 }

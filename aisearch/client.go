@@ -37,6 +37,7 @@ type Client struct {
 	base      *url.URL
 	gen       *generated.Client
 	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
+	apiToken  bool     // the credential is an API token, not an e-mail and key
 	now       func() time.Time
 	scrub     func(string) string
 	tokensURL string // the account's token collection (see get)
@@ -167,6 +168,7 @@ func newClient(cfg *config) (*Client, error) {
 		base:      cfg.baseURL,
 		gen:       gen,
 		secrets:   secrets,
+		apiToken:  !cfg.creds.token.IsZero(),
 		scrub:     scrubberOf(secrets),
 		tokensURL: tokensURL(gen, cfg.accountID),
 		now:       cfg.now,
@@ -178,6 +180,11 @@ func (c *Client) AccountID() string { return c.accountID }
 
 // BaseURL returns the API root the client calls.
 func (c *Client) BaseURL() string { return c.base.String() }
+
+// UsesAPIToken reports whether the client authenticates with an API token
+// (WithAPIToken), not with an e-mail and Global API key (WithAPIKey). The
+// API token operations (APITokens) take an API token only.
+func (c *Client) UsesAPIToken() bool { return c.apiToken }
 
 // String shows no credentials: fmt and slog print a *Client through it.
 func (c *Client) String() string {

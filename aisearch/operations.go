@@ -27,15 +27,7 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{
-		Tokens: make([]Token, 0, len(env.Result)),
-		Info: ResultInfo{
-			Page:       env.ResultInfo.Page,
-			PerPage:    env.ResultInfo.PerPage,
-			Count:      env.ResultInfo.Count,
-			TotalCount: env.ResultInfo.TotalCount,
-		},
-	}
+	page := &Page{Tokens: make([]Token, 0, len(env.Result)), Info: resultInfo(env.ResultInfo)}
 	for i, t := range env.Result {
 		if t.ID == "" {
 			return nil, o.errorf("%w: result[%d] has no id", ErrMalformedResponse, i)

@@ -26,38 +26,48 @@ const maxPages = 1000
 //		fmt.Println(t.ID, t.Name)
 //	}
 func (c *Client) All(ctx context.Context, filter ListOptions) iter.Seq2[Token, error] {
-	start := filter // a copy: the caller may change theirs while iterating
-	if start.PerPage == 0 {
-		start.PerPage = allPerPage
+	if filter.PerPage == 0 {
+		filter.PerPage = allPerPage
 	}
-	if start.Page == 0 {
-		start.Page = 1
+	return walk(filter.Page, filter.PerPage, "list", func(page int) ([]Token, ResultInfo, error) {
+		o := filter
+		o.Page = page
+		p, err := c.List(ctx, o)
+		if err != nil {
+			return nil, ResultInfo{}, err
+		}
+		return p.Tokens, p.Info, nil
+	})
+}
+
+// walk iterates over the elements of a paged list, from page number page
+// (0: 1) of perPage on, fetching each page with list as the loop needs it
+// and stopping after the last one (isLastPage). On an error it yields the
+// error once and stops; what names the list in the error of a list that
+// does not end after maxPages pages.
+func walk[T any](page, perPage int, what string, list func(page int) ([]T, ResultInfo, error)) iter.Seq2[T, error] {
+	if page == 0 {
+		page = 1
 	}
-	return func(yield func(Token, error) bool) {
-		opts := start
-		for range maxPages {
-			page, err := c.List(ctx, opts)
+	return func(yield func(T, error) bool) {
+		var zero T
+		for n := page; n < page+maxPages; n++ {
+			items, info, err := list(n)
 			if err != nil {
-				yield(Token{}, err)
+				yield(zero, err)
 				return
 			}
-			for _, t := range page.Tokens {
-				if !yield(t, nil) {
+			for _, it := range items {
+				if !yield(it, nil) {
 					return
 				}
 			}
-			if lastPage(opts, page) {
+			if isLastPage(n, perPage, len(items), info) {
 				return
 			}
-			opts.Page++
 		}
-		yield(Token{}, fmt.Errorf("aisearch: list did not end after %d pages", maxPages))
+		yield(zero, fmt.Errorf("aisearch: %s did not end after %d pages", what, maxPages))
 	}
-}
-
-// lastPage reports whether page, fetched with opts, is the end of the list.
-func lastPage(opts ListOptions, page *Page) bool {
-	return isLastPage(opts.Page, opts.PerPage, len(page.Tokens), page.Info)
 }
 
 // isLastPage reports whether page number pageNo, asked for with perPage and

@@ -91,13 +91,10 @@ type retryTransport struct {
 	now    func() time.Time
 }
 
-// attemptsKey carries a counter from Client.do to the transport, so errors
-// can say how many attempts were made.
-type attemptsKey struct{}
-
 // callState is one call's bookkeeping, in a single allocation: the
-// context the call's request carries, which holds the attempt counter
-// under attemptsKey, and the request the call built (for errors).
+// context the call's request carries (found under callStateKey), the
+// attempts the transport counts, so errors can say how many were made, and
+// the request the call built (for errors).
 type callState struct {
 	context.Context
 	attempts atomic.Int32
@@ -110,10 +107,7 @@ type callStateKey struct{}
 func newCallState(ctx context.Context) *callState { return &callState{Context: ctx} }
 
 func (s *callState) Value(key any) any {
-	switch key {
-	case attemptsKey{}:
-		return &s.attempts
-	case callStateKey{}:
+	if key == (callStateKey{}) {
 		return s
 	}
 	return s.Context.Value(key)
@@ -131,7 +125,7 @@ func recordRequest(ctx context.Context, r *http.Request) error {
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	counter, _ := ctx.Value(attemptsKey{}).(*atomic.Int32)
+	st, _ := ctx.Value(callStateKey{}).(*callState) // nil outside Client.do
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
@@ -159,8 +153,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				resp = nil
 			}
 		}
-		if counter != nil {
-			counter.Add(1)
+		if st != nil {
+			st.attempts.Add(1)
 		}
 		if attempt >= t.policy.MaxAttempts || !replayable || !t.shouldRetry(req, resp, err, sent != nil && sent.Load()) {
 			return resp, err

@@ -22,6 +22,12 @@ var ErrBrokenRegistration = errors.New("aisearch: the registered service token i
 // Cloudflare token left behind would hold permissions nobody tracks.
 const cleanupTimeout = 30 * time.Second
 
+// cleanupContext is the context of such a request: ctx's values, not its
+// cancellation, and cleanupTimeout.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+}
+
 // ServiceTokenOptions configures Provision and Rotate.
 type ServiceTokenOptions struct {
 	// Name of the registration and of its Cloudflare token (which gets the
@@ -212,7 +218,7 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 	updated, err := c.Update(ctx, reg.ID, p)
 	if err != nil && !answered(err) {
 		// The update may have been applied: look before undoing it.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		cctx, cancel := cleanupContext(ctx)
 		if r, gerr := c.Get(cctx, reg.ID); gerr == nil && r.CfAPIID == tok.ID {
 			updated, err = r, nil
 		}
@@ -303,7 +309,7 @@ func (c *Client) createServiceToken(ctx context.Context, opts ServiceTokenOption
 	if answered(err) {
 		return CreatedAPIToken{}, err
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	for t, lerr := range opts.Issuer.All(cctx, APITokenListOptions{Descending: true}) {
 		if lerr != nil {
@@ -319,7 +325,7 @@ func (c *Client) createServiceToken(ctx context.Context, opts ServiceTokenOption
 // undo deletes the Cloudflare token id that a failed Provision or Rotate
 // made, even if ctx is done, and returns cause saying how that went.
 func (c *Client) undo(ctx context.Context, issuer *APITokens, id string, cause error) error {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	if err := issuer.Delete(cctx, id); err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("%w; deleting the new Cloudflare token %s failed too (delete it by hand): %v", cause, id, err)
@@ -330,7 +336,7 @@ func (c *Client) undo(ctx context.Context, issuer *APITokens, id string, cause e
 // findRegistration looks for the registration of cfAPIID, for a create whose
 // answer was lost.
 func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Token, bool) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	for t, err := range c.All(cctx, ListOptions{}) {
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 
 func runSpecDiff(ctx context.Context, c *Command, stdio Stdio, args []string) error {
 	fs := NewFlagSet(c, stdio)
-	var upstreams serveList
+	var upstreams stringList
 	fs.Var(&upstreams, "upstream", "Cloudflare's schema, a file or an https URL (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+strconv.Itoa(int(specgov.UpstreamTimeout.Minutes()))+" min): the full openapi.json/yaml, or documents that each hold some of the operations, one --upstream each (required)")
 	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
 	allowPath := fs.String("allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
@@ -93,6 +93,12 @@ func runLintSpec(_ context.Context, c *Command, stdio Stdio, args []string) erro
 	fmt.Fprintln(stdio.Out, "lint-spec: ok")
 	return nil
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // loadOurSpec loads the spec from path, or the embedded one when path is "".
 func loadOurSpec(path string) (*openapi3.T, error) {

@@ -75,7 +75,7 @@ func runCheck(ctx context.Context, cmd *Command, stdio Stdio, args []string) err
 	}
 	ctx, cancel := wf.api.bound(ctx)
 	defer cancel()
-	opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groupIDs()}
+	opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groups}
 	if within.d == 0 {
 		opts.ExpiringWithin = -1 // the library's "never"; its zero is the default
 	}

@@ -27,7 +27,7 @@ type workflowFlags struct {
 	api        *apiFlags
 	owner      string
 	issuerFile string
-	groups     groupList
+	groups     groupList // nil (the library's default) unless --permission-group was given
 }
 
 // addWorkflowFlags adds them; issuerNeeds says what the issuer credential
@@ -36,9 +36,18 @@ func addWorkflowFlags(fs *flag.FlagSet, issuerNeeds string) *workflowFlags {
 	w := &workflowFlags{api: addAPIFlags(fs)}
 	fs.StringVar(&w.owner, "owner", "user", "who owns the Cloudflare API tokens: user (/user/tokens, as Cloudflare's guide does) or account (/accounts/ID/tokens)")
 	fs.StringVar(&w.issuerFile, "issuer-token-file", "", "read the API token that "+issuerNeeds+" from this file (default $"+envIssuerToken+", else the main credential)")
-	fs.Var(&w.groups, "permission-group", "a permission group `ID` the service token needs on the account (repeatable; default "+
-		aisearch.PermissionAISearchIndexEngine+` "AI Search Index Engine" and `+aisearch.PermissionWorkersR2StorageWrite+` "Workers R2 Storage Write")`)
+	fs.Var(&w.groups, "permission-group", "a permission group `ID` the service token needs on the account (repeatable; default "+defaultGroups()+")")
 	return w
+}
+
+// defaultGroups names the library's default permission groups, for the help:
+// each id with its name.
+func defaultGroups() string {
+	var groups []string
+	for _, id := range aisearch.ServiceTokenPermissions() {
+		groups = append(groups, id+" "+strconv.Quote(aisearch.PermissionGroupName(id)))
+	}
+	return strings.Join(groups, " and ")
 }
 
 // clients returns the client of the AI Search tokens API and the Cloudflare
@@ -70,9 +79,9 @@ func (w *workflowFlags) clients(ctx context.Context) (*aisearch.Client, *aisearc
 		}
 	}
 	if issuer.IsZero() {
-		if w.api.apiTokenFile == "" && os.Getenv(aisearch.EnvAPIToken) == "" {
-			// FromEnv succeeded without a token: the main credential is a
-			// Global API key, which the API token operations refuse.
+		if !c.UsesAPIToken() {
+			// The main credential is a Global API key, which the API token
+			// operations refuse.
 			return nil, nil, Usagef("the Cloudflare API token operations take an API token, not the Global API key of $%s: give one with --issuer-token-file or $%s", aisearch.EnvAPIKey, envIssuerToken)
 		}
 		return c, c.APITokens(owner), nil
@@ -83,9 +92,6 @@ func (w *workflowFlags) clients(ctx context.Context) (*aisearch.Client, *aisearc
 	}
 	return c, ic.APITokens(owner), nil
 }
-
-// groupIDs is nil (the library's default) unless --permission-group was given.
-func (w *workflowFlags) groupIDs() []string { return w.groups }
 
 // service is what provision and rotate share: the expiry the flags ask
 // for, the clients, and the options of the service token to create.
@@ -98,7 +104,7 @@ func (w *workflowFlags) service(ctx context.Context, exp *expiryFlags) (*aisearc
 	if err != nil {
 		return nil, aisearch.ServiceTokenOptions{}, err
 	}
-	return c, aisearch.ServiceTokenOptions{Issuer: issuer, PermissionGroups: w.groupIDs(), ExpiresOn: expires}, nil
+	return c, aisearch.ServiceTokenOptions{Issuer: issuer, PermissionGroups: w.groups, ExpiresOn: expires}, nil
 }
 
 // groupList is the repeatable --permission-group.
