@@ -28,13 +28,13 @@ var SpecYAML []byte
 // document, so callers may change theirs (for example clear its servers).
 // It costs milliseconds and megabytes: read-only callers use SharedSpec.
 func LoadSpec() (*openapi3.T, error) {
-	p, err := parsed()
+	js, err := specJSON()
 	if err != nil {
 		return nil, err
 	}
-	// A copy decodes the JSON form of the same document: no YAML to parse,
+	// A copy decodes the JSON form of the shared document: no YAML to parse,
 	// and nothing to validate that the first parse did not.
-	doc, err := openapi3.NewLoader().LoadFromData(p.json)
+	doc, err := openapi3.NewLoader().LoadFromData(js)
 	if err != nil {
 		return nil, fmt.Errorf("load openapi.yaml: %w", err)
 	}
@@ -47,32 +47,30 @@ func LoadSpec() (*openapi3.T, error) {
 // one costs no parsing. It must be treated as read-only: a change would be
 // seen by every user in the process, and none is synchronised. Callers
 // that change a document (clear its servers, say) use LoadSpec.
-func SharedSpec() (*openapi3.T, error) {
-	p, err := parsed()
+func SharedSpec() (*openapi3.T, error) { return shared() }
+
+// shared is the embedded spec parsed and validated once.
+var shared = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(SpecYAML)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
+	}
+	return doc, nil
+})
+
+// specJSON is the shared document's JSON form, from which LoadSpec makes
+// copies; built by the first LoadSpec, so SharedSpec's callers never pay it.
+var specJSON = sync.OnceValues(func() ([]byte, error) {
+	doc, err := shared()
 	if err != nil {
 		return nil, err
 	}
-	return p.doc, nil
-}
-
-// parsedSpec is the embedded spec parsed and validated once: the shared
-// document, and its JSON form, from which LoadSpec makes copies.
-type parsedSpec struct {
-	doc  *openapi3.T
-	json []byte
-}
-
-var parsed = sync.OnceValues(func() (parsedSpec, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(SpecYAML)
-	if err != nil {
-		return parsedSpec{}, fmt.Errorf("load openapi.yaml: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return parsedSpec{}, fmt.Errorf("validate openapi.yaml: %w", err)
-	}
 	js, err := doc.MarshalJSON()
 	if err != nil {
-		return parsedSpec{}, fmt.Errorf("openapi.yaml as JSON: %w", err)
+		return nil, fmt.Errorf("openapi.yaml as JSON: %w", err)
 	}
-	return parsedSpec{doc: doc, json: js}, nil
+	return js, nil
 })

@@ -62,9 +62,9 @@ func BenchmarkContractFixtureSetJSONOnly(b *testing.B) {
 	reportSet(b, ixs, files)
 }
 
-// BenchmarkContractNewValidator is what building the validator (spec load,
-// spec validation, router) costs: the price the suite pays once, and would
-// pay per fixture if it rebuilt the validator each time.
+// BenchmarkContractNewValidator is what building a validator costs once the
+// process has parsed the spec (tokens.SharedSpec) and built the router: what
+// the suite would pay per fixture if it rebuilt the validator each time.
 func BenchmarkContractNewValidator(b *testing.B) {
 	for b.Loop() {
 		if _, err := contract.NewValidator(); err != nil {

@@ -11,8 +11,9 @@ import (
 // BenchmarkStartup measures what a test pays to get a server: an emulator
 // (New + Handler + httptest.NewServer, closed again) against a bare
 // httptest.NewServer of a handler that does nothing. The emulator's share
-// is the parsed spec, router, store and middleware chain; the listener,
-// goroutine and Close are the same in both.
+// is its store, handlers and middleware chain (the spec and its routes are
+// built by the first iteration and shared after); the listener, goroutine
+// and Close are the same in both.
 func BenchmarkStartup(b *testing.B) {
 	b.Run("emulator", func(b *testing.B) {
 		b.ReportAllocs()

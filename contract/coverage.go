@@ -19,7 +19,9 @@ type Pair struct {
 }
 
 // documentedPairs reads every operation x status pair from the spec, sorted
-// by operationId, then status (see compareStatus).
+// by operationId, then status: codes before the range that holds them (200,
+// 403, 429, 4XX, 500), as plain string order does, 'X' sorting after every
+// digit.
 func documentedPairs(doc *openapi3.T) []Pair {
 	var out []Pair
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -37,7 +39,7 @@ func documentedPairs(doc *openapi3.T) []Pair {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Pair) int {
-		return cmp.Or(strings.Compare(a.OperationID, b.OperationID), compareStatus(a.Status, b.Status))
+		return cmp.Or(strings.Compare(a.OperationID, b.OperationID), strings.Compare(a.Status, b.Status))
 	})
 	return out
 }
@@ -46,11 +48,6 @@ func documentedPairs(doc *openapi3.T) []Pair {
 func isRange(key string) bool {
 	return len(key) == 3 && '1' <= key[0] && key[0] <= '5' && key[1:] == "XX"
 }
-
-// compareStatus orders status keys by their first digit, codes before the
-// range that holds them: 200, 403, 429, 4XX, 500. Plain string order does
-// it, 'X' sorting after every digit.
-func compareStatus(a, b string) int { return strings.Compare(a, b) }
 
 // Coverage counts how many recorded interactions exercise each documented
 // pair. An answer covers the pair of its own code when the operation
@@ -73,23 +70,16 @@ func NewCoverage(doc *openapi3.T) *Coverage {
 
 // Add counts one interaction; unroutable ones (no operation) are ignored.
 func (c *Coverage) Add(operationID string, status int) {
-	if operationID != "" {
-		c.Seen[c.PairOf(operationID, status)]++
+	if operationID == "" {
+		return
 	}
-}
-
-// PairOf is the pair an answer with status covers: its code's when
-// documented, else its range's when documented, else its (undocumented)
-// code's.
-func (c *Coverage) PairOf(operationID string, status int) Pair {
-	code := Pair{operationID, strconv.Itoa(status)}
-	if c.documented[code] || status < 100 || status > 599 {
-		return code
+	p := Pair{operationID, strconv.Itoa(status)}
+	if !c.documented[p] && 100 <= status && status <= 599 {
+		if r := (Pair{operationID, p.Status[:1] + "XX"}); c.documented[r] {
+			p = r
+		}
 	}
-	if r := (Pair{operationID, code.Status[:1] + "XX"}); c.documented[r] {
-		return r
-	}
-	return code
+	c.Seen[p]++
 }
 
 // Missing returns the documented pairs no interaction covers.
@@ -123,7 +113,7 @@ func (c *Coverage) WriteReport(w io.Writer) {
 			statuses = append(statuses, p.Status)
 		}
 	}
-	slices.SortFunc(statuses, compareStatus)
+	slices.Sort(statuses) // the order of documentedPairs
 	width := 0
 	for _, op := range ops {
 		width = max(width, len(op))

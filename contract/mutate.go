@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/internal/specval"
 )
 
 // Mutant is a deliberately broken copy of a valid interaction; Check must
@@ -156,7 +157,7 @@ func bodyMutants(s *openapi3.Schema, node any, path []any, emit func(name string
 	set := func(val any) func(any) any {
 		return at(func(parent, key any) { setChild(parent, key, val) })
 	}
-	s = merged(s)
+	s = specval.MergeAllOf(s) // allOf [fields, {value}] is mutated field by field
 	where := "body" + pathString(path)
 	if len(path) > 0 && s.Type != nil && len(s.Type.Slice()) > 0 {
 		emit(fmt.Sprintf("retype %s (%s)", where, kind(node)), set(otherType(node)))
@@ -223,41 +224,6 @@ func bodyMutants(s *openapi3.Schema, node any, path []any, emit func(name string
 			}
 		}
 	}
-}
-
-// merged is s with the properties, required fields and type of its allOf
-// parts folded in, so that a token defined as allOf [fields, {value}] is
-// mutated field by field. s itself is not changed.
-func merged(s *openapi3.Schema) *openapi3.Schema {
-	if len(s.AllOf) == 0 {
-		return s
-	}
-	m := *s
-	m.Properties = maps.Clone(s.Properties)
-	if m.Properties == nil {
-		m.Properties = openapi3.Schemas{}
-	}
-	m.Required = slices.Clone(s.Required)
-	for _, part := range s.AllOf {
-		if part == nil || part.Value == nil {
-			continue
-		}
-		sub := merged(part.Value)
-		if m.Type == nil {
-			m.Type = sub.Type
-		}
-		for _, r := range sub.Required {
-			if !slices.Contains(m.Required, r) {
-				m.Required = append(m.Required, r)
-			}
-		}
-		for k, p := range sub.Properties {
-			if _, ok := m.Properties[k]; !ok {
-				m.Properties[k] = p
-			}
-		}
-	}
-	return &m
 }
 
 // pathMutants replaces, one at a time, each path parameter that the spec

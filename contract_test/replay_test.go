@@ -123,7 +123,7 @@ func call(ctx context.Context, c *generated.ClientWithResponses, op string, ix c
 	// /client/v4/accounts/{account_id}/ai-search/tokens[/{id}],
 	// /client/v4/accounts/{account_id}/tokens[/{token_id}[/value]|/verify|/permission_groups],
 	// /client/v4/user/tokens[...]: the account is the segment after
-	// "accounts", the id the one after the last "tokens".
+	// "accounts", the id the one after the first "tokens".
 	segs := strings.Split(strings.TrimPrefix(u.Path, "/client/v4/"), "/")
 	var acct, id string
 	if len(segs) > 1 && segs[0] == "accounts" {

@@ -6,14 +6,11 @@ package interop_test
 // make.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/cloudflare/cloudflare-go/v6/accounts"
@@ -25,63 +22,6 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
 )
-
-// sent is one request as the SDK put it on the wire.
-type sent struct {
-	method, path, query, contentType string
-	body                             []byte
-	hasBody                          bool // a body was sent, even an empty one
-	status                           int
-}
-
-// sniffer records every request and its status, then hands it to next
-// (the wire, which validates it against openapi.yaml).
-type sniffer struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	reqs []sent
-}
-
-func (s *sniffer) RoundTrip(req *http.Request) (*http.Response, error) {
-	x := sent{method: req.Method, path: req.URL.Path, query: req.URL.RawQuery, contentType: req.Header.Get("Content-Type"), hasBody: req.Body != nil && req.Body != http.NoBody}
-	if x.hasBody {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		req.Body.Close()
-		x.body = b
-		req = req.Clone(req.Context())
-		req.Body = io.NopCloser(bytes.NewReader(b))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	}
-	resp, err := s.next.RoundTrip(req)
-	if resp != nil {
-		x.status = resp.StatusCode
-	}
-	s.mu.Lock()
-	s.reqs = append(s.reqs, x)
-	s.mu.Unlock()
-	return resp, err
-}
-
-func (s *sniffer) last() sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.reqs[len(s.reqs)-1]
-}
-
-func (s *sniffer) since(n int) []sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.reqs[n:])
-}
-
-func (s *sniffer) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.reqs)
-}
 
 // created is what the SDK's New answers, whichever owner.
 type created struct {
@@ -224,18 +164,17 @@ func servicePolicy(acc string, groupIDs ...string) []shared.TokenPolicyParam {
 	}}
 }
 
-// sdkFor is an SDK client whose every exchange goes through s (and the
-// wire behind it).
-func sdkFor(ts *emulator.TestServer, s *sniffer, token string) *client {
+// sdkFor is an SDK client whose every exchange goes through w.
+func sdkFor(ts *emulator.TestServer, w *wire, token string) *client {
 	return newClient(option.WithBaseURL(ts.BaseURL), option.WithAPIToken(token),
-		option.WithHTTPClient(&http.Client{Transport: s}), option.WithMaxRetries(0))
+		option.WithHTTPClient(&http.Client{Transport: w}), option.WithMaxRetries(0))
 }
 
 func TestSDKAPITokens(t *testing.T) {
 	for _, owner := range []string{"user", "account"} {
 		t.Run(owner, func(t *testing.T) {
 			ts := emulator.NewTestServer(t)
-			s := &sniffer{next: newWire(t)}
+			s := newWire(t)
 			c := sdkFor(ts, s, ts.APIToken)
 			tokens := owners(c, ts.AccountID)[owner]
 			ctx := context.Background()
@@ -373,7 +312,7 @@ func TestSDKSeesProvisionAndRotate(t *testing.T) {
 	for _, owner := range []aisearch.Owner{aisearch.OwnerUser, aisearch.OwnerAccount} {
 		t.Run(owner.String(), func(t *testing.T) {
 			ts := emulator.NewTestServer(t)
-			s := &sniffer{next: newWire(t)}
+			s := newWire(t)
 			sdk := sdkFor(ts, s, ts.APIToken)
 			tokens := owners(sdk, ts.AccountID)[owner.String()]
 			ctx := context.Background()

@@ -27,9 +27,15 @@ type wire struct {
 }
 
 type call struct {
-	method, uri string
-	status      int
-	retryCount  string // the SDK's X-Stainless-Retry-Count
+	method, uri, path, query string
+	status                   int
+	retryCount               string // the SDK's X-Stainless-Retry-Count
+	contentType              string
+	body                     []byte
+	// hasBody: a body was sent, even an empty one. contract.Transport
+	// reads a request's body through GetBody, which the SDK sets whenever
+	// it sends one, and leaves RequestBody nil when there is none.
+	hasBody bool
 }
 
 func newWire(t *testing.T) *wire {
@@ -51,13 +57,20 @@ func (w *wire) add(ix contract.Interaction, res contract.Result) {
 	if len(res.Response) > 0 && !injected || len(res.Request) > 0 && ix.Status < 400 {
 		w.t.Errorf("%s %s → %d breaks openapi.yaml: %v", ix.Method, ix.URL, ix.Status, res.All())
 	}
-	uri := ix.URL
+	c := call{method: ix.Method, uri: ix.URL, status: ix.Status, retryCount: ix.RequestHeader.Get("X-Stainless-Retry-Count"),
+		contentType: ix.RequestHeader.Get("Content-Type"), body: ix.RequestBody, hasBody: ix.RequestBody != nil}
 	if u, err := url.Parse(ix.URL); err == nil {
-		uri = u.RequestURI()
+		c.uri, c.path, c.query = u.RequestURI(), u.Path, u.RawQuery
 	}
 	w.mu.Lock()
-	w.calls = append(w.calls, call{ix.Method, uri, ix.Status, ix.RequestHeader.Get("X-Stainless-Retry-Count")})
+	w.calls = append(w.calls, c)
 	w.mu.Unlock()
+}
+
+func (w *wire) last() call {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.calls[len(w.calls)-1]
 }
 
 func (w *wire) since(n int) []call {

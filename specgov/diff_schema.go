@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-aisearch/tokens/internal/specval"
 )
 
 // maxSchemaDepth bounds the comparison of (possibly recursive) schemas.
@@ -35,7 +37,9 @@ func (c *comparer) schemaAt(label string, a, b *openapi3.Schema, depth int) {
 	}
 	c.inProgress[pair] = true
 	defer delete(c.inProgress, pair)
-	ea, eb := effective(a), effective(b)
+	// allOf merged, so an upstream envelope written as allOf of a common
+	// part and a result compares equal to the same fields written inline.
+	ea, eb := specval.MergeAllOf(a), specval.MergeAllOf(b)
 	for _, kw := range keywords {
 		c.same(label+" "+kw.name, kw.get(ea), kw.get(eb))
 	}
@@ -56,50 +60,6 @@ func (c *comparer) schemaAt(label string, a, b *openapi3.Schema, depth int) {
 		c.schemaAt(label+"[]", schemaOf(ea.Items), schemaOf(eb.Items), depth+1)
 	}
 	c.same(label+" not", describeNot(ea.Not), describeNot(eb.Not))
-}
-
-// effective merges allOf into one schema (properties and required united,
-// the first non-empty scalar keyword wins), so that an upstream envelope
-// written as allOf of a common part and a result compares equal to the same
-// fields written inline.
-func effective(s *openapi3.Schema) *openapi3.Schema {
-	if len(s.AllOf) == 0 {
-		return s
-	}
-	merged := *s
-	merged.AllOf = nil
-	merged.Properties = openapi3.Schemas{}
-	for n, p := range s.Properties {
-		merged.Properties[n] = p
-	}
-	merged.Required = slices.Clone(s.Required)
-	for _, part := range s.AllOf {
-		if part == nil || part.Value == nil {
-			continue
-		}
-		p := effective(part.Value)
-		for n, prop := range p.Properties {
-			if _, dup := merged.Properties[n]; !dup {
-				merged.Properties[n] = prop
-			}
-		}
-		merged.Required = append(merged.Required, p.Required...)
-		if merged.Type == nil || merged.Type.IsEmpty() {
-			merged.Type = p.Type
-		}
-		if merged.Items == nil {
-			merged.Items = p.Items
-		}
-		if merged.Not == nil {
-			merged.Not = p.Not
-		}
-		if merged.AdditionalProperties.Has == nil && merged.AdditionalProperties.Schema == nil {
-			merged.AdditionalProperties = p.AdditionalProperties
-		}
-	}
-	slices.Sort(merged.Required)
-	merged.Required = slices.Compact(merged.Required)
-	return &merged
 }
 
 // keyword renders one schema keyword for comparison; "none" when unset.
@@ -134,7 +94,7 @@ func typeOf(r *openapi3.SchemaRef) string {
 	if r == nil || r.Value == nil {
 		return "absent"
 	}
-	return typesString(effective(r.Value).Type)
+	return typesString(specval.MergeAllOf(r.Value).Type)
 }
 
 func typesString(t *openapi3.Types) string {
