@@ -123,7 +123,6 @@ func (s *Server) SeedPermissionGroups(groups ...PermissionGroup) error {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
 	for _, g := range groups {
-		g := g.clone()
 		if err := s.store.journalAPI(apiTokenEntry{Group: &g}); err != nil {
 			return fmt.Errorf("emulator: SeedPermissionGroups %s: %w", g.ID, err)
 		}
@@ -211,10 +210,6 @@ func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 		if err := t.check(); err != nil {
 			return fmt.Errorf("emulator: SeedAPITokens token %d: %w", i, err)
 		}
-		policies, errs := s.store.resolvePolicies(nonNil(t.Policies), nil)
-		if len(errs) > 0 {
-			return fmt.Errorf("emulator: SeedAPITokens token %s: %w: %s (policies%s)", t.ID, ErrInvalid, errs[0].Message, pathSuffix(errs[0].Path))
-		}
 		issued := t.IssuedOn
 		if issued.IsZero() {
 			issued = s.cfg.clock()
@@ -222,13 +217,17 @@ func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 		issued = apiTime(issued)
 		r := apiTokenRecord{
 			ID: t.ID, Account: accountID, Name: t.Name, Status: generated.Active, ValueSHA256: hashKey(t.Value),
-			IssuedOn: issued, ModifiedOn: issued, Policies: policies, Condition: deepCopy(t.Condition),
+			IssuedOn: issued, ModifiedOn: issued, Condition: deepCopy(t.Condition),
 			ExpiresOn: utc(nonZero(t.ExpiresOn)), NotBefore: utc(nonZero(t.NotBefore)),
 		}
 		if t.Status != "" {
 			r.Status = generated.APITokenStatus(t.Status)
 		}
-		if err := s.store.createAPIToken(r); err != nil {
+		_, errs, err := s.store.createAPIToken(r, nonNil(t.Policies), nil)
+		switch {
+		case len(errs) > 0:
+			return fmt.Errorf("emulator: SeedAPITokens token %s: %w: %s (policies%s)", t.ID, ErrInvalid, errs[0].Message, pathSuffix(errs[0].Path))
+		case err != nil:
 			return fmt.Errorf("emulator: SeedAPITokens token %s: %w", t.ID, err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // caller is who a request authenticated as.
@@ -19,9 +20,8 @@ type caller struct {
 	// tokenID is the bearer token's id: an issued token's, or a synthetic
 	// one for a configured (or, with open auth, any) credential.
 	tokenID string
-	issued  bool   // an API token the emulator issued
-	account string // the issued token's owning account; UserOwner for the user's
-	token   apiTokenRecord
+	issued  bool           // an API token the emulator issued
+	token   apiTokenRecord // the issued token
 }
 
 type callerKey struct{}
@@ -38,37 +38,34 @@ func callerFrom(ctx context.Context) (caller, bool) {
 // authenticates while its token is usable, from the client's address; a
 // value it revoked (rolled or deleted) or one whose token is disabled,
 // expired or not yet valid never does, open auth or not. Anything else is
-// checked against the configured credentials (config.authenticate).
+// checked against the configured credentials (config.bearerAccepted and
+// keyAccepted). As at Cloudflare, an Authorization header decides alone
+// when present.
 func (s *Server) authorize(r *http.Request, rt routed) (*http.Request, bool) {
-	bearerOK, keyOK := rt.op.bearer, rt.op.key
-	h := r.Header
-	if h.Get("Authorization") == "" { // the bearer decides when present
-		if !keyOK || !s.cfg.authenticate(h) {
+	auth := r.Header.Get(cfauth.Authorization)
+	if auth == "" {
+		if !rt.op.key || !s.cfg.keyAccepted(r.Header.Get(cfauth.AuthEmail), r.Header.Get(cfauth.AuthKey)) {
 			return r, false
 		}
 		return withCaller(r, rt, func() caller { return caller{} }), true
 	}
-	if !bearerOK {
+	value, ok := cfauth.BearerToken(auth)
+	if !rt.op.bearer || !ok {
 		return r, false
 	}
-	if scheme, value, ok := strings.Cut(h.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		value = strings.TrimSpace(value)
-		switch rec, kind := s.store.lookupValue(value); kind {
-		case valueIssued:
-			if rec.usable(s.cfg.clock()) != nil || !rec.allowsAddr(r.RemoteAddr) {
-				return r, false
-			}
-			return withCaller(r, rt, func() caller {
-				return caller{bearer: true, tokenID: rec.ID, issued: true, account: rec.Account, token: rec}
-			}), true
-		case valueRevoked:
+	switch rec, kind := s.store.lookupValue(value); kind {
+	case valueIssued:
+		if rec.usable(s.cfg.clock()) != nil || !rec.allowsAddr(r.RemoteAddr) {
 			return r, false
 		}
-		if s.cfg.authenticate(h) {
-			return withCaller(r, rt, func() caller { return caller{bearer: true, tokenID: syntheticID(value)} }), true
-		}
+		return withCaller(r, rt, func() caller { return caller{bearer: true, tokenID: rec.ID, issued: true, token: rec} }), true
+	case valueRevoked:
+		return r, false
 	}
-	return r, false
+	if !s.cfg.bearerAccepted(value) {
+		return r, false
+	}
+	return withCaller(r, rt, func() caller { return caller{bearer: true, tokenID: syntheticID(value)} }), true
 }
 
 // withCaller gives the handler who called, when its operation asks
@@ -114,7 +111,7 @@ func routeSchemes(doc *openapi3.T, op *openapi3.Operation) (bearer, key bool) {
 			}
 		}
 		bearer = bearer || bearerOnly
-		key = key || (len(req) == 2 && headers["X-Auth-Email"] && headers["X-Auth-Key"])
+		key = key || (len(req) == 2 && headers[cfauth.AuthEmail] && headers[cfauth.AuthKey])
 	}
 	return bearer, key
 }
@@ -123,25 +120,46 @@ func routeSchemes(doc *openapi3.T, op *openapi3.Operation) (bearer, key bool) {
 // (host:port, as in http.Request.RemoteAddr): it must be in one of the
 // `in` ranges when there are any, and in none of the `not_in` ones.
 func (r *apiTokenRecord) allowsAddr(remote string) bool {
-	if r.Condition == nil || r.Condition.RequestIP == nil {
+	if r.ipIn == nil && r.ipNotIn == nil {
 		return true
 	}
 	ap, err := netip.ParseAddrPort(remote)
 	addr := ap.Addr().Unmap()
-	ip := r.Condition.RequestIP
-	if ip.In != nil && len(*ip.In) > 0 && (err != nil || !inRanges(addr, *ip.In)) {
+	if r.ipIn != nil && (err != nil || !inRanges(addr, r.ipIn)) {
 		return false
 	}
-	return ip.NotIn == nil || err != nil || !inRanges(addr, *ip.NotIn)
+	return err != nil || !inRanges(addr, r.ipNotIn)
 }
 
-func inRanges(addr netip.Addr, cidrs generated.CIDRList) bool {
-	for _, c := range cidrs {
-		if p, err := parseRange(c); err == nil && p.Contains(addr) {
+func inRanges(addr netip.Addr, ranges []netip.Prefix) bool {
+	for _, p := range ranges {
+		if p.Contains(addr) {
 			return true
 		}
 	}
 	return false
+}
+
+// requestIPRanges parses a condition's request_ip lists for allowsAddr: nil
+// for a list that is absent or empty; entries that do not parse are left
+// out (checkCondition refuses them).
+func requestIPRanges(c *generated.APITokenCondition) (in, notIn []netip.Prefix) {
+	if c == nil || c.RequestIP == nil {
+		return nil, nil
+	}
+	parse := func(cidrs *generated.CIDRList) []netip.Prefix {
+		if cidrs == nil || len(*cidrs) == 0 {
+			return nil
+		}
+		out := make([]netip.Prefix, 0, len(*cidrs))
+		for _, s := range *cidrs {
+			if p, err := parseRange(s); err == nil {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	return parse(c.RequestIP.In), parse(c.RequestIP.NotIn)
 }
 
 // parseRange reads a CIDR, or a bare address as its single-address range.

@@ -67,20 +67,18 @@ func (h *handlers) createAPIToken(owner string, body *generated.APITokenCreate) 
 	if body == nil {
 		return generated.APITokenCreateEnvelope{}, &errNoBody, nil
 	}
-	policies, errs := h.store.resolvePolicies(body.Policies, nil)
-	errs = append(errs, checkCondition(body.Condition)...)
-	if len(errs) > 0 {
-		aerr := validationFailure(errs)
-		return generated.APITokenCreateEnvelope{}, &aerr, nil
-	}
 	now := apiTime(h.now())
 	value := randomValue()
-	r := apiTokenRecord{
-		ID: h.store.newAPITokenID(), Account: owner, Name: body.Name, Status: generated.Active,
+	r, errs, err := h.store.createAPIToken(apiTokenRecord{
+		Account: owner, Name: body.Name, Status: generated.Active,
 		ValueSHA256: hashKey(value), IssuedOn: now, ModifiedOn: now,
-		ExpiresOn: utc(body.ExpiresOn), NotBefore: utc(body.NotBefore), Condition: body.Condition, Policies: policies,
-	}
-	if err := h.store.createAPIToken(r); err != nil {
+		ExpiresOn: utc(body.ExpiresOn), NotBefore: utc(body.NotBefore), Condition: body.Condition,
+	}, body.Policies, checkCondition(body.Condition))
+	switch {
+	case len(errs) > 0:
+		aerr := validationFailure(errs)
+		return generated.APITokenCreateEnvelope{}, &aerr, nil
+	case err != nil:
 		return generated.APITokenCreateEnvelope{}, nil, err
 	}
 	return generated.APITokenCreateEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: r.withValue(h.now(), value)}, nil, nil
@@ -107,7 +105,7 @@ func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpda
 	errs = append(errs, checkCondition(body.Condition)...)
 	now := apiTime(h.now())
 	r, err := h.store.updateAPIToken(owner, id, func(r *apiTokenRecord) error {
-		policies, perrs := h.store.resolvePoliciesLocked(body.Policies, r.Policies)
+		policies, perrs := h.store.resolvePolicies(body.Policies, r.Policies)
 		if errs = append(errs, perrs...); len(errs) > 0 {
 			return errInvalidBody
 		}
@@ -171,7 +169,7 @@ func (h *handlers) deleteAPIToken(owner, id string) (generated.APITokenDeleteEnv
 // token on its owner's path; a configured credential on the user's path.
 func (h *handlers) verifyAPIToken(ctx context.Context, owner string) (generated.APITokenVerifyEnvelope, *apiError) {
 	c, ok := callerFrom(ctx)
-	if !ok || !c.bearer || (c.issued && c.account != owner) || (!c.issued && owner != UserOwner) {
+	if !ok || !c.bearer || (c.issued && c.token.Account != owner) || (!c.issued && owner != UserOwner) {
 		return generated.APITokenVerifyEnvelope{}, &errNotThisToken
 	}
 	env := generated.APITokenVerifyEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}}
@@ -202,15 +200,9 @@ func (h *handlers) listPermissionGroups(name, scope *string) generated.Permissio
 // resolvePolicies checks policies against the catalogue and fills in what
 // the server sets: each policy's id (kept when it names one of current, the
 // token's policies before an update) and each permission group's name.
-// Every unknown group is an error naming its path.
+// Every unknown group is an error naming its path. Called with mu held.
 func (s *store) resolvePolicies(in, current []generated.Policy) ([]generated.Policy, []generated.ValidationError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.resolvePoliciesLocked(in, current)
-}
-
-func (s *store) resolvePoliciesLocked(in, current []generated.Policy) ([]generated.Policy, []generated.ValidationError) {
-	st := s.api()
+	st := s.apiTokens
 	out := make([]generated.Policy, 0, len(in))
 	var errs []generated.ValidationError
 	for i, p := range in {
@@ -253,7 +245,7 @@ func (st *apiTokenState) group(id string) (PermissionGroup, bool) {
 func (s *store) permissionGroups() []PermissionGroup {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.api()
+	st := s.apiTokens
 	var out []PermissionGroup
 	for id, g := range st.builtin {
 		if _, over := st.seeded[id]; !over {
@@ -274,9 +266,9 @@ func checkCondition(c *generated.APITokenCondition) []generated.ValidationError 
 		return nil
 	}
 	var errs []generated.ValidationError
-	for name, list := range map[string]*generated.CIDRList{"in": c.RequestIP.In, "not_in": c.RequestIP.NotIn} {
+	check := func(name string, list *generated.CIDRList) {
 		if list == nil {
-			continue
+			return
 		}
 		for i, cidr := range *list {
 			if _, err := parseRange(cidr); err != nil {
@@ -284,7 +276,8 @@ func checkCondition(c *generated.APITokenCondition) []generated.ValidationError 
 			}
 		}
 	}
-	slices.SortFunc(errs, func(a, b generated.ValidationError) int { return slices.Compare(a.Path, b.Path) })
+	check("in", c.RequestIP.In)
+	check("not_in", c.RequestIP.NotIn)
 	return errs
 }
 

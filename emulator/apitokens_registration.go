@@ -30,7 +30,7 @@ var (
 // reports whether cfAPIID is a token the emulator issued, live or deleted.
 // Called with mu held.
 func (s *store) credentialProblem(accountID, cfAPIID string, keyHash []byte, now time.Time) (known bool, err error) {
-	st := s.api()
+	st := s.apiTokens
 	r := st.tokens[cfAPIID]
 	switch {
 	case r != nil && subtle.ConstantTimeCompare(r.ValueSHA256, keyHash) == 1:
@@ -49,21 +49,40 @@ func (s *store) credentialProblem(accountID, cfAPIID string, keyHash []byte, now
 	return false, ErrNoSuchAPIToken
 }
 
-// checkRegistration refuses an AI Search create or update whose cf_api_id
-// is a token the emulator issued but whose cf_api_key cannot use it. An
-// unknown cf_api_id is accepted: the emulator cannot know it.
-func (s *store) checkRegistration(accountID, cfAPIID, key string, now time.Time) *apiError {
-	s.mu.Lock()
-	known, err := s.credentialProblem(accountID, cfAPIID, hashKey(key), now)
-	s.mu.Unlock()
-	if !known || err == nil {
-		return nil
-	}
+// credential is the Cloudflare API token an AI Search create or update
+// names: its cf_api_id and the SHA-256 of its cf_api_key, checked at now.
+type credential struct {
+	cfAPIID string
+	keyHash []byte
+	now     time.Time
+}
+
+// credentialError refuses an AI Search create or update whose cf_api_id is
+// a token the emulator issued but whose cf_api_key cannot use it.
+type credentialError struct{ err error }
+
+func (e credentialError) Error() string { return e.err.Error() }
+
+// apiError is the 400 the handlers answer e with.
+func (e credentialError) apiError() apiError {
 	field := "cf_api_id"
-	if errors.Is(err, ErrWrongValue) || errors.Is(err, ErrValueRolled) {
+	if errors.Is(e.err, ErrWrongValue) || errors.Is(e.err, ErrValueRolled) {
 		field = "cf_api_key"
 	}
-	return &apiError{status: http.StatusBadRequest, code: CodeInvalidToken, message: "Ai search instance invalid token. (" + err.Error() + ")", path: []string{"body", field}}
+	return apiError{status: http.StatusBadRequest, code: CodeInvalidToken, message: "Ai search instance invalid token. (" + e.err.Error() + ")", path: []string{"body", field}}
+}
+
+// checkCredential is a credentialError when c cannot work, nil when it can,
+// when c is nil, or when its cf_api_id is unknown (the emulator cannot know
+// it). Called with mu held.
+func (s *store) checkCredential(accountID string, c *credential) error {
+	if c == nil {
+		return nil
+	}
+	if known, err := s.credentialProblem(accountID, c.cfAPIID, c.keyHash, c.now); known && err != nil {
+		return credentialError{err}
+	}
+	return nil
 }
 
 // CredentialWorks reports whether the AI Search registration

@@ -113,7 +113,7 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 	// Compacted: 2 registrations, 1 group, 2 revocations, 3 live tokens.
 	data, _ = os.ReadFile(path)
 	if n := strings.Count(string(data), "\n"); n != 8 {
-		t.Errorf("compacted log has %d lines, want 7:\n%s", n, data)
+		t.Errorf("compacted log has %d lines, want 8:\n%s", n, data)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -39,6 +40,10 @@ type apiTokenRecord struct {
 	NotBefore   *time.Time                   `json:"not_before,omitempty"`
 	Condition   *generated.APITokenCondition `json:"condition,omitempty"`
 	Policies    []generated.Policy           `json:"policies"`
+
+	// ipIn and ipNotIn are Condition's request_ip ranges, parsed where the
+	// record is stored (applyAPIToken).
+	ipIn, ipNotIn []netip.Prefix
 }
 
 // revokedValue is a value that must never authenticate again, and why.
@@ -84,34 +89,23 @@ type apiTokenState struct {
 	newID func() string
 }
 
-// api returns the API token state, built on first use. Called with mu held.
-func (s *store) api() *apiTokenState {
-	if s.apiTokens == nil {
-		st := &apiTokenState{
-			tokens: map[string]*apiTokenRecord{}, byValue: map[valueKey]string{},
-			revoked: map[valueKey]revokedValue{}, deleted: map[string]bool{},
-			builtin: map[string]PermissionGroup{}, seeded: map[string]PermissionGroup{},
-			newID: randomHexID,
-		}
-		for _, g := range DefaultPermissionGroups() {
-			st.builtin[g.ID] = g
-		}
-		s.apiTokens = st
+// newAPITokenState is an empty API token state taking ids from newID, its
+// built-in catalogue DefaultPermissionGroups then groups
+// (WithPermissionGroups: one with a default's id replaces it).
+func newAPITokenState(newID func() string, groups []PermissionGroup) *apiTokenState {
+	st := &apiTokenState{
+		tokens: map[string]*apiTokenRecord{}, byValue: map[valueKey]string{},
+		revoked: map[valueKey]revokedValue{}, deleted: map[string]bool{},
+		builtin: map[string]PermissionGroup{}, seeded: map[string]PermissionGroup{},
+		newID: newID,
 	}
-	return s.apiTokens
-}
-
-// configureAPITokens sets the source of ids and adds the
-// WithPermissionGroups groups to the built-in catalogue; newServer calls it
-// before the state file is replayed.
-func (s *store) configureAPITokens(newID func() string, groups []PermissionGroup) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.api()
-	st.newID = newID
+	for _, g := range DefaultPermissionGroups() {
+		st.builtin[g.ID] = g
+	}
 	for _, g := range groups {
 		st.builtin[g.ID] = g.clone()
 	}
+	return st
 }
 
 // randomHexID is 128 random bits as 32 lowercase hex digits, the shape of
@@ -168,7 +162,7 @@ func (s *store) journalAPI(e apiTokenEntry) error {
 // applyAPIToken applies one change; replaying the state file goes through
 // here too. Called with mu held (or before the store is shared).
 func (s *store) applyAPIToken(e apiTokenEntry) {
-	st := s.api()
+	st := s.apiTokens
 	if g := e.Group; g != nil {
 		st.seeded[g.ID] = g.clone()
 	}
@@ -191,6 +185,7 @@ func (s *store) applyAPIToken(e apiTokenEntry) {
 		}
 		c := *r
 		c.ValueSHA256 = slices.Clone(r.ValueSHA256)
+		c.ipIn, c.ipNotIn = requestIPRanges(c.Condition)
 		st.tokens[r.ID] = &c
 		st.byValue[keyOf(c.ValueSHA256)] = r.ID
 	}
@@ -200,7 +195,7 @@ func (s *store) applyAPIToken(e apiTokenEntry) {
 // compaction: seeded groups, revocations, then live tokens. Called with mu
 // held.
 func (s *store) apiTokenEntries() []apiTokenEntry {
-	st := s.api()
+	st := s.apiTokens
 	var out []apiTokenEntry
 	for _, id := range slices.Sorted(maps.Keys(st.seeded)) {
 		g := st.seeded[id]
@@ -219,7 +214,7 @@ func (s *store) apiTokenEntries() []apiTokenEntry {
 
 // apiTokenLive counts the entries compaction would write.
 func (s *store) apiTokenLive() int {
-	st := s.api()
+	st := s.apiTokens
 	return len(st.seeded) + len(st.revoked) + len(st.tokens)
 }
 
@@ -239,42 +234,43 @@ func sortedRecords(m map[string]*apiTokenRecord, keep func(*apiTokenRecord) bool
 
 func owns(owner string, r *apiTokenRecord) bool { return owner == anyOwner || r.Account == owner }
 
-// newAPITokenID is a token id no token has or had. A deterministic source
-// replayed over a state file starts over, so ids in use are skipped.
-func (s *store) newAPITokenID() string {
+// createAPIToken stores r (value hash and timestamps set) with policies
+// (resolvePolicies) and returns it, under one lock. An r without id gets a
+// fresh one, after the policies got theirs: a deterministic source
+// replayed over a state file starts over, so ids in use are skipped. When
+// the policies or errs (the caller's other checks, reported after them)
+// have errors, nothing is stored. An id that is or was in use, or a value
+// that is or was, is ErrExists.
+func (s *store) createAPIToken(r apiTokenRecord, policies []generated.Policy, errs []generated.ValidationError) (apiTokenRecord, []generated.ValidationError, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.api()
-	for {
-		id := st.newID()
-		if st.tokens[id] == nil && !st.deleted[id] {
-			return id
+	resolved, perrs := s.resolvePolicies(policies, nil)
+	if errs = append(perrs, errs...); len(errs) > 0 {
+		return apiTokenRecord{}, errs, nil
+	}
+	r.Policies = resolved
+	st := s.apiTokens
+	for r.ID == "" {
+		if id := st.newID(); st.tokens[id] == nil && !st.deleted[id] {
+			r.ID = id
 		}
 	}
-}
-
-// createAPIToken stores r (id, value hash and timestamps set). An id that
-// is or was in use, or a value that is or was, is ErrExists.
-func (s *store) createAPIToken(r apiTokenRecord) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.api()
 	k := keyOf(r.ValueSHA256)
 	_, valueUsed := st.byValue[k]
 	_, valueRevoked := st.revoked[k]
 	switch {
 	case st.tokens[r.ID] != nil || st.deleted[r.ID]:
-		return fmt.Errorf("%w: API token id %s", ErrExists, r.ID)
+		return apiTokenRecord{}, nil, fmt.Errorf("%w: API token id %s", ErrExists, r.ID)
 	case valueUsed || valueRevoked:
-		return fmt.Errorf("%w: that value is (or was) another API token's", ErrExists)
+		return apiTokenRecord{}, nil, fmt.Errorf("%w: that value is (or was) another API token's", ErrExists)
 	}
-	return s.journalAPI(apiTokenEntry{Token: &r})
+	return r, nil, s.journalAPI(apiTokenEntry{Token: &r})
 }
 
 func (s *store) getAPIToken(owner, id string) (apiTokenRecord, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.api().tokens[id]
+	r := s.apiTokens.tokens[id]
 	if r == nil || !owns(owner, r) {
 		return apiTokenRecord{}, ErrNotFound
 	}
@@ -285,7 +281,7 @@ func (s *store) getAPIToken(owner, id string) (apiTokenRecord, error) {
 func (s *store) listAPITokens(owner string) []apiTokenRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return sortedRecords(s.api().tokens, func(r *apiTokenRecord) bool { return owns(owner, r) })
+	return sortedRecords(s.apiTokens.tokens, func(r *apiTokenRecord) bool { return owns(owner, r) })
 }
 
 // updateAPIToken applies fn to a copy of the token and stores it. When fn
@@ -293,7 +289,7 @@ func (s *store) listAPITokens(owner string) []apiTokenRecord {
 func (s *store) updateAPIToken(owner, id string, fn func(*apiTokenRecord) error) (apiTokenRecord, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur := s.api().tokens[id]
+	cur := s.apiTokens.tokens[id]
 	if cur == nil || !owns(owner, cur) {
 		return apiTokenRecord{}, ErrNotFound
 	}
@@ -315,7 +311,7 @@ func (s *store) updateAPIToken(owner, id string, fn func(*apiTokenRecord) error)
 func (s *store) deleteAPIToken(owner, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.api().tokens[id]
+	r := s.apiTokens.tokens[id]
 	if r == nil || !owns(owner, r) {
 		return ErrNotFound
 	}
@@ -337,7 +333,7 @@ func (s *store) lookupValue(value string) (apiTokenRecord, valueKind) {
 	k := keyOf(hashKey(value))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.api()
+	st := s.apiTokens
 	if id, ok := st.byValue[k]; ok {
 		return *st.tokens[id], valueIssued
 	}

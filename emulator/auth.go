@@ -3,30 +3,25 @@ package emulator
 import (
 	"crypto/subtle"
 	"net/http"
-
-	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
-// authenticate decides a request's credentials the way Cloudflare does: an
-// Authorization header decides alone when present (a bearer token); without
-// it, X-Auth-Email and X-Auth-Key must both be present and match.
-func (c *config) authenticate(h http.Header) bool {
-	if auth := h.Get(cfauth.Authorization); auth != "" {
-		token, ok := cfauth.BearerToken(auth)
-		if !ok {
-			return false
-		}
-		if c.openAuth() {
+// bearerAccepted reports whether token, an Authorization bearer's, is a
+// configured API token (any is, with open auth).
+func (c *config) bearerAccepted(token string) bool {
+	if c.openAuth() {
+		return true
+	}
+	for _, t := range c.tokens {
+		if equal(t, token) {
 			return true
 		}
-		for _, t := range c.tokens {
-			if equal(t, token) {
-				return true
-			}
-		}
-		return false
 	}
-	email, key := h.Get(cfauth.AuthEmail), h.Get(cfauth.AuthKey)
+	return false
+}
+
+// keyAccepted reports whether X-Auth-Email and X-Auth-Key are both present
+// and a configured pair (any is, with open auth).
+func (c *config) keyAccepted(email, key string) bool {
 	if email == "" || key == "" {
 		return false
 	}

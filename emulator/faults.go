@@ -44,7 +44,10 @@ var faultStatuses = map[int]bool{429: true, 500: true, 502: true, 503: true, 504
 
 const maxInjectedDelay = 30 * time.Second
 
-func (f Faults) check() error {
+// Validate reports what makes f unusable (WithFaults refuses it): a rate
+// outside 0 to 1 (or NaN), a latency outside 0 to 30s, a negative
+// RetryAfter or a status that cannot be injected.
+func (f Faults) Validate() error {
 	switch {
 	case !(f.Rate >= 0 && f.Rate <= 1): // also refuses NaN
 		return errors.New("rate must be between 0 and 1")

@@ -14,7 +14,6 @@ import (
 type handlers struct {
 	store *store
 	now   func() time.Time
-	newID func() string
 }
 
 var _ generated.StrictServerInterface = (*handlers)(nil)
@@ -48,25 +47,19 @@ func (h *handlers) CreateToken(_ context.Context, req generated.CreateTokenReque
 	if req.Body == nil {
 		return errNoBody, nil
 	}
-	if aerr := h.store.checkRegistration(req.AccountID, req.Body.CfAPIID, req.Body.CfAPIKey, h.now()); aerr != nil {
-		return *aerr, nil
-	}
+	cred := h.credential(*req.Body)
 	now := h.timestamp()
 	r := record{Enabled: true, CreatedAt: now, ModifiedAt: now}
-	r.setInput(*req.Body)
-	for {
-		// A random uuid never collides; a deterministic sequence replayed
-		// over a state file does, once per id it already handed out.
-		r.ID = h.newID()
-		err := h.store.create(req.AccountID, r)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, ErrExists) {
-			return nil, err
-		}
+	r.setInput(*req.Body, cred.keyHash)
+	tok, err := h.store.create(req.AccountID, r, cred)
+	var cerr credentialError
+	switch {
+	case errors.As(err, &cerr):
+		return cerr.apiError(), nil
+	case err != nil:
+		return nil, err
 	}
-	return tokenResponse{status: http.StatusCreated, token: r.encode()}, nil
+	return tokenResponse{status: http.StatusCreated, token: tok}, nil
 }
 
 func (h *handlers) GetToken(_ context.Context, req generated.GetTokenRequestObject) (generated.GetTokenResponseObject, error) {
@@ -84,25 +77,26 @@ func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenReque
 	if req.Body == nil {
 		return errNoBody, nil
 	}
-	if aerr := h.store.checkRegistration(req.AccountID, req.Body.CfAPIID, req.Body.CfAPIKey, h.now()); aerr != nil {
-		return *aerr, nil
-	}
+	cred := h.credential(*req.Body)
 	now := h.timestamp()
-	r, err := h.store.replace(req.AccountID, req.ID, func(r *record) error {
-		r.setInput(*req.Body)
+	tok, err := h.store.replace(req.AccountID, req.ID, cred, func(r *record) error {
+		r.setInput(*req.Body, cred.keyHash)
 		r.ModifiedAt = now
 		if now.Before(r.CreatedAt) { // a seeded created_at may lie in the future
 			r.ModifiedAt = r.CreatedAt
 		}
 		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
+	var cerr credentialError
+	switch {
+	case errors.As(err, &cerr):
+		return cerr.apiError(), nil
+	case errors.Is(err, ErrNotFound):
 		return errTokenNotFound, nil
-	}
-	if err != nil {
+	case err != nil:
 		return nil, err
 	}
-	return tokenResponse{status: http.StatusOK, token: r.encode()}, nil
+	return tokenResponse{status: http.StatusOK, token: tok}, nil
 }
 
 func (h *handlers) DeleteToken(_ context.Context, req generated.DeleteTokenRequestObject) (generated.DeleteTokenResponseObject, error) {
@@ -123,15 +117,22 @@ var (
 	errNoBody        = apiError{status: http.StatusBadRequest, code: CodeValidation, message: "body: a JSON request body is required", path: []string{"body"}}
 )
 
+// credential is the Cloudflare API token a create or update body names, for
+// the store to check (checkCredential) as of now.
+func (h *handlers) credential(in generated.TokenInput) *credential {
+	return &credential{cfAPIID: in.CfAPIID, keyHash: hashKey(in.CfAPIKey), now: h.now()}
+}
+
 // timestamp is now in UTC at Cloudflare's millisecond precision.
 func (h *handlers) timestamp() time.Time { return h.now().UTC().Truncate(time.Millisecond) }
 
-// setInput applies a create or update body: a full replacement of the
-// caller-settable fields, with legacy defaulting to true.
-func (r *record) setInput(in generated.TokenInput) {
+// setInput applies a create or update body, its cf_api_key hashed to
+// keyHash: a full replacement of the caller-settable fields, with legacy
+// defaulting to true.
+func (r *record) setInput(in generated.TokenInput, keyHash []byte) {
 	r.Name = in.Name
 	r.CfAPIID = in.CfAPIID
-	r.KeySHA256 = hashKey(in.CfAPIKey)
+	r.KeySHA256 = keyHash
 	r.Legacy = in.Legacy == nil || *in.Legacy
 }
 

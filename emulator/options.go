@@ -136,7 +136,7 @@ func WithStateFile(path string) Option {
 // WithFaults injects latency and failures (see Faults).
 func WithFaults(f Faults) Option {
 	return func(c *config) error {
-		if err := f.check(); err != nil {
+		if err := f.Validate(); err != nil {
 			return fmt.Errorf("WithFaults: %w", err)
 		}
 		c.faults = f

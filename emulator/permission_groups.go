@@ -60,7 +60,7 @@ func WithPermissionGroups(groups ...PermissionGroup) Option {
 				return fmt.Errorf("WithPermissionGroups: group %d: %w", i, err)
 			}
 		}
-		c.permissionGroups = append(c.permissionGroups, cloneGroups(groups)...)
+		c.permissionGroups = append(c.permissionGroups, groups...) // the store keeps clones
 		return nil
 	}
 }
@@ -85,14 +85,6 @@ func (g PermissionGroup) check() error {
 }
 
 func (g PermissionGroup) clone() PermissionGroup { g.Scopes = slices.Clone(g.Scopes); return g }
-
-func cloneGroups(gs []PermissionGroup) []PermissionGroup {
-	out := make([]PermissionGroup, 0, len(gs))
-	for _, g := range gs {
-		out = append(out, g.clone())
-	}
-	return out
-}
 
 // api is the catalogue entry as the spec shows it.
 func (g PermissionGroup) api() generated.PermissionGroup {

@@ -86,17 +86,17 @@ func TestResponsesMatchGenerated(t *testing.T) {
 	}
 }
 
-// A stored token's cached JSON follows every change: a read after an
-// update or a MarkInUse never shows the old fields.
+// A stored token's cached JSON follows a change: a read after an update
+// never shows the old fields.
 func TestCachedJSONFollowsChanges(t *testing.T) {
-	st := newStore()
+	st := newStore(nil, nil)
 	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	r := record{ID: "t", Name: "before", CfAPIID: "c", Enabled: true, Legacy: true, CreatedAt: at, ModifiedAt: at}
-	if err := st.create("acc", r); err != nil {
+	if _, err := st.create("acc", r, nil); err != nil {
 		t.Fatal(err)
 	}
 	first, _ := st.getJSON("acc", "t")
-	if _, err := st.replace("acc", "t", func(r *record) error { r.Name = "after"; r.Legacy = false; return nil }); err != nil {
+	if _, err := st.replace("acc", "t", nil, func(r *record) error { r.Name = "after"; r.Legacy = false; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	after := r

@@ -171,17 +171,21 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 			Legacy: t.Legacy == nil || *t.Legacy, Enabled: t.Enabled == nil || *t.Enabled,
 			CreatedAt: now, ModifiedAt: now, InUseBy: slices.Clone(t.InUseBy),
 		}
-		if err := s.store.create(accountID, r); err != nil {
+		if _, err := s.store.create(accountID, r, nil); err != nil {
 			return fmt.Errorf("emulator: Seed %s token %s: %w", accountID, t.ID, err)
 		}
 	}
 	return nil
 }
 
-// Empty reports whether the store holds no token at all.
+// Empty reports whether the store holds no token at all: no AI Search
+// registration and no live Cloudflare API token.
 func (s *Server) Empty() bool {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
+	if len(s.store.apiTokens.tokens) > 0 {
+		return false
+	}
 	for _, a := range s.store.accounts {
 		if len(a.order) > 0 {
 			return false

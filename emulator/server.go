@@ -34,8 +34,7 @@ func newServer(cfg config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: newStore(), spec: spec, faults: newInjector(cfg.faults)}
-	s.store.configureAPITokens(cfg.ids.nextHex, cfg.permissionGroups)
+	s := &Server{cfg: cfg, store: newStore(cfg.ids, cfg.permissionGroups), spec: spec, faults: newInjector(cfg.faults)}
 	if s.handler, err = s.buildHandler(); err != nil {
 		return nil, err
 	}
@@ -113,7 +112,7 @@ func (s *Server) MarkInUse(accountID, tokenID string, instances ...string) error
 			return errors.New("emulator: MarkInUse: empty instance name")
 		}
 	}
-	_, err := s.store.replace(accountID, tokenID, func(r *record) error {
+	_, err := s.store.replace(accountID, tokenID, nil, func(r *record) error {
 		r.InUseBy = slices.Clone(instances)
 		return nil
 	})

@@ -33,9 +33,10 @@ type record struct {
 	ModifiedAt time.Time `json:"modified_at"`
 	InUseBy    []string  `json:"in_use_by,omitempty"`
 
-	// cachedJSON is the token as the API shows it (encoded r.api()), made on the
-	// first read of the stored record and kept until it changes: every
-	// change stores a clone, and clones start without it. Never modified
+	// cachedJSON is the token as the API shows it (encoded r.api()), made
+	// when the stored record is written (put) or first read after a replay,
+	// and kept until it changes: every change stores a clone, and clones
+	// start without it. Never modified
 	// in place, so readers may keep it after the lock is released.
 	cachedJSON []byte
 }
@@ -70,12 +71,18 @@ func (memJournal) del(string, string) error  { return nil }
 type store struct {
 	mu        sync.Mutex
 	accounts  map[string]*account
-	apiTokens *apiTokenState // the Cloudflare API tokens; see api()
+	apiTokens *apiTokenState // the Cloudflare API tokens
 	journal   journal
+	newID     func() string // registration ids (uuid v4s)
 }
 
-func newStore() *store {
-	return &store{accounts: map[string]*account{}, journal: memJournal{}}
+// newStore is an empty store drawing its ids from ids (nil: random ones),
+// with groups added to the permission group catalogue.
+func newStore(ids *idSource, groups []PermissionGroup) *store {
+	return &store{
+		accounts: map[string]*account{}, apiTokens: newAPITokenState(ids.nextHex, groups),
+		journal: memJournal{}, newID: ids.next,
+	}
 }
 
 // page is one page of a list: each token as the API shows it.
@@ -130,32 +137,47 @@ func (s *store) getJSON(accountID, id string) ([]byte, error) {
 	return r.apiJSON(), nil
 }
 
-// create stores r (its id and timestamps already set by the caller).
-func (s *store) create(accountID string, r record) error {
+// create stores r (its timestamps set by the caller) and returns its JSON.
+// An r without id gets a fresh one; one whose id the account holds is
+// ErrExists. A non-nil cred is checked first (checkCredential), under the
+// same lock.
+func (s *store) create(accountID string, r record, cred *credential) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if a := s.accounts[accountID]; a != nil && a.byID[r.ID] != nil {
-		return ErrExists
+	if err := s.checkCredential(accountID, cred); err != nil {
+		return nil, err
+	}
+	a := s.accounts[accountID]
+	taken := func(id string) bool { return a != nil && a.byID[id] != nil }
+	if r.ID != "" && taken(r.ID) {
+		return nil, ErrExists
+	}
+	// A random uuid never collides; a deterministic sequence replayed over
+	// a state file does, once per id it already handed out.
+	for r.ID == "" || taken(r.ID) {
+		r.ID = s.newID()
 	}
 	return s.put(accountID, &r)
 }
 
-// replace applies fn to a copy of the token and stores the result.
-func (s *store) replace(accountID, id string, fn func(*record) error) (record, error) {
+// replace applies fn to a copy of the token, stores the result and returns
+// its JSON. A non-nil cred is checked first (checkCredential), under the
+// same lock.
+func (s *store) replace(accountID, id string, cred *credential, fn func(*record) error) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkCredential(accountID, cred); err != nil {
+		return nil, err
+	}
 	cur, err := s.find(accountID, id)
 	if err != nil {
-		return record{}, err
+		return nil, err
 	}
 	next := cur.clone()
 	if err := fn(&next); err != nil {
-		return record{}, err
+		return nil, err
 	}
-	if err := s.put(accountID, &next); err != nil {
-		return record{}, err
-	}
-	return next.clone(), nil
+	return s.put(accountID, &next)
 }
 
 func (s *store) delete(accountID, id string) error {
@@ -185,13 +207,14 @@ func (s *store) find(accountID, id string) (*record, error) {
 	return nil, ErrNotFound
 }
 
-// put journals r, then applies it. Called with mu held.
-func (s *store) put(accountID string, r *record) error {
+// put journals r, then applies it, and returns the stored token's JSON.
+// Called with mu held.
+func (s *store) put(accountID string, r *record) ([]byte, error) {
 	if err := s.journal.put(accountID, r); err != nil {
-		return fmt.Errorf("%w: %v", errDurable, err)
+		return nil, fmt.Errorf("%w: %v", errDurable, err)
 	}
 	s.apply(accountID, r, "")
-	return nil
+	return s.accounts[accountID].byID[r.ID].apiJSON(), nil
 }
 
 // apply upserts r, or deletes delID when r is nil. Replaying the journal

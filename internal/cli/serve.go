@@ -157,17 +157,15 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	if f.state != "" {
 		opts = append(opts, emulator.WithStateFile(f.state))
 	}
-	if !(f.faultRate >= 0 && f.faultRate <= 1) { // also refuses NaN
-		return nil, Usagef("--fault-rate must be between 0 and 1")
-	}
-	if f.latency < 0 || f.latency > 30*time.Second {
-		return nil, Usagef("--latency must be between 0 and 30s")
+	faults := emulator.Faults{Rate: f.faultRate, Latency: f.latency, Seed: f.faultSeed}
+	if err := faults.Validate(); err != nil {
+		return nil, Usagef("--fault-rate, --latency: %v", err)
 	}
 	if err := f.timeouts.check(f.latency); err != nil {
 		return nil, err
 	}
 	if f.faultRate != 0 || f.latency != 0 {
-		opts = append(opts, emulator.WithFaults(emulator.Faults{Rate: f.faultRate, Latency: f.latency, Seed: f.faultSeed}))
+		opts = append(opts, emulator.WithFaults(faults))
 	}
 	return opts, nil
 }

@@ -1,14 +1,13 @@
 // Package specval holds what the emulator and the contract checker share to
-// validate traffic against openapi.yaml: the kin-openapi options, the router
-// over the shared parsed spec, and the flattening of kin-openapi's errors
-// into Cloudflare-style violations. It is a leaf: it imports the spec and
-// kin-openapi only, so the emulator can validate requests without importing
-// contract (and go-vcr and YAML with it).
+// validate traffic against openapi.yaml: the kin-openapi options, the
+// flattening of kin-openapi's errors into Cloudflare-style violations and
+// the query-string checks; and the contract checker's router over the
+// shared parsed spec (the emulator routes with its own). It imports the
+// spec, kin-openapi and internal/cfauth only, so the emulator can validate
+// requests without importing contract (and go-vcr and YAML with it).
 package specval
 
 import (
-	"github.com/go-aisearch/tokens/internal/cfauth"
-
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	tokens "github.com/go-aisearch/tokens"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // Violation is one way an interaction breaks the contract.
