@@ -131,7 +131,12 @@ func (c *Client) Provision(ctx context.Context, opts ServiceTokenOptions) (Provi
 	reg, err := c.Create(ctx, p)
 	if err != nil && !answered(err) {
 		// The create may have reached the API: look before undoing it.
-		if r, ok := c.findRegistration(ctx, tok.ID); ok {
+		r, found, ferr := c.findRegistration(ctx, tok.ID)
+		switch {
+		case ferr != nil:
+			// Unknown: deleting the token could break the registration.
+			return Provisioned{}, fmt.Errorf("aisearch: Provision: registering the new Cloudflare token %s may have been applied (%w), and looking for the registration failed: %v; the token was kept: if no registration holds it, delete it", tok.ID, err, ferr)
+		case found:
 			reg, err = r, nil
 		}
 	}
@@ -180,6 +185,9 @@ func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Pro
 // the old token. A failure at any step leaves a working registration and no
 // token nobody holds: the new token is deleted again if the registration
 // could not take it, and the old one is deleted only once nothing holds it.
+// The one exception: when the update's answer was lost and reading the
+// registration back fails too, Rotate cannot tell which token it holds, so
+// it keeps both and says so (run Check, then Rotate again).
 // It also repairs a registration whose token is gone, disabled or expired
 // (what Check reports).
 //
@@ -219,10 +227,15 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 	if err != nil && !answered(err) {
 		// The update may have been applied: look before undoing it.
 		cctx, cancel := cleanupContext(ctx)
-		if r, gerr := c.Get(cctx, reg.ID); gerr == nil && r.CfAPIID == tok.ID {
+		r, gerr := c.Get(cctx, reg.ID)
+		cancel()
+		switch {
+		case gerr != nil:
+			// Unknown: deleting either token could break the registration.
+			return Rotated{}, fmt.Errorf("aisearch: Rotate: updating registration %s may have been applied (%w), and reading it back failed: %v; it holds token %s (new) or %s (old), both kept: run Check, then Rotate again", reg.ID, err, gerr, tok.ID, reg.CfAPIID)
+		case r.CfAPIID == tok.ID:
 			updated, err = r, nil
 		}
-		cancel()
 	}
 	if err != nil {
 		return Rotated{}, c.undo(ctx, opts.Issuer, tok.ID,
@@ -334,19 +347,19 @@ func (c *Client) undo(ctx context.Context, issuer *APITokens, id string, cause e
 }
 
 // findRegistration looks for the registration of cfAPIID, for a create whose
-// answer was lost.
-func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Token, bool) {
+// answer was lost; an error means it could not tell.
+func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Token, bool, error) {
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	for t, err := range c.All(cctx, ListOptions{}) {
 		if err != nil {
-			return Token{}, false
+			return Token{}, false, err
 		}
 		if t.CfAPIID == cfAPIID {
-			return t, true
+			return t, true, nil
 		}
 	}
-	return Token{}, false
+	return Token{}, false, nil
 }
 
 // answered reports whether err is the API's refusal (an *APIError), so

@@ -628,3 +628,60 @@ func TestCheckOnAnAccountWithoutRegistrations(t *testing.T) {
 		t.Fatalf("Check = %#v, %v; want an empty, non-nil report", h, err)
 	}
 }
+
+// loseThenFail loses the answer of the first request matching lose (sent
+// for real, as loseAnswer does), then fails every request matching fail
+// before it is sent, as a network gone for good.
+type loseThenFail struct {
+	loseAnswer
+	fail string
+}
+
+func (l *loseThenFail) RoundTrip(r *http.Request) (*http.Response, error) {
+	l.mu.Lock()
+	failing := l.lost > 0 && r.Method+" "+r.URL.Path == l.fail
+	l.mu.Unlock()
+	if failing {
+		return nil, errors.New("connection refused (test)")
+	}
+	return l.loseAnswer.RoundTrip(r)
+}
+
+// When the answer of the write is lost and the look that would tell whether
+// it was applied fails too, neither Provision nor Rotate deletes a token
+// the registration may hold: the registration keeps working.
+func TestLostAnswerAndFailedLookKeepTheTokens(t *testing.T) {
+	regs := "/client/v4/accounts/" + emulator.DefaultAccountID + "/ai-search/tokens"
+	one := aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1})
+	t.Run("provision", func(t *testing.T) {
+		w := newWorkflow(t)
+		tr := &loseThenFail{loseAnswer: loseAnswer{match: "POST " + regs}, fail: "GET " + regs}
+		c := w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: tr}), one)
+		_, err := c.Provision(context.Background(), aisearch.ServiceTokenOptions{})
+		if err == nil || !strings.Contains(err.Error(), "the token was kept") {
+			t.Fatalf("Provision = %v, want an error saying the token was kept", err)
+		}
+		w.works(t, "after a lost answer and a failed look")
+	})
+	t.Run("rotate", func(t *testing.T) {
+		w := newWorkflow(t)
+		ctx := context.Background()
+		p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg := regs + "/" + p.Registration.ID
+		tr := &loseThenFail{loseAnswer: loseAnswer{match: "PUT " + reg}, fail: "GET " + reg}
+		c := w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: tr}), one)
+		_, err = c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{})
+		if err == nil || !strings.Contains(err.Error(), "both kept") {
+			t.Fatalf("Rotate = %v, want an error saying both tokens were kept", err)
+		}
+		if err := w.ts.CredentialWorks(w.ts.AccountID, p.Registration.ID); err != nil {
+			t.Errorf("after a lost answer and a failed look the registration is broken: %v", err)
+		}
+		if o := w.orphans(); len(o) != 1 || o[0] != p.APIToken.ID {
+			t.Errorf("tokens nobody holds: %v, want only the old one %s (kept, as the error says)", o, p.APIToken.ID)
+		}
+	})
+}
