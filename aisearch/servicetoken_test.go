@@ -14,7 +14,7 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
-	"github.com/go-aisearch/tokens/internal/manualclock"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 // The service-token workflow against the emulator, whose CredentialWorks is
@@ -22,8 +22,8 @@ import (
 // value of a live, usable Cloudflare token.
 
 // newClock is a time both the emulator and the client read, moved by hand.
-func newClock() *manualclock.Clock {
-	return manualclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+func newClock() *testsupport.Clock {
+	return testsupport.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 }
 
 // faults adds X-Emulator-Fault to chosen attempts, counted from 1 over
@@ -80,7 +80,7 @@ func (f *faults) attempts() []string {
 type workflow struct {
 	ts     *emulator.TestServer
 	c      *aisearch.Client
-	clock  *manualclock.Clock
+	clock  *testsupport.Clock
 	faults *faults
 }
 

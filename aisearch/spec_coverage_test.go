@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // TestEveryOperationHasOneMethod keeps the client in step with openapi.yaml:
@@ -36,7 +36,7 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 	methods["permission-groups-list-permission-groups"] = method{apiTokens, "PermissionGroups", "user"}
 	methods["account-api-tokens-list-permission-groups"] = method{apiTokens, "PermissionGroups", "account"}
 
-	doc, err := tokens.LoadSpec()
+	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

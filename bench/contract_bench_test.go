@@ -63,7 +63,7 @@ func BenchmarkContractFixtureSetJSONOnly(b *testing.B) {
 }
 
 // BenchmarkContractNewValidator is what building a validator costs once the
-// process has parsed the spec (tokens.SharedSpec) and built the router: what
+// process has parsed the spec (spec.Shared) and built the router: what
 // the suite would pay per fixture if it rebuilt the validator each time.
 func BenchmarkContractNewValidator(b *testing.B) {
 	for b.Loop() {

@@ -10,12 +10,12 @@ import (
 	"testing"
 
 	"github.com/go-aisearch/tokens/contract"
-	"github.com/go-aisearch/tokens/internal/hostile"
 	"github.com/go-aisearch/tokens/internal/safefile"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 func TestParseCassetteBoundsAliasExpansion(t *testing.T) {
-	data := hostile.AliasCassette(10, 1000) // about 10 KB expanded
+	data := testsupport.AliasCassette(10, 1000) // about 10 KB expanded
 	ixs, err := contract.ParseCassette(data, 64<<10)
 	if err != nil || len(ixs) != 10 || string(ixs[9].ResponseBody) != string(ixs[0].ResponseBody) || len(ixs[9].ResponseBody) < 1000 {
 		t.Fatalf("aliases within the limit: %d interactions, %v", len(ixs), err)
@@ -52,7 +52,7 @@ func TestParseCassetteHostileYAML(t *testing.T) {
 func TestVerifyBoundsFileSize(t *testing.T) {
 	v := newValidator(t)
 	file := filepath.Join(t.TempDir(), "big.yaml")
-	if err := os.WriteFile(file, hostile.AliasCassette(1, 3000), 0o600); err != nil {
+	if err := os.WriteFile(file, testsupport.AliasCassette(1, 3000), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := v.Verify(context.Background(), []string{file}, contract.VerifyOptions{MaxFileSize: 2 << 10})
@@ -63,7 +63,7 @@ func TestVerifyBoundsFileSize(t *testing.T) {
 	if err != nil || rep.Interactions != 1 {
 		t.Errorf("file within the limit: %v", err)
 	}
-	if _, err := v.VerifyData(context.Background(), "data.yaml", hostile.AliasCassette(1, 3000), contract.VerifyOptions{MaxFileSize: 2 << 10}); !errors.Is(err, safefile.ErrTooLarge) {
+	if _, err := v.VerifyData(context.Background(), "data.yaml", testsupport.AliasCassette(1, 3000), contract.VerifyOptions{MaxFileSize: 2 << 10}); !errors.Is(err, safefile.ErrTooLarge) {
 		t.Errorf("VerifyData over the limit: %v", err)
 	}
 }
@@ -72,7 +72,7 @@ func TestVerifyStopsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	file := filepath.Join(t.TempDir(), "c.yaml")
-	if err := os.WriteFile(file, hostile.AliasCassette(3, 10), 0o600); err != nil {
+	if err := os.WriteFile(file, testsupport.AliasCassette(3, 10), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := newValidator(t).Verify(ctx, []string{file}, contract.VerifyOptions{}); !errors.Is(err, context.Canceled) {

@@ -14,8 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/internal/specval"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // Interaction is one recorded HTTP exchange.
@@ -69,10 +69,10 @@ type Validator struct {
 }
 
 // NewValidator returns a validator of the embedded spec. Validators share
-// the spec and its router, parsed once per process (tokens.SharedSpec), so
+// the spec and its router, parsed once per process (spec.Shared), so
 // a new one costs next to nothing.
 func NewValidator() (*Validator, error) {
-	doc, err := tokens.SharedSpec()
+	doc, err := spec.Shared()
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func NewValidator() (*Validator, error) {
 }
 
 // Doc returns the spec. It is shared by every validator and emulator of the
-// process: treat it as read-only (tokens.LoadSpec gives a copy to change).
+// process: treat it as read-only (spec.Load gives a copy to change).
 func (v *Validator) Doc() *openapi3.T { return v.doc }
 
 // Options are the kin-openapi settings the project validates with: every

@@ -10,15 +10,15 @@ import (
 	"testing"
 	"time"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/generated"
-	"github.com/go-aisearch/tokens/internal/manualclock"
+	"github.com/go-aisearch/tokens/internal/testsupport"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // newSetClock is the clock these tests move by hand.
-func newSetClock() *manualclock.Clock {
-	return manualclock.New(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC))
+func newSetClock() *testsupport.Clock {
+	return testsupport.NewClock(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC))
 }
 
 // owner is one of the two API token families: /user/tokens or
@@ -425,7 +425,7 @@ func startOpen(t *testing.T, opts ...emulator.Option) *checked {
 func TestAPITokenOperationsRefuseKeyAuth(t *testing.T) {
 	e := start(t)
 	tok := e.create(t, owners[0], createBody("target"))
-	doc, err := tokens.LoadSpec()
+	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

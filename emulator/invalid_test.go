@@ -13,8 +13,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/uuid"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // badRequest is one request the spec forbids.
@@ -30,7 +30,7 @@ type badRequest struct {
 // keyAuth says whether the operation accepts X-Auth-Email with X-Auth-Key.
 func invalidRequests(t *testing.T) []badRequest {
 	t.Helper()
-	doc, err := tokens.LoadSpec()
+	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/specval"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // BasePath is where the API lives, as on api.cloudflare.com.
@@ -22,7 +22,7 @@ const BasePath = "/client/v4"
 
 // apiSpec is what every server of the process shares: the routes of the
 // embedded spec and the validation options, built once from
-// tokens.SharedSpec (see sharedAPISpec). It is read-only once built, which
+// spec.Shared (see sharedAPISpec). It is read-only once built, which
 // is what makes sharing it between servers and requests safe.
 type apiSpec struct {
 	paths   []specPath   // in kin-openapi's matching order (literal segments first)
@@ -56,7 +56,7 @@ type operation struct {
 var sharedAPISpec = sync.OnceValues(newAPISpec)
 
 func newAPISpec() (*apiSpec, error) {
-	doc, err := tokens.SharedSpec()
+	doc, err := spec.Shared()
 	if err != nil {
 		return nil, err
 	}

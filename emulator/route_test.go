@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	tokens "github.com/go-aisearch/tokens"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // The emulator's router must decide every request as kin-openapi's
@@ -26,7 +26,7 @@ func TestRouterAgreesWithGorillamux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := tokens.LoadSpec() // a copy: its servers are changed below
+	doc, err := spec.Load() // a copy: its servers are changed below
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,17 +10,17 @@ import (
 	"sync"
 	"testing"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // Every emulator and validator of a process shares one parsed spec
-// (tokens.SharedSpec). Many of them built and used at once, on valid and
+// (spec.Shared). Many of them built and used at once, on valid and
 // invalid requests, must neither race (make test runs this under -race)
 // nor change the shared document.
 func TestSharedSpecIsReadOnlyUnderConcurrentUse(t *testing.T) {
-	doc, err := tokens.SharedSpec()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,6 @@
-# Benchmarks, fuzzing and load (issue 6). The model-based and load tests
-# (modeltest/, loadtest/) are plain Go tests: make test runs them under -race.
+# Benchmarks, fuzzing and load. The model-based and load tests live beside
+# what they test (emulator/model*_test.go, emulator/load_*_test.go,
+# aisearch/faults_test.go) as plain Go tests: make test runs them under -race.
 
 .PHONY: bench fuzz load
 
@@ -17,7 +18,7 @@ bench: ## run the benchmarks and the load generator; write and print BENCHMARKS.
 # FUZZTIME) after its seed corpus.
 fuzz: ## each fuzz target for FUZZTIME (20s), proving it executed inputs; then RAPID_CHECKS (5000) model-based sequences
 	@GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZMINIMIZE=$(FUZZMINIMIZE) FUZZ_MIN_EXECS=$(FUZZ_MIN_EXECS) bash scripts/fuzz.sh
-	$(GO) test -count=1 -run TestEmulatorMatchesModel ./modeltest -rapid.checks=$(RAPID_CHECKS)
+	$(GO) test -count=1 -run TestEmulatorMatchesModel ./emulator -rapid.checks=$(RAPID_CHECKS)
 
 load: ## the load and fault tests, verbose, under -race
-	$(GO) test -race -count=1 -v ./loadtest ./internal/loadgen
+	$(GO) test -race -count=1 -v -run 'MemoryFlat|ConcurrentTraffic|UnderFaults' ./emulator ./aisearch ./internal/loadgen

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs each fuzz target of ./fuzz for FUZZTIME and proves that it fuzzed:
+# Runs each fuzz target (they live beside what they fuzz: FUZZ_PKGS) for FUZZTIME and proves that it fuzzed:
 # prints how many inputs each target executed after its baseline (the seed
 # corpus) and fails when one executed fewer than FUZZ_MIN_EXECS. Run by
 # `make fuzz`. FUZZ_MIN_EXECS defaults to 100 per second of FUZZTIME: every
@@ -26,10 +26,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 summary=()
 failed=0
-for t in $($go test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do
+pkgs=${FUZZ_PKGS:-./contract ./aisearch ./emulator}
+for pkg in $pkgs; do
+for t in $($go test -list '^Fuzz' "$pkg" | grep '^Fuzz'); do
 	echo "== $t ($fuzztime, minimization bounded to $minimize)"
 	rc=0
-	$go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" ./fuzz 2>&1 | tee "$log" || rc=$?
+	$go test -run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" "$pkg" 2>&1 | tee "$log" || rc=$?
 	if [[ $rc -ne 0 ]]; then
 		# Go's coordinator can fail a target with "context deadline
 		# exceeded" as -fuzztime expires, having found nothing
@@ -51,6 +53,7 @@ for t in $($go test -list '^Fuzz' ./fuzz | grep '^Fuzz'); do
 		failed=1
 	fi
 	summary+=("$line")
+done
 done
 echo "== fuzz summary ($fuzztime each)"
 printf '%s\n' "${summary[@]}"

@@ -22,7 +22,7 @@ deviations:
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := spec(t)
+	doc := loadSpec(t)
 	queryParam(doc, "per_page").Schema.Value.Max = ptr(50.0)
 	report := specgov.Diff(doc, officialReference(t), allow)
 

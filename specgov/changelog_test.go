@@ -13,7 +13,7 @@ func TestChangelogTopEntryIsSpecVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := specgov.CheckChangelog(data, spec(t).Info.Version); err != nil {
+	if err := specgov.CheckChangelog(data, loadSpec(t).Info.Version); err != nil {
 		t.Fatal(err)
 	}
 }

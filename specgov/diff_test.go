@@ -49,7 +49,7 @@ func keys(diffs []specgov.Difference) []string {
 }
 
 func TestDiffOfficialReferenceIsExplained(t *testing.T) {
-	report := specgov.Diff(spec(t), officialReference(t), defaultAllow(t))
+	report := specgov.Diff(loadSpec(t), officialReference(t), defaultAllow(t))
 	for _, d := range report.Unexplained {
 		t.Errorf("unexplained: %s", d.Key())
 	}
@@ -65,7 +65,7 @@ func TestDiffOfficialReferenceIsExplained(t *testing.T) {
 }
 
 func TestDiffIdenticalSpecsHasNoDifferences(t *testing.T) {
-	report := specgov.Diff(spec(t), spec(t), specgov.AllowList{})
+	report := specgov.Diff(loadSpec(t), loadSpec(t), specgov.AllowList{})
 	if len(report.Unexplained)+len(report.Allowed)+len(report.Stale) != 0 {
 		t.Fatalf("a spec differs from itself: %v", keys(report.Unexplained))
 	}
@@ -154,7 +154,7 @@ func TestDiffFindsChanges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // each case breaks a copy of its own; upstream and allow are only read
-			doc := spec(t)
+			doc := loadSpec(t)
 			tt.edit(doc)
 			report := specgov.Diff(doc, upstream, allow)
 			if report.OK() {
@@ -172,7 +172,7 @@ func TestDiffFindsChanges(t *testing.T) {
 }
 
 func TestDiffIgnoresOtherPaths(t *testing.T) {
-	doc := spec(t)
+	doc := loadSpec(t)
 	doc.Paths.Set("/accounts/{account_id}/ai-search/instances", doc.Paths.Value(listPath))
 	report := specgov.Diff(doc, officialReference(t), defaultAllow(t))
 	if !report.OK() {
@@ -221,7 +221,7 @@ func TestLoadUpstreamFullSchema(t *testing.T) {
 			if _, ok := upstream.Components.Schemas["unrelated"]; ok {
 				t.Error("kept a component the tokens paths do not reach")
 			}
-			report := specgov.Diff(spec(t), upstream, defaultAllow(t))
+			report := specgov.Diff(loadSpec(t), upstream, defaultAllow(t))
 			if !report.OK() {
 				t.Fatalf("full-schema form differs from the reference: %v %v", keys(report.Unexplained), report.Stale)
 			}
@@ -266,7 +266,7 @@ func TestDiffSurvivesCycles(t *testing.T) {
 				t.Log(err)
 				return
 			}
-			report := specgov.Diff(spec(t), upstream, specgov.AllowList{})
+			report := specgov.Diff(loadSpec(t), upstream, specgov.AllowList{})
 			if report.OK() {
 				t.Fatal("a garbage upstream matched our spec")
 			}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	tokens "github.com/go-aisearch/tokens"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 const (
@@ -15,10 +15,10 @@ const (
 	itemPath = "/accounts/{account_id}/ai-search/tokens/{id}"
 )
 
-// spec returns a fresh copy of the project's spec that a test may break.
-func spec(t *testing.T) *openapi3.T {
+// loadSpec returns a fresh copy of the project's spec that a test may break.
+func loadSpec(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := tokens.LoadSpec()
+	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

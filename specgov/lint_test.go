@@ -11,7 +11,7 @@ import (
 )
 
 func TestLintRealSpec(t *testing.T) {
-	if findings := specgov.Lint(spec(t)); len(findings) > 0 {
+	if findings := specgov.Lint(loadSpec(t)); len(findings) > 0 {
 		for _, f := range findings {
 			t.Error(f)
 		}
@@ -120,7 +120,7 @@ func TestLintBrokenSpecs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // each case breaks a copy of its own
-			doc := spec(t)
+			doc := loadSpec(t)
 			tt.edit(doc)
 			findings := specgov.Lint(doc)
 			for _, f := range findings {

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/internal/safefile"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // upstreamServer serves the project's own spec as an upstream schema at
@@ -19,7 +19,7 @@ import (
 func upstreamServer(t *testing.T, hang <-chan struct{}, asked chan<- struct{}) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
-	mux.HandleFunc("/openapi.yaml", func(w http.ResponseWriter, r *http.Request) { w.Write(tokens.SpecYAML) })
+	mux.HandleFunc("/openapi.yaml", func(w http.ResponseWriter, r *http.Request) { w.Write(spec.YAML) })
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) { w.Write(bytes.Repeat([]byte("x"), 3000)) })
 	mux.HandleFunc("/streamed", func(w http.ResponseWriter, r *http.Request) {
 		for range 3 {
@@ -47,7 +47,7 @@ func upstreamServer(t *testing.T, hang <-chan struct{}, asked chan<- struct{}) *
 func TestReadUpstreamFromURL(t *testing.T) {
 	srv := upstreamServer(t, nil, nil)
 	data, err := ReadUpstream(context.Background(), srv.URL+"/openapi.yaml")
-	if err != nil || !bytes.Equal(data, tokens.SpecYAML) {
+	if err != nil || !bytes.Equal(data, spec.YAML) {
 		t.Fatalf("ReadUpstream: %d bytes, %v", len(data), err)
 	}
 	if _, err := LoadUpstream(data); err != nil {

@@ -6,7 +6,7 @@ package main
 import (
 	"os"
 
-	"github.com/go-aisearch/tokens/internal/cli"
+	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
 )
 
 func main() {

@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-aisearch/tokens/internal/hostile"
 	"github.com/go-aisearch/tokens/internal/safefile"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 // TestRefusesHostileFiles: a device behind a symlink would be read forever,
 // a FIFO would block the open; both must be refused at once.
 func TestRefusesHostileFiles(t *testing.T) {
-	zero, fifo := hostile.Files(t, t.TempDir())
+	zero, fifo := testsupport.Files(t, t.TempDir())
 	for _, tc := range []struct{ path, kind string }{{zero, "a device"}, {fifo, "a named pipe"}} {
 		done := make(chan error, 1)
 		go func() { _, err := safefile.ReadFile(tc.path, 1<<20); done <- err }()

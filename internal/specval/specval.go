@@ -19,8 +19,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	tokens "github.com/go-aisearch/tokens"
 	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/spec"
 )
 
 // Violation is one way an interaction breaks the contract.
@@ -90,12 +90,12 @@ func RequireCredentials(_ context.Context, in *openapi3filter.AuthenticationInpu
 
 // Router routes absolute URLs on the spec's server
 // (https://api.cloudflare.com/client/v4/...) to their operations. It is
-// built once per process over tokens.SharedSpec and is safe for concurrent
+// built once per process over spec.Shared and is safe for concurrent
 // use: gorillamux only reads its routes and the document after NewRouter.
 func Router() (routers.Router, error) { return sharedRouter() }
 
 var sharedRouter = sync.OnceValues(func() (routers.Router, error) {
-	doc, err := tokens.SharedSpec()
+	doc, err := spec.Shared()
 	if err != nil {
 		return nil, err
 	}

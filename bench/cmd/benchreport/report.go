@@ -248,7 +248,7 @@ func (r *report) render(w io.Writer) error {
 	p("What a test pays for a server: `emulator.New` + `Handler` + `httptest.NewServer`,\n")
 	p("closed again, against a bare `httptest.NewServer` of a handler that does nothing.\n")
 	p("Every server of a process shares the spec, parsed, validated and routed once\n")
-	p("(`tokens.SharedSpec`); the first server of a process pays that once, some\n")
+	p("(`spec.Shared`); the first server of a process pays that once, some\n")
 	p("20 ms, which the rows below leave out.\n")
 	rows = nil
 	bt, ba := r.med("BenchmarkStartup/bare", "ns/op"), r.med("BenchmarkStartup/bare", "allocs/op")

@@ -1,0 +1,401 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+)
+
+var tokenCommands = []string{"list", "get", "create", "update", "delete", "register"}
+
+func TestTokenCommandsHaveHelp(t *testing.T) {
+	for _, name := range tokenCommands {
+		for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {"help", name}} {
+			r := run(t, "", args...)
+			if r.code != cli.ExitOK {
+				t.Errorf("%v: exit %d", args, r.code)
+			}
+			if !strings.Contains(r.err, "usage: aisearch-tokens "+name) {
+				t.Errorf("%v: help lacks usage:\n%s", args, r.err)
+			}
+			// `help NAME` is cli.go's and knows no flags; NAME --help does.
+			if args[0] == name && !strings.Contains(r.err, "-account-id") {
+				t.Errorf("%v: help lacks the flags:\n%s", args, r.err)
+			}
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	srv := newRecorder(t, okToken)
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"get"}, "want ID, got 0"},
+		{[]string{"get", "a", "b"}, "want ID, got 2"},
+		{[]string{"get", " "}, "empty ID"},
+		{[]string{"list", "extra"}, "unexpected arguments: extra"},
+		{[]string{"list", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"create", "--cf-api-id", "x"}, "--name and --cf-api-id are required"},
+		{[]string{"create", "--name", "n", "--cf-api-id", "x", "--cf-api-key", cliCfAPIKey}, "flag provided but not defined: -cf-api-key"},
+		{[]string{"register", "--name", "n"}, "--name and --cf-api-id are required"},
+		{[]string{"update"}, "want ID"},
+		{[]string{"delete", "--yes"}, "want ID"},
+		{[]string{"get", cliTokenID, "--timeout", "-1s"}, "--timeout must not be negative"},
+		{[]string{"get", cliTokenID, "--base-url", "localhost:1"}, "base URL"},
+		{[]string{"get", cliTokenID, "--max-attempts", "0"}, "MaxAttempts 0"},
+		{[]string{"create", "--name", "n", "--cf-api-id", "x", "--legacy=maybe"}, "want true or false"},
+		{[]string{"create", "--name", "n", "--cf-api-id", "x", "--cf-api-key-file", "/nonexistent/key"}, "--cf-api-key-file: open /nonexistent/key"},
+		{[]string{"get", cliTokenID, "--api-token-file", "/nonexistent/tok"}, "--api-token-file: open"},
+		// provision, rotate, check
+		{[]string{"rotate"}, "want TOKEN_ID, got 0"},
+		{[]string{"rotate", "a", "b"}, "want TOKEN_ID, got 2"},
+		{[]string{"rotate", " "}, "empty TOKEN_ID"},
+		{[]string{"provision", "extra"}, "unexpected arguments: extra"},
+		{[]string{"check", "extra"}, "unexpected arguments: extra"},
+		{[]string{"provision", "--owner", "team"}, `--owner "team": want user or account`},
+		{[]string{"check", "--owner", "User"}, `--owner "User": want user or account`},
+		{[]string{"provision", "--permission-group", "AI Search Index Engine"}, "want a permission group id, 32 lowercase hex digits"},
+		{[]string{"provision", "--permission-group", strings.ToUpper("9e9b428a0bcd46fd80e580b46a69963c")}, "want a permission group id"},
+		{[]string{"provision", "--name", " "}, "empty --name"},
+		{[]string{"provision", "--expires-in", "soon"}, "want a duration such as 90d or 720h"},
+		{[]string{"provision", "--expires-in", "-3d"}, "want a duration such as 90d"},
+		{[]string{"provision", "--expires-in", "0s"}, "--expires-in must be positive"},
+		{[]string{"rotate", cliTokenID, "--expires-in", "-1h"}, "--expires-in must be positive"},
+		{[]string{"provision", "--expires-in", "90d", "--expires-on", "2099-01-01T00:00:00Z"}, "not both"},
+		{[]string{"provision", "--expires-on", "2099-01-01"}, "want an RFC 3339 time"},
+		{[]string{"rotate", cliTokenID, "--expires-on", "2001-01-01T00:00:00Z"}, "is not in the future"},
+		{[]string{"check", "--expiring-within", "-1h"}, "--expiring-within must not be negative"},
+		{[]string{"check", "--expiring-within", "week"}, "want a duration"},
+		{[]string{"provision", "--issuer-token-file", "/nonexistent/issuer"}, "--issuer-token-file: open /nonexistent/issuer"},
+		{[]string{"check", "--api-token-file", "/nonexistent/tok"}, "--api-token-file: open"},
+		{[]string{"provision", "--legacy=maybe"}, "want true or false"},
+		{[]string{"provision", "--issuer-token", cliAPIToken}, "flag provided but not defined: -issuer-token"},
+		{[]string{"check", "--timeout", "-1s"}, "--timeout must not be negative"},
+	}
+	for _, tt := range tests {
+		r := run(t, "", tt.args...)
+		if r.code != cli.ExitUsage || !strings.Contains(r.err, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", tt.args, r.code, r.err, tt.want)
+		}
+		assertNoSecrets(t, r.out, r.err)
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Errorf("usage errors sent %d requests", n)
+	}
+}
+
+func TestMissingConfigurationIsAUsageError(t *testing.T) {
+	useAPI(t, "http://127.0.0.1:1/client/v4", "", cliAPIToken)
+	if r := run(t, "", "list"); r.code != cli.ExitUsage || !strings.Contains(r.err, "CLOUDFLARE_ACCOUNT_ID") {
+		t.Errorf("no account: exit %d, %q", r.code, r.err)
+	}
+	useAPI(t, "http://127.0.0.1:1/client/v4", cliAccount, "")
+	if r := run(t, "", "list"); r.code != cli.ExitUsage || !strings.Contains(r.err, "CLOUDFLARE_API_TOKEN") {
+		t.Errorf("no credentials: exit %d, %q", r.code, r.err)
+	}
+}
+
+func TestExitCodesForAPIFailures(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler func(w http.ResponseWriter, r *http.Request, body string)
+		code    int
+		want    string
+	}{
+		{"not found", func(w http.ResponseWriter, _ *http.Request, _ string) {
+			reply(w, 404, `{"success":false,"errors":[{"code":10003,"message":"Token not found"}],"messages":[]}`)
+		}, cli.ExitNotFound, "404 Not Found: Token not found (code 10003)"},
+		{"html 502", func(w http.ResponseWriter, _ *http.Request, _ string) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = w.Write([]byte("<html><title>502 Bad Gateway</title><body>cloudflare</body></html>"))
+		}, cli.ExitFailure, `502 Bad Gateway: not an API response: "502 Bad Gateway cloudflare"`},
+		{"auth", func(w http.ResponseWriter, _ *http.Request, _ string) {
+			reply(w, 403, `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}`)
+		}, cli.ExitFailure, "403 Forbidden: Authentication error"},
+		{"truncated", func(w http.ResponseWriter, _ *http.Request, _ string) {
+			reply(w, 200, `{"success":true,"result":{"id":"`)
+		}, cli.ExitFailure, "malformed response"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newRecorder(t, tt.handler)
+			useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+			r := run(t, "", "get", cliTokenID, "--timeout", "5s", "--max-attempts", "1")
+			if r.code != tt.code || !strings.Contains(r.err, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d mentioning %q", r.code, r.err, tt.code, tt.want)
+			}
+			assertNoSecrets(t, r.out, r.err)
+		})
+	}
+}
+
+func TestRetriesFromTheCLI(t *testing.T) {
+	n := 0
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		if n++; n == 1 {
+			w.Header().Set("Retry-After", "0")
+			reply(w, 503, `{"success":false,"errors":[{"code":10005,"message":"injected"}]}`)
+			return
+		}
+		okToken(w, r, body)
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	if r := run(t, "", "get", cliTokenID); r.code != 0 || len(srv.requests()) != 2 {
+		t.Errorf("exit %d after %d requests: %s", r.code, len(srv.requests()), r.err)
+	}
+}
+
+func TestGetPrintsTextOrJSON(t *testing.T) {
+	srv := newRecorder(t, okToken)
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	r := run(t, "", "get", cliTokenID)
+	if r.code != 0 || !strings.Contains(r.out, "id:           "+cliTokenID) || !strings.Contains(r.out, "created_by:   -") || !strings.Contains(r.out, "legacy:       false") {
+		t.Errorf("text output:\n%s%s", r.out, r.err)
+	}
+	r = run(t, "", "get", cliTokenID, "--json") // flags after the ID work too
+	var tok map[string]any
+	if err := json.Unmarshal([]byte(r.out), &tok); err != nil || tok["id"] != cliTokenID || tok["legacy"] != false {
+		t.Errorf("json output %q: %v", r.out, err)
+	}
+}
+
+// A name from the server cannot drive the terminal or break the lines.
+func TestTextOutputNeutralisesControlCharacters(t *testing.T) {
+	evil := strings.Replace(tokenJSON, `"name":"svc"`, `"name":"svc\u001b[2J\nid: forged"`, 1)
+	srv := newRecorder(t, func(w http.ResponseWriter, _ *http.Request, _ string) {
+		reply(w, 200, `{"success":true,"errors":[],"messages":[],"result":`+evil+`}`)
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	r := run(t, "", "get", cliTokenID)
+	if r.code != 0 || strings.ContainsAny(r.out, "\x1b") || strings.Contains(r.out, "\nid: forged") || !strings.Contains(r.out, "svc [2J id: forged") {
+		t.Errorf("text output:\n%q", r.out)
+	}
+}
+
+func TestListTableAndEmptyJSON(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ string) {
+		if r.URL.Query().Get("search") == "none" {
+			reply(w, 200, `{"success":true,"result":[],"result_info":{"page":1,"per_page":100,"count":0,"total_count":0}}`)
+			return
+		}
+		reply(w, 200, `{"success":true,"result":[`+tokenJSON+`],"result_info":{"page":1,"per_page":100,"count":1,"total_count":1}}`)
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	r := run(t, "", "list")
+	if r.code != 0 || !strings.Contains(r.out, "ID") || !strings.Contains(r.out, cliTokenID+"  svc") {
+		t.Errorf("table:\n%s%s", r.out, r.err)
+	}
+	r = run(t, "", "list", "--search", "none", "--json")
+	if r.code != 0 || strings.TrimSpace(r.out) != "[]" {
+		t.Errorf("empty json = %q", r.out)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[1].query != "page=1&per_page=100&search=none" {
+		t.Errorf("requests = %+v", reqs)
+	}
+}
+
+// keyBody extracts cf_api_key from a recorded request body.
+func keyBody(t *testing.T, body string) string {
+	t.Helper()
+	var in struct {
+		CfAPIKey string `json:"cf_api_key"`
+	}
+	if err := json.Unmarshal([]byte(body), &in); err != nil {
+		t.Fatalf("body %q: %v", body, err)
+	}
+	return in.CfAPIKey
+}
+
+func TestCreateReadsTheKeyFromFileEnvOrStdin(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, _ *http.Request, _ string) {
+		reply(w, 201, `{"success":true,"result":`+tokenJSON+`}`)
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	file := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(file, []byte(cliCfAPIKey+"-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	create := []string{"create", "--name", "svc", "--cf-api-id", "cf-1"}
+	steps := []struct {
+		name, env, stdin string
+		extra            []string
+		want             string
+	}{
+		{"file wins over env and stdin", cliCfAPIKey + "-env", cliCfAPIKey + "-stdin", []string{"--cf-api-key-file", file}, cliCfAPIKey + "-file"},
+		{"env wins over stdin", cliCfAPIKey + "-env", cliCfAPIKey + "-stdin", nil, cliCfAPIKey + "-env"},
+		{"stdin, trailing newline trimmed", "", cliCfAPIKey + "-stdin\r\n", nil, cliCfAPIKey + "-stdin"},
+	}
+	for i, s := range steps {
+		t.Setenv("CF_API_KEY", s.env)
+		r := run(t, s.stdin, append(create, s.extra...)...)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", s.name, r.code, r.err)
+		}
+		assertNoSecrets(t, r.out, r.err)
+		reqs := srv.requests()
+		if got := keyBody(t, reqs[i].body); got != s.want {
+			t.Errorf("%s: sent a different key", s.name)
+		}
+		if strings.Contains(reqs[i].body, "legacy") {
+			t.Errorf("%s: legacy sent without --legacy: %s", s.name, reqs[i].body)
+		}
+	}
+	t.Setenv("CF_API_KEY", "")
+	if r := run(t, "", create...); r.code != cli.ExitUsage || !strings.Contains(r.err, "no cf_api_key") {
+		t.Errorf("no key anywhere: exit %d, %q", r.code, r.err)
+	}
+	if r := run(t, "a\nb\n", create...); r.code != cli.ExitUsage || !strings.Contains(r.err, "more than one line") {
+		t.Errorf("two lines on stdin: exit %d, %q", r.code, r.err)
+	}
+}
+
+func TestUpdateKeepsFieldsNotGiven(t *testing.T) {
+	srv := newRecorder(t, okToken) // GET answers legacy false
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	t.Setenv("CF_API_KEY", cliCfAPIKey)
+	r := run(t, "", "update", cliTokenID, "--name", "renamed")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[0].method != "GET" || reqs[1].method != "PUT" {
+		t.Fatalf("requests = %+v", reqs)
+	}
+	var body map[string]any
+	_ = json.Unmarshal([]byte(reqs[1].body), &body)
+	if body["name"] != "renamed" || body["cf_api_id"] != "cf-1" || body["legacy"] != false || body["cf_api_key"] != cliCfAPIKey {
+		t.Errorf("PUT body keeps the wrong fields: name %v cf_api_id %v legacy %v", body["name"], body["cf_api_id"], body["legacy"])
+	}
+	r = run(t, "", "update", cliTokenID, "--legacy")
+	_ = json.Unmarshal([]byte(srv.requests()[3].body), &body)
+	if r.code != 0 || body["legacy"] != true {
+		t.Errorf("--legacy: exit %d, legacy %v", r.code, body["legacy"])
+	}
+}
+
+func TestDeleteAsksFirst(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		if r.Method == http.MethodDelete {
+			reply(w, 200, `{"success":true,"result":{}}`)
+			return
+		}
+		okToken(w, r, body)
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	methods := func() []string {
+		var m []string
+		for _, r := range srv.requests() {
+			m = append(m, r.method)
+		}
+		return m
+	}
+
+	r := run(t, "no\n", "delete", cliTokenID)
+	if r.code != cli.ExitFailure || !strings.Contains(r.err, `Delete token `+cliTokenID+` ("svc"`) || !strings.Contains(r.err, "not confirmed") {
+		t.Errorf("answer no: exit %d, %q", r.code, r.err)
+	}
+	if r := run(t, "", "delete", cliTokenID); r.code != cli.ExitFailure {
+		t.Errorf("no answer (EOF): exit %d", r.code)
+	}
+	if got := strings.Join(methods(), ","); got != "GET,GET" {
+		t.Errorf("requests = %s, want no DELETE", got)
+	}
+	if r := run(t, "yes\n", "delete", cliTokenID); r.code != 0 || r.out != "deleted token "+cliTokenID+"\n" {
+		t.Errorf("answer yes: exit %d, %q %q", r.code, r.out, r.err)
+	}
+	if r := run(t, "", "delete", "--yes", cliTokenID, "--json"); r.code != 0 || !strings.Contains(r.out, `"deleted": true`) {
+		t.Errorf("--yes: exit %d, %q %q", r.code, r.out, r.err)
+	}
+	if got := strings.Join(methods(), ","); got != "GET,GET,GET,DELETE,DELETE" {
+		t.Errorf("requests = %s", got)
+	}
+}
+
+// TestCLIPrintsNoSecretsInMisbehavingScenarios runs every command against
+// servers that echo the request's key and credentials back, in JSON and in
+// HTML, fail mid-way or answer garbage, and scans all output.
+func TestCLIPrintsNoSecretsInMisbehavingScenarios(t *testing.T) {
+	echo := func(asHTML bool) func(w http.ResponseWriter, r *http.Request, body string) {
+		return func(w http.ResponseWriter, r *http.Request, body string) {
+			leak := body + " " + r.Header.Get("Authorization")
+			if asHTML {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(502)
+				_, _ = w.Write([]byte("<html><body>" + leak + "</body></html>"))
+				return
+			}
+			msg, _ := json.Marshal(leak)
+			reply(w, 400, `{"success":false,"errors":[{"code":7001,"message":`+string(msg)+`}]}`)
+		}
+	}
+	scenarios := map[string]func(w http.ResponseWriter, r *http.Request, body string){
+		"json echo": echo(false),
+		"html echo": echo(true),
+		"truncated": func(w http.ResponseWriter, _ *http.Request, _ string) {
+			reply(w, 200, `{"success":true,"result":[{"id":"`)
+		},
+		"reset": func(w http.ResponseWriter, _ *http.Request, _ string) {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+		},
+	}
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(cliCfAPIKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	commands := [][]string{
+		{"list"},
+		{"get", cliTokenID},
+		{"create", "--name", "n", "--cf-api-id", "c", "--cf-api-key-file", keyFile},
+		{"update", cliTokenID, "--cf-api-key-file", keyFile},
+		{"delete", "--yes", cliTokenID},
+		{"register", "--name", "n", "--cf-api-id", "c", "--cf-api-key-file", keyFile, "--json"},
+	}
+	scrubbed := false
+	for name, handler := range scenarios {
+		srv := newRecorder(t, handler)
+		useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+		for _, args := range commands {
+			r := run(t, cliCfAPIKey, append(args, "--max-attempts", "2")...)
+			if r.code != cli.ExitFailure {
+				t.Errorf("%s %v: exit %d, want 1: %s", name, args, r.code, r.err)
+			}
+			assertNoSecrets(t, r.out, r.err)
+			scrubbed = scrubbed || strings.Contains(r.err, "[REDACTED]")
+		}
+	}
+	if !scrubbed {
+		t.Error("no output showed [REDACTED]: the echo scenarios did not reach the scrubber")
+	}
+}
+
+func TestTimeoutFlagStopsASlowServer(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv := newRecorder(t, func(_ http.ResponseWriter, r *http.Request, _ string) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	start := time.Now()
+	r := run(t, "", "list", "--timeout", "200ms")
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("returned after %s", elapsed)
+	}
+	if r.code != cli.ExitFailure || !strings.Contains(r.err, "context deadline exceeded") {
+		t.Errorf("exit %d, %q", r.code, r.err)
+	}
+}

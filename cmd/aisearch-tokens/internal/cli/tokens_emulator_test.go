@@ -1,0 +1,109 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+)
+
+// TestCLILifecycleAgainstTheEmulator runs the commands a person or a deploy
+// script would, in order, and checks every output for secrets.
+func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
+	ts := emulator.NewTestServer(t)
+	useAPI(t, ts.BaseURL, ts.AccountID, ts.APIToken)
+	keyFile := filepath.Join(t.TempDir(), "cf_api_key")
+	if err := os.WriteFile(keyFile, []byte(cliCfAPIKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var outputs []string
+	step := func(stdin string, wantCode int, args ...string) result {
+		t.Helper()
+		r := run(t, stdin, args...)
+		outputs = append(outputs, r.out, r.err)
+		if r.code != wantCode {
+			t.Fatalf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", args, r.code, wantCode, r.out, r.err)
+		}
+		return r
+	}
+	decode := func(r result, v any) {
+		t.Helper()
+		if err := json.Unmarshal([]byte(r.out), v); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, r.out)
+		}
+	}
+
+	// register twice: created, then found.
+	var reg struct {
+		Created bool `json:"created"`
+		Token   struct {
+			ID string `json:"id"`
+		} `json:"token"`
+	}
+	decode(step("", 0, "register", "--name", "ai-search-service", "--cf-api-id", "cf-1", "--cf-api-key-file", keyFile, "--json"), &reg)
+	id := reg.Token.ID
+	if !reg.Created || id == "" || !ts.KeyMatches(ts.AccountID, id, cliCfAPIKey) {
+		t.Fatalf("register: %+v", reg)
+	}
+	if r := step(cliCfAPIKey+"\n", 0, "register", "--name", "ai-search-service", "--cf-api-id", "cf-1"); !strings.HasPrefix(r.out, "already registered as token "+id) {
+		t.Errorf("second register: %q", r.out)
+	}
+
+	// create a second one, key from the environment; list shows both.
+	t.Setenv("CF_API_KEY", cliCfAPIKey+"-2")
+	var second struct{ ID string }
+	decode(step("", 0, "create", "--name", "backup", "--cf-api-id", "cf-2", "--legacy=false", "--json"), &second)
+	t.Setenv("CF_API_KEY", "")
+	var list []struct {
+		ID     string `json:"id"`
+		Legacy bool   `json:"legacy"`
+	}
+	decode(step("", 0, "list", "--json"), &list)
+	if len(list) != 2 || list[0].ID != id || list[1].ID != second.ID || list[1].Legacy {
+		t.Errorf("list = %+v", list)
+	}
+	if r := step("", 0, "list", "--search", "BACK"); !strings.Contains(r.out, second.ID) || strings.Contains(r.out, id) {
+		t.Errorf("list --search:\n%s", r.out)
+	}
+
+	// update the key from stdin, keeping the rest; legacy false survives.
+	step(cliCfAPIKey+"-rotated\n", 0, "update", second.ID, "--name", "backup-2")
+	toks := ts.Tokens(ts.AccountID)
+	if toks[1].Name != "backup-2" || toks[1].CfAPIID != "cf-2" || toks[1].Legacy || !ts.KeyMatches(ts.AccountID, second.ID, cliCfAPIKey+"-rotated") {
+		t.Errorf("after update: %+v", toks[1])
+	}
+
+	// delete: refused when in use, asked for otherwise, then gone (exit 3).
+	ts.MarkInUse(ts.AccountID, id, "my-instance")
+	if r := step("", cli.ExitFailure, "delete", "--yes", id); !strings.Contains(r.err, "409 Conflict") {
+		t.Errorf("delete in use: %q", r.err)
+	}
+	step("n\n", cli.ExitFailure, "delete", second.ID)
+	step("yes\n", 0, "delete", second.ID)
+	if r := step("", cli.ExitNotFound, "get", second.ID); !strings.Contains(r.err, "404") {
+		t.Errorf("get deleted: %q", r.err)
+	}
+	step("", cli.ExitNotFound, "delete", "--yes", second.ID)
+	step("", cli.ExitUsage, "get", second.ID, "--base-url", "ftp://x")
+	// A base URL without /client/v4 is a failure, not "not found".
+	if r := step("", cli.ExitFailure, "get", id, "--base-url", strings.TrimSuffix(ts.BaseURL, "/client/v4")); !strings.Contains(r.err, "code 7000") {
+		t.Errorf("wrong base URL: %q", r.err)
+	}
+
+	// wrong credentials: exit 1, and the bad token is not echoed either.
+	t.Setenv("CLOUDFLARE_API_TOKEN", cliAPIToken)
+	if r := step("", cli.ExitFailure, "list"); !strings.Contains(r.err, "403 Forbidden") {
+		t.Errorf("wrong token: %q", r.err)
+	}
+
+	for _, o := range outputs {
+		assertNoSecrets(t, o)
+		if strings.Contains(o, ts.APIToken) {
+			t.Errorf("the emulator's API token leaked:\n%s", o)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+)
+
+// Test secrets: the leak checks look for these in all CLI output.
+const (
+	cliAccount  = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
+	cliAPIToken = "tok-CLISECRET-7e8f9a0b"
+	cliCfAPIKey = "cfk-CLISECRET-1c2d3e4f"
+	cliTokenID  = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+)
+
+// result is one CLI run.
+type result struct {
+	code     int
+	out, err string
+}
+
+// run executes the CLI with stdin and args.
+func run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), args, cli.Stdio{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	return result{code, out.String(), errb.String()}
+}
+
+// useAPI points the CLI's environment at baseURL with the test token, and
+// clears every other variable the CLI reads.
+func useAPI(t *testing.T, baseURL, account, token string) {
+	t.Helper()
+	for _, k := range []string{"CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CF_API_KEY", "CLOUDFLARE_ISSUER_API_TOKEN"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("CLOUDFLARE_API_BASE_URL", baseURL)
+	t.Setenv("CLOUDFLARE_ACCOUNT_ID", account)
+	t.Setenv("CLOUDFLARE_API_TOKEN", token)
+}
+
+// assertNoSecrets fails if any CLI output holds a test secret.
+func assertNoSecrets(t *testing.T, texts ...string) {
+	t.Helper()
+	for _, s := range texts {
+		for _, secret := range []string{cliAPIToken, cliCfAPIKey, "CLISECRET"} {
+			if strings.Contains(s, secret) {
+				t.Errorf("secret %q leaked in:\n%s", secret, s)
+			}
+		}
+	}
+}
+
+// recorder is an httptest API that answers with handler and records the
+// requests it saw.
+type recorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+type recorded struct {
+	method, path, query, body string
+}
+
+func newRecorder(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, body string)) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(r.Body)
+		rec.mu.Lock()
+		rec.reqs = append(rec.reqs, recorded{r.Method, r.URL.Path, r.URL.RawQuery, b.String()})
+		rec.mu.Unlock()
+		handler(w, r, b.String())
+	}))
+	t.Cleanup(rec.Close)
+	return rec
+}
+
+func (r *recorder) baseURL() string { return r.URL + "/client/v4" }
+
+func (r *recorder) requests() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recorded(nil), r.reqs...)
+}
+
+const tokenJSON = `{"id":"` + cliTokenID + `","name":"svc","cf_api_id":"cf-1","created_at":"2026-11-22T12:00:00Z","modified_at":"2026-11-22T12:00:00Z","created_by":null,"modified_by":null,"enabled":true,"legacy":false}`
+
+func reply(w http.ResponseWriter, code int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(body))
+}
+
+func okToken(w http.ResponseWriter, _ *http.Request, _ string) {
+	reply(w, 200, `{"success":true,"errors":[],"messages":[],"result":`+tokenJSON+`}`)
+}

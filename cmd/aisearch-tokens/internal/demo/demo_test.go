@@ -1,0 +1,61 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/demo"
+)
+
+var tokenValue = regexp.MustCompile(`[A-Za-z0-9_-]{40}`)
+
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	if err := demo.Run(context.Background(), &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	report := out.String()
+	for _, want := range []string{
+		"→ 201", "page 1: docs-search, blog-search (2 of 3)", "page 2: archive-search (1 of 3)",
+		`search "BLOG": blog-search`, "→ 404", "→ 409", "left: docs-search (rotated), blog-search",
+		// the service-token workflow
+		`provisioned: Cloudflare token `, `("AI Search Index Engine", "Workers R2 Storage Write")`, "provisioned again: created false, the same registration",
+		"holds the live value of its token", "deleted true); instances keep token_id",
+		"AI Search's stored key is now dead: the Cloudflare API token's value was rolled",
+		"UNHEALTHY: changed_after_registration (heuristic)", "UNHEALTHY: gone",
+		"provision refuses: the registration is broken", "deleted false); instances keep token_id",
+		"53 requests, 53 valid against openapi.yaml",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "FAIL") {
+		t.Errorf("report has failures:\n%s", report)
+	}
+	for _, secret := range []string{"demo-secret-", "Bearer", "cf_api_key"} {
+		if strings.Contains(report, secret) {
+			t.Errorf("report shows %q", secret)
+		}
+	}
+	// Cloudflare token values (the emulator's too) are 40 characters of
+	// [A-Za-z0-9_-]; the report has no such run at all.
+	if v := tokenValue.FindString(report); v != "" {
+		t.Errorf("report shows what may be a token value (%d characters)", len(v))
+	}
+	if got := strings.Count(report, "check: "); got != 6 {
+		t.Errorf("report has %d checks, want 6", got)
+	}
+}
+
+func TestRunStopsOnCancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	if err := demo.Run(ctx, &out); err == nil {
+		t.Errorf("cancelled demo succeeded:\n%s", out.String())
+	}
+}

@@ -1,0 +1,19 @@
+package testsupport
+
+import (
+	"testing"
+	"time"
+)
+
+func TestClockMovesOnlyWhenAdvanced(t *testing.T) {
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	c := NewClock(start)
+	if !c.Now().Equal(start) || !c.Now().Equal(start) {
+		t.Fatalf("a new clock reads %v, want %v", c.Now(), start)
+	}
+	c.Advance(time.Minute)
+	c.Advance(-time.Second)
+	if want := start.Add(59 * time.Second); !c.Now().Equal(want) {
+		t.Errorf("after +1m -1s the clock reads %v, want %v", c.Now(), want)
+	}
+}

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package testsupport
+
+import "testing"
+
+// Files skips t: there are no FIFOs nor /dev/zero here.
+func Files(t testing.TB, dir string) (zero, fifo string) {
+	t.Skip("no FIFOs or /dev/zero on this system")
+	return "", ""
+}
