@@ -42,7 +42,7 @@ func Example_readme() {
 	// Register the service token made by POST /user/tokens, once: a second
 	// run finds it by cf_api_id and creates nothing.
 	for range 2 {
-		tok, created, err := client.EnsureRegistered(ctx, aisearch.TokenParams{
+		tok, created, err := client.Registrations.Ensure(ctx, aisearch.RegistrationParams{
 			Name:     "ai-search-service",
 			CfAPIID:  "a1b2c3d4e5f6",
 			CfAPIKey: aisearch.Secret("the service token's value"),
@@ -54,7 +54,7 @@ func Example_readme() {
 	}
 
 	// Walk every registered token, every page.
-	for tok, err := range client.All(ctx, aisearch.ListOptions{}) {
+	for tok, err := range client.Registrations.All(ctx, aisearch.RegistrationListOptions{}) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -68,7 +68,7 @@ type Problem struct {
 
 // Health is Check's verdict on one registration.
 type Health struct {
-	Registration Token `json:"registration"`
+	Registration Registration `json:"registration"`
 	// APIToken is the Cloudflare token behind it; nil when it is gone.
 	APIToken *APIToken `json:"api_token,omitempty"`
 	Problems []Problem `json:"problems"` // never nil
@@ -95,7 +95,7 @@ func (h Health) Has(k ProblemKind) bool {
 func (c *Client) Check(ctx context.Context, opts CheckOptions) ([]Health, error) {
 	opts = c.checkDefaults(opts)
 	out := []Health{}
-	for reg, err := range c.All(ctx, ListOptions{}) {
+	for reg, err := range c.Registrations.All(ctx, RegistrationListOptions{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func (c *Client) checkDefaults(opts CheckOptions) CheckOptions {
 }
 
 // health checks one registration.
-func (c *Client) health(ctx context.Context, reg Token, opts CheckOptions) (Health, error) {
+func (c *Client) health(ctx context.Context, reg Registration, opts CheckOptions) (Health, error) {
 	h := Health{Registration: reg, Problems: []Problem{}}
 	if !reg.Enabled {
 		h.add(ProblemRegistrationDisabled, false, "the registration is disabled: instances cannot use it")
@@ -146,7 +146,7 @@ func (h *Health) add(k ProblemKind, heuristic bool, format string, args ...any) 
 
 // tokenProblems judges a Cloudflare token as the credential of reg on
 // accountID at now. It only reads its arguments.
-func tokenProblems(tok APIToken, reg Token, accountID string, opts CheckOptions, now time.Time) []Problem {
+func tokenProblems(tok APIToken, reg Registration, accountID string, opts CheckOptions, now time.Time) []Problem {
 	h := Health{}
 	expired := tok.Status == StatusExpired || (!tok.ExpiresOn.IsZero() && !now.Before(tok.ExpiresOn))
 	switch {

@@ -20,7 +20,7 @@ func TestTokenProblems(t *testing.T) {
 				PermissionGroups: []PermissionGroup{{ID: PermissionAISearchIndexEngine}, {ID: PermissionWorkersR2StorageWrite}}}},
 		}
 	}
-	reg := Token{ID: "62af0db3-c410-40b2-9ee3-0e93f6dd1de0", ModifiedAt: registered, Enabled: true}
+	reg := Registration{ID: "62af0db3-c410-40b2-9ee3-0e93f6dd1de0", ModifiedAt: registered, Enabled: true}
 	opts := CheckOptions{ExpiringWithin: 24 * time.Hour, PermissionGroups: ServiceTokenPermissions()}
 
 	tests := []struct {

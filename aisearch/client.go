@@ -33,6 +33,10 @@ const (
 // Client calls the AI Search tokens API of one account. It is safe for
 // concurrent use. Printing a Client shows its account and base URL only.
 type Client struct {
+	// Registrations are the account's registered service credentials: the
+	// AI Search tokens API.
+	Registrations *Registrations
+
 	accountID string
 	base      *url.URL
 	gen       *generated.Client
@@ -163,7 +167,7 @@ func newClient(cfg *config) (*Client, error) {
 		return nil, fmt.Errorf("aisearch: %w", err)
 	}
 	secrets := []Secret{cfg.creds.token, cfg.creds.key, Secret(cfg.creds.email)}
-	return &Client{
+	c := &Client{
 		accountID: cfg.accountID,
 		base:      cfg.baseURL,
 		gen:       gen,
@@ -172,7 +176,9 @@ func newClient(cfg *config) (*Client, error) {
 		scrub:     scrubberOf(secrets),
 		tokensURL: tokensURL(gen, cfg.accountID),
 		now:       cfg.now,
-	}, nil
+	}
+	c.Registrations = &Registrations{c: c}
+	return c, nil
 }
 
 // AccountID returns the account the client works on.
@@ -261,7 +267,7 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 	}
 	if into != nil && env.Success == nil {
 		// `{}` or `null` is no answer: read as an empty list it would make
-		// EnsureRegistered register a duplicate.
+		// Ensure register a duplicate.
 		return o, o.malformed(resp.StatusCode, errors.New("no success field in the envelope"), body, quote)
 	}
 	return o, nil

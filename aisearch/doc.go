@@ -5,7 +5,7 @@
 // A service token created through the API (POST /user/tokens) must be
 // registered here, with its id (cf_api_id) and value (cf_api_key), before
 // the first AI Search instance; the registered token's ID is then passed as
-// the instance's token_id. [Client.EnsureRegistered] does that idempotently.
+// the instance's token_id. [Client.Ensure] does that idempotently.
 //
 // # Creating a client
 //

@@ -28,7 +28,7 @@ func TestEmulatorLifecycle(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, _ := emulatorClient(t, ts, cred)
 			ctx := context.Background()
-			created, err := c.Create(ctx, aisearch.TokenParams{Name: "svc " + name, CfAPIID: "cf-" + name, CfAPIKey: fakeCfAPIKey})
+			created, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "svc " + name, CfAPIID: "cf-" + name, CfAPIKey: fakeCfAPIKey})
 			if err != nil {
 				t.Fatalf("Create: %v", err)
 			}
@@ -38,12 +38,12 @@ func TestEmulatorLifecycle(t *testing.T) {
 			if !ts.KeyMatches(ts.AccountID, created.ID, fakeCfAPIKey) {
 				t.Error("the emulator did not store the key sent")
 			}
-			got, err := c.Get(ctx, created.ID)
+			got, err := c.Registrations.Get(ctx, created.ID)
 			if err != nil || got != created {
 				t.Errorf("Get = %+v, %v; want %+v", got, err, created)
 			}
 			found := false
-			for tok, err := range c.All(ctx, aisearch.ListOptions{Search: strings.ToUpper(name)}) {
+			for tok, err := range c.Registrations.All(ctx, aisearch.RegistrationListOptions{Search: strings.ToUpper(name)}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -53,7 +53,7 @@ func TestEmulatorLifecycle(t *testing.T) {
 				t.Error("All(search) did not find the token")
 			}
 			no := false
-			updated, err := c.Update(ctx, created.ID, aisearch.TokenParams{Name: "renamed", CfAPIID: "cf-2", CfAPIKey: fakeCfAPIKey + "-2", Legacy: &no})
+			updated, err := c.Registrations.Update(ctx, created.ID, aisearch.RegistrationParams{Name: "renamed", CfAPIID: "cf-2", CfAPIKey: fakeCfAPIKey + "-2", Legacy: &no})
 			if err != nil {
 				t.Fatalf("Update: %v", err)
 			}
@@ -63,13 +63,13 @@ func TestEmulatorLifecycle(t *testing.T) {
 			if !ts.KeyMatches(ts.AccountID, created.ID, fakeCfAPIKey+"-2") {
 				t.Error("Update did not replace the key")
 			}
-			if err := c.Delete(ctx, created.ID); err != nil {
+			if err := c.Registrations.Delete(ctx, created.ID); err != nil {
 				t.Fatalf("Delete: %v", err)
 			}
-			if _, err := c.Get(ctx, created.ID); !errors.Is(err, aisearch.ErrNotFound) {
+			if _, err := c.Registrations.Get(ctx, created.ID); !errors.Is(err, aisearch.ErrNotFound) {
 				t.Errorf("Get after Delete: %v, want ErrNotFound", err)
 			}
-			if err := c.Delete(ctx, created.ID); !errors.Is(err, aisearch.ErrNotFound) {
+			if err := c.Registrations.Delete(ctx, created.ID); !errors.Is(err, aisearch.ErrNotFound) {
 				t.Errorf("second Delete: %v, want ErrNotFound", err)
 			}
 		})
@@ -81,26 +81,26 @@ func TestEmulatorErrors(t *testing.T) {
 	ctx := context.Background()
 	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
 
-	tok, err := c.Create(ctx, createParams)
+	tok, err := c.Registrations.Create(ctx, createParams)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.MarkInUse(ts.AccountID, tok.ID, "my-instance")
-	err = c.Delete(ctx, tok.ID)
+	err = c.Registrations.Delete(ctx, tok.ID)
 	var apiErr *aisearch.APIError
 	if !errors.Is(err, aisearch.ErrConflict) || !errors.As(err, &apiErr) || apiErr.Attempts != 1 {
 		t.Errorf("Delete in use: %v, want ErrConflict after one attempt", err)
 	}
 
-	if _, err := c.Get(ctx, "not-a-uuid"); !errors.Is(err, aisearch.ErrInvalid) || !errors.As(err, &apiErr) || len(apiErr.Errors) == 0 || len(apiErr.Errors[0].Path) == 0 {
+	if _, err := c.Registrations.Get(ctx, "not-a-uuid"); !errors.Is(err, aisearch.ErrInvalid) || !errors.As(err, &apiErr) || len(apiErr.Errors) == 0 || len(apiErr.Errors[0].Path) == 0 {
 		t.Errorf("Get bad id: %v, want ErrInvalid with errors[].path", err)
 	}
-	if _, err := c.List(ctx, aisearch.ListOptions{PerPage: 101}); !errors.Is(err, aisearch.ErrInvalid) || !strings.Contains(err.Error(), "per_page") {
+	if _, err := c.Registrations.List(ctx, aisearch.RegistrationListOptions{PerPage: 101}); !errors.Is(err, aisearch.ErrInvalid) || !strings.Contains(err.Error(), "per_page") {
 		t.Errorf("List per_page 101: %v", err)
 	}
 
 	wrong, _ := emulatorClient(t, ts, aisearch.WithAPIToken("wrong-token"))
-	if _, err := wrong.List(ctx, aisearch.ListOptions{}); !errors.Is(err, aisearch.ErrAuth) {
+	if _, err := wrong.Registrations.List(ctx, aisearch.RegistrationListOptions{}); !errors.Is(err, aisearch.ErrAuth) {
 		t.Errorf("wrong token: %v, want ErrAuth", err)
 	}
 }
@@ -111,7 +111,7 @@ func TestEmulatorFaultsAreRetriedSafely(t *testing.T) {
 	c, s := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
 
 	ts.FailNext(503, 429, 502)
-	if _, err := c.List(ctx, aisearch.ListOptions{}); err != nil {
+	if _, err := c.Registrations.List(ctx, aisearch.RegistrationListOptions{}); err != nil {
 		t.Errorf("List through three faults: %v", err)
 	}
 	if n := len(s.get()); n != 3 {
@@ -119,7 +119,7 @@ func TestEmulatorFaultsAreRetriedSafely(t *testing.T) {
 	}
 
 	ts.FailNext(503)
-	if _, err := c.Create(ctx, createParams); err == nil {
+	if _, err := c.Registrations.Create(ctx, createParams); err == nil {
 		t.Error("Create through a 503 succeeded: it must not be retried")
 	}
 	if n := len(ts.Tokens(ts.AccountID)); n != 0 {
@@ -137,7 +137,7 @@ func TestEmulatorPaginationAndRegister(t *testing.T) {
 	ts.Seed(ts.AccountID, seed...)
 	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
 	var ids []string
-	for tok, err := range c.All(ctx, aisearch.ListOptions{}) {
+	for tok, err := range c.Registrations.All(ctx, aisearch.RegistrationListOptions{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,17 +147,17 @@ func TestEmulatorPaginationAndRegister(t *testing.T) {
 		t.Errorf("All: %d tokens", len(ids))
 	}
 
-	existing, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "anything", CfAPIID: "cf-200", CfAPIKey: fakeCfAPIKey})
+	existing, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "anything", CfAPIID: "cf-200", CfAPIKey: fakeCfAPIKey})
 	if err != nil || created || existing.ID != seed[199].ID {
-		t.Errorf("EnsureRegistered existing (page 2): %+v, %v, %v", existing, created, err)
+		t.Errorf("Ensure existing (page 2): %+v, %v, %v", existing, created, err)
 	}
-	fresh, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
+	fresh, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
 	if err != nil || !created {
-		t.Fatalf("EnsureRegistered new: %v, %v", created, err)
+		t.Fatalf("Ensure new: %v, %v", created, err)
 	}
-	again, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
+	again, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
 	if err != nil || created || again.ID != fresh.ID {
-		t.Errorf("EnsureRegistered again: %+v, %v, %v", again, created, err)
+		t.Errorf("Ensure again: %+v, %v, %v", again, created, err)
 	}
 	if n := len(ts.Tokens(ts.AccountID)); n != 251 {
 		t.Errorf("%d tokens, want 251", n)
@@ -172,9 +172,9 @@ func TestEmulatorConcurrentUse(t *testing.T) {
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			tok, err := c.Create(ctx, aisearch.TokenParams{Name: fmt.Sprint("c-", i), CfAPIID: fmt.Sprint("cf-", i), CfAPIKey: fakeCfAPIKey})
+			tok, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: fmt.Sprint("c-", i), CfAPIID: fmt.Sprint("cf-", i), CfAPIKey: fakeCfAPIKey})
 			if err == nil {
-				_, err = c.Get(ctx, tok.ID)
+				_, err = c.Registrations.Get(ctx, tok.ID)
 			}
 			errs <- err
 		}()
@@ -185,7 +185,7 @@ func TestEmulatorConcurrentUse(t *testing.T) {
 		}
 	}
 	count := 0
-	for _, err := range c.All(ctx, aisearch.ListOptions{PerPage: 5}) {
+	for _, err := range c.Registrations.All(ctx, aisearch.RegistrationListOptions{PerPage: 5}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ var (
 	// ErrMalformedResponse: a success status whose body is not the API's JSON
 	// (truncated, not JSON, or a token without an id).
 	ErrMalformedResponse = errors.New("aisearch: malformed response")
-	// ErrNameTaken: EnsureRegistered found a token with the name asked for
+	// ErrNameTaken: Ensure found a token with the name asked for
 	// but registered for another cf_api_id.
 	ErrNameTaken = errors.New("aisearch: token name registered for another cf_api_id")
 )

@@ -121,7 +121,7 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			srv := newScripted(t, tt.handler)
 			// Retries off: this test is about decoding.
 			c, _ := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1}))
-			_, err := c.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
+			_, err := c.Registrations.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
 			var apiErr *aisearch.APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v (%T), want *APIError", err, err)
@@ -163,7 +163,7 @@ func TestMalformedSuccessResponses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newScripted(t, status(200, tt.body))
 			c, _ := newTestClient(t, srv.baseURL())
-			_, err := c.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
+			_, err := c.Registrations.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
 			if !errors.Is(err, aisearch.ErrMalformedResponse) {
 				t.Fatalf("err = %v, want ErrMalformedResponse", err)
 			}
@@ -178,11 +178,11 @@ func TestUnknownFieldsAreTolerated(t *testing.T) {
 	body := `{"success":true,"errors":[],"messages":[],"new_top":{"a":1},"result":{"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"svc","cf_api_id":"cf-1","created_at":"2019-12-27T18:11:19.117Z","modified_at":"2019-12-28T10:00:00Z","created_by":null,"modified_by":"me","enabled":false,"future_field":[1,2,3]}}`
 	srv := newScripted(t, status(200, body))
 	c, _ := newTestClient(t, srv.baseURL())
-	got, err := c.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
+	got, err := c.Registrations.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := aisearch.Token{
+	want := aisearch.Registration{
 		ID: "62af0db3-c410-40b2-9ee3-0e93f6dd1de0", Name: "svc", CfAPIID: "cf-1",
 		CreatedAt:  time.Date(2019, 12, 27, 18, 11, 19, 117e6, time.UTC),
 		ModifiedAt: time.Date(2019, 12, 28, 10, 0, 0, 0, time.UTC),
@@ -203,25 +203,25 @@ func TestServerMessagesArePlainText(t *testing.T) {
 	long := strings.Repeat("m", 5000)
 	srv := newScripted(t, status(400, envelopeError(10001, `bad\u001b[2J\nname`)), status(400, envelopeError(10001, long)))
 	c, _ := newTestClient(t, srv.baseURL())
-	_, err := c.Get(context.Background(), tokenID)
+	_, err := c.Registrations.Get(context.Background(), tokenID)
 	var apiErr *aisearch.APIError
 	if !errors.As(err, &apiErr) || apiErr.Errors[0].Message != "bad [2J name" || strings.ContainsAny(err.Error(), "\x1b\n") {
 		t.Errorf("err = %q", err)
 	}
-	_, err = c.Get(context.Background(), tokenID)
+	_, err = c.Registrations.Get(context.Background(), tokenID)
 	if !errors.As(err, &apiErr) || len(err.Error()) > 1000 {
 		t.Errorf("a 5000-character message gave a %d-byte error", len(err.Error()))
 	}
 }
 
 // A 2xx without a success field is no answer. Read as an empty list, it
-// would make EnsureRegistered register a duplicate, so it is an error and
+// would make Ensure register a duplicate, so it is an error and
 // nothing is created.
 func TestSuccessFieldIsRequired(t *testing.T) {
 	for _, body := range []string{`{}`, `null`, `{"result":[]}`} {
 		srv := newScripted(t, status(200, body), status(200, body))
 		c, _ := newTestClient(t, srv.baseURL())
-		_, created, err := c.EnsureRegistered(context.Background(), aisearch.TokenParams{Name: "svc", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: aisearch.Secret("the-token-value")})
+		_, created, err := c.Registrations.Ensure(context.Background(), aisearch.RegistrationParams{Name: "svc", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: aisearch.Secret("the-token-value")})
 		if !errors.Is(err, aisearch.ErrMalformedResponse) || created {
 			t.Errorf("body %s: created=%v err=%v, want ErrMalformedResponse", body, created, err)
 		}

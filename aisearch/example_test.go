@@ -43,7 +43,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	tok, err := client.Create(ctx, aisearch.TokenParams{
+	tok, err := client.Registrations.Create(ctx, aisearch.RegistrationParams{
 		Name:     "ai-search-service",
 		CfAPIID:  "a1b2c3d4e5f6",                     // the id from POST /user/tokens
 		CfAPIKey: aisearch.Secret("the-token-value"), // its value; never printed
@@ -51,7 +51,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	got, err := client.Get(ctx, tok.ID)
+	got, err := client.Registrations.Get(ctx, tok.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func ExampleFromEnv() {
 }
 
 // All walks every page (100 tokens per request) and stops after the last.
-func ExampleClient_All() {
+func ExampleRegistrations_All() {
 	baseURL, stop := exampleAPI(append(namedTokens("prod", 150), namedTokens("staging", 2)...)...)
 	defer stop()
 	requests := 0
@@ -81,7 +81,7 @@ func ExampleClient_All() {
 		log.Fatal(err)
 	}
 	n := 0
-	for tok, err := range client.All(context.Background(), aisearch.ListOptions{Search: "prod"}) {
+	for tok, err := range client.Registrations.All(context.Background(), aisearch.RegistrationListOptions{Search: "prod"}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -96,9 +96,9 @@ func ExampleClient_All() {
 	// tokens: 150 requests: 2
 }
 
-// EnsureRegistered is safe to run on every deploy: it registers the service
+// Ensure is safe to run on every deploy: it registers the service
 // token only when its cf_api_id is not registered yet.
-func ExampleClient_EnsureRegistered() {
+func ExampleRegistrations_Ensure() {
 	baseURL, stop := exampleAPI()
 	defer stop()
 	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(baseURL))
@@ -106,7 +106,7 @@ func ExampleClient_EnsureRegistered() {
 		log.Fatal(err)
 	}
 	for range 2 {
-		tok, created, err := client.EnsureRegistered(context.Background(), aisearch.TokenParams{Name: "ai-search-service", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: aisearch.Secret("the-token-value")})
+		tok, created, err := client.Registrations.Ensure(context.Background(), aisearch.RegistrationParams{Name: "ai-search-service", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: aisearch.Secret("the-token-value")})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func ExampleAPIError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
+	_, err = client.Registrations.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
 	fmt.Println(errors.Is(err, aisearch.ErrNotFound))
 	var apiErr *aisearch.APIError
 	if errors.As(err, &apiErr) {
@@ -143,7 +143,7 @@ func ExampleSecret() {
 	key := aisearch.Secret("the-token-value")
 	fmt.Println(key)
 	fmt.Printf("%v %q %x %#v\n", key, key, key, key)
-	fmt.Printf("%+v\n", aisearch.TokenParams{Name: "svc", CfAPIKey: key})
+	fmt.Printf("%+v\n", aisearch.RegistrationParams{Name: "svc", CfAPIKey: key})
 	// Output:
 	// [REDACTED]
 	// [REDACTED] "[REDACTED]" [REDACTED] aisearch.Secret("[REDACTED]")

@@ -101,7 +101,7 @@ func TestClientLifecycleUnderFaults(t *testing.T) {
 }
 
 // lifecycle registers a service token, reads it back, lists, rotates and
-// deletes it. Creates go through EnsureRegistered, retried by the caller on
+// deletes it. Creates go through Ensure, retried by the caller on
 // a retryable failure: after a lost answer, the retry finds the token the
 // lost create registered instead of creating another.
 func lifecycle(c *aisearch.Client, i int) error {
@@ -109,10 +109,10 @@ func lifecycle(c *aisearch.Client, i int) error {
 	defer cancel()
 	name, cfID := fmt.Sprintf("svc-%d", i), fmt.Sprintf("cfid-%d", i)
 	key := aisearch.Secret(fmt.Sprintf("loadtest-key-%d", i))
-	var tok aisearch.Token
+	var tok aisearch.Registration
 	for attempt := 0; ; attempt++ {
 		var err error
-		tok, _, err = c.EnsureRegistered(ctx, aisearch.TokenParams{Name: name, CfAPIID: cfID, CfAPIKey: key})
+		tok, _, err = c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: name, CfAPIID: cfID, CfAPIKey: key})
 		if err == nil {
 			break
 		}
@@ -120,12 +120,12 @@ func lifecycle(c *aisearch.Client, i int) error {
 			return fmt.Errorf("register: %w", err)
 		}
 	}
-	got, err := c.Get(ctx, tok.ID)
+	got, err := c.Registrations.Get(ctx, tok.ID)
 	if err != nil || got.CfAPIID != cfID {
 		return fmt.Errorf("get: %+v, %v", got, err)
 	}
 	found := false
-	for tk, err := range c.All(ctx, aisearch.ListOptions{Search: name}) {
+	for tk, err := range c.Registrations.All(ctx, aisearch.RegistrationListOptions{Search: name}) {
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}
@@ -134,14 +134,14 @@ func lifecycle(c *aisearch.Client, i int) error {
 	if !found {
 		return fmt.Errorf("list: %s not listed", tok.ID)
 	}
-	upd, err := c.Update(ctx, tok.ID, aisearch.TokenParams{Name: name + "-rotated", CfAPIID: cfID, CfAPIKey: key + "-2"})
+	upd, err := c.Registrations.Update(ctx, tok.ID, aisearch.RegistrationParams{Name: name + "-rotated", CfAPIID: cfID, CfAPIKey: key + "-2"})
 	if err != nil || upd.Name != name+"-rotated" {
 		return fmt.Errorf("update: %+v, %v", upd, err)
 	}
-	if err := c.Delete(ctx, tok.ID); err != nil && !errors.Is(err, aisearch.ErrNotFound) {
+	if err := c.Registrations.Delete(ctx, tok.ID); err != nil && !errors.Is(err, aisearch.ErrNotFound) {
 		return fmt.Errorf("delete: %w", err)
 	}
-	if _, err := c.Get(ctx, tok.ID); !errors.Is(err, aisearch.ErrNotFound) {
+	if _, err := c.Registrations.Get(ctx, tok.ID); !errors.Is(err, aisearch.ErrNotFound) {
 		return fmt.Errorf("get after delete: want ErrNotFound, got %v", err)
 	}
 	return nil

@@ -82,7 +82,7 @@ func FuzzClientDecode(f *testing.F) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		params := aisearch.TokenParams{Name: "n", CfAPIID: "c", CfAPIKey: aisearch.Secret(fuzzCfKey)}
+		params := aisearch.RegistrationParams{Name: "n", CfAPIID: "c", CfAPIKey: aisearch.Secret(fuzzCfKey)}
 		// secrets are the credentials each request carried: the client can
 		// scrub only what it sent (list, get and delete carry no cf_api_key).
 		check := func(op string, err error, secrets ...string) {
@@ -97,18 +97,18 @@ func FuzzClientDecode(f *testing.F) {
 				}
 			}
 		}
-		page, err := c.List(ctx, aisearch.ListOptions{})
+		page, err := c.Registrations.List(ctx, aisearch.RegistrationListOptions{})
 		check("list", err)
-		if err == nil && page.Tokens == nil {
+		if err == nil && page.Registrations == nil {
 			t.Error("list: nil Tokens on success")
 		}
-		_, err = c.Get(ctx, fuzzTokID)
+		_, err = c.Registrations.Get(ctx, fuzzTokID)
 		check("get", err)
-		_, err = c.Create(ctx, params)
+		_, err = c.Registrations.Create(ctx, params)
 		check("create", err, fuzzCfKey)
-		_, err = c.Update(ctx, fuzzTokID, params)
+		_, err = c.Registrations.Update(ctx, fuzzTokID, params)
 		check("update", err, fuzzCfKey)
-		check("delete", c.Delete(ctx, fuzzTokID))
+		check("delete", c.Registrations.Delete(ctx, fuzzTokID))
 	})
 }
 

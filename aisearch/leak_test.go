@@ -70,15 +70,15 @@ func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
 					fmt.Fprintf(&out, "%+v\n%#v\n", err, err)
 				}
 			}
-			tok, err := c.Get(ctx, tokenID)
+			tok, err := c.Registrations.Get(ctx, tokenID)
 			record("get", tok, err)
-			tok, err = c.Create(ctx, createParams)
+			tok, err = c.Registrations.Create(ctx, createParams)
 			record("create", tok, err)
-			tok, err = c.Update(ctx, tokenID, createParams)
+			tok, err = c.Registrations.Update(ctx, tokenID, createParams)
 			record("update", tok, err)
-			err = c.Delete(ctx, tokenID)
+			err = c.Registrations.Delete(ctx, tokenID)
 			record("delete", nil, err)
-			tok, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey})
+			tok, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey})
 			record("register", fmt.Sprint(tok, created), err)
 			cancel()
 		}
@@ -94,7 +94,7 @@ func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
 func TestShortCredentialDoesNotGarbleErrors(t *testing.T) {
 	srv := newScripted(t, status(400, envelopeError(10001, "expected x to be a uuid")))
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIToken("x"))
-	_, err := c.Get(context.Background(), tokenID)
+	_, err := c.Registrations.Get(context.Background(), tokenID)
 	if err == nil || !strings.Contains(err.Error(), "expected x to be a uuid") {
 		t.Errorf("err = %v, want the server's message intact", err)
 	}

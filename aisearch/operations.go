@@ -11,7 +11,8 @@ import (
 )
 
 // List returns one page of the account's tokens. See All for every page.
-func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
+func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) (*RegistrationPage, error) {
+	c := r.c
 	if opts.Page < 0 || opts.PerPage < 0 {
 		return nil, fmt.Errorf("aisearch: ListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
 	}
@@ -27,18 +28,18 @@ func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{Tokens: make([]Token, 0, len(env.Result)), Info: resultInfo(env.ResultInfo)}
+	page := &RegistrationPage{Registrations: make([]Registration, 0, len(env.Result)), Info: resultInfo(env.ResultInfo)}
 	for i, t := range env.Result {
 		if t.ID == "" {
 			return nil, o.errorf("%w: result[%d] has no id", ErrMalformedResponse, i)
 		}
-		page.Tokens = append(page.Tokens, tokenFromAPI(t))
+		page.Registrations = append(page.Registrations, tokenFromAPI(t))
 	}
 	return page, nil
 }
 
 // params are the query parameters of a list; zero fields are left out.
-func (opts ListOptions) params() *generated.ListTokensParams {
+func (opts RegistrationListOptions) params() *generated.ListTokensParams {
 	p := &generated.ListTokensParams{}
 	if opts.Page > 0 {
 		p.Page = &opts.Page
@@ -54,9 +55,10 @@ func (opts ListOptions) params() *generated.ListTokensParams {
 
 // Get returns the token with this id; errors.Is(err, ErrNotFound) when there
 // is none.
-func (c *Client) Get(ctx context.Context, id string) (Token, error) {
+func (r *Registrations) Get(ctx context.Context, id string) (Registration, error) {
+	c := r.c
 	if err := checkPathSegment("token ID", id); err != nil {
-		return Token{}, err
+		return Registration{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.get(ctx, c.tokensURL+"/"+url.PathEscape(id), rec)
@@ -64,11 +66,12 @@ func (c *Client) Get(ctx context.Context, id string) (Token, error) {
 }
 
 // Create registers a service API token. It is not retried once the request
-// may have reached the server (see RetryPolicy.RetryCreate); EnsureRegistered
+// may have reached the server (see RetryPolicy.RetryCreate); Ensure
 // is the idempotent alternative.
-func (c *Client) Create(ctx context.Context, p TokenParams) (Token, error) {
+func (r *Registrations) Create(ctx context.Context, p RegistrationParams) (Registration, error) {
+	c := r.c
 	if err := p.check(); err != nil {
-		return Token{}, err
+		return Registration{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.CreateToken(ctx, c.accountID, p.input(), rec)
@@ -77,12 +80,13 @@ func (c *Client) Create(ctx context.Context, p TokenParams) (Token, error) {
 
 // Update replaces the token with this id. It is a full replacement: every
 // field of p is required, and a nil p.Legacy resets legacy to true.
-func (c *Client) Update(ctx context.Context, id string, p TokenParams) (Token, error) {
+func (r *Registrations) Update(ctx context.Context, id string, p RegistrationParams) (Registration, error) {
+	c := r.c
 	if err := checkPathSegment("token ID", id); err != nil {
-		return Token{}, err
+		return Registration{}, err
 	}
 	if err := p.check(); err != nil {
-		return Token{}, err
+		return Registration{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.UpdateToken(ctx, c.accountID, id, p.input(), rec)
@@ -91,7 +95,8 @@ func (c *Client) Update(ctx context.Context, id string, p TokenParams) (Token, e
 
 // Delete removes the token with this id, permanently. A token in use by an
 // AI Search instance cannot be deleted: errors.Is(err, ErrConflict).
-func (c *Client) Delete(ctx context.Context, id string) error {
+func (r *Registrations) Delete(ctx context.Context, id string) error {
+	c := r.c
 	if err := checkPathSegment("token ID", id); err != nil {
 		return err
 	}
@@ -117,20 +122,20 @@ type listResult struct {
 }
 
 // token runs an operation whose result is one token.
-func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Token, error) {
+func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Registration, error) {
 	var env tokenResult
 	o, err := c.do(ctx, &env, send, extra...)
 	if err != nil {
-		return Token{}, err
+		return Registration{}, err
 	}
 	if env.Result.ID == "" {
-		return Token{}, o.errorf("%w: result has no id", ErrMalformedResponse)
+		return Registration{}, o.errorf("%w: result has no id", ErrMalformedResponse)
 	}
 	return tokenFromAPI(env.Result), nil
 }
 
 // check refuses params the API would reject, before anything is sent.
-func (p TokenParams) check() error {
+func (p RegistrationParams) check() error {
 	var empty []string
 	if p.Name == "" {
 		empty = append(empty, "Name")

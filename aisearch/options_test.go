@@ -85,7 +85,7 @@ func TestFromEnv(t *testing.T) {
 		if c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
 			t.Errorf("client = %v", c)
 		}
-		if _, err := c.List(context.Background(), aisearch.ListOptions{}); err != nil {
+		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
 			t.Errorf("List with the env token: %v", err)
 		}
 	})
@@ -99,7 +99,7 @@ func TestFromEnv(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.List(context.Background(), aisearch.ListOptions{}); err != nil {
+		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
 			t.Errorf("List with the env key: %v", err)
 		}
 	})
@@ -121,7 +121,7 @@ func TestFromEnv(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.List(context.Background(), aisearch.ListOptions{}); err != nil {
+		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
 			t.Errorf("List with the option's token: %v", err)
 		}
 	})
@@ -178,7 +178,7 @@ func TestRequestHeadersHooksAndUserAgent(t *testing.T) {
 		r.Header.Set("X-Trace", "abc")
 	}
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithRequestHook(hook), aisearch.WithUserAgent("my-tool/1.2"))
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	if hookCalls != 1 || hookSawAuth {
@@ -204,7 +204,7 @@ func TestAPIKeyHeaders(t *testing.T) {
 	var cap captured
 	srv := newScripted(t, cap.handler(okToken))
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIKey(fakeEmail, fakeAPIKey))
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	h := cap.headers[0]
@@ -221,7 +221,7 @@ func TestCredentialsDoNotFollowRedirectsToOtherHosts(t *testing.T) {
 		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIKey(fakeEmail, fakeAPIKey))
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	if len(cap.headers) != 1 {
@@ -241,7 +241,7 @@ func TestWithHTTPClientCopies(t *testing.T) {
 	hc := &http.Client{Transport: rt}
 	srv := newScripted(t, okToken)
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithHTTPClient(hc))
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	if calls != 1 {
@@ -261,13 +261,13 @@ func TestBadArgumentsFailBeforeSending(t *testing.T) {
 	c, _ := newTestClient(t, srv.baseURL())
 	ctx := context.Background()
 	checks := map[string]error{}
-	_, checks["get empty"] = c.Get(ctx, "")
-	_, checks["get .."] = c.Get(ctx, "..")
-	checks["delete ."] = c.Delete(ctx, ".")
-	_, checks["create no key"] = c.Create(ctx, aisearch.TokenParams{Name: "n", CfAPIID: "c"})
-	_, checks["update empty"] = c.Update(ctx, tokenID, aisearch.TokenParams{})
+	_, checks["get empty"] = c.Registrations.Get(ctx, "")
+	_, checks["get .."] = c.Registrations.Get(ctx, "..")
+	checks["delete ."] = c.Registrations.Delete(ctx, ".")
+	_, checks["create no key"] = c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "n", CfAPIID: "c"})
+	_, checks["update empty"] = c.Registrations.Update(ctx, tokenID, aisearch.RegistrationParams{})
 	//lint:ignore SA1012 a nil context must be an error, not a panic
-	_, checks["nil context"] = c.Get(nil, tokenID) //nolint:staticcheck
+	_, checks["nil context"] = c.Registrations.Get(nil, tokenID) //nolint:staticcheck
 	for name, err := range checks {
 		if err == nil {
 			t.Errorf("%s: no error", name)
@@ -285,7 +285,7 @@ func TestGetEscapesIDs(t *testing.T) {
 		status(404, envelopeError(7003, "Token not found"))(w, r)
 	})
 	c, _ := newTestClient(t, srv.baseURL())
-	_, err := c.Get(context.Background(), "a/../b?c")
+	_, err := c.Registrations.Get(context.Background(), "a/../b?c")
 	if len(paths) != 1 || paths[0] != "/client/v4/accounts/"+fakeAccount+"/ai-search/tokens/a%2F..%2Fb%3Fc" {
 		t.Errorf("paths = %q", paths)
 	}

@@ -25,18 +25,19 @@ const maxPages = 1000
 //		}
 //		fmt.Println(t.ID, t.Name)
 //	}
-func (c *Client) All(ctx context.Context, filter ListOptions) iter.Seq2[Token, error] {
+func (r *Registrations) All(ctx context.Context, filter RegistrationListOptions) iter.Seq2[Registration, error] {
+	c := r.c
 	if filter.PerPage == 0 {
 		filter.PerPage = allPerPage
 	}
-	return walk(filter.Page, filter.PerPage, "list", func(page int) ([]Token, ResultInfo, error) {
+	return walk(filter.Page, filter.PerPage, "list", func(page int) ([]Registration, ResultInfo, error) {
 		o := filter
 		o.Page = page
-		p, err := c.List(ctx, o)
+		p, err := c.Registrations.List(ctx, o)
 		if err != nil {
 			return nil, ResultInfo{}, err
 		}
-		return p.Tokens, p.Info, nil
+		return p.Registrations, p.Info, nil
 	})
 }
 

@@ -29,7 +29,7 @@ func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
 			w := &wire{}
 			c, _ := newTestClient(t, ts.BaseURL, w.option())
 			var names []string
-			for tok, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+			for tok, err := range c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -73,7 +73,7 @@ func TestAllPassesSearchAndStopsOnShortPageWithoutResultInfo(t *testing.T) {
 	srv := newScripted(t, page(2), page(1))
 	c, _ := newTestClient(t, srv.baseURL())
 	n := 0
-	for _, err := range c.All(context.Background(), aisearch.ListOptions{Search: "prod db", PerPage: 2}) {
+	for _, err := range c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{Search: "prod db", PerPage: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestAllBreakStopsFetching(t *testing.T) {
 	w := &wire{}
 	c, _ := newTestClient(t, ts.BaseURL, w.option())
 	n := 0
-	for _, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+	for _, err := range c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,11 +123,11 @@ func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
 	c, _ := newTestClient(t, front.URL+emulator.BasePath)
 	var ok, errs int
 	var last error
-	for tok, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+	for tok, err := range c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{}) {
 		if err != nil {
 			errs++
 			last = err
-			if tok != (aisearch.Token{}) {
+			if tok != (aisearch.Registration{}) {
 				t.Errorf("error came with token %+v", tok)
 			}
 			continue // keep looping: the iterator must stop by itself
@@ -146,7 +146,7 @@ func TestAllCanBeRangedTwice(t *testing.T) {
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("t", 3)...)
 	c, _ := newTestClient(t, ts.BaseURL)
-	seq := c.All(context.Background(), aisearch.ListOptions{PerPage: 2})
+	seq := c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{PerPage: 2})
 	for range 2 {
 		n := 0
 		for _, err := range seq {
@@ -166,19 +166,19 @@ func TestListValidatesAndReturnsInfo(t *testing.T) {
 	ts.Seed(ts.AccountID, namedTokens("alpha", 3)...)
 	ts.Seed(ts.AccountID, namedTokens("beta", 2)...)
 	c, _ := newTestClient(t, ts.BaseURL)
-	if _, err := c.List(context.Background(), aisearch.ListOptions{PerPage: -1}); err == nil {
+	if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{PerPage: -1}); err == nil {
 		t.Error("negative PerPage accepted")
 	}
-	page, err := c.List(context.Background(), aisearch.ListOptions{Search: "ALPHA", PerPage: 2, Page: 2})
+	page, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{Search: "ALPHA", PerPage: 2, Page: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := aisearch.ResultInfo{Page: 2, PerPage: 2, Count: 1, TotalCount: 3}
-	if page.Info != want || len(page.Tokens) != 1 || page.Tokens[0].Name != "alpha-3" {
+	if page.Info != want || len(page.Registrations) != 1 || page.Registrations[0].Name != "alpha-3" {
 		t.Errorf("page = %+v", page)
 	}
-	empty, err := c.List(context.Background(), aisearch.ListOptions{Search: "none"})
-	if err != nil || empty.Tokens == nil || len(empty.Tokens) != 0 {
+	empty, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{Search: "none"})
+	if err != nil || empty.Registrations == nil || len(empty.Registrations) != 0 {
 		t.Errorf("empty page = %+v, %v; want a non-nil empty slice", empty, err)
 	}
 }
@@ -209,7 +209,7 @@ func TestAllFollowsTheServersPageSize(t *testing.T) {
 			})
 			c, _ := newTestClient(t, srv.baseURL())
 			got := 0
-			for _, err := range c.All(context.Background(), aisearch.ListOptions{}) {
+			for _, err := range c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{}) {
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// EnsureRegistered makes sure the service API token p.CfAPIID is
+// Ensure makes sure the service API token p.CfAPIID is
 // registered, for the workflow of creating a service token through the API
 // and registering it before the first AI Search instance. p is what Create
 // takes (Name, CfAPIID and CfAPIKey are required, Legacy is optional). It
@@ -21,15 +21,16 @@ import (
 //
 // It lists every token to look. Two concurrent calls can both create; the
 // API has no uniqueness constraint to stop that.
-func (c *Client) EnsureRegistered(ctx context.Context, p TokenParams) (Token, bool, error) {
+func (r *Registrations) Ensure(ctx context.Context, p RegistrationParams) (Registration, bool, error) {
+	c := r.c
 	if err := p.check(); err != nil {
-		return Token{}, false, err
+		return Registration{}, false, err
 	}
 	name, cfAPIID := p.Name, p.CfAPIID
-	var sameName *Token
-	for t, err := range c.All(ctx, ListOptions{}) {
+	var sameName *Registration
+	for t, err := range c.Registrations.All(ctx, RegistrationListOptions{}) {
 		if err != nil {
-			return Token{}, false, err
+			return Registration{}, false, err
 		}
 		if t.CfAPIID == cfAPIID {
 			return t, false, nil
@@ -39,11 +40,11 @@ func (c *Client) EnsureRegistered(ctx context.Context, p TokenParams) (Token, bo
 		}
 	}
 	if sameName != nil {
-		return Token{}, false, fmt.Errorf("%w: %q is token %s (cf_api_id %s)", ErrNameTaken, name, sameName.ID, sameName.CfAPIID)
+		return Registration{}, false, fmt.Errorf("%w: %q is token %s (cf_api_id %s)", ErrNameTaken, name, sameName.ID, sameName.CfAPIID)
 	}
-	t, err := c.Create(ctx, p)
+	t, err := c.Registrations.Create(ctx, p)
 	if err != nil {
-		return Token{}, false, err
+		return Registration{}, false, err
 	}
 	return t, true, nil
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-// TestEnsureRegisteredTakesTokenParams: EnsureRegistered takes what Create
+// TestEnsureTakesRegistrationParams: Ensure takes what Create
 // takes, so a non-legacy service token can be registered idempotently.
-func TestEnsureRegisteredTakesTokenParams(t *testing.T) {
+func TestEnsureTakesRegistrationParams(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	c, err := aisearch.New(ts.AccountID, aisearch.WithAPIToken(ts.APIToken), aisearch.WithBaseURL(ts.BaseURL))
 	if err != nil {
@@ -18,18 +18,18 @@ func TestEnsureRegisteredTakesTokenParams(t *testing.T) {
 	}
 	ctx := context.Background()
 	notLegacy := false
-	p := aisearch.TokenParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: "cfk-params-test-key", Legacy: &notLegacy}
-	tok, created, err := c.EnsureRegistered(ctx, p)
+	p := aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: "cfk-params-test-key", Legacy: &notLegacy}
+	tok, created, err := c.Registrations.Ensure(ctx, p)
 	if err != nil || !created || tok.Legacy || tok.Name != "svc" || tok.CfAPIID != "cf-svc" {
 		t.Fatalf("first call: %+v, created %v, %v", tok, created, err)
 	}
 	legacy := true
 	p.Legacy = &legacy
-	again, created, err := c.EnsureRegistered(ctx, p)
+	again, created, err := c.Registrations.Ensure(ctx, p)
 	if err != nil || created || again.ID != tok.ID || again.Legacy {
 		t.Errorf("second call: %+v, created %v, %v; want the existing, non-legacy registration", again, created, err)
 	}
-	if _, _, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "x", CfAPIID: "y"}); err == nil {
+	if _, _, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "x", CfAPIID: "y"}); err == nil {
 		t.Error("no key: accepted")
 	}
 }

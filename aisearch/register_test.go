@@ -8,18 +8,18 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-func TestEnsureRegistered(t *testing.T) {
+func TestEnsure(t *testing.T) {
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("other", 120)...) // the match is on page 2
 	w := &wire{}
 	c, _ := newTestClient(t, ts.BaseURL, w.option())
 	ctx := context.Background()
 
-	first, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
+	first, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
 	if err != nil || !created || first.ID == "" || first.CfAPIID != "cf-svc" {
 		t.Fatalf("first call: %+v, created %v, %v", first, created, err)
 	}
-	again, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc renamed", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
+	again, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc renamed", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("second call: %+v, created %v, %v; want the first token, not created", again, created, err)
 	}
@@ -27,7 +27,7 @@ func TestEnsureRegistered(t *testing.T) {
 		t.Errorf("%d creates, want 1", got)
 	}
 
-	_, created, err = c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "svc", CfAPIID: "cf-rotated", CfAPIKey: fakeCfAPIKey})
+	_, created, err = c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-rotated", CfAPIKey: fakeCfAPIKey})
 	if !errors.Is(err, aisearch.ErrNameTaken) || created {
 		t.Errorf("same name, other cf_api_id: created %v, err %v; want ErrNameTaken", created, err)
 	}
@@ -35,15 +35,15 @@ func TestEnsureRegistered(t *testing.T) {
 		t.Errorf("%d creates after the name clash, want 1", got)
 	}
 
-	if _, _, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: "x", CfAPIID: "cf-x", CfAPIKey: ""}); err == nil {
+	if _, _, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "x", CfAPIID: "cf-x", CfAPIKey: ""}); err == nil {
 		t.Error("empty key accepted")
 	}
 }
 
-func TestEnsureRegisteredReturnsListErrors(t *testing.T) {
+func TestEnsureReturnsListErrors(t *testing.T) {
 	srv := newScripted(t, status(403, envelopeError(10000, "Authentication error")))
 	c, _ := newTestClient(t, srv.baseURL())
-	if _, _, err := c.EnsureRegistered(context.Background(), aisearch.TokenParams{Name: "svc", CfAPIID: "cf", CfAPIKey: fakeCfAPIKey}); !errors.Is(err, aisearch.ErrAuth) {
+	if _, _, err := c.Registrations.Ensure(context.Background(), aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf", CfAPIKey: fakeCfAPIKey}); !errors.Is(err, aisearch.ErrAuth) {
 		t.Errorf("err = %v, want ErrAuth", err)
 	}
 }

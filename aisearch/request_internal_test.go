@@ -29,7 +29,7 @@ func TestGetRequestsMatchGenerated(t *testing.T) {
 	ctx := context.Background()
 	ids := []string{"62af0db3-c410-40b2-9ee3-0e93f6dd1de0", "a b", "a/b", "ä✓", "%", "100%25", "a?b", "a#b", "a;b", "a+b", "-_.~", "a..b", "é&x=y"}
 	accounts := []string{"c3dc5f0b34a14ff8e1b3ec04895e1b22", "a/b", "a%b", "ü", "a?b"}
-	lists := []ListOptions{{}, {Page: 2}, {PerPage: 100}, {Search: "a b&c=d+é/?#%"}, {Page: 3, PerPage: 7, Search: "x"}, {Search: " "}}
+	lists := []RegistrationListOptions{{}, {Page: 2}, {PerPage: 100}, {Search: "a b&c=d+é/?#%"}, {Page: 3, PerPage: 7, Search: "x"}, {Search: " "}}
 	for _, base := range []string{"https://api.cloudflare.com/client/v4", "http://127.0.0.1:8787/client/v4/", "http://h/some%20path/x"} {
 		for _, acc := range accounts {
 			rt := &answer{}
@@ -39,7 +39,7 @@ func TestGetRequestsMatchGenerated(t *testing.T) {
 			}
 			var want []*http.Request
 			for _, id := range ids {
-				if _, err := c.Get(ctx, id); err != nil {
+				if _, err := c.Registrations.Get(ctx, id); err != nil {
 					t.Fatalf("Get %q: %v", id, err)
 				}
 				r, err := generated.NewGetTokenRequest(c.gen.Server, acc, id)
@@ -49,7 +49,7 @@ func TestGetRequestsMatchGenerated(t *testing.T) {
 				want = append(want, r)
 			}
 			for _, lo := range lists {
-				if _, err := c.List(ctx, lo); err != nil {
+				if _, err := c.Registrations.List(ctx, lo); err != nil {
 					t.Fatalf("List %+v: %v", lo, err)
 				}
 				r, err := generated.NewListTokensRequest(c.gen.Server, acc, lo.params())
@@ -110,7 +110,7 @@ func TestUserAgentAfterHooks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Get(context.Background(), "x"); err != nil {
+		if _, err := c.Registrations.Get(context.Background(), "x"); err != nil {
 			t.Fatal(err)
 		}
 		ua := rt.reqs[0].Header.Get("User-Agent")

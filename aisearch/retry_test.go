@@ -16,12 +16,12 @@ import (
 
 const tokenID = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
 
-var createParams = aisearch.TokenParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey}
+var createParams = aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey}
 
 func TestRetry429ThenSuccessUsesRetryAfter(t *testing.T) {
 	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "2"), okToken)
 	c, s := newTestClient(t, srv.baseURL())
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.get(); len(got) != 1 || got[0] != 2*time.Second {
@@ -50,7 +50,7 @@ func TestRetryAfterIsHonouredInRealTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	elapsed := time.Since(start)
@@ -72,7 +72,7 @@ func TestRetryAfterIsHonouredInRealTime(t *testing.T) {
 func TestRetry503StormIsBounded(t *testing.T) {
 	srv := newScripted(t, status(503, envelopeError(10002, "Service unavailable")))
 	c, s := newTestClient(t, srv.baseURL())
-	_, err := c.Get(context.Background(), tokenID)
+	_, err := c.Registrations.Get(context.Background(), tokenID)
 	var apiErr *aisearch.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
 		t.Fatalf("err = %v, want a 503 APIError", err)
@@ -100,7 +100,7 @@ func TestBackoffIsJitteredAndCapped(t *testing.T) {
 	var all []time.Duration
 	for range 20 {
 		c, s := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(p))
-		_, _ = c.Get(context.Background(), tokenID)
+		_, _ = c.Registrations.Get(context.Background(), tokenID)
 		all = append(all, s.get()...)
 	}
 	distinct := map[time.Duration]bool{}
@@ -118,7 +118,7 @@ func TestBackoffIsJitteredAndCapped(t *testing.T) {
 func TestConnectionResetsAreRetriedForGet(t *testing.T) {
 	srv := newScripted(t, hangup, hangup, okToken)
 	c, s := newTestClient(t, srv.baseURL())
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatalf("Get after two resets: %v", err)
 	}
 	if got := srv.hits.Load(); got != 3 {
@@ -137,7 +137,7 @@ func TestBodyCutMidwayIsRetriedForGet(t *testing.T) {
 	}
 	srv := newScripted(t, cut, okToken)
 	c, _ := newTestClient(t, srv.baseURL())
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
 	if got := srv.hits.Load(); got != 2 {
@@ -159,7 +159,7 @@ func TestPutBodyIsReplayedOnRetry(t *testing.T) {
 	}
 	srv := newScripted(t, record(status(502, "")), record(okToken))
 	c, _ := newTestClient(t, srv.baseURL())
-	if _, err := c.Update(context.Background(), tokenID, createParams); err != nil {
+	if _, err := c.Registrations.Update(context.Background(), tokenID, createParams); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -181,7 +181,7 @@ func TestPostIsNotRetriedOnceSent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newScripted(t, tt.handler, okToken)
 			c, s := newTestClient(t, srv.baseURL())
-			if _, err := c.Create(context.Background(), createParams); err == nil {
+			if _, err := c.Registrations.Create(context.Background(), createParams); err == nil {
 				t.Fatal("Create succeeded; want the first failure returned")
 			}
 			if got := srv.hits.Load(); got != 1 {
@@ -199,7 +199,7 @@ func TestPostIsNotRetriedOnceSent(t *testing.T) {
 func TestPostIsRetriedOn429(t *testing.T) {
 	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "1"), okToken)
 	c, s := newTestClient(t, srv.baseURL())
-	if _, err := c.Create(context.Background(), createParams); err != nil {
+	if _, err := c.Registrations.Create(context.Background(), createParams); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.hits.Load(); got != 2 {
@@ -215,7 +215,7 @@ func TestPostIsRetriedWhenAsked(t *testing.T) {
 	p := fastRetries
 	p.RetryCreate = true
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(p))
-	if _, err := c.Create(context.Background(), createParams); err != nil {
+	if _, err := c.Registrations.Create(context.Background(), createParams); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.hits.Load(); got != 3 {
@@ -231,7 +231,7 @@ func TestPostIsRetriedWhenNothingWasSent(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens: every dial is refused before anything is sent
 	c, s := newTestClient(t, "http://"+addr+"/client/v4")
-	_, err = c.Create(context.Background(), createParams)
+	_, err = c.Registrations.Create(context.Background(), createParams)
 	if err == nil {
 		t.Fatal("Create succeeded with nothing listening")
 	}
@@ -246,7 +246,7 @@ func TestPostIsRetriedWhenNothingWasSent(t *testing.T) {
 func TestConflictIsNeverRetried(t *testing.T) {
 	srv := newScripted(t, status(409, envelopeError(7006, "Token in use by instances")), okToken)
 	c, _ := newTestClient(t, srv.baseURL())
-	if err := c.Delete(context.Background(), tokenID); !errors.Is(err, aisearch.ErrConflict) {
+	if err := c.Registrations.Delete(context.Background(), tokenID); !errors.Is(err, aisearch.ErrConflict) {
 		t.Fatalf("err = %v, want ErrConflict", err)
 	}
 	if got := srv.hits.Load(); got != 1 {
@@ -267,7 +267,7 @@ func TestSlowResponsePastDeadlineReturnsPromptly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Get(ctx, tokenID)
+	_, err := c.Registrations.Get(ctx, tokenID)
 	elapsed := time.Since(start)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
@@ -289,7 +289,7 @@ func TestContextCancelStopsBackoff(t *testing.T) {
 	timer := time.AfterFunc(100*time.Millisecond, cancel)
 	defer timer.Stop()
 	start := time.Now()
-	_, err = c.Get(ctx, tokenID)
+	_, err = c.Registrations.Get(ctx, tokenID)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -302,7 +302,7 @@ func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
 	t.Run("beyond MaxWait", func(t *testing.T) {
 		srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "3600"))
 		c, s := newTestClient(t, srv.baseURL())
-		_, err := c.Get(context.Background(), tokenID)
+		_, err := c.Registrations.Get(context.Background(), tokenID)
 		var apiErr *aisearch.APIError
 		if !errors.As(err, &apiErr) || apiErr.RetryAfter != time.Hour || !errors.Is(err, aisearch.ErrRateLimited) {
 			t.Fatalf("err = %v, want a 429 APIError with RetryAfter 1h", err)
@@ -316,7 +316,7 @@ func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
 		c, s := newTestClient(t, srv.baseURL())
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		_, err := c.Get(ctx, tokenID)
+		_, err := c.Registrations.Get(ctx, tokenID)
 		if !errors.Is(err, aisearch.ErrRateLimited) {
 			t.Fatalf("err = %v, want the 429 itself rather than a deadline error", err)
 		}
@@ -330,7 +330,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 	srv := newScripted(t, status(503, "", "Retry-After", date), okToken)
 	c, s := newTestClient(t, srv.baseURL())
-	if _, err := c.Get(context.Background(), tokenID); err != nil {
+	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
 		t.Fatal(err)
 	}
 	if w := s.get(); len(w) != 1 || w[0] < time.Second || w[0] > 4*time.Second {

@@ -23,7 +23,7 @@ func assertNoSecrets(t testing.TB, s string) {
 
 func TestSecretRedactsEverywhere(t *testing.T) {
 	s := aisearch.Secret(fakeCfAPIKey)
-	p := aisearch.TokenParams{Name: "svc", CfAPIID: "cf", CfAPIKey: s}
+	p := aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf", CfAPIKey: s}
 	var out []string
 	for _, verb := range []string{"%s", "%v", "%+v", "%#v", "%q", "%x", "%X", "%d", "%10s", "%T"} {
 		out = append(out, fmt.Sprintf(verb, s), fmt.Sprintf(verb, p), fmt.Sprintf(verb, &p))

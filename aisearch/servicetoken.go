@@ -55,7 +55,7 @@ type ServiceTokenOptions struct {
 type Provisioned struct {
 	// Registration is the registered token: its ID is the token_id to give
 	// AI Search instances.
-	Registration Token `json:"registration"`
+	Registration Registration `json:"registration"`
 	// APIToken is the Cloudflare token behind it.
 	APIToken APIToken `json:"api_token"`
 	// Created is false when a healthy registration existed and nothing was
@@ -67,7 +67,7 @@ type Provisioned struct {
 type Rotated struct {
 	// Registration is the same registration (same ID, so instances keep
 	// their token_id), now holding the new token.
-	Registration Token `json:"registration"`
+	Registration Registration `json:"registration"`
 	// APIToken is the new Cloudflare token.
 	APIToken APIToken `json:"api_token"`
 	// OldCfAPIID is the token the registration held before.
@@ -127,8 +127,8 @@ func (c *Client) Provision(ctx context.Context, opts ServiceTokenOptions) (Provi
 	if err != nil {
 		return Provisioned{}, err
 	}
-	p := TokenParams{Name: opts.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: opts.Legacy}
-	reg, err := c.Create(ctx, p)
+	p := RegistrationParams{Name: opts.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: opts.Legacy}
+	reg, err := c.Registrations.Create(ctx, p)
 	if err != nil && !answered(err) {
 		// The create may have reached the API: look before undoing it.
 		r, found, ferr := c.findRegistration(ctx, tok.ID)
@@ -149,8 +149,8 @@ func (c *Client) Provision(ctx context.Context, opts ServiceTokenOptions) (Provi
 // registered returns the healthy registration to reuse, nil when the
 // account has none at all, or a *BrokenRegistrationError.
 func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Provisioned, error) {
-	var named, others []Token
-	for t, err := range c.All(ctx, ListOptions{}) {
+	var named, others []Registration
+	for t, err := range c.Registrations.All(ctx, RegistrationListOptions{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +202,7 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 	if err := checkPathSegment("registration ID", registrationID); err != nil {
 		return Rotated{}, err
 	}
-	reg, err := c.Get(ctx, registrationID)
+	reg, err := c.Registrations.Get(ctx, registrationID)
 	if err != nil {
 		return Rotated{}, err
 	}
@@ -222,12 +222,12 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 		return Rotated{}, err
 	}
 	legacy := reg.Legacy
-	p := TokenParams{Name: reg.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: &legacy}
-	updated, err := c.Update(ctx, reg.ID, p)
+	p := RegistrationParams{Name: reg.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: &legacy}
+	updated, err := c.Registrations.Update(ctx, reg.ID, p)
 	if err != nil && !answered(err) {
 		// The update may have been applied: look before undoing it.
 		cctx, cancel := cleanupContext(ctx)
-		r, gerr := c.Get(cctx, reg.ID)
+		r, gerr := c.Registrations.Get(cctx, reg.ID)
 		cancel()
 		switch {
 		case gerr != nil:
@@ -265,7 +265,7 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 // otherHolder returns the ID of another registration than regID that holds
 // the Cloudflare token cfAPIID, or "" when none does.
 func (c *Client) otherHolder(ctx context.Context, regID, cfAPIID string) (string, error) {
-	for t, err := range c.All(ctx, ListOptions{}) {
+	for t, err := range c.Registrations.All(ctx, RegistrationListOptions{}) {
 		if err != nil {
 			return "", err
 		}
@@ -348,18 +348,18 @@ func (c *Client) undo(ctx context.Context, issuer *APITokens, id string, cause e
 
 // findRegistration looks for the registration of cfAPIID, for a create whose
 // answer was lost; an error means it could not tell.
-func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Token, bool, error) {
+func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Registration, bool, error) {
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
-	for t, err := range c.All(cctx, ListOptions{}) {
+	for t, err := range c.Registrations.All(cctx, RegistrationListOptions{}) {
 		if err != nil {
-			return Token{}, false, err
+			return Registration{}, false, err
 		}
 		if t.CfAPIID == cfAPIID {
 			return t, true, nil
 		}
 	}
-	return Token{}, false, nil
+	return Registration{}, false, nil
 }
 
 // answered reports whether err is the API's refusal (an *APIError), so

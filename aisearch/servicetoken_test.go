@@ -507,10 +507,10 @@ func TestRotateKeepsATokenAnotherRegistrationHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.c.Update(ctx, p.Registration.ID, aisearch.TokenParams{Name: p.Registration.Name, CfAPIID: p.APIToken.ID, CfAPIKey: value}); err != nil {
+	if _, err := w.c.Registrations.Update(ctx, p.Registration.ID, aisearch.RegistrationParams{Name: p.Registration.Name, CfAPIID: p.APIToken.ID, CfAPIKey: value}); err != nil {
 		t.Fatal(err)
 	}
-	other, err := w.c.Create(ctx, aisearch.TokenParams{Name: "other", CfAPIID: p.APIToken.ID, CfAPIKey: value})
+	other, err := w.c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "other", CfAPIID: p.APIToken.ID, CfAPIKey: value})
 	if err != nil {
 		t.Fatal(err)
 	}

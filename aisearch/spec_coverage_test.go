@@ -11,7 +11,7 @@ import (
 // TestEveryOperationHasOneMethod keeps the client in step with openapi.yaml:
 // a new operation fails this test until it gets a method here.
 func TestEveryOperationHasOneMethod(t *testing.T) {
-	client := reflect.TypeFor[*aisearch.Client]()
+	regs := reflect.TypeFor[*aisearch.Registrations]()  // c.Registrations
 	apiTokens := reflect.TypeFor[*aisearch.APITokens]() // c.APITokens(OwnerUser or OwnerAccount)
 	type method struct {
 		on    reflect.Type
@@ -19,11 +19,11 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 		owner string // for APITokens: whose tokens
 	}
 	methods := map[string]method{ // operationId → method
-		"ai-search-list-tokens":   {client, "List", ""},
-		"ai-search-create-tokens": {client, "Create", ""},
-		"ai-search-fetch-tokens":  {client, "Get", ""},
-		"ai-search-update-tokens": {client, "Update", ""},
-		"ai-search-delete-tokens": {client, "Delete", ""},
+		"ai-search-list-tokens":   {regs, "List", ""},
+		"ai-search-create-tokens": {regs, "Create", ""},
+		"ai-search-fetch-tokens":  {regs, "Get", ""},
+		"ai-search-update-tokens": {regs, "Update", ""},
+		"ai-search-delete-tokens": {regs, "Delete", ""},
 	}
 	for owner, prefix := range map[string]string{"user": "user-api-tokens-", "account": "account-api-tokens-"} {
 		for op, name := range map[string]string{

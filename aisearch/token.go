@@ -6,9 +6,9 @@ import (
 	"github.com/go-aisearch/tokens/generated"
 )
 
-// Token is a registered service API token. Its secret is never returned by
-// the API, so Token holds none. The JSON tags match the API's field names.
-type Token struct {
+// Registration is a registered service API token. Its secret is never returned by
+// the API, so Registration holds none. The JSON tags match the API's field names.
+type Registration struct {
 	// ID identifies the registration; pass it as token_id when creating an
 	// AI Search instance.
 	ID string `json:"id"`
@@ -27,9 +27,9 @@ type Token struct {
 	Legacy  bool `json:"legacy"`
 }
 
-// TokenParams is the body of Create and Update. Update is a full
+// RegistrationParams is the body of Create and Update. Update is a full
 // replacement, so it needs every field too.
-type TokenParams struct {
+type RegistrationParams struct {
 	Name    string
 	CfAPIID string
 	// CfAPIKey is the service token's value; it is sent, stored by the API
@@ -40,9 +40,9 @@ type TokenParams struct {
 	Legacy *bool
 }
 
-// ListOptions selects one page of List. Zero fields are left to the API's
+// RegistrationListOptions selects one page of List. Zero fields are left to the API's
 // defaults (page 1, 20 per page, no filter).
-type ListOptions struct {
+type RegistrationListOptions struct {
 	Page    int // 1-indexed
 	PerPage int // at most 100
 	// Search keeps tokens whose name contains it (case-insensitive).
@@ -57,14 +57,14 @@ type ResultInfo struct {
 	TotalCount int `json:"total_count"`
 }
 
-// Page is one page of List.
-type Page struct {
-	Tokens []Token // never nil
-	Info   ResultInfo
+// RegistrationPage is one page of List.
+type RegistrationPage struct {
+	Registrations []Registration // never nil
+	Info          ResultInfo
 }
 
-func tokenFromAPI(t generated.Token) Token {
-	return Token{
+func tokenFromAPI(t generated.Token) Registration {
+	return Registration{
 		ID:         t.ID,
 		Name:       t.Name,
 		CfAPIID:    t.CfAPIID,
@@ -79,7 +79,7 @@ func tokenFromAPI(t generated.Token) Token {
 
 // input builds the request body. The secret is copied with Reveal here, and
 // only here, because Secret's MarshalJSON redacts.
-func (p TokenParams) input() generated.TokenInput {
+func (p RegistrationParams) input() generated.TokenInput {
 	return generated.TokenInput{
 		Name:     p.Name,
 		CfAPIID:  p.CfAPIID,
@@ -94,3 +94,7 @@ func deref[T any](p *T, def T) T {
 	}
 	return *p
 }
+
+// Registrations calls the AI Search tokens API: the account's registered
+// service credentials (Client.Registrations).
+type Registrations struct{ c *Client }

@@ -115,9 +115,9 @@ func BenchmarkClient(b *testing.B) {
 				for b.Loop() {
 					var err error
 					if op == "get" {
-						_, err = c.Get(ctx, id)
+						_, err = c.Registrations.Get(ctx, id)
 					} else {
-						_, err = c.List(ctx, aisearch.ListOptions{})
+						_, err = c.Registrations.List(ctx, aisearch.RegistrationListOptions{})
 					}
 					if err != nil {
 						b.Fatal(err)

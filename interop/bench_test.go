@@ -99,7 +99,7 @@ func BenchmarkVsSDK(b *testing.B) {
 		c := newAISearch(b, base)
 		b.ReportAllocs()
 		for b.Loop() {
-			if tok, err := c.Get(ctx, id); err != nil || tok.ID != id {
+			if tok, err := c.Registrations.Get(ctx, id); err != nil || tok.ID != id {
 				b.Fatal(tok, err)
 			}
 		}
@@ -118,7 +118,7 @@ func BenchmarkVsSDK(b *testing.B) {
 		c := newAISearch(b, base)
 		b.ReportAllocs()
 		for b.Loop() {
-			if p, err := c.List(ctx, aisearch.ListOptions{}); err != nil || len(p.Tokens) != benchListSize {
+			if p, err := c.Registrations.List(ctx, aisearch.RegistrationListOptions{}); err != nil || len(p.Registrations) != benchListSize {
 				b.Fatal(p, err)
 			}
 		}

@@ -186,7 +186,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // printToken shows one token, as JSON or as aligned "field: value" lines.
-func printToken(w io.Writer, t aisearch.Token, asJSON bool) error {
+func printToken(w io.Writer, t aisearch.Registration, asJSON bool) error {
 	if asJSON {
 		return writeJSON(w, t)
 	}
@@ -208,10 +208,10 @@ func printToken(w io.Writer, t aisearch.Token, asJSON bool) error {
 }
 
 // printTokens shows a list as a table, or as a JSON array ([] when empty).
-func printTokens(w io.Writer, tokens []aisearch.Token, asJSON bool) error {
+func printTokens(w io.Writer, tokens []aisearch.Registration, asJSON bool) error {
 	if asJSON {
 		if tokens == nil {
-			tokens = []aisearch.Token{}
+			tokens = []aisearch.Registration{}
 		}
 		return writeJSON(w, tokens)
 	}

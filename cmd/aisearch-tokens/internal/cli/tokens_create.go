@@ -30,7 +30,7 @@ func runCreate(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, err := c.Create(ctx, aisearch.TokenParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
+	t, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
 	if err != nil {
 		return apiError(err)
 	}

@@ -22,7 +22,7 @@ func runDelete(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	if !*yes {
 		// Show what would go, and fail early (exit 3) if it does not exist.
 		getCtx, cancel := api.bound(ctx)
-		t, err := c.Get(getCtx, id)
+		t, err := c.Registrations.Get(getCtx, id)
 		cancel()
 		if err != nil {
 			return apiError(err)
@@ -38,7 +38,7 @@ func runDelete(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	if err := c.Delete(ctx, id); err != nil {
+	if err := c.Registrations.Delete(ctx, id); err != nil {
 		return apiError(err)
 	}
 	if api.json {

@@ -15,7 +15,7 @@ func runGet(ctx context.Context, cmd *Command, stdio Stdio, args []string) error
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, err := c.Get(ctx, pos[0])
+	t, err := c.Registrations.Get(ctx, pos[0])
 	if err != nil {
 		return apiError(err)
 	}

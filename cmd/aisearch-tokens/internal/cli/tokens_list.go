@@ -19,8 +19,8 @@ func runList(ctx context.Context, cmd *Command, stdio Stdio, args []string) erro
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	var tokens []aisearch.Token
-	for t, err := range c.All(ctx, aisearch.ListOptions{Search: *search}) {
+	var tokens []aisearch.Registration
+	for t, err := range c.Registrations.All(ctx, aisearch.RegistrationListOptions{Search: *search}) {
 		if err != nil {
 			return apiError(err)
 		}

@@ -25,7 +25,7 @@ func runRegister(ctx context.Context, cmd *Command, stdio Stdio, args []string) 
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	t, created, err := c.EnsureRegistered(ctx, aisearch.TokenParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
+	t, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: *tf.name, CfAPIID: *tf.cfAPIID, CfAPIKey: key, Legacy: legacy.v})
 	if err != nil {
 		return apiError(err)
 	}

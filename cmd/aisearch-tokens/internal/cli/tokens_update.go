@@ -26,11 +26,11 @@ func runUpdate(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	}
 	ctx, cancel := api.bound(ctx)
 	defer cancel()
-	cur, err := c.Get(ctx, pos[0])
+	cur, err := c.Registrations.Get(ctx, pos[0])
 	if err != nil {
 		return apiError(err)
 	}
-	p := aisearch.TokenParams{Name: cur.Name, CfAPIID: cur.CfAPIID, CfAPIKey: key, Legacy: &cur.Legacy}
+	p := aisearch.RegistrationParams{Name: cur.Name, CfAPIID: cur.CfAPIID, CfAPIKey: key, Legacy: &cur.Legacy}
 	if *tf.name != "" {
 		p.Name = *tf.name
 	}
@@ -40,7 +40,7 @@ func runUpdate(ctx context.Context, cmd *Command, stdio Stdio, args []string) er
 	if legacy.v != nil {
 		p.Legacy = legacy.v
 	}
-	t, err := c.Update(ctx, pos[0], p)
+	t, err := c.Registrations.Update(ctx, pos[0], p)
 	if err != nil {
 		return apiError(err)
 	}

@@ -202,7 +202,7 @@ type serviceTokenJSON struct {
 	PermissionGroups []string  `json:"permission_groups"`
 }
 
-func serviceToken(reg aisearch.Token, tok aisearch.APIToken) serviceTokenJSON {
+func serviceToken(reg aisearch.Registration, tok aisearch.APIToken) serviceTokenJSON {
 	return serviceTokenJSON{TokenID: reg.ID, Name: reg.Name, CfAPIID: reg.CfAPIID, Owner: tok.Owner.String(),
 		Status: string(tok.Status), ExpiresOn: tok.ExpiresOn, PermissionGroups: groupNames(tok)}
 }

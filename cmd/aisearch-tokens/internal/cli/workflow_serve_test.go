@@ -58,7 +58,7 @@ func TestWorkflowAgainstServe(t *testing.T) {
 			}
 			userTokens++
 		}
-		for _, err := range api.All(ctx, aisearch.ListOptions{}) {
+		for _, err := range api.Registrations.All(ctx, aisearch.RegistrationListOptions{}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestWorkflowAgainstServe(t *testing.T) {
 	if users1 != users0+1 || regs1 != 1 {
 		t.Errorf("after provision: %d user tokens, %d registrations; want %d, 1", users1, regs1, users0+1)
 	}
-	reg, err := api.Get(ctx, p.TokenID)
+	reg, err := api.Registrations.Get(ctx, p.TokenID)
 	if err != nil || reg.CfAPIID != p.CfAPIID || reg.Name != aisearch.DefaultServiceTokenName {
 		t.Errorf("the registration: %+v, %v", reg, err)
 	}

@@ -236,7 +236,7 @@ func shorten(target string) string {
 
 func short(id string) string { return id[:8] + "…" }
 
-func names(ts []aisearch.Token) string {
+func names(ts []aisearch.Registration) string {
 	if len(ts) == 0 {
 		return "(none)"
 	}

@@ -26,7 +26,7 @@ func (r *run) lifecycle() {
 	var ids []string
 	for _, name := range []string{"docs-search", "blog-search", "archive-search"} {
 		if !r.step(nil, func() (string, error) {
-			t, err := r.c.Create(r.ctx, aisearch.TokenParams{Name: name, CfAPIID: "cfid-" + name, CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
+			t, err := r.c.Registrations.Create(r.ctx, aisearch.RegistrationParams{Name: name, CfAPIID: "cfid-" + name, CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
 			ids = append(ids, t.ID)
 			return fmt.Sprintf("created %q", name), err
 		}) {
@@ -39,12 +39,12 @@ func (r *run) lifecycle() {
 	for page := 1; page <= 10; page++ {
 		var info aisearch.ResultInfo
 		if !r.step(nil, func() (string, error) {
-			p, err := r.c.List(r.ctx, aisearch.ListOptions{Page: page, PerPage: 2})
+			p, err := r.c.Registrations.List(r.ctx, aisearch.RegistrationListOptions{Page: page, PerPage: 2})
 			if err != nil {
 				return "", err
 			}
-			info, seen = p.Info, seen+len(p.Tokens)
-			return fmt.Sprintf("page %d: %s (%d of %d)", info.Page, names(p.Tokens), info.Count, info.TotalCount), nil
+			info, seen = p.Info, seen+len(p.Registrations)
+			return fmt.Sprintf("page %d: %s (%d of %d)", info.Page, names(p.Registrations), info.Count, info.TotalCount), nil
 		}) {
 			return
 		}
@@ -56,25 +56,25 @@ func (r *run) lifecycle() {
 
 	const search = "BLOG"
 	r.step(nil, func() (string, error) {
-		found, err := collect(r, aisearch.ListOptions{Search: search})
+		found, err := collect(r, aisearch.RegistrationListOptions{Search: search})
 		r.expect(err != nil || names(found) == "blog-search", "search %q found %s", search, names(found))
 		return fmt.Sprintf("search %q: %s (every page, through All)", search, names(found)), err
 	})
 
 	r.step(nil, func() (string, error) {
-		t, err := r.c.Get(r.ctx, ids[0])
+		t, err := r.c.Registrations.Get(r.ctx, ids[0])
 		return fmt.Sprintf("%q, created %s", t.Name, t.CreatedAt.Format(time.RFC3339)), err
 	})
 
 	r.step(nil, func() (string, error) {
-		t, err := r.c.Update(r.ctx, ids[0], aisearch.TokenParams{Name: "docs-search (rotated)", CfAPIID: "cfid-rotated", CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
+		t, err := r.c.Registrations.Update(r.ctx, ids[0], aisearch.RegistrationParams{Name: "docs-search (rotated)", CfAPIID: "cfid-rotated", CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
 		return fmt.Sprintf("renamed to %q, key rotated", t.Name), err
 	})
 
-	r.step(nil, func() (string, error) { return "deleted archive-search", r.c.Delete(r.ctx, ids[2]) })
+	r.step(nil, func() (string, error) { return "deleted archive-search", r.c.Registrations.Delete(r.ctx, ids[2]) })
 
 	r.step(aisearch.ErrNotFound, func() (string, error) {
-		_, err := r.c.Get(r.ctx, ids[2])
+		_, err := r.c.Registrations.Get(r.ctx, ids[2])
 		return "gone: " + apiMessage(err), err
 	})
 
@@ -84,21 +84,21 @@ func (r *run) lifecycle() {
 	}
 	r.note("emulator: instance docs-search now uses %s", short(ids[0]))
 	r.step(aisearch.ErrConflict, func() (string, error) {
-		err := r.c.Delete(r.ctx, ids[0])
+		err := r.c.Registrations.Delete(r.ctx, ids[0])
 		return "refused: " + apiMessage(err), err
 	})
 
 	r.step(nil, func() (string, error) {
-		left, err := collect(r, aisearch.ListOptions{})
+		left, err := collect(r, aisearch.RegistrationListOptions{})
 		r.expect(err != nil || len(left) == 2, "final list has %d tokens, want 2", len(left))
 		return "left: " + names(left), err
 	})
 }
 
 // collect gathers every token All yields.
-func collect(r *run, filter aisearch.ListOptions) ([]aisearch.Token, error) {
-	var out []aisearch.Token
-	for t, err := range r.c.All(r.ctx, filter) {
+func collect(r *run, filter aisearch.RegistrationListOptions) ([]aisearch.Registration, error) {
+	var out []aisearch.Registration
+	for t, err := range r.c.Registrations.All(r.ctx, filter) {
 		if err != nil {
 			return out, err
 		}

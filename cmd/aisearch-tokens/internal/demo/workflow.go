@@ -43,10 +43,10 @@ func (r *run) workflow() {
 // broken breaks the registration twice, the two ways users do, and repairs
 // it with Rotate each time.
 func (r *run) broken() {
-	var reg aisearch.Token
+	var reg aisearch.Registration
 	if !r.step(nil, func() (string, error) {
 		var err error
-		reg, err = r.svc.Get(r.ctx, r.serviceReg)
+		reg, err = r.svc.Registrations.Get(r.ctx, r.serviceReg)
 		return fmt.Sprintf("registration %s holds Cloudflare token %s", short(reg.ID), short(reg.CfAPIID)), err
 	}) {
 		return
@@ -120,7 +120,7 @@ func (r *run) checkStep(want aisearch.ProblemKind) {
 
 // rotateStep rotates registration id, held by token old, and returns the
 // registration as it is now.
-func (r *run) rotateStep(id, old string) aisearch.Token {
+func (r *run) rotateStep(id, old string) aisearch.Registration {
 	var rot aisearch.Rotated
 	r.step(nil, func() (string, error) {
 		var err error
