@@ -2,7 +2,7 @@
 # tools/breaking is its own module (oasdiff forces go 1.26 and ~20 requires).
 
 # Cloudflare's definitions of the operations, one file per API family.
-UPSTREAM_REFERENCE := ../shared/reference/cloudflare-ai-search-tokens.official.json ../shared/reference/cloudflare-api-tokens.official.json
+UPSTREAM_REFERENCE := ../shared/reference/cloudflare-ai-search-tokens.official.json ../shared/reference/cloudflare-api-tokens.official.json ../shared/reference/cloudflare-ai-search-instances.official.json
 UPSTREAM_SPEC      ?= $(UPSTREAM_REFERENCE)
 BASE               ?=
 

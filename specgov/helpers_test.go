@@ -32,7 +32,7 @@ func loadSpec(t *testing.T) *openapi3.T {
 func referencePaths(t *testing.T) []string {
 	t.Helper()
 	var out []string
-	for _, name := range []string{"cloudflare-ai-search-tokens.official.json", "cloudflare-api-tokens.official.json"} {
+	for _, name := range []string{"cloudflare-ai-search-tokens.official.json", "cloudflare-api-tokens.official.json", "cloudflare-ai-search-instances.official.json"} {
 		p := filepath.Join("..", "..", "shared", "reference", name)
 		if _, err := os.Stat(p); err != nil {
 			if os.Getenv("CI") == "true" {

@@ -100,7 +100,8 @@ func TestLintBrokenSpecs(t *testing.T) {
 				Properties:  openapi3.Schemas{"t": openapi3.NewSchemaRef("#/components/schemas/ResultInfo", doc.Components.Schemas["ResultInfo"].Value)},
 			})
 			// ResultInfo's only users go away.
-			for _, env := range []string{"TokenListEnvelope", "APITokenListEnvelope", "PermissionGroupListEnvelope"} {
+			for _, env := range []string{"TokenListEnvelope", "APITokenListEnvelope", "PermissionGroupListEnvelope",
+				"InstanceListEnvelope", "JobListEnvelope", "JobLogListEnvelope", "NamespaceListEnvelope"} {
 				s := doc.Components.Schemas[env].Value
 				delete(s.Properties, "result_info")
 				s.Required = slices.DeleteFunc(s.Required, func(r string) bool { return r == "result_info" })

@@ -14,12 +14,27 @@ import (
 	"github.com/go-aisearch/tokens/internal/safefile"
 )
 
-// TokensPaths are the paths Diff compares: the AI Search tokens API and the
-// Cloudflare API token operations (user- and account-owned) that create the
-// service token it holds. Everything else in an upstream document is ignored.
+// TokensPaths are the paths Diff compares: the AI Search tokens API, the
+// AI Search instances, indexing jobs and namespaces that use its tokens
+// (both route families: account-level and namespaced), and the Cloudflare
+// API token operations (user- and account-owned) that create the service
+// token it holds. Everything else in an upstream document (chat, search,
+// stats, items...) is ignored.
 var TokensPaths = []string{
 	"/accounts/{account_id}/ai-search/tokens",
 	"/accounts/{account_id}/ai-search/tokens/{id}",
+	"/accounts/{account_id}/ai-search/instances",
+	"/accounts/{account_id}/ai-search/instances/{id}",
+	"/accounts/{account_id}/ai-search/instances/{id}/jobs",
+	"/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}",
+	"/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs",
+	"/accounts/{account_id}/ai-search/namespaces",
+	"/accounts/{account_id}/ai-search/namespaces/{name}",
+	"/accounts/{account_id}/ai-search/namespaces/{name}/instances",
+	"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}",
+	"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs",
+	"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}",
+	"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs",
 	"/user/tokens",
 	"/user/tokens/permission_groups",
 	"/user/tokens/verify",

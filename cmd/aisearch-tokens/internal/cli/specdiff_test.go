@@ -23,7 +23,7 @@ func runSpecCLI(t *testing.T, args ...string) (int, string, string) {
 func officialReference(t *testing.T) []string {
 	t.Helper()
 	var args []string
-	for _, name := range []string{"cloudflare-ai-search-tokens.official.json", "cloudflare-api-tokens.official.json"} {
+	for _, name := range []string{"cloudflare-ai-search-tokens.official.json", "cloudflare-api-tokens.official.json", "cloudflare-ai-search-instances.official.json"} {
 		p := filepath.Join("..", "..", "..", "..", "..", "shared", "reference", name)
 		if _, err := os.Stat(p); err != nil {
 			if os.Getenv("CI") == "true" {
