@@ -18,7 +18,7 @@ func TestVerifyValidFixtures(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.err)
 	}
-	for _, want := range []string{"coverage: 88/88", "contract ok:", "ai-search-delete-tokens", "user-api-tokens-roll-token", "  4XX\n"} {
+	for _, want := range []string{"coverage: 88/88", "contract ok:", "ai-search-delete-tokens", "user-api-tokens-roll-token", "  4XX   503\n"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}
