@@ -149,7 +149,7 @@ func TestCredentialWorks(t *testing.T) {
 	cases := []struct {
 		name    string
 		token   emulator.SeedAPIToken
-		owner   string // owner of the token
+		owner   string // owner of the token (default: the user)
 		regAcct string // account of the registration
 		key     string
 		after   func(s *emulator.Server, id string) error
@@ -172,7 +172,11 @@ func TestCredentialWorks(t *testing.T) {
 			s := e.srv
 			tok := tc.token
 			tok.ID, tok.Name, tok.Value = fmt.Sprintf("%032x", i+1), tc.name, value
-			if err := s.SeedAPITokens(tc.owner, tok); err != nil {
+			owner := emulator.UserOwner
+			if tc.owner != "" {
+				owner = tc.owner
+			}
+			if err := s.SeedAPITokens(owner, tok); err != nil {
 				t.Fatal(err)
 			}
 			regAcct, key := account, value

@@ -199,7 +199,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 			var rolled generated.APITokenValueEnvelope
 			status, b = e.call(t, "PUT", o.base+"/"+tok.ID+"/value", `{}`, jsonAuth, &rolled)
 			if status != http.StatusOK || !valueRe.MatchString(rolled.Result) || rolled.Result == tok.Value {
-				t.Fatalf("roll: %d", status)
+				t.Fatalf("roll: %d %s", status, b)
 			}
 			status, b = e.call(t, "GET", o.base+"/verify", "", value, nil)
 			refused(t, "verify with the rolled-away value", status, b)

@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -35,6 +35,17 @@ const (
 	authNone             authScheme = "none"
 )
 
+// asValue authenticates with an API token value: "value:<the value>".
+func asValue(v string) authScheme { return authScheme("value:" + v) }
+
+// String never shows a value.
+func (s authScheme) String() string {
+	if strings.HasPrefix(string(s), "value:") {
+		return "value:REDACTED"
+	}
+	return string(s)
+}
+
 var authSchemes = []authScheme{authBearer, authBearerWithBadKey, authKey, authBadBearer, authBadBearerGoodKey, authEmailOnly, authNone}
 
 // Valid schemes are drawn far more often, so sequences get somewhere.
@@ -45,9 +56,9 @@ func drawAuth(t *rapid.T) authScheme {
 	return rapid.SampledFrom(authSchemes).Draw(t, "auth")
 }
 
-// env is shared by the sequences of a test: one emulator (replaced every
-// sequencesPerServer sequences) and one validator. Each sequence gets
-// accounts of its own, so sequences do not see one another's tokens.
+// env is shared by the sequences of a test: the validator, and the
+// emulator of the sequence running (a fresh one per sequence: the user's
+// API tokens are the emulator's, so sequences must not share one).
 type env struct {
 	t         *testing.T
 	srv       *emulator.Server
@@ -55,14 +66,7 @@ type env struct {
 	url       string
 	hc        *http.Client
 	validator *contract.Validator
-	mu        sync.Mutex
-	next      int
 }
-
-// sequencesPerServer bounds how many accounts one emulator accumulates:
-// Server.Tokens copies every account's tokens to return one account's, so
-// a server shared by thousands of sequences makes each step slower.
-const sequencesPerServer = 50
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -71,12 +75,16 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, validator: v}
-	t.Cleanup(func() { e.hs.Close() })
-	e.restart()
+	t.Cleanup(func() {
+		if e.hs != nil {
+			e.hs.Close()
+		}
+	})
 	return e
 }
 
-func (e *env) restart() {
+// fresh starts a sequence on a new emulator.
+func (e *env) fresh() {
 	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithAPIKey(apiEmail, apiKey))
 	if err != nil {
 		e.t.Fatal(err)
@@ -86,27 +94,6 @@ func (e *env) restart() {
 	}
 	e.srv, e.hs = srv, httptest.NewServer(srv.Handler())
 	e.url, e.hc = e.hs.URL+emulator.BasePath, e.hs.Client()
-}
-
-// accounts starts a sequence: it returns two fresh account ids.
-func (e *env) accounts() (string, string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.next++
-	if e.next%sequencesPerServer == 0 {
-		e.restart()
-	}
-	return accountID(2 * e.next), accountID(2*e.next + 1)
-}
-
-func accountID(n int) string {
-	const hex = "0123456789abcdef"
-	b := []byte("00000000000000000000000000000000")
-	for i := len(b) - 1; n > 0; i-- {
-		b[i] = hex[n%16]
-		n /= 16
-	}
-	return string(b)
 }
 
 // reply is one answered request.
@@ -154,6 +141,10 @@ func (e *env) send(t *rapid.T, method, path, rawQuery string, auth authScheme, c
 		req.Header.Set("X-Auth-Key", apiKey)
 	case authEmailOnly:
 		req.Header.Set("X-Auth-Email", apiEmail)
+	default:
+		if v, ok := strings.CutPrefix(string(auth), "value:"); ok {
+			req.Header.Set("Authorization", "Bearer "+v)
+		}
 	}
 	reqHeader := req.Header.Clone()
 	resp, err := e.hc.Do(req)
