@@ -30,6 +30,7 @@ func serviceToken(name string) generated.APITokenCreate {
 // token, register it, rotate it without ever leaving the registration
 // broken, and see the registration check refuse what AI Search would.
 func TestRegistrationWorkflow(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.client(t, bearer(token))
 	ctx := context.Background()
@@ -143,6 +144,7 @@ func must(t *testing.T, err error) {
 
 // CredentialWorks names each way a registration can be broken.
 func TestCredentialWorks(t *testing.T) {
+	t.Parallel()
 	const value = "the-service-token-value"
 	clock := newSetClock()
 	now := clock.Now()
@@ -168,6 +170,7 @@ func TestCredentialWorks(t *testing.T) {
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := start(t, emulator.WithClock(clock.Now))
 			s := e.srv
 			tok := tc.token

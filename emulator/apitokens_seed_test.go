@@ -14,6 +14,7 @@ import (
 // entry they use, and a registration of the user's service token that
 // works.
 func TestSeedExampleAPITokens(t *testing.T) {
+	t.Parallel()
 	f, err := emulator.ReadSeedFile("testdata/seed.example.json")
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +72,7 @@ func TestSeedExampleAPITokens(t *testing.T) {
 }
 
 func TestSeedAPITokenErrors(t *testing.T) {
+	t.Parallel()
 	const tok = `"id":"a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4","name":"n","value":"SECRETVALUE"`
 	const acct = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
 	cases := map[string]string{

@@ -71,6 +71,9 @@ type injector struct {
 	mu   sync.Mutex // guards rng and next
 	rng  *rand.Rand
 	next []int
+	// sleep waits out an injected delay (wait; tests replace it, so that
+	// no test sleeps).
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newInjector(f Faults) *injector {
@@ -78,7 +81,7 @@ func newInjector(f Faults) *injector {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &injector{cfg: f, rng: rand.New(rand.NewPCG(seed, seed))}
+	return &injector{cfg: f, rng: rand.New(rand.NewPCG(seed, seed)), sleep: wait}
 }
 
 // fault is what one request gets: a delay, then maybe a failure.

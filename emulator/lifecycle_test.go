@@ -31,6 +31,7 @@ func (c *fakeClock) now() time.Time {
 }
 
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))}
 	e := start(t, emulator.WithClock(clock.now))
 	c := e.client(t, bearer(token))
@@ -157,6 +158,7 @@ func seedN(t testing.TB, srv *emulator.Server, acc string, n int) {
 }
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	seedN(t, e.srv, account, 5)
 	c := e.client(t, bearer(token))
@@ -199,6 +201,7 @@ func TestPagination(t *testing.T) {
 }
 
 func TestAccountIsolation(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.client(t, bearer(token))
 	ctx := context.Background()
@@ -228,6 +231,7 @@ func TestAccountIsolation(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
 	cases := []struct {
@@ -295,6 +299,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	id := uuid.NewString()
 	cases := []struct {
@@ -327,6 +332,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestRequestVariantsClientsSend(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
 	body := `{"name":"n","cf_api_id":"i","cf_api_key":"k","unknown_field":1}`

@@ -58,11 +58,13 @@ func drawAuth(t *rapid.T) authScheme {
 
 // env is shared by the sequences of a test: the validator, and the
 // emulator of the sequence running (a fresh one per sequence: the user's
-// API tokens are the emulator's, so sequences must not share one).
+// API tokens are the emulator's, so sequences must not share one). The
+// requests are made with net/http's client and served in process (see
+// inProcess): what the network adds is other tests' business, and under
+// -race it would be most of this test's time.
 type env struct {
 	t         *testing.T
 	srv       *emulator.Server
-	hs        *httptest.Server
 	url       string
 	hc        *http.Client
 	validator *contract.Validator
@@ -74,13 +76,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, validator: v}
-	t.Cleanup(func() {
-		if e.hs != nil {
-			e.hs.Close()
-		}
-	})
-	return e
+	return &env{t: t, validator: v}
 }
 
 // fresh starts a sequence on a new emulator.
@@ -89,11 +85,28 @@ func (e *env) fresh() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if e.hs != nil {
-		e.hs.Close()
+	e.srv = srv
+	e.url, e.hc = "http://emulator.test"+emulator.BasePath, &http.Client{Transport: inProcess{srv.Handler()}}
+}
+
+// inProcess serves a client's requests with a handler, as a server would
+// receive them.
+type inProcess struct{ h http.Handler }
+
+func (p inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body io.Reader
+	if req.Body != nil {
+		data, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(data)
 	}
-	e.srv, e.hs = srv, httptest.NewServer(srv.Handler())
-	e.url, e.hc = e.hs.URL+emulator.BasePath, e.hs.Client()
+	in := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.RequestURI(), body)
+	in.Header = req.Header.Clone()
+	rec := httptest.NewRecorder()
+	p.h.ServeHTTP(rec, in)
+	return rec.Result(), nil
 }
 
 // reply is one answered request.

@@ -16,6 +16,7 @@ import (
 // the one-JSON-value guard: every way of calling a body JSON is decided
 // once, and a body that is not exactly one JSON value is refused.
 func TestUnusualContentTypesGetTheSameChecks(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
 	good := `{"name":"a","cf_api_id":"x","cf_api_key":"k"}`
@@ -81,6 +82,7 @@ func hasErrorPath(body []byte, path string) bool {
 // A malformed query string is refused, not silently dropped: search=%zz
 // must not list every token.
 func TestMalformedQueryIsRefused(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	seedN(t, e.srv, account, 2)
 	path := "/accounts/" + account + "/ai-search/tokens"
@@ -103,6 +105,7 @@ func TestMalformedQueryIsRefused(t *testing.T) {
 
 // A 405 says which methods the path has, as the spec lists them.
 func TestMethodNotAllowedHasAllow(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	for path, want := range map[string]string{
 		"/accounts/" + account + "/ai-search/tokens":                                      "GET, POST",
@@ -122,6 +125,7 @@ func TestMethodNotAllowedHasAllow(t *testing.T) {
 // answering any chunked request, and the request hidden in the body is
 // never answered.
 func TestSmuggledRequestIsNeverAnswered(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	addr := strings.TrimPrefix(strings.TrimSuffix(e.URL, "/client/v4"), "http://")
 	hidden := "GET /client/v4/accounts/" + account + "/ai-search/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n"
@@ -162,6 +166,7 @@ func TestSmuggledRequestIsNeverAnswered(t *testing.T) {
 // (encoding/json alone matches names case-insensitively, so "NAME" would
 // have overwritten "name".)
 func TestMemberNamesMatchExactly(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
 	status, _, body := e.do(t, "POST", path, `{"name":"exact","cf_api_id":"x","cf_api_key":"k-12345678","NAME":"other","Cf_Api_Id":"y"}`,

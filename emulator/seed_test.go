@@ -9,6 +9,7 @@ import (
 )
 
 func TestSeedExample(t *testing.T) {
+	t.Parallel()
 	f, err := emulator.ReadSeedFile("testdata/seed.example.json")
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +45,7 @@ func TestSeedExample(t *testing.T) {
 }
 
 func TestSeedErrors(t *testing.T) {
+	t.Parallel()
 	const ok = `"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"n","cf_api_id":"i","cf_api_key":"SECRETVALUE"`
 	cases := map[string]string{
 		"not json":        `{`,

@@ -22,6 +22,7 @@ import (
 )
 
 func TestNewTestServer(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	ts := emulator.NewTestServer(t, emulator.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	if !strings.HasPrefix(ts.BaseURL, "http://127.0.0.1:") || !strings.HasSuffix(ts.BaseURL, "/client/v4") {
@@ -81,6 +82,7 @@ func TestNewTestServer(t *testing.T) {
 }
 
 func TestNewTestServerKeepsGivenCredentials(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t, emulator.WithAPITokens("t1", "t2"))
 	if ts.APIToken != "t1" || ts.APIKey != "" {
 		t.Errorf("token %q key set %v", ts.APIToken, ts.APIKey != "")
@@ -88,6 +90,7 @@ func TestNewTestServerKeepsGivenCredentials(t *testing.T) {
 }
 
 func TestOptionsRejectBadArguments(t *testing.T) {
+	t.Parallel()
 	for name, o := range map[string]emulator.Option{
 		"empty token": emulator.WithAPITokens(""), "no token": emulator.WithAPITokens(),
 		"empty key": emulator.WithAPIKey("e", ""), "nil clock": emulator.WithClock(nil),
@@ -102,6 +105,7 @@ func TestOptionsRejectBadArguments(t *testing.T) {
 
 // With validation off, the handlers still answer bad input with envelopes.
 func TestValidationOff(t *testing.T) {
+	t.Parallel()
 	e := start(t, emulator.WithValidation(false))
 	base := "/accounts/" + account + "/ai-search/tokens"
 	jsonAuth := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
@@ -129,6 +133,7 @@ func TestValidationOff(t *testing.T) {
 // order; another seed gives others; a replay over a state file skips the
 // ids already taken.
 func TestDeterministicIDs(t *testing.T) {
+	t.Parallel()
 	create := func(ts *emulator.TestServer, n int) []string {
 		t.Helper()
 		c, err := generated.NewClientWithResponses(ts.BaseURL, generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
@@ -214,6 +219,7 @@ func TestDeterministicIDs(t *testing.T) {
 // connect, rather than reaching a store whose state file is closed), then
 // releases the state file; it may be called again.
 func TestTestServerClose(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state.log")
 	ts := emulator.NewTestServer(t, emulator.WithStateFile(state))
 	list := ts.BaseURL + "/accounts/" + ts.AccountID + "/ai-search/tokens"
@@ -258,6 +264,7 @@ func (f *fatalTB) Fatal(args ...any) {
 // The TestServer helpers fail the test on an error, as miniredis's do,
 // instead of returning an error a test could ignore.
 func TestTestServerHelpersFailTheTest(t *testing.T) {
+	t.Parallel()
 	id := uuid.NewString()
 	for name, call := range map[string]func(*emulator.TestServer){
 		"Seed bad id": func(ts *emulator.TestServer) {
