@@ -95,11 +95,15 @@ type fault struct {
 // request's FaultHeader. A malformed header is the client's error.
 func (in *injector) decide(h http.Header) (fault, error) {
 	f := fault{delay: in.cfg.Latency, retryAfter: in.cfg.RetryAfter}
+	statuses := in.cfg.Statuses
+	if len(statuses) == 0 {
+		statuses = []int{429, 500, 503}
+	}
 	in.mu.Lock()
 	if len(in.next) > 0 {
 		f.status, in.next = in.next[0], in.next[1:]
 	} else if in.cfg.Rate > 0 && in.rng.Float64() < in.cfg.Rate {
-		f.status = in.pick()
+		f.status = statuses[in.rng.IntN(len(statuses))]
 	}
 	in.mu.Unlock()
 	if v := h.Get(FaultHeader); v != "" {
@@ -108,15 +112,6 @@ func (in *injector) decide(h http.Header) (fault, error) {
 		}
 	}
 	return f, nil
-}
-
-// pick draws a status; called with mu held.
-func (in *injector) pick() int {
-	s := in.cfg.Statuses
-	if len(s) == 0 {
-		s = []int{429, 500, 503}
-	}
-	return s[in.rng.IntN(len(s))]
 }
 
 func (f *fault) parse(v string) error {

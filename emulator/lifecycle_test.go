@@ -305,18 +305,25 @@ func TestRoutes(t *testing.T) {
 	cases := []struct {
 		method, path string
 		status, code int
+		allow        string // a 405's Allow: the path's methods, as the spec lists them
 	}{
-		{"GET", "/accounts/" + account + "/ai-search/nope", 404, emulator.CodeNoRoute},
-		{"GET", "/accounts/" + account + "/ai-search/tokens/" + id + "/extra", 404, emulator.CodeNoRoute},
-		{"PATCH", "/accounts/" + account + "/ai-search/tokens/" + id, 405, emulator.CodeMethodNotAllow},
-		{"DELETE", "/accounts/" + account + "/ai-search/tokens", 405, emulator.CodeMethodNotAllow},
-		{"GET", "/../accounts/" + account + "/ai-search/tokens", 404, emulator.CodeNoRoute},
+		{"GET", "/accounts/" + account + "/ai-search/nope", 404, emulator.CodeNoRoute, ""},
+		{"GET", "/accounts/" + account + "/ai-search/tokens/" + id + "/extra", 404, emulator.CodeNoRoute, ""},
+		{"GET", "/accounts/" + account + "/ai-search/tokens/", 404, emulator.CodeNoRoute, ""},
+		{"GET", "/accounts//ai-search/tokens", 404, emulator.CodeNoRoute, ""},
+		{"PATCH", "/accounts/" + account + "/ai-search/tokens/" + id, 405, emulator.CodeMethodNotAllow, "DELETE, GET, PUT"},
+		{"DELETE", "/accounts/" + account + "/ai-search/tokens", 405, emulator.CodeMethodNotAllow, "GET, POST"},
+		{"POST", "/user/tokens/verify", 405, emulator.CodeMethodNotAllow, "GET"},
+		{"GET", "/../accounts/" + account + "/ai-search/tokens", 404, emulator.CodeNoRoute, ""},
 	}
 	for _, tc := range cases {
 		status, h, b := e.do(t, tc.method, tc.path, "", bearer(token))
 		var env generated.ErrorEnvelope
 		if status != tc.status || h.Get("Content-Type") != "application/json" || json.Unmarshal(b, &env) != nil || env.Success || env.Errors[0].Code != tc.code {
 			t.Errorf("%s %s: %d %s, want %d code %d", tc.method, tc.path, status, b, tc.status, tc.code)
+		}
+		if h.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, h.Get("Allow"), tc.allow)
 		}
 	}
 	// Outside /client/v4 entirely.

@@ -103,21 +103,6 @@ func TestMalformedQueryIsRefused(t *testing.T) {
 	}
 }
 
-// A 405 says which methods the path has, as the spec lists them.
-func TestMethodNotAllowedHasAllow(t *testing.T) {
-	t.Parallel()
-	e := start(t)
-	for path, want := range map[string]string{
-		"/accounts/" + account + "/ai-search/tokens":                                      "GET, POST",
-		"/accounts/" + account + "/ai-search/tokens/62af0db3-c410-40b2-9ee3-0e93f6dd1de0": "DELETE, GET, PUT",
-	} {
-		status, h, _ := e.do(t, "PATCH", path, "", bearer(token))
-		if status != 405 || h.Get("Allow") != want {
-			t.Errorf("PATCH %s: %d Allow %q, want 405 Allow %q", path, status, h.Get("Allow"), want)
-		}
-	}
-}
-
 // A request with both Content-Length and Transfer-Encoding: chunked is the
 // shape of request smuggling (RFC 9112 §6.1). net/http drops the
 // Content-Length before the handler runs, so the emulator cannot tell such
