@@ -24,7 +24,8 @@ var (
 // run is the one place that takes the lock: update for a transaction that
 // writes, view for one that reads. Everything else (handlers, seeding,
 // inspection, the state file) goes through them, and a function that needs
-// the lock says so by taking a *tx.
+// the lock says so by taking a *tx. Transactions do not nest: code given a
+// *tx uses it, never update or view (the lock is not reentrant).
 type store struct {
 	mu      sync.RWMutex
 	journal journal
@@ -39,12 +40,13 @@ type store struct {
 	groups        *table[PermissionGroup] // permission groups seeded at run time
 
 	// Derived from the tables (their index hooks), never journaled.
-	apiTokenByValue map[valueKey]string        // a live token's value hash → its id
-	deletedAPIToken map[string]bool            // ids of deleted API tokens (from revoked)
-	builtinGroups   map[string]PermissionGroup // DefaultPermissionGroups and WithPermissionGroups
+	apiTokenByValue map[valueKey]string // a live token's value hash → its id
+	deletedAPIToken map[string]bool     // ids of deleted API tokens (from revoked)
 
-	newUUID  func() string // registration ids
-	newHexID func() string // API token and policy ids
+	// Configuration, never journaled.
+	builtinGroups map[string]PermissionGroup // DefaultPermissionGroups and WithPermissionGroups
+	newUUID       func() string              // registration ids
+	newHexID      func() string              // API token and policy ids
 }
 
 // newStore is an empty store, in memory until attach gives it a journal,
@@ -112,7 +114,7 @@ func (s *store) view(fn func(*tx)) {
 }
 
 // run is the one function that takes the store's lock.
-func (s *store) run(write bool, fn func(*tx) error) (err error) {
+func (s *store) run(write bool, fn func(*tx) error) error {
 	if write {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -138,16 +140,16 @@ func (s *store) run(write bool, fn func(*tx) error) (err error) {
 		t.rollback()
 		return fmt.Errorf("%w: %v", errDurable, err)
 	}
-	if s.journal.wantsCompaction(s.rows()) {
-		if err := s.journal.compact(s.dump()); err != nil {
+	if s.journal.wantsCompaction(s.rows(t)) {
+		if err := s.journal.compact(s.dump(t)); err != nil {
 			s.logger.Error("state file: compaction failed; still appending", "err", err)
 		}
 	}
 	return nil
 }
 
-// rows counts the rows of every table. Called under the lock.
-func (s *store) rows() int {
+// rows counts the rows of every table.
+func (s *store) rows(*tx) int {
 	n := 0
 	for _, t := range s.tables {
 		n += t.size()
@@ -156,11 +158,10 @@ func (s *store) rows() int {
 }
 
 // dump yields every row of every table as the change that stores it.
-// Called under the lock.
-func (s *store) dump() iter.Seq[change] {
+func (s *store) dump(tx *tx) iter.Seq[change] {
 	return func(yield func(change) bool) {
 		for _, t := range s.tables {
-			if !t.dump(yield) {
+			if !t.dump(tx, yield) {
 				return
 			}
 		}
@@ -168,14 +169,13 @@ func (s *store) dump() iter.Seq[change] {
 }
 
 // attach loads what a journal holds (replay calls load with each change),
-// then makes it the store's journal, compacted. Called before the store is
-// shared.
+// then makes it the store's journal, compacted, at start-up.
 func (s *store) attach(j journal, replay func(load func(storedChange) error) error) error {
-	return s.run(true, func(*tx) error {
-		if err := replay(s.load); err != nil {
+	return s.run(true, func(tx *tx) error {
+		if err := replay(func(c storedChange) error { return s.load(tx, c) }); err != nil {
 			return err
 		}
-		if err := j.compact(s.dump()); err != nil {
+		if err := j.compact(s.dump(tx)); err != nil {
 			return err
 		}
 		s.journal = j
@@ -184,12 +184,12 @@ func (s *store) attach(j journal, replay func(load func(storedChange) error) err
 }
 
 // load applies one change read back from a journal to its table.
-func (s *store) load(c storedChange) error {
+func (s *store) load(tx *tx, c storedChange) error {
 	t, ok := s.byName[c.Table]
 	if !ok {
 		return fmt.Errorf("unknown table %q", c.Table)
 	}
-	return t.load(c)
+	return t.load(tx, c)
 }
 
 // close closes the journal, waiting for the transaction in progress; a

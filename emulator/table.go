@@ -43,8 +43,9 @@ func newTable[R any](name string, key func(*R) (owner, id string)) *table[R] {
 	return &table[R]{name: name, key: key, owners: map[string]*ownerRows[R]{}}
 }
 
-// withGlobalIDs makes ids unique across owners, so lookup finds a row by
-// id alone.
+// withGlobalIDs indexes ids across owners, so lookup finds a row by id
+// alone; for tables whose ids are unique across owners, as the functions
+// that create their rows make sure.
 func (t *table[R]) withGlobalIDs() *table[R] {
 	t.ownerOf = map[string]string{}
 	return t
@@ -172,7 +173,7 @@ func (t *table[R]) unset(owner, id string) (undo func(), ok bool) {
 		delete(t.owners, owner)
 	}
 	t.n--
-	if t.ownerOf != nil {
+	if t.ownerOf != nil && t.ownerOf[id] == owner {
 		delete(t.ownerOf, id)
 	}
 	if t.index != nil {
@@ -186,7 +187,7 @@ func (t *table[R]) unset(owner, id string) (undo func(), ok bool) {
 	}, true
 }
 
-// The journaled methods below are what replay and compaction use: they
+// The methods below are what replay and compaction use (journaled): they
 // see a table only as a name and rows of JSON.
 
 func (t *table[R]) tableName() string { return t.name }
@@ -194,7 +195,7 @@ func (t *table[R]) tableName() string { return t.name }
 func (t *table[R]) size() int { return t.n }
 
 // load applies a change read back from the journal.
-func (t *table[R]) load(c storedChange) error {
+func (t *table[R]) load(_ *tx, c storedChange) error {
 	if c.Deleted {
 		t.unset(c.Owner, c.ID)
 		return nil
@@ -214,8 +215,8 @@ func (t *table[R]) load(c storedChange) error {
 }
 
 // dump yields every row as the change that stores it, in order.
-func (t *table[R]) dump(yield func(change) bool) bool {
-	for r := range t.all(nil) {
+func (t *table[R]) dump(tx *tx, yield func(change) bool) bool {
+	for r := range t.all(tx) {
 		owner, id := t.key(&r)
 		if !yield(change{Table: t.name, Owner: owner, ID: id, Row: r}) {
 			return false
@@ -229,6 +230,6 @@ func (t *table[R]) dump(yield func(change) bool) bool {
 type journaled interface {
 	tableName() string
 	size() int
-	load(storedChange) error
-	dump(yield func(change) bool) bool
+	load(*tx, storedChange) error
+	dump(*tx, func(change) bool) bool
 }
