@@ -53,7 +53,7 @@ func (h *handlers) listAPITokens(owner string, p apiTokenListParams) generated.A
 	if p.desc {
 		slices.Reverse(all)
 	}
-	page, info := paginate(apiTokenPages, p.page, p.perPage, all)
+	page, info := paginate(apiTokenPages, p.page, p.perPage, slices.Values(all))
 	result := make([]generated.APIToken, 0, len(page))
 	for _, r := range page {
 		result = append(result, r.api(now))

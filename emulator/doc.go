@@ -114,9 +114,9 @@
 // The state is a set of tables, one per resource (store.go): rows of a
 // struct type, each filed under an owner (an account id, UserOwner, or ""
 // for what belongs to the whole emulator) and an id, kept per owner in the
-// order they were first stored (table.go). One function takes the lock:
-// store.update runs a transaction that may write, store.view one that
-// reads. A table's methods take the *tx they run in, so whoever holds a
+// order they were first stored (table.go). One function takes the lock
+// (store.run), behind store.update, which runs a transaction that may
+// write, and store.view, one that reads. A table's methods take the *tx they run in, so whoever holds a
 // *tx holds the lock. A transaction's changes are journaled as one line
 // when it returns, or undone when it fails, so a change made of several
 // rows (an API token deleted and its value revoked) is durable whole or
@@ -148,7 +148,8 @@
 //  5. Seed: a field of SeedAccount (or SeedFile), checked in ParseSeed and
 //     loaded by SeedFrom through store.update.
 //  6. Inspection: a Server method returning an exported copy (Instances),
-//     through store.view, and its TestServer form when it can fail.
+//     through store.view, and its TestServer form (failing the test on
+//     an error, for a helper that can fail).
 //  7. Derived relations: a function reading other tables in the same
 //     transaction (instancesUsing), never a stored list; and a case in the
 //     model-based test (model*_test.go) with its invariant.

@@ -342,11 +342,11 @@ func TestRequestVariantsClientsSend(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
+	// Members the schema does not name are ignored (Content-Type spellings
+	// are TestUnusualContentTypesGetTheSameChecks's).
 	body := `{"name":"n","cf_api_id":"i","cf_api_key":"k","unknown_field":1}`
-	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "Application/JSON"} {
-		if status, _, b := e.do(t, "POST", path, body, map[string]string{"Authorization": "Bearer " + token, "Content-Type": ct}); status != 201 {
-			t.Errorf("Content-Type %q: %d %s", ct, status, b)
-		}
+	if status, _, b := e.do(t, "POST", path, body, jsonAuth); status != 201 {
+		t.Errorf("a body with an unknown member: %d %s", status, b)
 	}
 	// A body on a GET is ignored, as are headers the official SDKs add.
 	h := map[string]string{"Authorization": "Bearer " + token, "X-Stainless-Retry-Count": "0", "Accept": "application/json", "Content-Type": "application/json"}

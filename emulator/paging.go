@@ -1,6 +1,10 @@
 package emulator
 
-import "github.com/go-aisearch/tokens/generated"
+import (
+	"iter"
+
+	"github.com/go-aisearch/tokens/generated"
+)
 
 // pageRule is how one list reads page and per_page: openapi.yaml's
 // defaults and bounds, applied here too so that the handlers answer the
@@ -20,8 +24,9 @@ var (
 )
 
 // paginate returns one page of rows (an empty slice, not nil, past the
-// end) and its result_info. A page below 1 is page 1.
-func paginate[T any](rule pageRule, page, perPage *int, rows []T) ([]T, generated.ResultInfo) {
+// end) and its result_info: it keeps the rows of the page and counts the
+// others. A page below 1 is page 1.
+func paginate[T any](rule pageRule, page, perPage *int, rows iter.Seq[T]) ([]T, generated.ResultInfo) {
 	pageNo, size := 1, rule.perPage
 	if page != nil && *page >= 1 {
 		pageNo = *page
@@ -36,12 +41,14 @@ func paginate[T any](rule pageRule, page, perPage *int, rows []T) ([]T, generate
 			size = p
 		}
 	}
-	skip := min(offset(pageNo, size), len(rows))
-	out := rows[skip:min(skip+size, len(rows))]
-	if out == nil {
-		out = []T{}
+	skip, total, out := offset(pageNo, size), 0, make([]T, 0, size) // size is at most maxPerPage
+	for r := range rows {
+		if total >= skip && len(out) < size {
+			out = append(out, r)
+		}
+		total++
 	}
-	return out, generated.ResultInfo{Page: pageNo, PerPage: size, Count: len(out), TotalCount: len(rows)}
+	return out, generated.ResultInfo{Page: pageNo, PerPage: size, Count: len(out), TotalCount: total}
 }
 
 // offset is (page-1)*perPage, saturating instead of overflowing when

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -72,13 +71,21 @@ func (s *store) deleteRegistration(tx *tx, account, id string) error {
 // The AI Search token operations.
 
 func (h *handlers) ListTokens(_ context.Context, req generated.ListTokensRequestObject) (generated.ListTokensResponseObject, error) {
-	var rows []registration
-	h.store.view(func(tx *tx) { rows = h.store.registrations.list(tx, req.AccountID) })
-	if p := req.Params.Search; p != nil && *p != "" {
-		needle := strings.ToLower(*p)
-		rows = slices.DeleteFunc(rows, func(r registration) bool { return !strings.Contains(strings.ToLower(r.Name), needle) })
+	var needle string
+	if p := req.Params.Search; p != nil {
+		needle = strings.ToLower(*p)
 	}
-	page, info := paginate(registrationPages, req.Params.Page, req.Params.PerPage, rows)
+	var page []registration
+	var info generated.ResultInfo
+	h.store.view(func(tx *tx) {
+		page, info = paginate(registrationPages, req.Params.Page, req.Params.PerPage, func(yield func(registration) bool) {
+			for _, r := range h.store.registrations.rows(tx, req.AccountID) {
+				if (needle == "" || strings.Contains(strings.ToLower(r.Name), needle)) && !yield(r) {
+					return
+				}
+			}
+		})
+	})
 	result := make([]generated.Token, len(page))
 	for i, r := range page {
 		result[i] = r.api()

@@ -37,6 +37,7 @@ func TestUnusualContentTypesGetTheSameChecks(t *testing.T) {
 		{"application/json", good, 201, ""},
 		{"application/json; charset=utf-8", good, 201, ""},
 		{"APPLICATION/JSON ; charset=UTF-8", good, 201, ""},
+		{"Application/JSON", good, 201, ""},
 	}
 	for _, tc := range cases {
 		h := bearer(token)

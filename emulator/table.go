@@ -74,6 +74,9 @@ func (t *table[R]) lookup(tx *tx, id string) (R, bool) {
 // list returns the owner's rows in order (empty, not nil, when none).
 func (t *table[R]) list(tx *tx, owner string) []R {
 	out := []R{}
+	if o := t.owners[owner]; o != nil {
+		out = make([]R, 0, len(o.order))
+	}
 	for _, r := range t.rows(tx, owner) {
 		out = append(out, r)
 	}
