@@ -221,7 +221,7 @@ func hasSpace(s string) bool {
 // the catalogue lacks; the tokens before it stay.
 func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 	if accountID != UserOwner && len(accountID) != 32 {
-		return fmt.Errorf("emulator: SeedAPITokens: account id %q is not 32 characters", accountID)
+		return fmt.Errorf("emulator: SeedAPITokens: account id %q is not 32 characters (the user's tokens: UserOwner, %q)", accountID, UserOwner)
 	}
 	for i, t := range tokens {
 		if err := t.check(); err != nil {
