@@ -44,7 +44,6 @@ type Client struct {
 	apiToken  bool     // the credential is an API token, not an e-mail and key
 	now       func() time.Time
 	scrub     func(string) string
-	tokensURL string // the account's token collection (see get)
 }
 
 // New returns a client for accountID. A credential option (WithAPIToken or
@@ -174,7 +173,6 @@ func newClient(cfg *config) (*Client, error) {
 		secrets:   secrets,
 		apiToken:  !cfg.creds.token.IsZero(),
 		scrub:     scrubberOf(secrets),
-		tokensURL: tokensURL(gen, cfg.accountID),
 		now:       cfg.now,
 	}
 	c.Registrations = &Registrations{c: c}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -19,11 +18,7 @@ func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) 
 	params := opts.params()
 	var env listResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		u := c.tokensURL
-		if q := listQuery(params); q != "" {
-			u += "?" + q
-		}
-		return c.get(ctx, u, rec)
+		return c.gen.ListTokens(ctx, c.accountID, params, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -61,7 +56,7 @@ func (r *Registrations) Get(ctx context.Context, id string) (Registration, error
 		return Registration{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		return c.get(ctx, c.tokensURL+"/"+url.PathEscape(id), rec)
+		return c.gen.GetToken(ctx, c.accountID, id, rec)
 	})
 }
 
