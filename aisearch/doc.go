@@ -32,10 +32,11 @@
 // exponential backoff and full jitter, honouring Retry-After, bounded in
 // attempts and in total waiting time (see [RetryPolicy]) and stopped by the
 // context. GET, PUT and DELETE are retried; POST (Create) only when the
-// connection failed before the request was sent or the answer was 429 (a
-// refusal: nothing was done), unless RetryPolicy.RetryCreate is set,
-// because a create that reached the server may have succeeded. 409 is
-// never retried.
+// attempt provably sent nothing (it never got a connection) or the answer
+// was 429 (a refusal: nothing was done), unless RetryPolicy.RetryCreate is
+// set, because a create that reached the server may have succeeded. A
+// create whose sending cannot be ruled out counts as sent. 409 is never
+// retried.
 //
 // # Secrets
 //

@@ -90,10 +90,11 @@ func WithBaseURL(raw string) Option {
 // WithHTTPClient makes requests through a copy of hc (its Transport,
 // Timeout, Jar and CheckRedirect), wrapped with retries and authentication.
 // hc itself is not changed. Note that hc.Timeout bounds a whole call,
-// retries included. Whether a failed create may have reached the server is
-// told by net/http's client trace (httptrace WroteHeaders): a custom
-// RoundTripper that does not fire it makes every failed create look unsent,
-// hence retried; wrap an *http.Transport to keep creates from repeating.
+// retries included. A failed create is retried only when it provably sent
+// nothing: net/http's client trace shows that the attempt never got a
+// connection, or the error is a failed dial. A RoundTripper that fires no
+// trace events (one that does not wrap an *http.Transport) leaves every
+// other failed create unretried, which is safe: it may have been applied.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -223,23 +223,60 @@ func TestPostIsRetriedWhenAsked(t *testing.T) {
 	}
 }
 
+// A refused dial provably sent nothing: even a create is retried, whether
+// or not the transport reports through net/http's client trace.
 func TestPostIsRetriedWhenNothingWasSent(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts []aisearch.Option
+	}{
+		{"net/http's transport", nil},
+		{"a transport that fires no trace events", []aisearch.Option{aisearch.WithHTTPClient(&http.Client{Transport: untraced{}})}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := ln.Addr().String()
+			ln.Close() // nothing listens: every dial is refused before anything is sent
+			c, s := newTestClient(t, "http://"+addr+"/client/v4", tt.opts...)
+			_, err = c.Registrations.Create(context.Background(), createParams)
+			if err == nil {
+				t.Fatal("Create succeeded with nothing listening")
+			}
+			if got := len(s.get()); got != fastRetries.MaxAttempts-1 {
+				t.Errorf("%d waits, want %d: a refused dial is safe to retry even for POST", got, fastRetries.MaxAttempts-1)
+			}
+			if !strings.Contains(err.Error(), "POST /accounts/"+fakeAccount+"/ai-search/tokens: ") || !strings.Contains(err.Error(), "after 4 attempts") {
+				t.Errorf("err = %q: want method, API path and attempts", err)
+			}
+		})
 	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: every dial is refused before anything is sent
-	c, s := newTestClient(t, "http://"+addr+"/client/v4")
-	_, err = c.Registrations.Create(context.Background(), createParams)
-	if err == nil {
-		t.Fatal("Create succeeded with nothing listening")
+}
+
+// untraced sends requests out of reach of the caller's net/http client
+// trace, as a custom RoundTripper may (it drops the context's cancellation
+// too, which these tests do not need).
+type untraced struct{}
+
+func (untraced) RoundTrip(r *http.Request) (*http.Response, error) {
+	return http.DefaultTransport.RoundTrip(r.WithContext(context.Background()))
+}
+
+// With a transport that fires no trace events, nothing proves that a
+// failed create was not sent: it is not retried.
+func TestPostIsNotRetriedWithoutTraceEvents(t *testing.T) {
+	t.Parallel()
+	srv := newScripted(t, hangup, okToken)
+	c, s := newTestClient(t, srv.baseURL(), aisearch.WithHTTPClient(&http.Client{Transport: untraced{}}))
+	if _, err := c.Registrations.Create(context.Background(), createParams); err == nil {
+		t.Fatal("Create succeeded; want the lost answer returned")
 	}
-	if got := len(s.get()); got != fastRetries.MaxAttempts-1 {
-		t.Errorf("%d waits, want %d: a refused dial is safe to retry even for POST", got, fastRetries.MaxAttempts-1)
-	}
-	if !strings.Contains(err.Error(), "POST /accounts/"+fakeAccount+"/ai-search/tokens: ") || !strings.Contains(err.Error(), "after 4 attempts") {
-		t.Errorf("err = %q: want method, API path and attempts", err)
+	if got := srv.hits.Load(); got != 1 || len(s.get()) != 0 {
+		t.Errorf("server hit %d times after %d waits, want once: a create that may have been sent is not retried", got, len(s.get()))
 	}
 }
 
