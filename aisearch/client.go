@@ -93,7 +93,7 @@ func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 		creds, err := cfauth.FromEnv(getenv)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("aisearch: %w", err)
+			return nil, fmt.Errorf("%w: %v", ErrNoCredential, err)
 		case creds.Token != "":
 			env = append(env, fromVar(EnvAPIToken, WithAPIToken(creds.Token)))
 		case creds.Key != "":
@@ -128,13 +128,13 @@ func fromVar(name string, o Option) Option {
 
 func newClient(cfg *config) (*Client, error) {
 	if cfg.accountID == "" {
-		return nil, fmt.Errorf("aisearch: no account ID (pass one to New, or set %s for FromEnv)", EnvAccountID)
+		return nil, fmt.Errorf("%w (pass one to New, or set %s for FromEnv)", ErrNoAccountID, EnvAccountID)
 	}
 	if err := checkAccountID(cfg.accountID); err != nil {
 		return nil, err
 	}
 	if cfg.creds.token.IsZero() && cfg.creds.key.IsZero() {
-		return nil, fmt.Errorf("aisearch: no credentials: use WithAPIToken or WithAPIKey (FromEnv: set %s, or %s and %s)", EnvAPIToken, EnvAPIKey, EnvEmail)
+		return nil, fmt.Errorf("%w: use WithAPIToken or WithAPIKey (FromEnv: set %s, or %s and %s)", ErrNoCredential, EnvAPIToken, EnvAPIKey, EnvEmail)
 	}
 	hc := cfg.httpClient
 	if hc == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,27 +41,69 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			contains: []string{"No route for that URI (code 7000)"},
 		},
 		{
-			name:     "403 authentication",
+			name:     "403 authentication error: a bad credential",
 			handler:  status(403, envelopeError(10000, "Authentication error")),
-			is:       []error{aisearch.ErrAuth},
-			isNot:    []error{aisearch.ErrNotFound, aisearch.ErrInvalid},
+			is:       []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:    []error{aisearch.ErrNotFound, aisearch.ErrInvalid, aisearch.ErrPermissionDenied},
 			contains: []string{"403 Forbidden", "Authentication error (code 10000)"},
 		},
 		{
-			name:    "400 with auth code is auth, not invalid",
-			handler: status(400, envelopeError(9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")),
-			is:      []error{aisearch.ErrAuth},
-			isNot:   []error{aisearch.ErrInvalid},
+			name:    "401 authentication error (AI Search's status)",
+			handler: status(401, envelopeError(10000, "Authentication error")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:   []error{aisearch.ErrPermissionDenied},
 		},
 		{
-			name:    "401 undeclared, decoded from its envelope",
-			handler: status(401, envelopeError(10001, "Unable to authenticate request")),
-			is:      []error{aisearch.ErrAuth},
+			name:    "401 invalid API token",
+			handler: status(401, envelopeError(1000, "Invalid API Token")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:   []error{aisearch.ErrPermissionDenied, aisearch.ErrInvalid},
+		},
+		{
+			name:    "403 missing permission is not a bad credential",
+			handler: status(403, envelopeError(9109, "Unauthorized to access requested resource")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrPermissionDenied},
+			isNot:   []error{aisearch.ErrBadCredential, aisearch.ErrInvalid},
+		},
+		{
+			name:    "400 no credential is auth, not invalid",
+			handler: status(400, envelopeError(9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:   []error{aisearch.ErrInvalid, aisearch.ErrPermissionDenied},
+		},
+		{
+			name:     "400 malformed Authorization header, told by its error_chain",
+			handler:  status(400, `{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]}],"result":null}`),
+			is:       []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:    []error{aisearch.ErrInvalid},
+			contains: []string{"Invalid request headers (code 6003): Invalid format for Authorization header (code 6111)"},
 			check: func(t *testing.T, e *aisearch.APIError) {
-				if len(e.Errors) != 1 || e.Errors[0].Message != "Unable to authenticate request" {
-					t.Errorf("errors = %+v", e.Errors)
+				if got := e.Codes(); !slices.Equal(got, []int{6003, 6111}) || !e.HasCode(aisearch.CodeMalformedAuthHeader) {
+					t.Errorf("Codes = %v", got)
 				}
 			},
+		},
+		{
+			name:    "400 invalid headers about another header is invalid input",
+			handler: status(400, `{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6100,"message":"Invalid format for some header"}]}]}`),
+			is:      []error{aisearch.ErrInvalid},
+			isNot:   []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+		},
+		{
+			name:    "404 token_not_found",
+			handler: status(404, `{"success":false,"errors":[{"code":7075,"message":"token_not_found"}],"result":{}}`),
+			is:      []error{aisearch.ErrNotFound},
+		},
+		{
+			name:    "ai_search_not_found on any status",
+			handler: status(400, envelopeError(7002, "ai_search_not_found")),
+			is:      []error{aisearch.ErrNotFound},
+		},
+		{
+			name:    "400 ai_search_instance_invalid_token: the service token is refused",
+			handler: status(400, envelopeError(7012, "ai_search_instance_invalid_token")),
+			is:      []error{aisearch.ErrInvalid, aisearch.ErrServiceTokenRejected},
+			isNot:   []error{aisearch.ErrAuth, aisearch.ErrNotFound},
 		},
 		{
 			name:     "400 validation keeps errors[].path",
@@ -114,6 +157,12 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			name:    "409 in use",
 			handler: status(409, envelopeError(7006, "Token in use by instances")),
 			is:      []error{aisearch.ErrConflict},
+		},
+		{
+			name:    "token_in_use_by_instances",
+			handler: status(409, envelopeError(7076, "token_in_use_by_instances")),
+			is:      []error{aisearch.ErrConflict},
+			isNot:   []error{aisearch.ErrInvalid, aisearch.ErrAuth},
 		},
 	}
 	for _, tt := range tests {

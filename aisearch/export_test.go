@@ -14,8 +14,11 @@ func WithSleep(sleep func(context.Context, time.Duration) error) Option {
 	}
 }
 
-// ParseRetryAfter and Excerpt expose helpers to table tests.
+// ParseRetryAfter and Excerpt expose helpers to table tests; FromEnvWith
+// is FromEnv reading its variables through getenv, so that tests need not
+// set the process's environment.
 var (
+	FromEnvWith     = fromEnv
 	ParseRetryAfter = parseRetryAfter
 	Excerpt         = excerpt
 )

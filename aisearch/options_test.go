@@ -2,6 +2,7 @@ package aisearch_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,10 +21,10 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		opts    []aisearch.Option
 		want    string
 	}{
-		{"no account", "", []aisearch.Option{tok}, "no account ID"},
+		{"no account", "", []aisearch.Option{tok}, "no account ID"}, // errors.Is ErrNoAccountID: TestMissingConfigurationIsTyped
 		{"dot-dot account", "..", []aisearch.Option{tok}, "not a valid identifier"},
 		{"account with space", "a b", []aisearch.Option{tok}, "whitespace"},
-		{"no credentials", fakeAccount, nil, "no credentials"},
+		{"no credential", fakeAccount, nil, "no credential"},
 		{"empty token", fakeAccount, []aisearch.Option{aisearch.WithAPIToken("")}, "empty API token"},
 		{"token with newline", fakeAccount, []aisearch.Option{aisearch.WithAPIToken(fakeAPIToken + "\r\nX-Evil: 1")}, "control character"},
 		{"token with spaces", fakeAccount, []aisearch.Option{aisearch.WithAPIToken(" " + fakeAPIToken)}, "whitespace"},
@@ -60,6 +61,42 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 	}
 	if _, err := aisearch.New(fakeAccount, tok, aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1})); err != nil {
 		t.Errorf("MaxAttempts 1 (no retries) refused: %v", err)
+	}
+}
+
+// The CLI maps a missing account or credential to its own flags and
+// variables: errors.Is tells them apart, whatever the message says.
+func TestMissingConfigurationIsTyped(t *testing.T) {
+	t.Parallel()
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	newErr := func(account string, opts ...aisearch.Option) error {
+		_, err := aisearch.New(account, opts...)
+		return err
+	}
+	fromEnvErr := func(getenv func(string) string) error { _, err := aisearch.FromEnvWith(getenv); return err }
+	for _, tt := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"New without account", newErr("", aisearch.WithAPIToken(fakeAPIToken)), aisearch.ErrNoAccountID},
+		{"New without credential", newErr(fakeAccount), aisearch.ErrNoCredential},
+		{"FromEnv without account", fromEnvErr(env(aisearch.EnvAPIToken, fakeAPIToken)), aisearch.ErrNoAccountID},
+		{"FromEnv without credential", fromEnvErr(env(aisearch.EnvAccountID, fakeAccount)), aisearch.ErrNoCredential},
+		{"FromEnv with a key but no e-mail", fromEnvErr(env(aisearch.EnvAccountID, fakeAccount, aisearch.EnvAPIKey, fakeAPIKey)), aisearch.ErrNoCredential},
+	} {
+		if !errors.Is(tt.err, tt.want) {
+			t.Errorf("%s: err = %v, want errors.Is %v", tt.name, tt.err, tt.want)
+		}
 	}
 }
 
