@@ -37,7 +37,7 @@ func TestTokenProblems(t *testing.T) {
 		{name: "expires exactly now", edit: func(t *APIToken) { t.ExpiresOn = now }, want: []ProblemKind{ProblemExpired}},
 		{name: "expiring soon", edit: func(t *APIToken) { t.ExpiresOn = now.Add(23 * time.Hour) }, want: []ProblemKind{ProblemExpiringSoon}},
 		{name: "expiring later than the threshold", edit: func(t *APIToken) { t.ExpiresOn = now.Add(25 * time.Hour) }},
-		{name: "expiry warning off", edit: func(t *APIToken) { t.ExpiresOn = now.Add(time.Hour) }, opts: func(o *CheckOptions) { o.ExpiringWithin = -1 }},
+		{name: "expiry warning off", edit: func(t *APIToken) { t.ExpiresOn = now.Add(time.Hour) }, opts: func(o *CheckOptions) { o.ExpiringWithin = 0 }},
 		{name: "not yet valid", edit: func(t *APIToken) { t.NotBefore = now.Add(time.Minute) }, want: []ProblemKind{ProblemNotYetValid}},
 		{name: "another account", edit: func(t *APIToken) {
 			t.Policies[0].Resources = map[string]any{AccountResource("0123456789abcdef0123456789abcdef"): "*"}
@@ -111,6 +111,19 @@ func TestHumanDuration(t *testing.T) {
 	} {
 		if got := humanDuration(d); got != want {
 			t.Errorf("humanDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestProblemString(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[Problem]string{
+		{Kind: ProblemExpired, Detail: "the token expired at 2026-12-01T00:00:00Z"}:                     "expired: the token expired at 2026-12-01T00:00:00Z",
+		{Kind: ProblemChangedAfterRegistration, Detail: "modified later", Heuristic: true}:              "changed_after_registration: modified later (heuristic)",
+		{Kind: ProblemOtherAccount, Detail: "its resources: com.cloudflare.api.account.x\x1b[2J\nevil"}: "other_account: its resources: com.cloudflare.api.account.x [2J evil",
+	} {
+		if got := p.String(); got != want {
+			t.Errorf("String() = %q, want %q", got, want)
 		}
 	}
 }

@@ -55,7 +55,6 @@ func New(accountID string, opts ...Option) (*Client, error) {
 		accountID: accountID,
 		userAgent: defaultUserAgent,
 		retry:     DefaultRetryPolicy(),
-		sleep:     sleepCtx,
 		now:       time.Now,
 	}
 	cfg.baseURL, _ = parseBaseURL(DefaultBaseURL)
@@ -150,7 +149,6 @@ func newClient(cfg *config) (*Client, error) {
 		next: &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds,
 			bearer: "Bearer " + cfg.creds.token.Reveal(), userAgent: cfg.userAgent},
 		policy: cfg.retry,
-		sleep:  cfg.sleep,
 		now:    cfg.now,
 	}
 	hooks := cfg.hooks

@@ -74,7 +74,7 @@ func TestClientLifecycleUnderFaults(t *testing.T) {
 
 	c, err := aisearch.New(emulator.DefaultAccountID,
 		aisearch.WithAPIToken(apiToken), aisearch.WithBaseURL(hs.URL+emulator.BasePath),
-		aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 10, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, MaxWait: 5 * time.Second}))
+		aisearch.WithRetryPolicy(manyNoWaitRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,4 +164,11 @@ func (r *statusRecorder) WriteHeader(code int) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
+}
+
+// manyNoWaitRetries lets a call try ten times, at once.
+func manyNoWaitRetries() aisearch.RetryPolicy {
+	p := aisearch.NoWaitRetryPolicy()
+	p.MaxAttempts = 10
+	return p
 }

@@ -38,6 +38,9 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		{"ftp base with credentials", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("ftp://u:" + fakeAPIKey + "@api.example.com/")}, "must not contain credentials"},
 		{"unparsable base with credentials", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://u:" + fakeAPIKey + "@api.example.com:port/")}, "base URL"},
 		{"base with query", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://api.example.com/?x=1")}, "no query"},
+		{"base without /client/v4", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("http://127.0.0.1:8787/")}, `base URL "http://127.0.0.1:8787/" has no /client/v4: the API root is http://127.0.0.1:8787/client/v4`},
+		{"base under a proxy prefix without /client/v4", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://proxy.example.com/cf")}, "the API root is https://proxy.example.com/cf/client/v4"},
+		{"base past /client/v4", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://api.cloudflare.com/client/v4/accounts/x")}, "goes past /client/v4: the API root is https://api.cloudflare.com/client/v4"},
 		{"nil http client", fakeAccount, []aisearch.Option{tok, aisearch.WithHTTPClient(nil)}, "nil *http.Client"},
 		{"nil hook", fakeAccount, []aisearch.Option{tok, aisearch.WithRequestHook(nil)}, "nil hook"},
 		{"nil option", fakeAccount, []aisearch.Option{tok, nil}, "nil Option"},
@@ -61,6 +64,20 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 	}
 	if _, err := aisearch.New(fakeAccount, tok, aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1})); err != nil {
 		t.Errorf("MaxAttempts 1 (no retries) refused: %v", err)
+	}
+}
+
+func TestWithBaseURLAcceptsAPIRoots(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"https://api.cloudflare.com/client/v4":    "https://api.cloudflare.com/client/v4",
+		"http://127.0.0.1:8787/client/v4/":        "http://127.0.0.1:8787/client/v4",
+		" https://proxy.example.com/cf/client/v4": "https://proxy.example.com/cf/client/v4",
+	} {
+		c, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(raw))
+		if err != nil || c.BaseURL() != want {
+			t.Errorf("WithBaseURL(%q): %v, %v; want %s", raw, c, err, want)
+		}
 	}
 }
 
@@ -303,6 +320,8 @@ func TestBadArgumentsFailBeforeSending(t *testing.T) {
 	checks["delete ."] = c.Registrations.Delete(ctx, ".")
 	_, checks["create no key"] = c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "n", CfAPIID: "c"})
 	_, checks["update empty"] = c.Registrations.Update(ctx, tokenID, aisearch.RegistrationParams{})
+	_, checks["API token of no owner"] = c.APITokens("").Get(ctx, tokenID)
+	_, checks["API tokens of an unknown owner"] = c.APITokens("zone").List(ctx, aisearch.APITokenListOptions{})
 	//lint:ignore SA1012 a nil context must be an error, not a panic
 	_, checks["nil context"] = c.Registrations.Get(nil, tokenID) //nolint:staticcheck
 	for name, err := range checks {

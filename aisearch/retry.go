@@ -42,6 +42,12 @@ type RetryPolicy struct {
 	// shows it, or the error is a failed dial), and on 429, which says the
 	// request was refused unprocessed.
 	RetryCreate bool
+	// Sleep waits d between attempts: it returns after d, or with ctx's
+	// error as soon as ctx ends. Nil means a real timer. Provision and
+	// Rotate wait through it too while a new token reaches AI Search. Tests
+	// replace it to record the waits or to move a fake clock;
+	// NoWaitRetryPolicy's returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultRetryPolicy is used unless WithRetryPolicy says otherwise: 4
@@ -49,6 +55,26 @@ type RetryPolicy struct {
 // total.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 4, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxWait: 30 * time.Second}
+}
+
+// NoWaitRetryPolicy is DefaultRetryPolicy without the waiting: the same
+// attempts, each retry sent at once (its Sleep returns immediately, so
+// backoff, Retry-After and Provision's and Rotate's waits for a new token
+// cost no time, while their budgets still bound how often they try). It is
+// for tests, where failures are injected (the emulator's FailNext) and
+// waiting only slows the suite; aisearchtest's clients use it.
+func NoWaitRetryPolicy() RetryPolicy {
+	p := DefaultRetryPolicy()
+	p.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	return p
+}
+
+// sleep is p.Sleep, or a real timer.
+func (p RetryPolicy) sleep() func(context.Context, time.Duration) error {
+	if p.Sleep != nil {
+		return p.Sleep
+	}
+	return sleepCtx
 }
 
 const maxAttemptsLimit = 10
@@ -90,7 +116,6 @@ const maxBodySize = 8 << 20
 type retryTransport struct {
 	next   http.RoundTripper
 	policy RetryPolicy
-	sleep  func(context.Context, time.Duration) error
 	now    func() time.Time
 }
 
@@ -176,7 +201,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		if serr := t.sleep(ctx, wait); serr != nil {
+		if serr := t.policy.sleep()(ctx, wait); serr != nil {
 			return nil, serr
 		}
 		waited += wait

@@ -160,7 +160,7 @@ func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Pro
 			others = append(others, t)
 		}
 	}
-	check := CheckOptions{Issuer: opts.Issuer, ExpiringWithin: -1, PermissionGroups: opts.PermissionGroups}
+	check := CheckOptions{Issuer: opts.Issuer, PermissionGroups: opts.PermissionGroups} // no expiry window: a token expiring soon still works
 	var broken []Health
 	for _, reg := range append(named, others...) {
 		h, err := c.health(ctx, reg, check)
@@ -282,6 +282,9 @@ func (c *Client) serviceDefaults(opts ServiceTokenOptions) (ServiceTokenOptions,
 	}
 	if opts.Issuer == nil {
 		opts.Issuer = c.APITokens(OwnerUser)
+	}
+	if !opts.Issuer.Owner().valid() {
+		return opts, fmt.Errorf("aisearch: ServiceTokenOptions: Issuer's owner %q: want OwnerUser or OwnerAccount", opts.Issuer.Owner())
 	}
 	if opts.PermissionGroups == nil {
 		opts.PermissionGroups = ServiceTokenPermissions()

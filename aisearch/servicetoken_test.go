@@ -1,6 +1,7 @@
 package aisearch_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -556,6 +557,8 @@ func TestCheckFindsEachProblem(t *testing.T) {
 		{name: "expiring soon", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
 			check: aisearch.CheckOptions{ExpiringWithin: 72 * time.Hour}, breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {},
 			want: aisearch.ProblemExpiringSoon},
+		{name: "no expiry window: zero ExpiringWithin reports nothing", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
+			breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {}},
 		{name: "not expiring soon with a shorter threshold", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
 			check: aisearch.CheckOptions{ExpiringWithin: 24 * time.Hour}, breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {}},
 		{name: "another account", breakIt: func(t *testing.T, w *workflow, p aisearch.Provisioned) {
@@ -576,7 +579,7 @@ func TestCheckFindsEachProblem(t *testing.T) {
 			w := newWorkflow(t)
 			ctx := context.Background()
 			opts := tt.opts
-			opts.Issuer = w.c.APITokens(tt.owner)
+			opts.Issuer = w.c.APITokens(cmp.Or(tt.owner, aisearch.OwnerUser))
 			p, err := w.c.Provision(ctx, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -621,11 +624,13 @@ func (w *workflow) updateToken(t *testing.T, p aisearch.Provisioned, pol aisearc
 	}
 }
 
+// Nothing to check cannot pass for all healthy.
 func TestCheckOnAnAccountWithoutRegistrations(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	h, err := w.c.Check(context.Background(), aisearch.CheckOptions{})
-	if err != nil || h == nil || len(h) != 0 {
-		t.Fatalf("Check = %#v, %v; want an empty, non-nil report", h, err)
+	if !errors.Is(err, aisearch.ErrNoRegistration) || h == nil || len(h) != 0 {
+		t.Fatalf("Check = %#v, %v; want an empty, non-nil report and ErrNoRegistration", h, err)
 	}
 }
 
