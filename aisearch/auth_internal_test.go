@@ -23,6 +23,7 @@ func (a *answer) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // The User-Agent is added after the hooks, unless a hook set one.
 func TestUserAgentAfterHooks(t *testing.T) {
+	t.Parallel()
 	for _, hookUA := range []string{"", "custom/1"} {
 		rt := &answer{}
 		c, err := New("acc", WithAPIToken("token-for-the-test"), WithHTTPClient(&http.Client{Transport: rt}),

@@ -9,6 +9,7 @@ import (
 // TestTokenProblems judges one Cloudflare token per case; each case breaks
 // the healthy token in one way and must report exactly that problem.
 func TestTokenProblems(t *testing.T) {
+	t.Parallel()
 	const account = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	registered := now.Add(-time.Hour)
@@ -75,6 +76,7 @@ func TestTokenProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			tok := healthy()
 			tt.edit(&tok)
 			o := opts
@@ -100,6 +102,7 @@ func TestTokenProblems(t *testing.T) {
 }
 
 func TestHumanDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		72 * time.Hour:                "3d",
 		23 * time.Hour:                "23h",

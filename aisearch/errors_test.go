@@ -13,6 +13,7 @@ import (
 )
 
 func TestErrorsMapStatusesAndCodes(t *testing.T) {
+	t.Parallel()
 	const html502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
 	tests := []struct {
 		name     string
@@ -167,6 +168,7 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := newScripted(t, tt.handler)
 			// Retries off: this test is about decoding.
 			c, _ := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1}))
@@ -198,6 +200,7 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 }
 
 func TestMalformedSuccessResponses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -210,6 +213,7 @@ func TestMalformedSuccessResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := newScripted(t, status(200, tt.body))
 			c, _ := newTestClient(t, srv.baseURL())
 			_, err := c.Registrations.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
@@ -224,6 +228,7 @@ func TestMalformedSuccessResponses(t *testing.T) {
 }
 
 func TestUnknownFieldsAreTolerated(t *testing.T) {
+	t.Parallel()
 	body := `{"success":true,"errors":[],"messages":[],"new_top":{"a":1},"result":{"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"svc","cf_api_id":"cf-1","created_at":"2019-12-27T18:11:19.117Z","modified_at":"2019-12-28T10:00:00Z","created_by":null,"modified_by":"me","enabled":false,"future_field":[1,2,3]}}`
 	srv := newScripted(t, status(200, body))
 	c, _ := newTestClient(t, srv.baseURL())
@@ -249,6 +254,7 @@ func TestUnknownFieldsAreTolerated(t *testing.T) {
 // A server's message cannot drive the terminal an error is printed on, nor
 // make the error unboundedly long.
 func TestServerMessagesArePlainText(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("m", 5000)
 	srv := newScripted(t, status(400, envelopeError(10001, `bad\u001b[2J\nname`)), status(400, envelopeError(10001, long)))
 	c, _ := newTestClient(t, srv.baseURL())
@@ -267,6 +273,7 @@ func TestServerMessagesArePlainText(t *testing.T) {
 // would make Ensure register a duplicate, so it is an error and
 // nothing is created.
 func TestSuccessFieldIsRequired(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{`{}`, `null`, `{"result":[]}`} {
 		srv := newScripted(t, status(200, body), status(200, body))
 		c, _ := newTestClient(t, srv.baseURL())

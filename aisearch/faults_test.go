@@ -50,6 +50,7 @@ func (l *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fourth create answer. Every lifecycle must complete, and the store must
 // never hold two registrations of one service token.
 func TestClientLifecycleUnderFaults(t *testing.T) {
+	t.Parallel()
 	const apiToken = "loadtest-api-token"
 	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithFaults(emulator.Faults{
 		Rate: 0.2, Statuses: []int{429, 500, 502, 503, 504}, Latency: time.Millisecond,

@@ -14,6 +14,7 @@ import (
 )
 
 func TestNewRejectsBadConfiguration(t *testing.T) {
+	t.Parallel()
 	tok := aisearch.WithAPIToken(fakeAPIToken)
 	tests := []struct {
 		name    string
@@ -21,7 +22,7 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		opts    []aisearch.Option
 		want    string
 	}{
-		{"no account", "", []aisearch.Option{tok}, "no account ID"}, // errors.Is ErrNoAccountID: TestMissingConfigurationIsTyped
+		{"no account", "", []aisearch.Option{tok}, "no account ID"},
 		{"dot-dot account", "..", []aisearch.Option{tok}, "not a valid identifier"},
 		{"account with space", "a b", []aisearch.Option{tok}, "whitespace"},
 		{"no credential", fakeAccount, nil, "no credential"},
@@ -52,6 +53,7 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := aisearch.New(tt.account, tt.opts...)
 			if err == nil || c != nil {
 				t.Fatalf("New = %v, %v; want an error", c, err)
@@ -61,6 +63,13 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 			}
 			assertNoSecrets(t, err.Error())
 		})
+	}
+	// The CLI maps these two to its own flags and variables.
+	if _, err := aisearch.New("", tok); !errors.Is(err, aisearch.ErrNoAccountID) {
+		t.Errorf("no account: %v, want ErrNoAccountID", err)
+	}
+	if _, err := aisearch.New(fakeAccount); !errors.Is(err, aisearch.ErrNoCredential) {
+		t.Errorf("no credential: %v, want ErrNoCredential", err)
 	}
 	if _, err := aisearch.New(fakeAccount, tok, aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1})); err != nil {
 		t.Errorf("MaxAttempts 1 (no retries) refused: %v", err)
@@ -81,131 +90,6 @@ func TestWithBaseURLAcceptsAPIRoots(t *testing.T) {
 	}
 }
 
-// The CLI maps a missing account or credential to its own flags and
-// variables: errors.Is tells them apart, whatever the message says.
-func TestMissingConfigurationIsTyped(t *testing.T) {
-	t.Parallel()
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
-	newErr := func(account string, opts ...aisearch.Option) error {
-		_, err := aisearch.New(account, opts...)
-		return err
-	}
-	fromEnvErr := func(getenv func(string) string) error { _, err := aisearch.FromEnvWith(getenv); return err }
-	for _, tt := range []struct {
-		name string
-		err  error
-		want error
-	}{
-		{"New without account", newErr("", aisearch.WithAPIToken(fakeAPIToken)), aisearch.ErrNoAccountID},
-		{"New without credential", newErr(fakeAccount), aisearch.ErrNoCredential},
-		{"FromEnv without account", fromEnvErr(env(aisearch.EnvAPIToken, fakeAPIToken)), aisearch.ErrNoAccountID},
-		{"FromEnv without credential", fromEnvErr(env(aisearch.EnvAccountID, fakeAccount)), aisearch.ErrNoCredential},
-		{"FromEnv with a key but no e-mail", fromEnvErr(env(aisearch.EnvAccountID, fakeAccount, aisearch.EnvAPIKey, fakeAPIKey)), aisearch.ErrNoCredential},
-	} {
-		if !errors.Is(tt.err, tt.want) {
-			t.Errorf("%s: err = %v, want errors.Is %v", tt.name, tt.err, tt.want)
-		}
-	}
-}
-
-func TestFromEnv(t *testing.T) {
-	ts := newEmulator(t)
-	ts.Seed(ts.AccountID, namedTokens("t", 1)...)
-	clear := func(t *testing.T) {
-		for _, k := range []string{aisearch.EnvAPIToken, aisearch.EnvAPIKey, aisearch.EnvEmail, aisearch.EnvAccountID, aisearch.EnvBaseURL} {
-			t.Setenv(k, "")
-		}
-	}
-	t.Run("token wins over key", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
-		t.Setenv(aisearch.EnvAPIToken, fakeAPIToken)
-		t.Setenv(aisearch.EnvAPIKey, "wrong")
-		t.Setenv(aisearch.EnvEmail, fakeEmail)
-		c, err := aisearch.FromEnv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
-			t.Errorf("client = %v", c)
-		}
-		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
-			t.Errorf("List with the env token: %v", err)
-		}
-	})
-	t.Run("key and email", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
-		t.Setenv(aisearch.EnvAPIKey, fakeAPIKey)
-		t.Setenv(aisearch.EnvEmail, fakeEmail)
-		c, err := aisearch.FromEnv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
-			t.Errorf("List with the env key: %v", err)
-		}
-	})
-	t.Run("options override", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, "other")
-		t.Setenv(aisearch.EnvAPIToken, fakeAPIToken)
-		c, err := aisearch.FromEnv(aisearch.WithAccountID(fakeAccount), aisearch.WithBaseURL(ts.BaseURL))
-		if err != nil || c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
-			t.Errorf("FromEnv = %v, %v", c, err)
-		}
-	})
-	t.Run("a credential option ignores the credential variables", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
-		t.Setenv(aisearch.EnvAPIKey, "stray-key-without-email")
-		c, err := aisearch.FromEnv(aisearch.WithAPIToken(fakeAPIToken))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
-			t.Errorf("List with the option's token: %v", err)
-		}
-	})
-	for _, tt := range []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"nothing", nil, "CLOUDFLARE_ACCOUNT_ID"},
-		{"no credentials", map[string]string{aisearch.EnvAccountID: fakeAccount}, "CLOUDFLARE_API_TOKEN"},
-		{"key without email", map[string]string{aisearch.EnvAccountID: fakeAccount, aisearch.EnvAPIKey: fakeAPIKey}, "CLOUDFLARE_EMAIL is not"},
-		{"bad base URL", map[string]string{aisearch.EnvAccountID: fakeAccount, aisearch.EnvAPIToken: fakeAPIToken, aisearch.EnvBaseURL: "localhost:8080"}, "CLOUDFLARE_API_BASE_URL"},
-		{"bad token", map[string]string{aisearch.EnvAccountID: fakeAccount, aisearch.EnvAPIToken: fakeAPIToken + "\n"}, "aisearch: CLOUDFLARE_API_TOKEN: API token has leading or trailing whitespace"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			clear(t)
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			_, err := aisearch.FromEnv()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want it to mention %q", err, tt.want)
-			}
-			if err != nil {
-				assertNoSecrets(t, err.Error())
-			}
-		})
-	}
-}
-
 // captured records what the server saw of each request.
 type captured struct {
 	mu      sync.Mutex
@@ -222,6 +106,7 @@ func (c *captured) handler(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func TestRequestHeadersHooksAndUserAgent(t *testing.T) {
+	t.Parallel()
 	var cap captured
 	srv := newScripted(t, cap.handler(status(503, "")), cap.handler(okToken))
 	var hookCalls int
@@ -255,6 +140,7 @@ func TestRequestHeadersHooksAndUserAgent(t *testing.T) {
 }
 
 func TestAPIKeyHeaders(t *testing.T) {
+	t.Parallel()
 	var cap captured
 	srv := newScripted(t, cap.handler(okToken))
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIKey(fakeEmail, fakeAPIKey))
@@ -268,6 +154,7 @@ func TestAPIKeyHeaders(t *testing.T) {
 }
 
 func TestCredentialsDoNotFollowRedirectsToOtherHosts(t *testing.T) {
+	t.Parallel()
 	var cap captured
 	elsewhere := httptest.NewServer(cap.handler(okToken))
 	defer elsewhere.Close()
@@ -287,6 +174,7 @@ func TestCredentialsDoNotFollowRedirectsToOtherHosts(t *testing.T) {
 }
 
 func TestWithHTTPClientCopies(t *testing.T) {
+	t.Parallel()
 	var calls int
 	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		calls++
@@ -311,6 +199,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestBadArgumentsFailBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, okToken)
 	c, _ := newTestClient(t, srv.baseURL())
 	ctx := context.Background()
@@ -335,6 +224,7 @@ func TestBadArgumentsFailBeforeSending(t *testing.T) {
 }
 
 func TestGetEscapesIDs(t *testing.T) {
+	t.Parallel()
 	var paths []string
 	srv := newScripted(t, func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.EscapedPath())

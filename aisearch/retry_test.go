@@ -20,6 +20,7 @@ const tokenID = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
 var createParams = aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey}
 
 func TestRetry429ThenSuccessUsesRetryAfter(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "2"), okToken)
 	c, s := newTestClient(t, srv.baseURL())
 	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
@@ -57,6 +58,7 @@ func TestDefaultSleepHonoursRetryAfter(t *testing.T) {
 }
 
 func TestRetry503StormIsBounded(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(503, envelopeError(10002, "Service unavailable")))
 	c, s := newTestClient(t, srv.baseURL())
 	_, err := c.Registrations.Get(context.Background(), tokenID)
@@ -82,6 +84,7 @@ func TestRetry503StormIsBounded(t *testing.T) {
 }
 
 func TestBackoffIsJitteredAndCapped(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(500, ""))
 	p := aisearch.RetryPolicy{MaxAttempts: 10, MinBackoff: 100 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, MaxWait: time.Hour}
 	var all []time.Duration
@@ -103,6 +106,7 @@ func TestBackoffIsJitteredAndCapped(t *testing.T) {
 }
 
 func TestConnectionResetsAreRetriedForGet(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, hangup, hangup, okToken)
 	c, s := newTestClient(t, srv.baseURL())
 	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
@@ -117,6 +121,7 @@ func TestConnectionResetsAreRetriedForGet(t *testing.T) {
 }
 
 func TestBodyCutMidwayIsRetriedForGet(t *testing.T) {
+	t.Parallel()
 	cut := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "500")
@@ -133,6 +138,7 @@ func TestBodyCutMidwayIsRetriedForGet(t *testing.T) {
 }
 
 func TestPutBodyIsReplayedOnRetry(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var bodies []string
 	record := func(next http.HandlerFunc) http.HandlerFunc {
@@ -157,6 +163,7 @@ func TestPutBodyIsReplayedOnRetry(t *testing.T) {
 }
 
 func TestPostIsNotRetriedOnceSent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
@@ -184,6 +191,7 @@ func TestPostIsNotRetriedOnceSent(t *testing.T) {
 // A 429 says the request was refused before anything was done: retrying a
 // create then cannot register it twice.
 func TestPostIsRetriedOn429(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "1"), okToken)
 	c, s := newTestClient(t, srv.baseURL())
 	if _, err := c.Registrations.Create(context.Background(), createParams); err != nil {
@@ -198,6 +206,7 @@ func TestPostIsRetriedOn429(t *testing.T) {
 }
 
 func TestPostIsRetriedWhenAsked(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, hangup, status(503, ""), okToken)
 	c, _ := newTestClientWith(t, srv.baseURL(), func(p *aisearch.RetryPolicy) { p.RetryCreate = true })
 	if _, err := c.Registrations.Create(context.Background(), createParams); err != nil {
@@ -266,6 +275,7 @@ func TestPostIsNotRetriedWithoutTraceEvents(t *testing.T) {
 }
 
 func TestConflictIsNeverRetried(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(409, envelopeError(7006, "Token in use by instances")), okToken)
 	c, _ := newTestClient(t, srv.baseURL())
 	if err := c.Registrations.Delete(context.Background(), tokenID); !errors.Is(err, aisearch.ErrConflict) {
@@ -330,7 +340,9 @@ func TestContextCancelStopsBackoff(t *testing.T) {
 }
 
 func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
+	t.Parallel()
 	t.Run("beyond MaxWait", func(t *testing.T) {
+		t.Parallel()
 		srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "3600"))
 		c, s := newTestClient(t, srv.baseURL())
 		_, err := c.Registrations.Get(context.Background(), tokenID)
@@ -343,6 +355,7 @@ func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
 		}
 	})
 	t.Run("beyond the context deadline", func(t *testing.T) {
+		t.Parallel()
 		srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "5"))
 		c, s := newTestClient(t, srv.baseURL())
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -358,6 +371,7 @@ func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
 }
 
 func TestRetryAfterHTTPDate(t *testing.T) {
+	t.Parallel()
 	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 	srv := newScripted(t, status(503, "", "Retry-After", date), okToken)
 	c, s := newTestClient(t, srv.baseURL())
