@@ -13,7 +13,7 @@ import (
 func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) (*RegistrationPage, error) {
 	c := r.c
 	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: ListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+		return nil, fmt.Errorf("aisearch: RegistrationListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
 	}
 	params := opts.params()
 	var env listResult
@@ -142,7 +142,7 @@ func (p RegistrationParams) check() error {
 		empty = append(empty, "CfAPIKey")
 	}
 	if len(empty) > 0 {
-		return fmt.Errorf("aisearch: TokenParams: empty %s", strings.Join(empty, ", "))
+		return fmt.Errorf("aisearch: RegistrationParams: empty %s", strings.Join(empty, ", "))
 	}
 	return nil
 }
