@@ -193,6 +193,7 @@ func TestNewTokenThatNeverReachesAISearch(t *testing.T) {
 				if perr.Op != op || perr.Waited != budget || perr.Attempts < 2 || perr.Deleted == tt.failDeletes || !strings.Contains(err.Error(), perr.TokenID) {
 					t.Errorf("%+v: %v", perr, err)
 				}
+				t.Logf("%s: %v", op, err)
 				if want := "deleted again"; !tt.failDeletes && !strings.Contains(err.Error(), want) {
 					t.Errorf("err = %v, want it to say %q", err, want)
 				}

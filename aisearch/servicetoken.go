@@ -111,7 +111,7 @@ type PropagationError struct {
 
 func (e *PropagationError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "aisearch: %s: the new Cloudflare token %s (%s-owned) was created but did not reach AI Search in time: registering it was refused %d times over %s", e.Op, e.TokenID, e.Owner, e.Attempts, e.Waited)
+	fmt.Fprintf(&b, "aisearch: %s: the new Cloudflare token %s (%s-owned) was created but did not reach AI Search in time: AI Search refused it on %d attempt(s) over %s", e.Op, e.TokenID, e.Owner, e.Attempts, e.Waited)
 	var apiErr *APIError
 	if errors.As(e.Err, &apiErr) && len(apiErr.Errors) > 0 {
 		fmt.Fprintf(&b, " (last: %s, code %d)", apiErr.Errors[0].Message, apiErr.Errors[0].Code)
