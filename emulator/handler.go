@@ -22,7 +22,7 @@ import (
 // the operation (parameter binding) → strict handlers → store. Each
 // request is routed once, by the spec.
 func (s *Server) buildHandler() (http.Handler, error) {
-	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock}, nil,
+	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, cfg: s.cfg.aiSearch}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
 	ops, err := s.spec.operationHandlers(strict, paramError)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 type handlers struct {
 	store *store
 	now   func() time.Time
+	cfg   aiSearchConfig
 }
 
 var _ generated.StrictServerInterface = (*handlers)(nil)

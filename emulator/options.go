@@ -32,6 +32,7 @@ type config struct {
 	// permissionGroups extend the API token catalogue (WithPermissionGroups).
 	permissionGroups []PermissionGroup
 	compactSlack     int // see withCompactSlack
+	aiSearch         aiSearchConfig
 }
 
 // DefaultMaxBodyBytes caps request bodies; a token registration is a few
@@ -45,6 +46,7 @@ func newConfig(opts []Option) (config, error) {
 		logger:       slog.New(slog.DiscardHandler),
 		maxBody:      DefaultMaxBodyBytes,
 		compactSlack: compactSlack,
+		aiSearch:     aiSearchConfig{jobDuration: DefaultJobDuration, maxInstances: DefaultMaxInstances, maxNamespaces: DefaultMaxNamespaces},
 	}
 	for _, o := range opts {
 		if o == nil {
