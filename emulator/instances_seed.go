@@ -310,7 +310,7 @@ func inspectJob(j job, now time.Time) Job {
 	}
 	for _, l := range j.Logs {
 		if !l.At.After(now) {
-			out.Logs = append(out.Logs, JobLog{Message: l.Message, Type: l.Type, At: l.At})
+			out.Logs = append(out.Logs, JobLog(l))
 		}
 	}
 	return out
