@@ -1,4 +1,4 @@
-package specgov
+package main
 
 import (
 	"fmt"

@@ -26,7 +26,7 @@ func baseSpec(t *testing.T) []byte {
 // realSpec is the project's openapi.yaml as committed.
 func realSpec(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "openapi.yaml"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,11 @@
-module github.com/go-aisearch/tokens/tools/breaking
+module github.com/go-aisearch/tokens/tools/specgov
 
 go 1.26.0
 
 require (
 	github.com/getkin/kin-openapi v0.151.0
 	github.com/oasdiff/oasdiff v1.35.0
+	github.com/oasdiff/yaml v0.1.1
 )
 
 require (
@@ -12,7 +13,6 @@ require (
 	github.com/TwiN/go-color v1.4.1 // indirect
 	github.com/go-openapi/jsonpointer v1.0.2 // indirect
 	github.com/kr/pretty v0.3.1 // indirect
-	github.com/oasdiff/yaml v0.1.1 // indirect
 	github.com/oasdiff/yaml3 v0.0.14 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/tidwall/gjson v1.20.0 // indirect

@@ -1,11 +1,11 @@
-package specgov
+package main
 
 import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"github.com/oasdiff/yaml"
@@ -27,30 +27,9 @@ type AllowList struct {
 //go:embed allowlist.yaml
 var defaultAllowList []byte
 
-// DefaultAllowList is allowlist.yaml as committed next to this package.
-func DefaultAllowList() (AllowList, error) {
-	a, err := ParseAllowList(defaultAllowList)
-	if err != nil {
-		return AllowList{}, fmt.Errorf("specgov/allowlist.yaml: %w", err)
-	}
-	return a, nil
-}
-
-// LoadAllowList reads an allow-list file (YAML or JSON).
-func LoadAllowList(path string) (AllowList, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return AllowList{}, err
-	}
-	a, err := ParseAllowList(data)
-	if err != nil {
-		return AllowList{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return a, nil
-}
-
-// ParseAllowList parses an allow-list; every entry needs a key and a reason,
-// and unknown fields are errors (a typo must not silently allow nothing).
+// ParseAllowList parses an allow-list; every entry needs a key and a
+// reason, and unknown fields are errors (a typo must not silently allow
+// nothing).
 func ParseAllowList(data []byte) (AllowList, error) {
 	j, err := yaml.YAMLToJSON(data)
 	if err != nil {
@@ -77,7 +56,44 @@ func ParseAllowList(data []byte) (AllowList, error) {
 	return a, nil
 }
 
-// match returns the index of the first entry whose key matches, or -1.
+// Allowed is a difference the allow-list explains.
+type Allowed struct {
+	Difference
+	Reason string
+}
+
+// Report sorts the differences by the allow-list.
+type Report struct {
+	Unexplained []Difference // the spec or the allow-list must change
+	Allowed     []Allowed
+	Stale       []AllowEntry // entries that matched nothing: remove them
+}
+
+// OK reports whether every difference is explained and no entry is dead.
+func (r Report) OK() bool { return len(r.Unexplained) == 0 && len(r.Stale) == 0 }
+
+// Classify matches each difference against the allow-list's entries, in
+// order; the first entry that matches explains it.
+func Classify(diffs []Difference, allow AllowList) Report {
+	var r Report
+	used := make([]bool, len(allow.Deviations))
+	for _, d := range diffs {
+		i := allow.match(d.Key())
+		if i < 0 {
+			r.Unexplained = append(r.Unexplained, d)
+			continue
+		}
+		used[i] = true
+		r.Allowed = append(r.Allowed, Allowed{d, allow.Deviations[i].Reason})
+	}
+	for i, e := range allow.Deviations {
+		if !used[i] {
+			r.Stale = append(r.Stale, e)
+		}
+	}
+	return r
+}
+
 func (a AllowList) match(key string) int {
 	for i, e := range a.Deviations {
 		if globMatch(e.Key, key) {
@@ -107,4 +123,23 @@ func globMatch(pattern, s string) bool {
 		s = s[i+len(p):]
 	}
 	return len(s) >= len(last) && strings.HasSuffix(s, last)
+}
+
+// Write prints the report; verbose adds each allowed difference and its
+// reason, which are otherwise counted only.
+func (r Report) Write(w io.Writer, verbose bool) {
+	fmt.Fprintf(w, "unexplained differences: %d\n", len(r.Unexplained))
+	for _, d := range r.Unexplained {
+		fmt.Fprintf(w, "  %s\n", d.Key())
+	}
+	fmt.Fprintf(w, "stale allow-list entries (match nothing; remove them): %d\n", len(r.Stale))
+	for _, e := range r.Stale {
+		fmt.Fprintf(w, "  %s\n", e.Key)
+	}
+	fmt.Fprintf(w, "allowed (deliberate) differences: %d\n", len(r.Allowed))
+	if verbose {
+		for _, a := range r.Allowed {
+			fmt.Fprintf(w, "  %s\n      reason: %s\n", a.Key(), a.Reason)
+		}
+	}
 }

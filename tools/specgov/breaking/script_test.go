@@ -20,9 +20,9 @@ func TestScriptChecksEveryLandedCommit(t *testing.T) {
 		t.Skip("no git")
 	}
 	repo := t.TempDir()
-	copyFile(t, filepath.Join("..", "..", "scripts", "breaking.sh"), filepath.Join(repo, "scripts", "breaking.sh"))
-	for _, f := range []string{"go.mod", "go.sum", "main.go", "gate.go"} {
-		copyFile(t, f, filepath.Join(repo, "tools", "breaking", f))
+	copyFile(t, filepath.Join("..", "..", "..", "scripts", "breaking.sh"), filepath.Join(repo, "scripts", "breaking.sh"))
+	for _, f := range []string{"../go.mod", "../go.sum", "main.go", "gate.go"} {
+		copyFile(t, f, filepath.Join(repo, "tools", "specgov", "breaking", f))
 	}
 	git := func(args ...string) {
 		t.Helper()
