@@ -1,12 +1,17 @@
-package contract
+// Package record runs scripted scenarios against a tokens API (Cloudflare's,
+// or an emulator) with the generated client and saves what it sees as
+// go-vcr cassettes, redacted by package contract as each interaction is
+// captured; package contract checks them afterwards.
+package record
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -18,12 +23,13 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 
+	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
-// RecordOptions configure Record.
-type RecordOptions struct {
+// Options configure Record.
+type Options struct {
 	BaseURL     string // ends in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's
 	AccountID   string
 	Credentials Credentials
@@ -69,13 +75,13 @@ var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credent
 
 // Record runs a scripted lifecycle against opts.BaseURL with the generated
 // client and writes what it sees as go-vcr cassettes, one per scenario. Every
-// interaction is redacted (see Redact) as soon as it is captured, so no
+// interaction is redacted (see contract.Redact) as soon as it is captured, so no
 // credential reaches memory that is saved, nor disk: the API token values
-// that create and roll answer become RedactedAPITokenValue there and
+// that create and roll answer become contract.RedactedAPITokenValue there and
 // wherever they appear afterwards (a verify's bearer, an echo). It returns
 // the files written. Tokens it creates are deleted before it returns, even
 // on error, except one left in use by the 409 scenario.
-func Record(ctx context.Context, opts RecordOptions) ([]string, error) {
+func Record(ctx context.Context, opts Options) ([]string, error) {
 	if opts.BaseURL == "" || opts.AccountID == "" || opts.OutDir == "" {
 		return nil, errors.New("record: base URL, account id and output directory are required")
 	}
@@ -135,24 +141,23 @@ type scenario struct {
 
 // session holds one Record call's state.
 type session struct {
-	opts       RecordOptions
+	opts       Options
 	prefix     string        // unique token-name prefix of this run
 	created    []string      // ids to delete at the end of a scenario
 	createdAPI []apiTokenRef // API tokens to delete at the end of a scenario
 	known      *strings.Replacer
-	http       *http.Client // the recording client of the scenario running
 
 	mu     sync.Mutex
 	issued []string // API token values servers answered in this run
 }
 
-// apiTokenRef names an API token: its owner's path prefix and its id.
-type apiTokenRef struct{ prefix, id string }
+// apiTokenRef names an API token: its owner ("user" or "account") and id.
+type apiTokenRef struct{ owner, id string }
 
 // remember keeps an API token value a server answered, to redact it
 // wherever it appears in what is recorded after.
 func (r *session) remember(value string) {
-	if len(value) < cfauth.MinSecretLen || value == RedactedAPITokenValue {
+	if len(value) < cfauth.MinSecretLen || value == contract.RedactedAPITokenValue {
 		return
 	}
 	r.mu.Lock()
@@ -174,12 +179,12 @@ func (r *session) lastIssued() string {
 
 // scrub replaces every credential of the run (see knownSecrets) and every
 // API token value issued so far wherever it appears in i: URL, headers and
-// bodies. Redact then does the structural part.
+// bodies. contract.Redact then does the structural part.
 func (r *session) scrub(i *cassette.Interaction) {
 	r.mu.Lock()
 	pairs := make([]string, 0, 2*len(r.issued))
 	for _, v := range r.issued {
-		pairs = append(pairs, v, RedactedAPITokenValue)
+		pairs = append(pairs, v, contract.RedactedAPITokenValue)
 	}
 	r.mu.Unlock()
 	issued := strings.NewReplacer(pairs...)
@@ -212,7 +217,7 @@ func (r *session) leftIssued(i *cassette.Interaction) bool {
 }
 
 // valueCatcher passes requests on and remembers every API token value an
-// answer carries (see tokenValues) before the recorder redacts it: the
+// answer carries (see contract.APITokenValues) before the recorder redacts it: the
 // client gets the redacted answer, and a scenario that authenticates with
 // a new value reads it with lastIssued.
 type valueCatcher struct {
@@ -225,13 +230,14 @@ func (vc valueCatcher) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := bufferBody(resp)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	if err != nil {
 		return nil, err
 	}
-	var env any
-	if json.Unmarshal(body, &env) == nil {
-		tokenValues(env, func(_, val string, _ func(string)) { vc.r.remember(val) })
+	resp.Body = io.NopCloser(bytes.NewReader(body)) // for the recorder and the client
+	for _, v := range contract.APITokenValues(body) {
+		vc.r.remember(v)
 	}
 	return resp, nil
 }
@@ -239,13 +245,13 @@ func (vc valueCatcher) RoundTrip(req *http.Request) (*http.Response, error) {
 // knownSecrets replaces the values of this run's credentials with their
 // placeholders wherever they appear. Values shorter than cfauth.MinSecretLen (an
 // open emulator's "x") are left alone: they would match ordinary text.
-func knownSecrets(opts RecordOptions) *strings.Replacer {
+func knownSecrets(opts Options) *strings.Replacer {
 	var pairs []string
 	for _, kv := range [][2]string{
-		{opts.Credentials.APIToken, RedactedAPIKey},
-		{opts.Credentials.APIKey, RedactedAPIKey},
-		{opts.Credentials.Email, RedactedEmail},
-		{opts.ServiceTokenKey, RedactedCFAPIKey},
+		{opts.Credentials.APIToken, contract.RedactedAPIKey},
+		{opts.Credentials.APIKey, contract.RedactedAPIKey},
+		{opts.Credentials.Email, contract.RedactedEmail},
+		{opts.ServiceTokenKey, contract.RedactedCFAPIKey},
 	} {
 		if len(kv[0]) >= cfauth.MinSecretLen {
 			pairs = append(pairs, kv[0], kv[1])
@@ -265,19 +271,19 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 		recorder.WithMode(recorder.ModeRecordOnly),
 		recorder.WithRealTransport(valueCatcher{r.opts.Transport, r}),
 		recorder.WithSkipRequestLatency(true),
-		recorder.WithMatcher(Matcher),
+		recorder.WithMatcher(contract.Matcher),
 		recorder.WithHook(func(i *cassette.Interaction) error {
 			// A body may echo a credential (the e-mail as created_by, a key
 			// in an error message); Redact then fixes the lengths.
 			r.scrub(i)
-			Redact(i, r.opts.AccountID)
+			contract.Redact(i, r.opts.AccountID)
 			i.Response.Duration = 0 // keeps re-recordings diffable
 			return nil
 		}, recorder.AfterCaptureHook),
 		// Fail closed: refuse to save a cassette the scan still finds a
 		// credential in (a header or field Redact does not know about).
 		recorder.WithHook(func(i *cassette.Interaction) error {
-			if found := ScanInteraction(fromCassette(i)); len(found) > 0 {
+			if found := contract.ScanInteraction(contract.FromCassette(i)); len(found) > 0 {
 				return fmt.Errorf("interaction %d: %s after redaction; not saving", i.ID, found[0])
 			}
 			if r.leftIssued(i) {
@@ -289,8 +295,7 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r.http = &http.Client{Transport: rec}
-	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(r.http))
+	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		return "", err
 	}
@@ -308,8 +313,7 @@ func (r *session) cleanup(ctx context.Context) {
 	if len(r.created) == 0 && len(r.createdAPI) == 0 {
 		return
 	}
-	hc := &http.Client{Transport: r.opts.Transport}
-	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(hc))
+	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: r.opts.Transport}))
 	if err != nil {
 		return
 	}
@@ -317,7 +321,7 @@ func (r *session) cleanup(ctx context.Context) {
 		_, _ = c.DeleteTokenWithResponse(ctx, r.opts.AccountID, id, r.opts.Credentials.Apply)
 	}
 	for _, t := range r.createdAPI {
-		_, _ = r.apiRequest(ctx, hc, http.MethodDelete, t.prefix+"/"+t.id, nil, r.opts.Credentials.Apply)
+		_, _ = r.tokens(c, t.owner).delete(ctx, t.id, r.opts.Credentials.Apply)
 	}
 	r.created, r.createdAPI = nil, nil
 }
@@ -345,7 +349,15 @@ func expect(step string, want int, resp statusCoder, err error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", step, err)
 	}
-	if got := resp.StatusCode(); got != want {
+	return expectStatus(step, want, resp.StatusCode(), nil)
+}
+
+// expectStatus is expect for an answer reduced to its status.
+func expectStatus(step string, want, got int, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	if got != want {
 		return fmt.Errorf("%s: status %d, want %d", step, got, want)
 	}
 	return nil

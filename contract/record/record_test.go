@@ -1,4 +1,4 @@
-package contract_test
+package record_test
 
 import (
 	"errors"
@@ -11,21 +11,22 @@ import (
 	"testing"
 
 	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/contract/record"
 )
 
 func TestRecordOptionErrors(t *testing.T) {
-	ok := contract.RecordOptions{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: t.TempDir(), Credentials: contract.Credentials{APIToken: "t"}}
-	cases := map[string]func(*contract.RecordOptions){
-		"no base URL":     func(o *contract.RecordOptions) { o.BaseURL = "" },
-		"base URL suffix": func(o *contract.RecordOptions) { o.BaseURL = "http://127.0.0.1:1/api" },
-		"no account":      func(o *contract.RecordOptions) { o.AccountID = "" },
-		"no out dir":      func(o *contract.RecordOptions) { o.OutDir = "" },
-		"no credentials":  func(o *contract.RecordOptions) { o.Credentials = contract.Credentials{} },
+	ok := record.Options{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: t.TempDir(), Credentials: record.Credentials{APIToken: "t"}}
+	cases := map[string]func(*record.Options){
+		"no base URL":     func(o *record.Options) { o.BaseURL = "" },
+		"base URL suffix": func(o *record.Options) { o.BaseURL = "http://127.0.0.1:1/api" },
+		"no account":      func(o *record.Options) { o.AccountID = "" },
+		"no out dir":      func(o *record.Options) { o.OutDir = "" },
+		"no credentials":  func(o *record.Options) { o.Credentials = record.Credentials{} },
 	}
 	for name, edit := range cases {
 		o := ok
 		edit(&o)
-		if _, err := contract.Record(t.Context(), o); err == nil {
+		if _, err := record.Record(t.Context(), o); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -43,8 +44,8 @@ func TestRecordUnexpectedStatus(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	files, err := contract.Record(t.Context(), contract.RecordOptions{BaseURL: srv.URL + "/client/v4", AccountID: "0123456789abcdef0123456789abcdef",
-		OutDir: dir, Credentials: contract.Credentials{APIToken: token}})
+	files, err := record.Record(t.Context(), record.Options{BaseURL: srv.URL + "/client/v4", AccountID: "0123456789abcdef0123456789abcdef",
+		OutDir: dir, Credentials: record.Credentials{APIToken: token}})
 	if err == nil || !strings.Contains(err.Error(), "lifecycle") || !strings.Contains(err.Error(), "status 503, want 200") {
 		t.Fatalf("err %v, want the lifecycle step and the status", err)
 	}
@@ -61,9 +62,9 @@ func TestRecordUnexpectedStatus(t *testing.T) {
 }
 
 func TestRecordScenarioNeedsOption(t *testing.T) {
-	o := contract.RecordOptions{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: t.TempDir(),
-		Credentials: contract.Credentials{APIToken: "t"}, Only: []string{"in-use"}}
-	if _, err := contract.Record(t.Context(), o); err == nil || !strings.Contains(err.Error(), "in-use") {
+	o := record.Options{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: t.TempDir(),
+		Credentials: record.Credentials{APIToken: "t"}, Only: []string{"in-use"}}
+	if _, err := record.Record(t.Context(), o); err == nil || !strings.Contains(err.Error(), "in-use") {
 		t.Errorf("err %v, want one naming the scenario", err)
 	}
 }
@@ -78,8 +79,8 @@ func TestRecordRedactsEchoedCredentials(t *testing.T) {
 		w.Write([]byte(`{"success":false,"errors":[{"code":1,"message":"down for ` + r.Header.Get("X-Auth-Email") + ` key ` + r.Header.Get("X-Auth-Key") + `"}]}`))
 	}))
 	defer srv.Close()
-	files, err := contract.Record(t.Context(), contract.RecordOptions{BaseURL: srv.URL + "/client/v4", AccountID: "0123456789abcdef0123456789abcdef",
-		OutDir: t.TempDir(), Credentials: contract.Credentials{Email: email, APIKey: "live-global-key-never-saved"}})
+	files, err := record.Record(t.Context(), record.Options{BaseURL: srv.URL + "/client/v4", AccountID: "0123456789abcdef0123456789abcdef",
+		OutDir: t.TempDir(), Credentials: record.Credentials{Email: email, APIKey: "live-global-key-never-saved"}})
 	if err == nil || len(files) != 1 {
 		t.Fatalf("files %v, err %v: want the partial lifecycle cassette and an error", files, err)
 	}
@@ -95,12 +96,27 @@ func TestRecordRefusesExistingCassette(t *testing.T) {
 	if err := os.WriteFile(file, []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	o := contract.RecordOptions{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: dir,
-		Credentials: contract.Credentials{APIToken: "t"}, Only: []string{"lifecycle"}}
-	if _, err := contract.Record(t.Context(), o); !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), file) {
+	o := record.Options{BaseURL: "http://127.0.0.1:1/client/v4", AccountID: "a", OutDir: dir,
+		Credentials: record.Credentials{APIToken: "t"}, Only: []string{"lifecycle"}}
+	if _, err := record.Record(t.Context(), o); !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), file) {
 		t.Errorf("err %v, want fs.ErrExist naming %s", err, file)
 	}
 	if data, _ := os.ReadFile(file); string(data) != "mine" {
 		t.Error("the cassette was overwritten")
+	}
+}
+
+func TestCredentialsFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := record.CredentialsFromEnv(env(map[string]string{"CLOUDFLARE_API_TOKEN": "t", "CLOUDFLARE_EMAIL": "e", "CLOUDFLARE_API_KEY": "k"}))
+	if err != nil || c != (record.Credentials{APIToken: "t"}) {
+		t.Errorf("token preferred: %+v %v", c, err)
+	}
+	c, err = record.CredentialsFromEnv(env(map[string]string{"CLOUDFLARE_EMAIL": "e", "CLOUDFLARE_API_KEY": "k"}))
+	if err != nil || c != (record.Credentials{Email: "e", APIKey: "k"}) {
+		t.Errorf("legacy pair: %+v %v", c, err)
+	}
+	if _, err := record.CredentialsFromEnv(env(map[string]string{"CLOUDFLARE_EMAIL": "e"})); err == nil {
+		t.Error("an e-mail alone was accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package contract
+package record
 
 import (
 	"context"
@@ -26,11 +26,11 @@ func (r *session) scenarios() []scenario {
 	}
 	if r.opts.Credentials.APIToken != "" {
 		out = append(out,
-			scenario{"api-tokens-user", func(ctx context.Context, _ *generated.ClientWithResponses) error {
-				return r.apiTokenLifecycle(ctx, userTokens)
+			scenario{"api-tokens-user", func(ctx context.Context, c *generated.ClientWithResponses) error {
+				return r.apiTokenLifecycle(ctx, userTokens(c))
 			}},
-			scenario{"api-tokens-account", func(ctx context.Context, _ *generated.ClientWithResponses) error {
-				return r.apiTokenLifecycle(ctx, r.accountTokens())
+			scenario{"api-tokens-account", func(ctx context.Context, c *generated.ClientWithResponses) error {
+				return r.apiTokenLifecycle(ctx, r.tokens(c, "account"))
 			}},
 			scenario{"api-tokens-invalid-input", r.apiTokenInvalidInput},
 			scenario{"api-tokens-no-credentials", r.apiTokenNoCredentials},
