@@ -11,7 +11,7 @@ RAPID_CHECKS ?= 5000
 BENCH_FLAGS  ?=
 
 bench: ## run the benchmarks and the load generator; write and print BENCHMARKS.md
-	$(GO) run ./bench/cmd/benchreport -o BENCHMARKS.md $(BENCH_FLAGS)
+	cd tools/benchreport && $(GO) run . -o BENCHMARKS.md $(BENCH_FLAGS)
 
 # scripts/fuzz.sh prints how many inputs each target executed and fails on
 # one that executed fewer than FUZZ_MIN_EXECS (default 100 per second of

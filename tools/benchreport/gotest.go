@@ -1,67 +1,71 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
 )
 
 // samples holds every measurement of one benchmark: unit → values (one per
 // -count run).
 type samples map[string][]float64
 
-// median of one unit, 0 when absent.
-func (s samples) median(unit string) float64 {
-	v := slices.Clone(s[unit])
-	if len(v) == 0 {
-		return 0
+// summary is benchstat's summary of one unit: the median and its 95%
+// confidence interval (golang.org/x/perf/benchmath, no assumption about
+// the distribution). Center is 0 when the unit was not measured.
+func (s samples) summary(unit string) benchmath.Summary {
+	if len(s[unit]) == 0 {
+		return benchmath.Summary{}
 	}
-	slices.Sort(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	return benchmath.AssumeNothing.Summary(benchmath.NewSample(s[unit], &benchmath.DefaultThresholds), 0.95)
 }
 
-// benchLine matches "BenchmarkX/y-2   123   456 ns/op   7 B/op ...".
-var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+(\d+)\s+(.*)$`)
+// median of one unit, 0 when absent.
+func (s samples) median(unit string) float64 { return s.summary(unit).Center }
 
-// parseBench reads go test -bench output; lines that are not results are
-// ignored (they go to the log).
+// parseBench reads go test -bench output with benchstat's reader
+// (golang.org/x/perf/benchfmt). Names keep their "Benchmark" prefix and
+// lose the GOMAXPROCS suffix; units are kept as go test prints them. A
+// malformed result line is an error.
 func parseBench(r io.Reader) (map[string]samples, error) {
 	out := map[string]samples{}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		m := benchLine.FindStringSubmatch(strings.TrimSpace(sc.Text()))
-		if m == nil {
-			continue
+	rd := benchfmt.NewReader(r, "go test output")
+	for rd.Scan() {
+		var res *benchfmt.Result
+		switch rec := rd.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return nil, rec
+		case *benchfmt.Result:
+			res = rec
+		default:
+			continue // unit metadata
 		}
-		fields := strings.Fields(m[3])
-		if len(fields)%2 != 0 {
-			return nil, fmt.Errorf("unexpected benchmark line %q", sc.Text())
-		}
-		s := out[m[1]]
-		if s == nil {
-			s = samples{}
-			out[m[1]] = s
-		}
-		for i := 0; i < len(fields); i += 2 {
-			v, err := strconv.ParseFloat(fields[i], 64)
-			if err != nil {
-				return nil, fmt.Errorf("benchmark line %q: %v", sc.Text(), err)
+		base, parts := res.Name.Parts()
+		name := "Benchmark" + string(base)
+		for _, p := range parts {
+			if !bytes.HasPrefix(p, []byte("-")) {
+				name += string(p)
 			}
-			s[fields[i+1]] = append(s[fields[i+1]], v)
+		}
+		if out[name] == nil {
+			out[name] = samples{}
+		}
+		for _, v := range res.Values {
+			unit, value := v.OrigUnit, v.OrigValue // as go test printed it: ns/op, not sec/op
+			if unit == "" {
+				unit, value = v.Unit, v.Value
+			}
+			out[name][unit] = append(out[name][unit], value)
 		}
 	}
-	return out, sc.Err()
+	return out, rd.Err()
 }
 
 // The packages whose benchmarks the report runs: the main module's bench

@@ -1,8 +1,14 @@
 // Command benchreport runs the benchmarks of package bench and the load
 // generator, computes every figure as a ratio against the baseline measured
-// in the same run, and writes BENCHMARKS.md (make bench).
+// in the same run, and writes BENCHMARKS.md (make bench). benchstat's
+// library (golang.org/x/perf) reads the go test output and computes the
+// medians and their confidence intervals; what is ours is which figure is
+// compared with which, the targets, and the page.
 //
-//	go run ./bench/cmd/benchreport [-o BENCHMARKS.md] [-count 5] [-benchtime 1s]
+//	cd tools/benchreport && go run . [-o BENCHMARKS.md] [-count 5] [-benchtime 1s]
+//
+// It is a module of its own so that golang.org/x/perf stays out of the
+// library's go.mod; it uses the library's packages through a replace.
 package main
 
 import (
@@ -42,7 +48,7 @@ func run(out string, count int, benchtime string, genRuns, loadRequests int, ver
 	}
 	start := time.Now()
 	r := &report{Machine: describeMachine(), Started: start.UTC()}
-	r.Command = "make bench  # = go run ./bench/cmd/benchreport -o BENCHMARKS.md"
+	r.Command = "make bench  # = cd tools/benchreport && go run . -o BENCHMARKS.md"
 	steps := []struct {
 		name      string
 		pkg       string // ./bench/, or interop (a module of its own, run from its folder)
