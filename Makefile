@@ -38,26 +38,33 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 #                       (mk/governance.mk)
 #   test-specgov-tools  the breaking-change gate, drift and changelog checks'
 #                       tests (mk/governance.mk; tools/specgov is its own module)
-# test-go runs first, alone (it has the most to compile and runs packages
-# in parallel itself). Then the contract suite, whose race-built packages
-# test-go left in the build cache, runs beside the other three, which run
-# one after another: run side by side, they would each compile the same
-# packages (the standard library without -race, kin-openapi...) at once.
-# -Otarget keeps each target's output together. What a step could not
-# check (upstream-diff without Cloudflare's schema) is said again last.
+#   test-benchreport    the benchmark report's tests (mk/bench.mk; its own module)
+# Two lines of steps run side by side (make -j2): test-go then the contract
+# suite, which reuses the race-built packages test-go left in the build
+# cache; and the other modules one after another (interop, the drift check,
+# tools/specgov's and tools/benchreport's tests), which build without -race
+# and so share nothing with the first line that either would wait for. One
+# after another within a line: run side by side, two go commands would each
+# compile the same packages at once. -Otarget keeps each line's output
+# together. What a step could not check (upstream-diff without Cloudflare's
+# schema) is said again last.
 test: ## run every test (the README's test command)
 	@notes=$$(mktemp); trap 'rm -f "$$notes"' EXIT; export MAKE_TEST_NOTES=$$notes; \
-	$(MAKE) --no-print-directory test-go && \
-	$(MAKE) --no-print-directory -j2 -Otarget contract test-modules; rc=$$?; \
+	$(MAKE) --no-print-directory -j2 -Otarget test-main test-modules; rc=$$?; \
 	if [ -s "$$notes" ]; then echo; echo "make test: NOT EVERYTHING WAS CHECKED:"; cat "$$notes"; fi; exit $$rc
 
-# One after another, each a make of its own with one goal: no -j here,
-# which would reset the jobserver (make warns) for no gain.
-.PHONY: test-modules
+# Each a make of its own with one goal: no -j here, which would reset the
+# jobserver (make warns) for no gain.
+.PHONY: test-main test-modules
+test-main:
+	@$(MAKE) --no-print-directory test-go && \
+	$(MAKE) --no-print-directory contract
+
 test-modules:
 	@$(MAKE) --no-print-directory interop && \
 	$(MAKE) --no-print-directory upstream-diff && \
-	$(MAKE) --no-print-directory test-specgov-tools
+	$(MAKE) --no-print-directory test-specgov-tools && \
+	$(MAKE) --no-print-directory test-benchreport
 
 # contract_test runs once, in `make contract`, which prints its coverage and
 # mutation report.

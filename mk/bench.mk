@@ -2,7 +2,7 @@
 # what they test (emulator/model*_test.go, emulator/load_*_test.go,
 # aisearch/faults_test.go) as plain Go tests: make test runs them under -race.
 
-.PHONY: bench fuzz load
+.PHONY: bench fuzz load test-benchreport
 
 FUZZTIME     ?= 20s
 FUZZMINIMIZE ?= 200x
@@ -22,3 +22,6 @@ fuzz: ## each fuzz target for FUZZTIME (20s), proving it executed inputs; then R
 
 load: ## the load and fault tests, verbose, under -race
 	$(GO) test -race -count=1 -v -run 'MemoryFlat|ConcurrentTraffic|UnderFaults' ./emulator ./aisearch ./internal/loadgen
+
+test-benchreport: ## tests of the benchmark report (tools/benchreport, its own module)
+	cd tools/benchreport && $(GO) test -count=1 ./...

@@ -9,6 +9,7 @@ import (
 )
 
 func TestChangelogTopEntryIsSpecVersion(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join("..", "..", "..", "CHANGELOG.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +24,7 @@ func TestChangelogTopEntryIsSpecVersion(t *testing.T) {
 }
 
 func TestCheckChangelogFixtures(t *testing.T) {
+	t.Parallel()
 	const good = "# Changelog\n\n## [2.0.0] - 2027-01-02\n- removed x\n\n## [1.1.0] - 2027-01-01\n- added y\n\n## [1.0.0] - 2026-11-22\n- initial\n"
 	tests := []struct {
 		name, changelog, version string

@@ -55,6 +55,7 @@ func revise(t *testing.T, version string, edit func(doc *openapi3.T)) []byte {
 func schema(doc *openapi3.T, name string) *openapi3.Schema { return doc.Components.Schemas[name].Value }
 
 func TestCheckCatchesBreakingChanges(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		edit   func(doc *openapi3.T)
@@ -115,6 +116,7 @@ func TestCheckCatchesBreakingChanges(t *testing.T) {
 }
 
 func TestCheckPassesAdditiveChange(t *testing.T) {
+	t.Parallel()
 	additive := func(doc *openapi3.T) {
 		// A new optional response field and a new optional query parameter.
 		tok := schema(doc, "Token")
@@ -136,6 +138,7 @@ func TestCheckPassesAdditiveChange(t *testing.T) {
 }
 
 func TestCheckVersionPolicy(t *testing.T) {
+	t.Parallel()
 	removeDelete := func(doc *openapi3.T) { doc.Paths.Value(itemPath).Delete = nil }
 	addNote := func(doc *openapi3.T) {
 		schema(doc, "Token").Properties["note"] = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
@@ -176,12 +179,14 @@ func TestCheckVersionPolicy(t *testing.T) {
 }
 
 func TestCheckRejectsInvalidSpec(t *testing.T) {
+	t.Parallel()
 	if _, err := Check(realSpec(t), []byte("openapi: 3.0.3\npaths: [")); err == nil {
 		t.Fatal("want an error for a spec that does not parse")
 	}
 }
 
 func TestRunExitCodes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)

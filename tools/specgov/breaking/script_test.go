@@ -16,6 +16,7 @@ import (
 // (what CI used to do) sees nothing; the default walk of the first-parent
 // history must fail on the first commit.
 func TestScriptChecksEveryLandedCommit(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}

@@ -31,7 +31,7 @@ func (d Difference) Key() string { return d.Where + ": " + d.What + ": " + d.Cha
 // are normalised first as oasdiff's --flatten-allof and --flatten-params
 // do, so an envelope written as an allOf, or a parameter declared on the
 // path instead of the operation, compares equal to the same thing written
-// out. Descriptions, summaries, titles, examples and extensions are not
+// out; this normalises both documents in place. Descriptions, summaries, titles, examples and extensions are not
 // compared, nor are tags: they are prose and navigation, and upstream's are
 // Cloudflare's.
 func Compare(ours, upstream *openapi3.T) ([]Difference, error) {

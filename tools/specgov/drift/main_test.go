@@ -12,6 +12,7 @@ import (
 // a bad command line, 3 when the upstream schema cannot be read (the make
 // target tells "drifted" from "could not check" by it).
 func TestRunExitCodes(t *testing.T) {
+	t.Parallel()
 	var ups []string
 	for _, f := range referenceFiles(t) {
 		ups = append(ups, "--upstream", f)

@@ -20,6 +20,7 @@ import (
 // components, an allOf envelope, YAML. Only our paths and what they reach
 // are kept, and the comparison comes out the same.
 func TestLoadUpstreamFullSchema(t *testing.T) {
+	t.Parallel()
 	raw := fullSchema(t)
 	list := raw["paths"].(map[string]any)[listPath].(map[string]any)["get"].(map[string]any)
 	media := list["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)
@@ -65,6 +66,7 @@ func TestLoadUpstreamFullSchema(t *testing.T) {
 }
 
 func TestLoadUpstreamRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	const head = `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {"/accounts/{account_id}/ai-search/tokens": `
 	tests := map[string]string{
 		"empty":                  "",
@@ -93,6 +95,7 @@ func TestLoadUpstreamRejectsBadInput(t *testing.T) {
 // its own reference, a recursive schema) end in an error or a report,
 // never a hang or a panic.
 func TestCompareSurvivesCycles(t *testing.T) {
+	t.Parallel()
 	const head = `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {"/accounts/{account_id}/ai-search/tokens": {"get": {"responses": {"200": `
 	inputs := map[string]string{
 		"self-referencing response": head + `{"$ref": "#/components/responses/r"}}}}}, "components": {"responses": {"r": {"$ref": "#/components/responses/r"}}}}`,
