@@ -87,16 +87,17 @@ func ReadUpstream(ctx context.Context, src string, limit int64, timeout time.Dur
 // readFile reads a regular file of at most limit bytes (not a FIFO, which
 // would block, nor a device).
 func readFile(path string, limit int64) ([]byte, error) {
+	// Stat before opening: opening a FIFO would block until a writer came.
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
@@ -159,6 +160,9 @@ func decode(data []byte) (map[string]any, error) {
 // adds nothing; a path in two documents is an error. The result is not
 // validated: upstream is what it is, and the diff reports how it differs.
 func LoadUpstream(paths []string, docs ...[]byte) (*openapi3.T, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("our spec has no paths to compare")
+	}
 	var merged *openapi3.T
 	for i, data := range docs {
 		raw, err := decode(data)

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -200,6 +202,12 @@ func TestReadUpstream(t *testing.T) {
 	_, err := ReadUpstream(ctx, srv.URL+"/hang", 2000, 50*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "no complete answer within 50ms") {
 		t.Errorf("a server that never answers: %v", err)
+	}
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err == nil {
+		if _, err := ReadUpstream(ctx, fifo, 2000, time.Minute); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("a FIFO: %v", err)
+		}
 	}
 	if !errors.Is(func() error { _, err := readFile(ourSpec, 10); return err }(), errTooLarge) {
 		t.Error("a file over the limit is not refused as too large")
