@@ -119,14 +119,10 @@ func (r *report) targets() []target {
 	return ts
 }
 
-// atMost and atLeast are a goal's label, limit written with decimals
-// ("≤ 1.30x"), and whether ratio q meets it.
+// atMost is a goal's label, limit written with decimals ("≤ 1.30x"), and
+// whether ratio q meets it.
 func atMost(q, limit float64, decimals int) (string, bool) {
 	return fmt.Sprintf("≤ %.*fx", decimals, limit), q <= limit
-}
-
-func atLeast(q, limit float64, decimals int) (string, bool) {
-	return fmt.Sprintf("≥ %.*fx", decimals, limit), q >= limit
 }
 
 // compare is the cells of a row comparing benchmark a with baseline b:
