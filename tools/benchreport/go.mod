@@ -1,6 +1,6 @@
 module github.com/go-aisearch/tokens/tools/benchreport
 
-go 1.26.0
+go 1.25.0
 
 require github.com/go-aisearch/tokens v0.0.0
 
@@ -17,8 +17,8 @@ require (
 	github.com/oasdiff/yaml3 v0.0.14 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v4 v4.0.0-rc.6 // indirect
-	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
-	golang.org/x/text v0.42.0 // indirect
+	golang.org/x/perf v0.0.0-20250813145418-2f7363a06fe1
+	golang.org/x/text v0.40.0 // indirect
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.7 // indirect
 )
 
