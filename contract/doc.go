@@ -1,5 +1,5 @@
 // Package contract checks HTTP traffic against the tokens API contract
-// (openapi.yaml, embedded in the module root) with kin-openapi.
+// (openapi.yaml, embedded by package spec) with kin-openapi.
 //
 // A Validator loads the spec and its router once; Validate then checks one
 // recorded interaction (request and response) and returns every violation,

@@ -44,7 +44,7 @@ type Options struct {
 
 	// ServiceTokenID and ServiceTokenKey are the cf_api_id and cf_api_key
 	// the lifecycle registers. The real API wants a real service token (see
-	// the README); when empty, made-up values are used, which an emulator
+	// docs/contract.md); when empty, made-up values are used, which an emulator
 	// accepts. The key is a secret: it is redacted like the credentials.
 	ServiceTokenID, ServiceTokenKey string
 

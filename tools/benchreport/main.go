@@ -24,7 +24,7 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "BENCHMARKS.md", "report file, relative to the module root; - for stdout only")
+	out := flag.String("o", "BENCHMARKS.md", "report file, relative to the repository root; - for stdout only")
 	count := flag.Int("count", 5, "runs of each benchmark; the report uses the median")
 	benchtime := flag.String("benchtime", "1s", "go test -benchtime for the HTTP and validation benchmarks")
 	genRuns := flag.Int("gen-runs", 5, "timed go generate + build rounds")
