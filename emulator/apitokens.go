@@ -13,7 +13,7 @@ import (
 // is not kept; use ValueMatches to check it.
 type APIToken struct {
 	ID         string
-	AccountID  string // the owning account; UserOwner ("") for the user's tokens
+	AccountID  string // the owning account; UserOwner for the user's tokens
 	Name       string
 	Status     string // active, disabled, or expired (from ExpiresOn and the clock)
 	IssuedOn   time.Time
@@ -26,7 +26,7 @@ type APIToken struct {
 
 func (r apiTokenRecord) inspect(now time.Time) APIToken {
 	t := APIToken{
-		ID: r.ID, AccountID: r.Account, Name: r.Name, Status: string(r.status(now)),
+		ID: r.ID, AccountID: r.Owner, Name: r.Name, Status: string(r.status(now)),
 		IssuedOn: r.IssuedOn, ModifiedOn: r.ModifiedOn,
 		Policies: deepCopy(nonNil(r.Policies)), Condition: deepCopy(r.Condition),
 	}
@@ -59,24 +59,29 @@ func deepCopy[T any](v T) T {
 func (s *Server) APITokens(accountID string) []APIToken {
 	now := s.cfg.clock()
 	out := []APIToken{}
-	for _, r := range s.store.listAPITokens(accountID) {
-		out = append(out, r.inspect(now))
-	}
+	s.store.view(func(tx *tx) {
+		for _, r := range s.store.apiTokensOf(tx, accountID) {
+			out = append(out, r.inspect(now))
+		}
+	})
 	return out
 }
 
 // ValueMatches reports whether value is the current value of the live API
 // token tokenID (the store keeps only its SHA-256).
 func (s *Server) ValueMatches(tokenID, value string) bool {
-	r, err := s.store.getAPIToken(anyOwner, tokenID)
-	return err == nil && subtle.ConstantTimeCompare(r.ValueSHA256, hashKey(value)) == 1
+	var r apiTokenRecord
+	var ok bool
+	s.store.view(func(tx *tx) { r, ok = s.store.apiTokens.lookup(tx, tokenID) })
+	return ok && subtle.ConstantTimeCompare(r.ValueSHA256, hashKey(value)) == 1
 }
 
 // ValueRevoked reports whether value was an API token's value until it was
 // rolled or its token deleted: it never authenticates again.
 func (s *Server) ValueRevoked(value string) bool {
-	_, kind := s.store.lookupValue(value)
-	return kind == valueRevoked
+	var revoked bool
+	s.store.view(func(tx *tx) { revoked = s.store.isRevoked(tx, hashKey(value)) })
+	return revoked
 }
 
 // DisableAPIToken sets a token's status to disabled, as an update with
@@ -98,9 +103,15 @@ func (s *Server) ExpireAPIToken(tokenID string, at time.Time) error {
 
 func (s *Server) changeAPIToken(op, tokenID string, fn func(*apiTokenRecord)) error {
 	now := apiTime(s.cfg.clock())
-	_, err := s.store.updateAPIToken(anyOwner, tokenID, func(r *apiTokenRecord) error {
-		fn(r)
-		r.ModifiedOn = later(now, r.IssuedOn)
+	err := s.store.update(func(tx *tx) error {
+		cur, ok := s.store.apiTokens.lookup(tx, tokenID)
+		if !ok {
+			return ErrNotFound
+		}
+		next := cur
+		fn(&next)
+		next.ModifiedOn = later(now, next.IssuedOn)
+		s.store.replaceAPIToken(tx, cur, next)
 		return nil
 	})
 	if err != nil {
@@ -110,7 +121,11 @@ func (s *Server) changeAPIToken(op, tokenID string, fn func(*apiTokenRecord)) er
 }
 
 // PermissionGroups returns the catalogue, by name then id.
-func (s *Server) PermissionGroups() []PermissionGroup { return s.store.permissionGroups() }
+func (s *Server) PermissionGroups() []PermissionGroup {
+	var out []PermissionGroup
+	s.store.view(func(tx *tx) { out = s.store.permissionGroups(tx) })
+	return out
+}
 
 // SeedPermissionGroups adds groups to the catalogue (replacing one with the
 // same id) and, unlike WithPermissionGroups, writes them to the state file.
@@ -120,12 +135,14 @@ func (s *Server) SeedPermissionGroups(groups ...PermissionGroup) error {
 			return fmt.Errorf("emulator: SeedPermissionGroups group %d: %w", i, err)
 		}
 	}
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	for _, g := range groups {
-		if err := s.store.journalAPI(apiTokenEntry{Group: &g}); err != nil {
-			return fmt.Errorf("emulator: SeedPermissionGroups %s: %w", g.ID, err)
+	err := s.store.update(func(tx *tx) error {
+		for _, g := range groups {
+			s.store.groups.put(tx, g.clone())
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("emulator: SeedPermissionGroups: %w", err)
 	}
 	return nil
 }
@@ -204,7 +221,7 @@ func hasSpace(s string) bool {
 // the catalogue lacks; the tokens before it stay.
 func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 	if accountID != UserOwner && len(accountID) != 32 {
-		return fmt.Errorf("emulator: SeedAPITokens: account id %q is not 32 characters", accountID)
+		return fmt.Errorf("emulator: SeedAPITokens: account id %q is not 32 characters (the user's tokens: UserOwner, %q)", accountID, UserOwner)
 	}
 	for i, t := range tokens {
 		if err := t.check(); err != nil {
@@ -216,14 +233,18 @@ func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 		}
 		issued = apiTime(issued)
 		r := apiTokenRecord{
-			ID: t.ID, Account: accountID, Name: t.Name, Status: generated.Active, ValueSHA256: hashKey(t.Value),
+			ID: t.ID, Owner: accountID, Name: t.Name, Status: generated.Active, ValueSHA256: hashKey(t.Value),
 			IssuedOn: issued, ModifiedOn: issued, Condition: deepCopy(t.Condition),
 			ExpiresOn: utc(nonZero(t.ExpiresOn)), NotBefore: utc(nonZero(t.NotBefore)),
 		}
 		if t.Status != "" {
 			r.Status = generated.APITokenStatus(t.Status)
 		}
-		_, errs, err := s.store.createAPIToken(r, nonNil(t.Policies), nil)
+		var errs []generated.ValidationError
+		err := s.store.update(func(tx *tx) (err error) {
+			_, errs, err = s.store.createAPIToken(tx, r, nonNil(t.Policies), nil)
+			return err
+		})
 		switch {
 		case len(errs) > 0:
 			return fmt.Errorf("emulator: SeedAPITokens token %s: %w: %s (policies%s)", t.ID, ErrInvalid, errs[0].Message, pathSuffix(errs[0].Path))

@@ -53,7 +53,10 @@ func (s *Server) authorize(r *http.Request, rt routed) (*http.Request, bool) {
 	if !rt.op.bearer || !ok {
 		return r, false
 	}
-	switch rec, kind := s.store.lookupValue(value); kind {
+	var rec apiTokenRecord
+	var kind valueKind
+	s.store.view(func(tx *tx) { rec, kind = s.store.lookupValue(tx, value) })
+	switch kind {
 	case valueIssued:
 		if rec.usable(s.cfg.clock()) != nil || !rec.allowsAddr(r.RemoteAddr) {
 			return r, false
@@ -120,15 +123,16 @@ func routeSchemes(doc *openapi3.T, op *openapi3.Operation) (bearer, key bool) {
 // (host:port, as in http.Request.RemoteAddr): it must be in one of the
 // `in` ranges when there are any, and in none of the `not_in` ones.
 func (r *apiTokenRecord) allowsAddr(remote string) bool {
-	if r.ipIn == nil && r.ipNotIn == nil {
+	in, notIn := requestIPRanges(r.Condition)
+	if in == nil && notIn == nil {
 		return true
 	}
 	ap, err := netip.ParseAddrPort(remote)
 	addr := ap.Addr().Unmap()
-	if r.ipIn != nil && (err != nil || !inRanges(addr, r.ipIn)) {
+	if in != nil && (err != nil || !inRanges(addr, in)) {
 		return false
 	}
-	return err != nil || !inRanges(addr, r.ipNotIn)
+	return err != nil || !inRanges(addr, notIn)
 }
 
 func inRanges(addr netip.Addr, ranges []netip.Prefix) bool {

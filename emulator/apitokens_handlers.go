@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -13,90 +12,92 @@ import (
 )
 
 // The Cloudflare API token operations, user- and account-owned. Each pair
-// of generated methods calls one owner-aware implementation below; owner is
-// UserOwner for /user/tokens and the account id for /accounts/{id}/tokens.
-
-// Defaults and bounds of the API token list, from openapi.yaml (applied
-// here too, so the handlers behave the same with validation off).
-const (
-	apiTokenDefaultPerPage = 20
-	apiTokenMinPerPage     = 5
-	apiTokenMaxPerPage     = 50
-)
+// of generated methods (at the end of this file) calls one owner-aware
+// handler; owner is UserOwner for /user/tokens and the account id for
+// /accounts/{id}/tokens.
 
 var (
 	errAPITokenNotFound = apiError{status: http.StatusNotFound, code: CodeNotFound, message: "API token not found", path: []string{"path", "token_id"}}
 	errNotThisToken     = apiError{status: http.StatusForbidden, code: CodeAuth, message: "Authentication error"}
 )
 
+// apiTokenError is the answer to a failed API token transaction.
+func apiTokenError(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return errAPITokenNotFound
+	}
+	return err
+}
+
 type apiTokenListParams struct {
 	page, perPage  *int
-	direction      *string
-	includeExpired *bool
+	desc           bool
+	includeExpired bool
+}
+
+func listParams[D ~string](page, perPage *int, direction *D, includeExpired *bool) apiTokenListParams {
+	return apiTokenListParams{
+		page: page, perPage: perPage,
+		desc:           direction != nil && *direction == "desc",
+		includeExpired: includeExpired != nil && *includeExpired,
+	}
 }
 
 func (h *handlers) listAPITokens(owner string, p apiTokenListParams) generated.APITokenListEnvelope {
-	pageNo, perPage := 1, apiTokenDefaultPerPage
-	if p.page != nil && *p.page >= 1 {
-		pageNo = *p.page
-	}
-	if p.perPage != nil {
-		perPage = min(max(*p.perPage, apiTokenMinPerPage), apiTokenMaxPerPage)
-	}
 	now := h.now()
-	all := h.store.listAPITokens(owner)
-	if p.includeExpired == nil || !*p.includeExpired {
+	var all []apiTokenRecord
+	h.store.view(func(tx *tx) { all = h.store.apiTokensOf(tx, owner) })
+	if !p.includeExpired {
 		all = slices.DeleteFunc(all, func(r apiTokenRecord) bool { return r.status(now) == generated.Expired })
 	}
-	if p.direction != nil && *p.direction == "desc" {
+	if p.desc {
 		slices.Reverse(all)
 	}
-	skip := min(offset(pageNo, perPage), len(all))
-	pg := all[skip:min(skip+perPage, len(all))]
-	result := make([]generated.APIToken, 0, len(pg))
-	for _, r := range pg {
+	page, info := paginate(apiTokenPages, p.page, p.perPage, slices.Values(all))
+	result := make([]generated.APIToken, 0, len(page))
+	for _, r := range page {
 		result = append(result, r.api(now))
 	}
-	return generated.APITokenListEnvelope{
-		Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: result,
-		ResultInfo: generated.ResultInfo{Page: pageNo, PerPage: perPage, Count: len(result), TotalCount: len(all)},
-	}
+	return generated.APITokenListEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: result, ResultInfo: info}
 }
 
-func (h *handlers) createAPIToken(owner string, body *generated.APITokenCreate) (generated.APITokenCreateEnvelope, *apiError, error) {
+func (h *handlers) createAPIToken(owner string, body *generated.APITokenCreate) (generated.APITokenCreateEnvelope, error) {
 	if body == nil {
-		return generated.APITokenCreateEnvelope{}, &errNoBody, nil
+		return generated.APITokenCreateEnvelope{}, errNoBody
 	}
 	now := apiTime(h.now())
 	value := randomValue()
-	r, errs, err := h.store.createAPIToken(apiTokenRecord{
-		Account: owner, Name: body.Name, Status: generated.Active,
+	r := apiTokenRecord{
+		Owner: owner, Name: body.Name, Status: generated.Active,
 		ValueSHA256: hashKey(value), IssuedOn: now, ModifiedOn: now,
 		ExpiresOn: utc(body.ExpiresOn), NotBefore: utc(body.NotBefore), Condition: body.Condition,
-	}, body.Policies, checkCondition(body.Condition))
+	}
+	var errs []generated.ValidationError
+	err := h.store.update(func(tx *tx) (err error) {
+		r, errs, err = h.store.createAPIToken(tx, r, body.Policies, checkCondition(body.Condition))
+		return err
+	})
 	switch {
 	case len(errs) > 0:
-		aerr := validationFailure(errs)
-		return generated.APITokenCreateEnvelope{}, &aerr, nil
+		return generated.APITokenCreateEnvelope{}, validationFailure(errs)
 	case err != nil:
-		return generated.APITokenCreateEnvelope{}, nil, err
+		return generated.APITokenCreateEnvelope{}, err
 	}
-	return generated.APITokenCreateEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: r.withValue(h.now(), value)}, nil, nil
+	return generated.APITokenCreateEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: r.withValue(h.now(), value)}, nil
 }
 
-func (h *handlers) getAPIToken(owner, id string) (generated.APITokenEnvelope, *apiError) {
-	r, err := h.store.getAPIToken(owner, id)
-	if err != nil {
-		return generated.APITokenEnvelope{}, &errAPITokenNotFound
-	}
-	return tokenEnvelope(r, h.now()), nil
+func (h *handlers) getAPIToken(owner, id string) (generated.APITokenEnvelope, error) {
+	var r apiTokenRecord
+	var err error
+	h.store.view(func(tx *tx) { r, err = h.store.ownedAPIToken(tx, owner, id) })
+	return tokenEnvelope(r, h.now()), apiTokenError(err)
 }
 
 // updateAPIToken replaces name, policies, condition and validity window;
 // status when given (active or disabled), kept when not. The value stays.
-func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpdate) (generated.APITokenEnvelope, *apiError, error) {
+func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpdate) (generated.APITokenEnvelope, error) {
 	if body == nil {
-		return generated.APITokenEnvelope{}, &errNoBody, nil
+		return generated.APITokenEnvelope{}, errNoBody
 	}
 	var errs []generated.ValidationError
 	if st := body.Status; st != nil && *st != generated.Active && *st != generated.Disabled {
@@ -104,73 +105,61 @@ func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpda
 	}
 	errs = append(errs, checkCondition(body.Condition)...)
 	now := apiTime(h.now())
-	r, err := h.store.updateAPIToken(owner, id, func(r *apiTokenRecord) error {
-		policies, perrs := h.store.resolvePolicies(body.Policies, r.Policies)
-		if errs = append(errs, perrs...); len(errs) > 0 {
-			return errInvalidBody
+	var r apiTokenRecord
+	err := h.store.update(func(tx *tx) error {
+		cur, err := h.store.ownedAPIToken(tx, owner, id)
+		if err != nil {
+			return err
 		}
+		policies, perrs := h.store.resolvePolicies(tx, body.Policies, cur.Policies)
+		if errs = append(errs, perrs...); len(errs) > 0 {
+			return validationFailure(errs)
+		}
+		r = cur
 		r.Name, r.Policies, r.Condition = body.Name, policies, body.Condition
 		r.ExpiresOn, r.NotBefore = utc(body.ExpiresOn), utc(body.NotBefore)
 		if body.Status != nil {
 			r.Status = *body.Status
 		}
 		r.ModifiedOn = later(now, r.IssuedOn)
+		h.store.replaceAPIToken(tx, cur, r)
 		return nil
 	})
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return generated.APITokenEnvelope{}, &errAPITokenNotFound, nil
-	case errors.Is(err, errInvalidBody):
-		aerr := validationFailure(errs)
-		return generated.APITokenEnvelope{}, &aerr, nil
-	case err != nil:
-		return generated.APITokenEnvelope{}, nil, err
-	}
-	return tokenEnvelope(r, h.now()), nil, nil
+	return tokenEnvelope(r, h.now()), apiTokenError(err)
 }
-
-// errInvalidBody aborts a store update whose body failed the checks.
-var errInvalidBody = errors.New("invalid body")
 
 // rollAPIToken gives the token a new value; the old one is revoked at once.
-func (h *handlers) rollAPIToken(owner, id string) (generated.APITokenValueEnvelope, *apiError, error) {
+func (h *handlers) rollAPIToken(owner, id string) (generated.APITokenValueEnvelope, error) {
 	value := randomValue()
 	now := apiTime(h.now())
-	_, err := h.store.updateAPIToken(owner, id, func(r *apiTokenRecord) error {
-		r.ValueSHA256 = hashKey(value)
-		r.ModifiedOn = later(now, r.IssuedOn)
+	err := h.store.update(func(tx *tx) error {
+		cur, err := h.store.ownedAPIToken(tx, owner, id)
+		if err != nil {
+			return err
+		}
+		next := cur
+		next.ValueSHA256, next.ModifiedOn = hashKey(value), later(now, cur.IssuedOn)
+		h.store.replaceAPIToken(tx, cur, next)
 		return nil
 	})
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return generated.APITokenValueEnvelope{}, &errAPITokenNotFound, nil
-	case err != nil:
-		return generated.APITokenValueEnvelope{}, nil, err
-	}
-	return generated.APITokenValueEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: value}, nil, nil
+	return generated.APITokenValueEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: value}, apiTokenError(err)
 }
 
-func (h *handlers) deleteAPIToken(owner, id string) (generated.APITokenDeleteEnvelope, *apiError, error) {
-	err := h.store.deleteAPIToken(owner, id)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return generated.APITokenDeleteEnvelope{}, &errAPITokenNotFound, nil
-	case err != nil:
-		return generated.APITokenDeleteEnvelope{}, nil, err
-	}
+func (h *handlers) deleteAPIToken(owner, id string) (generated.APITokenDeleteEnvelope, error) {
+	err := h.store.update(func(tx *tx) error { return h.store.deleteAPIToken(tx, owner, id) })
 	env := generated.APITokenDeleteEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}}
 	env.Result = &struct {
 		ID string `json:"id"`
 	}{ID: id}
-	return env, nil, nil
+	return env, apiTokenError(err)
 }
 
 // verifyAPIToken answers for the request's own bearer token: an issued
 // token on its owner's path; a configured credential on the user's path.
-func (h *handlers) verifyAPIToken(ctx context.Context, owner string) (generated.APITokenVerifyEnvelope, *apiError) {
+func (h *handlers) verifyAPIToken(ctx context.Context, owner string) (generated.APITokenVerifyEnvelope, error) {
 	c, ok := callerFrom(ctx)
-	if !ok || !c.bearer || (c.issued && c.token.Account != owner) || (!c.issued && owner != UserOwner) {
-		return generated.APITokenVerifyEnvelope{}, &errNotThisToken
+	if !ok || !c.bearer || (c.issued && c.token.Owner != owner) || (!c.issued && owner != UserOwner) {
+		return generated.APITokenVerifyEnvelope{}, errNotThisToken
 	}
 	env := generated.APITokenVerifyEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}}
 	env.Result.ID, env.Result.Status = c.tokenID, generated.Active
@@ -188,75 +177,15 @@ func (h *handlers) listPermissionGroups(name, scope *string) generated.Permissio
 	if scope != nil {
 		sc = *scope
 	}
+	var groups []PermissionGroup
+	h.store.view(func(tx *tx) { groups = h.store.permissionGroups(tx) })
 	result := []generated.PermissionGroup{}
-	for _, g := range h.store.permissionGroups() {
+	for _, g := range groups {
 		if g.matches(n, sc) {
 			result = append(result, g.api())
 		}
 	}
 	return generated.PermissionGroupListEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: result}
-}
-
-// resolvePolicies checks policies against the catalogue and fills in what
-// the server sets: each policy's id (kept when it names one of current, the
-// token's policies before an update) and each permission group's name.
-// Every unknown group is an error naming its path. Called with mu held.
-func (s *store) resolvePolicies(in, current []generated.Policy) ([]generated.Policy, []generated.ValidationError) {
-	st := s.apiTokens
-	out := make([]generated.Policy, 0, len(in))
-	var errs []generated.ValidationError
-	for i, p := range in {
-		at := []string{"body", "policies", strconv.Itoa(i)}
-		if !p.Effect.Valid() {
-			errs = append(errs, validationError(append(slices.Clone(at), "effect"), "must be allow or deny"))
-		}
-		if !slices.ContainsFunc(current, func(c generated.Policy) bool { return p.ID != "" && c.ID == p.ID }) {
-			p.ID = st.newID()
-		}
-		groups := make([]generated.PolicyPermissionGroup, 0, len(p.PermissionGroups))
-		for j, pg := range p.PermissionGroups {
-			g, ok := st.group(pg.ID)
-			if !ok {
-				errs = append(errs, validationError(append(slices.Clone(at), "permission_groups", strconv.Itoa(j), "id"), "unknown permission group"))
-				continue
-			}
-			pg.Name = &g.Name
-			groups = append(groups, pg)
-		}
-		p.PermissionGroups = groups
-		if p.Resources == nil {
-			p.Resources = generated.APITokenResources{}
-		}
-		out = append(out, p)
-	}
-	return out, errs
-}
-
-// group finds a catalogue entry; a seeded one overrides a built-in one.
-func (st *apiTokenState) group(id string) (PermissionGroup, bool) {
-	if g, ok := st.seeded[id]; ok {
-		return g, true
-	}
-	g, ok := st.builtin[id]
-	return g, ok
-}
-
-// permissionGroups is the catalogue, by name then id.
-func (s *store) permissionGroups() []PermissionGroup {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.apiTokens
-	var out []PermissionGroup
-	for id, g := range st.builtin {
-		if _, over := st.seeded[id]; !over {
-			out = append(out, g.clone())
-		}
-	}
-	for _, g := range st.seeded {
-		out = append(out, g.clone())
-	}
-	slices.SortFunc(out, func(a, b PermissionGroup) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	return out
 }
 
 // checkCondition refuses a request_ip range the emulator could not
@@ -289,8 +218,8 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-// later is t, or floor when t is before it (a seeded issued_on may lie in
-// the future of the clock).
+// later is t, or floor when t is before it (a seeded issued_on or
+// created_at may lie in the future of the clock).
 func later(t, floor time.Time) time.Time {
 	if t.Before(floor) {
 		return floor
@@ -319,125 +248,76 @@ func (r apiTokenRecord) withValue(now time.Time, value string) generated.APIToke
 	}
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-// The generated strict-server methods: convert, call, convert.
-
-func userListParams(p generated.ListUserAPITokensParams) apiTokenListParams {
-	return apiTokenListParams{page: p.Page, perPage: p.PerPage, direction: (*string)(p.Direction), includeExpired: p.IncludeExpired}
-}
-
-func accountListParams(p generated.ListAccountAPITokensParams) apiTokenListParams {
-	return apiTokenListParams{page: p.Page, perPage: p.PerPage, direction: (*string)(p.Direction), includeExpired: p.IncludeExpired}
-}
+// The generated strict-server methods: one line each.
 
 func (h *handlers) ListUserAPITokens(_ context.Context, req generated.ListUserAPITokensRequestObject) (generated.ListUserAPITokensResponseObject, error) {
-	return generated.ListUserAPITokens200JSONResponse(h.listAPITokens(UserOwner, userListParams(req.Params))), nil
+	p := req.Params
+	return generated.ListUserAPITokens200JSONResponse(h.listAPITokens(UserOwner, listParams(p.Page, p.PerPage, p.Direction, p.IncludeExpired))), nil
 }
 
 func (h *handlers) ListAccountAPITokens(_ context.Context, req generated.ListAccountAPITokensRequestObject) (generated.ListAccountAPITokensResponseObject, error) {
-	return generated.ListAccountAPITokens200JSONResponse(h.listAPITokens(req.AccountID, accountListParams(req.Params))), nil
+	p := req.Params
+	return generated.ListAccountAPITokens200JSONResponse(h.listAPITokens(req.AccountID, listParams(p.Page, p.PerPage, p.Direction, p.IncludeExpired))), nil
 }
 
 func (h *handlers) CreateUserAPIToken(_ context.Context, req generated.CreateUserAPITokenRequestObject) (generated.CreateUserAPITokenResponseObject, error) {
-	env, aerr, err := h.createAPIToken(UserOwner, req.Body)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.CreateUserAPIToken200JSONResponse(env), nil
+	env, err := h.createAPIToken(UserOwner, req.Body)
+	return respond[generated.CreateUserAPITokenResponseObject](generated.CreateUserAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) CreateAccountAPIToken(_ context.Context, req generated.CreateAccountAPITokenRequestObject) (generated.CreateAccountAPITokenResponseObject, error) {
-	env, aerr, err := h.createAPIToken(req.AccountID, req.Body)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.CreateAccountAPIToken200JSONResponse(env), nil
+	env, err := h.createAPIToken(req.AccountID, req.Body)
+	return respond[generated.CreateAccountAPITokenResponseObject](generated.CreateAccountAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) GetUserAPIToken(_ context.Context, req generated.GetUserAPITokenRequestObject) (generated.GetUserAPITokenResponseObject, error) {
-	env, aerr := h.getAPIToken(UserOwner, req.TokenID)
-	if aerr != nil {
-		return *aerr, nil
-	}
-	return generated.GetUserAPIToken200JSONResponse(env), nil
+	env, err := h.getAPIToken(UserOwner, req.TokenID)
+	return respond[generated.GetUserAPITokenResponseObject](generated.GetUserAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) GetAccountAPIToken(_ context.Context, req generated.GetAccountAPITokenRequestObject) (generated.GetAccountAPITokenResponseObject, error) {
-	env, aerr := h.getAPIToken(req.AccountID, req.TokenID)
-	if aerr != nil {
-		return *aerr, nil
-	}
-	return generated.GetAccountAPIToken200JSONResponse(env), nil
+	env, err := h.getAPIToken(req.AccountID, req.TokenID)
+	return respond[generated.GetAccountAPITokenResponseObject](generated.GetAccountAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) UpdateUserAPIToken(_ context.Context, req generated.UpdateUserAPITokenRequestObject) (generated.UpdateUserAPITokenResponseObject, error) {
-	env, aerr, err := h.updateAPIToken(UserOwner, req.TokenID, req.Body)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.UpdateUserAPIToken200JSONResponse(env), nil
+	env, err := h.updateAPIToken(UserOwner, req.TokenID, req.Body)
+	return respond[generated.UpdateUserAPITokenResponseObject](generated.UpdateUserAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) UpdateAccountAPIToken(_ context.Context, req generated.UpdateAccountAPITokenRequestObject) (generated.UpdateAccountAPITokenResponseObject, error) {
-	env, aerr, err := h.updateAPIToken(req.AccountID, req.TokenID, req.Body)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.UpdateAccountAPIToken200JSONResponse(env), nil
+	env, err := h.updateAPIToken(req.AccountID, req.TokenID, req.Body)
+	return respond[generated.UpdateAccountAPITokenResponseObject](generated.UpdateAccountAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) RollUserAPIToken(_ context.Context, req generated.RollUserAPITokenRequestObject) (generated.RollUserAPITokenResponseObject, error) {
-	env, aerr, err := h.rollAPIToken(UserOwner, req.TokenID)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.RollUserAPIToken200JSONResponse(env), nil
+	env, err := h.rollAPIToken(UserOwner, req.TokenID)
+	return respond[generated.RollUserAPITokenResponseObject](generated.RollUserAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) RollAccountAPIToken(_ context.Context, req generated.RollAccountAPITokenRequestObject) (generated.RollAccountAPITokenResponseObject, error) {
-	env, aerr, err := h.rollAPIToken(req.AccountID, req.TokenID)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.RollAccountAPIToken200JSONResponse(env), nil
+	env, err := h.rollAPIToken(req.AccountID, req.TokenID)
+	return respond[generated.RollAccountAPITokenResponseObject](generated.RollAccountAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) DeleteUserAPIToken(_ context.Context, req generated.DeleteUserAPITokenRequestObject) (generated.DeleteUserAPITokenResponseObject, error) {
-	env, aerr, err := h.deleteAPIToken(UserOwner, req.TokenID)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.DeleteUserAPIToken200JSONResponse(env), nil
+	env, err := h.deleteAPIToken(UserOwner, req.TokenID)
+	return respond[generated.DeleteUserAPITokenResponseObject](generated.DeleteUserAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) DeleteAccountAPIToken(_ context.Context, req generated.DeleteAccountAPITokenRequestObject) (generated.DeleteAccountAPITokenResponseObject, error) {
-	env, aerr, err := h.deleteAPIToken(req.AccountID, req.TokenID)
-	if aerr != nil || err != nil {
-		return failed(aerr), err
-	}
-	return generated.DeleteAccountAPIToken200JSONResponse(env), nil
+	env, err := h.deleteAPIToken(req.AccountID, req.TokenID)
+	return respond[generated.DeleteAccountAPITokenResponseObject](generated.DeleteAccountAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) VerifyUserAPIToken(ctx context.Context, _ generated.VerifyUserAPITokenRequestObject) (generated.VerifyUserAPITokenResponseObject, error) {
-	env, aerr := h.verifyAPIToken(ctx, UserOwner)
-	if aerr != nil {
-		return *aerr, nil
-	}
-	return generated.VerifyUserAPIToken200JSONResponse(env), nil
+	env, err := h.verifyAPIToken(ctx, UserOwner)
+	return respond[generated.VerifyUserAPITokenResponseObject](generated.VerifyUserAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) VerifyAccountAPIToken(ctx context.Context, req generated.VerifyAccountAPITokenRequestObject) (generated.VerifyAccountAPITokenResponseObject, error) {
-	env, aerr := h.verifyAPIToken(ctx, req.AccountID)
-	if aerr != nil {
-		return *aerr, nil
-	}
-	return generated.VerifyAccountAPIToken200JSONResponse(env), nil
+	env, err := h.verifyAPIToken(ctx, req.AccountID)
+	return respond[generated.VerifyAccountAPITokenResponseObject](generated.VerifyAccountAPIToken200JSONResponse(env), err)
 }
 
 func (h *handlers) ListUserPermissionGroups(_ context.Context, req generated.ListUserPermissionGroupsRequestObject) (generated.ListUserPermissionGroupsResponseObject, error) {
@@ -446,13 +326,4 @@ func (h *handlers) ListUserPermissionGroups(_ context.Context, req generated.Lis
 
 func (h *handlers) ListAccountPermissionGroups(_ context.Context, req generated.ListAccountPermissionGroupsRequestObject) (generated.ListAccountPermissionGroupsResponseObject, error) {
 	return generated.ListAccountPermissionGroups200JSONResponse(h.listPermissionGroups(req.Params.Name, req.Params.Scope)), nil
-}
-
-// failed is the response of a failed call: the apiError, or nothing when
-// the store failed (the error then goes to the strict server's 500).
-func failed(aerr *apiError) apiError {
-	if aerr == nil {
-		return apiError{}
-	}
-	return *aerr
 }

@@ -28,33 +28,23 @@ var (
 // credentialProblem says why a registration in accountID holding cfAPIID
 // and a key with this hash cannot use it at now (nil when it can). known
 // reports whether cfAPIID is a token the emulator issued, live or deleted.
-// Called with mu held.
-func (s *store) credentialProblem(accountID, cfAPIID string, keyHash []byte, now time.Time) (known bool, err error) {
-	st := s.apiTokens
-	r := st.tokens[cfAPIID]
+func (s *store) credentialProblem(tx *tx, accountID, cfAPIID string, keyHash []byte, now time.Time) (known bool, err error) {
+	r, live := s.apiTokens.lookup(tx, cfAPIID)
 	switch {
-	case r != nil && subtle.ConstantTimeCompare(r.ValueSHA256, keyHash) == 1:
-		if r.Account != UserOwner && r.Account != accountID {
+	case live && subtle.ConstantTimeCompare(r.ValueSHA256, keyHash) == 1:
+		if r.Owner != UserOwner && r.Owner != accountID {
 			return true, ErrOtherAccount
 		}
 		return true, r.usable(now)
-	case r != nil:
-		if rv, ok := st.revoked[keyOf(keyHash)]; ok && rv.TokenID == cfAPIID {
+	case live:
+		if rv, ok := s.revocation(tx, keyHash); ok && rv.TokenID == cfAPIID {
 			return true, ErrValueRolled
 		}
 		return true, ErrWrongValue
-	case st.deleted[cfAPIID]:
+	case s.deletedAPIToken[cfAPIID]:
 		return true, ErrAPITokenDeleted
 	}
 	return false, ErrNoSuchAPIToken
-}
-
-// credential is the Cloudflare API token an AI Search create or update
-// names: its cf_api_id and the SHA-256 of its cf_api_key, checked at now.
-type credential struct {
-	cfAPIID string
-	keyHash []byte
-	now     time.Time
 }
 
 // credentialError refuses an AI Search create or update whose cf_api_id is
@@ -72,14 +62,11 @@ func (e credentialError) apiError() apiError {
 	return apiError{status: http.StatusBadRequest, code: CodeInvalidToken, message: "Ai search instance invalid token. (" + e.err.Error() + ")", path: []string{"body", field}}
 }
 
-// checkCredential is a credentialError when c cannot work, nil when it can,
-// when c is nil, or when its cf_api_id is unknown (the emulator cannot know
-// it). Called with mu held.
-func (s *store) checkCredential(accountID string, c *credential) error {
-	if c == nil {
-		return nil
-	}
-	if known, err := s.credentialProblem(accountID, c.cfAPIID, c.keyHash, c.now); known && err != nil {
+// checkCredential is a credentialError when the credential a registration
+// would hold cannot work at now; nil when it can, or when its cf_api_id is
+// unknown (the emulator cannot know it).
+func (s *store) checkCredential(tx *tx, accountID, cfAPIID string, keyHash []byte, now time.Time) error {
+	if known, err := s.credentialProblem(tx, accountID, cfAPIID, keyHash, now); known && err != nil {
 		return credentialError{err}
 	}
 	return nil
@@ -97,14 +84,16 @@ func (s *store) checkCredential(accountID string, c *credential) error {
 // broken.
 func (s *Server) CredentialWorks(accountID, registrationID string) error {
 	now := s.cfg.clock()
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	reg, err := s.store.find(accountID, registrationID)
-	if err != nil {
-		return fmt.Errorf("emulator: registration %s: %w", registrationID, err)
-	}
-	if _, err := s.store.credentialProblem(accountID, reg.CfAPIID, reg.KeySHA256, now); err != nil {
-		return fmt.Errorf("emulator: registration %s (cf_api_id %s): %w", registrationID, reg.CfAPIID, err)
-	}
-	return nil
+	var err error
+	s.store.view(func(tx *tx) {
+		reg, ok := s.store.registrations.get(tx, accountID, registrationID)
+		if !ok {
+			err = fmt.Errorf("emulator: registration %s: %w", registrationID, ErrNotFound)
+			return
+		}
+		if _, problem := s.store.credentialProblem(tx, accountID, reg.CfAPIID, reg.KeySHA256, now); problem != nil {
+			err = fmt.Errorf("emulator: registration %s (cf_api_id %s): %w", registrationID, reg.CfAPIID, problem)
+		}
+	})
+	return err
 }

@@ -30,6 +30,7 @@ func serviceToken(name string) generated.APITokenCreate {
 // token, register it, rotate it without ever leaving the registration
 // broken, and see the registration check refuse what AI Search would.
 func TestRegistrationWorkflow(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.client(t, bearer(token))
 	ctx := context.Background()
@@ -143,13 +144,14 @@ func must(t *testing.T, err error) {
 
 // CredentialWorks names each way a registration can be broken.
 func TestCredentialWorks(t *testing.T) {
+	t.Parallel()
 	const value = "the-service-token-value"
 	clock := newSetClock()
 	now := clock.Now()
 	cases := []struct {
 		name    string
 		token   emulator.SeedAPIToken
-		owner   string // owner of the token
+		owner   string // owner of the token (default: the user)
 		regAcct string // account of the registration
 		key     string
 		after   func(s *emulator.Server, id string) error
@@ -168,11 +170,16 @@ func TestCredentialWorks(t *testing.T) {
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := start(t, emulator.WithClock(clock.Now))
 			s := e.srv
 			tok := tc.token
 			tok.ID, tok.Name, tok.Value = fmt.Sprintf("%032x", i+1), tc.name, value
-			if err := s.SeedAPITokens(tc.owner, tok); err != nil {
+			owner := emulator.UserOwner
+			if tc.owner != "" {
+				owner = tc.owner
+			}
+			if err := s.SeedAPITokens(owner, tok); err != nil {
 				t.Fatal(err)
 			}
 			regAcct, key := account, value

@@ -8,9 +8,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"maps"
-	"net/netip"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -19,18 +18,13 @@ import (
 // UserOwner, passed where an account id is asked for, means the tokens of
 // the emulator's one user (/user/tokens). Every configured credential (and,
 // with open auth, any credential) acts as that user.
-const UserOwner = ""
+const UserOwner = "user"
 
-// anyOwner matches a token whoever owns it (the inspection helpers; token
-// ids are unique across owners).
-const anyOwner = "\x00any"
-
-// apiTokenRecord is a stored Cloudflare API token. Its value is kept only as
-// a SHA-256. Policies and Condition are replaced wholesale, never modified
-// in place, so copies of a record may share them.
+// apiTokenRecord is a row of the api_tokens table: a Cloudflare API token,
+// its value kept only as a SHA-256. Ids are unique across owners.
 type apiTokenRecord struct {
 	ID          string                       `json:"id"`
-	Account     string                       `json:"account,omitempty"` // owning account; UserOwner for the user's
+	Owner       string                       `json:"owner"` // an account id, or UserOwner
 	Name        string                       `json:"name"`
 	Status      generated.APITokenStatus     `json:"status"` // active or disabled; "expired" is computed
 	ValueSHA256 []byte                       `json:"value_sha256"`
@@ -40,13 +34,13 @@ type apiTokenRecord struct {
 	NotBefore   *time.Time                   `json:"not_before,omitempty"`
 	Condition   *generated.APITokenCondition `json:"condition,omitempty"`
 	Policies    []generated.Policy           `json:"policies"`
-
-	// ipIn and ipNotIn are Condition's request_ip ranges, parsed where the
-	// record is stored (applyAPIToken).
-	ipIn, ipNotIn []netip.Prefix
 }
 
-// revokedValue is a value that must never authenticate again, and why.
+func apiTokenKey(r *apiTokenRecord) (owner, id string) { return r.Owner, r.ID }
+
+// revokedValue is a row of the revoked_values table: a value that must
+// never authenticate again, and why. Every delete revokes the token's
+// value, so these rows are also the record of deleted token ids.
 type revokedValue struct {
 	SHA256  []byte `json:"sha256"`
 	TokenID string `json:"token_id"`
@@ -58,15 +52,7 @@ const (
 	reasonDeleted = "deleted"
 )
 
-// apiTokenEntry is one change to the API token state, journalled as one
-// state-file line, so that a delete and the revocation of its value (or a
-// roll and the revocation of the old value) are durable together.
-type apiTokenEntry struct {
-	Token   *apiTokenRecord  `json:"token,omitempty"`   // create, update or roll
-	Delete  string           `json:"delete,omitempty"`  // id of a deleted token
-	Revoked *revokedValue    `json:"revoked,omitempty"` // a value revoked by this change
-	Group   *PermissionGroup `json:"group,omitempty"`   // a seeded catalogue entry
-}
+func revokedKey(r *revokedValue) (owner, id string) { return "", hex.EncodeToString(r.SHA256) }
 
 type valueKey [sha256.Size]byte
 
@@ -76,36 +62,24 @@ func keyOf(sum []byte) valueKey {
 	return k
 }
 
-// apiTokenState is the API token half of the store, guarded by store.mu.
-type apiTokenState struct {
-	tokens  map[string]*apiTokenRecord // live tokens by id, every owner
-	byValue map[valueKey]string        // current value hash → token id
-	revoked map[valueKey]revokedValue
-	deleted map[string]bool            // ids of deleted tokens: never reused
-	builtin map[string]PermissionGroup // DefaultPermissionGroups and WithPermissionGroups
-	seeded  map[string]PermissionGroup // SeedPermissionGroups and seed files: persisted
-	// newID makes token and policy ids (32 lowercase hex digits); the one
-	// source of them, so it can be made deterministic.
-	newID func() string
+// indexAPIToken keeps apiTokenByValue: each live token's value → its id.
+func (s *store) indexAPIToken(before, after *apiTokenRecord) {
+	if before != nil && s.apiTokenByValue[keyOf(before.ValueSHA256)] == before.ID {
+		delete(s.apiTokenByValue, keyOf(before.ValueSHA256))
+	}
+	if after != nil {
+		s.apiTokenByValue[keyOf(after.ValueSHA256)] = after.ID
+	}
 }
 
-// newAPITokenState is an empty API token state taking ids from newID, its
-// built-in catalogue DefaultPermissionGroups then groups
-// (WithPermissionGroups: one with a default's id replaces it).
-func newAPITokenState(newID func() string, groups []PermissionGroup) *apiTokenState {
-	st := &apiTokenState{
-		tokens: map[string]*apiTokenRecord{}, byValue: map[valueKey]string{},
-		revoked: map[valueKey]revokedValue{}, deleted: map[string]bool{},
-		builtin: map[string]PermissionGroup{}, seeded: map[string]PermissionGroup{},
-		newID: newID,
+// indexRevoked keeps deletedAPIToken: the ids whose value a delete revoked.
+func (s *store) indexRevoked(before, after *revokedValue) {
+	if before != nil && before.Reason == reasonDeleted {
+		delete(s.deletedAPIToken, before.TokenID)
 	}
-	for _, g := range DefaultPermissionGroups() {
-		st.builtin[g.ID] = g
+	if after != nil && after.Reason == reasonDeleted {
+		s.deletedAPIToken[after.TokenID] = true
 	}
-	for _, g := range groups {
-		st.builtin[g.ID] = g.clone()
-	}
-	return st
 }
 
 // randomHexID is 128 random bits as 32 lowercase hex digits, the shape of
@@ -150,172 +124,75 @@ func (r *apiTokenRecord) usable(now time.Time) error {
 	return nil
 }
 
-// journalAPI persists e, then applies it. Called with mu held.
-func (s *store) journalAPI(e apiTokenEntry) error {
-	if err := s.journal.apiToken(e); err != nil {
-		return fmt.Errorf("%w: %v", errDurable, err)
-	}
-	s.applyAPIToken(e)
-	return nil
-}
-
-// applyAPIToken applies one change; replaying the state file goes through
-// here too. Called with mu held (or before the store is shared).
-func (s *store) applyAPIToken(e apiTokenEntry) {
-	st := s.apiTokens
-	if g := e.Group; g != nil {
-		st.seeded[g.ID] = g.clone()
-	}
-	if rv := e.Revoked; rv != nil {
-		st.revoked[keyOf(rv.SHA256)] = *rv
-		if rv.Reason == reasonDeleted { // a compacted log knows deletions by their revocation
-			st.deleted[rv.TokenID] = true
-		}
-	}
-	if id := e.Delete; id != "" {
-		if r := st.tokens[id]; r != nil {
-			delete(st.byValue, keyOf(r.ValueSHA256))
-			delete(st.tokens, id)
-		}
-		st.deleted[id] = true
-	}
-	if r := e.Token; r != nil {
-		if old := st.tokens[r.ID]; old != nil {
-			delete(st.byValue, keyOf(old.ValueSHA256))
-		}
-		c := *r
-		c.ValueSHA256 = slices.Clone(r.ValueSHA256)
-		c.ipIn, c.ipNotIn = requestIPRanges(c.Condition)
-		st.tokens[r.ID] = &c
-		st.byValue[keyOf(c.ValueSHA256)] = r.ID
-	}
-}
-
-// apiTokenEntries is the API token state as journal entries, for
-// compaction: seeded groups, revocations, then live tokens. Called with mu
-// held.
-func (s *store) apiTokenEntries() []apiTokenEntry {
-	st := s.apiTokens
-	var out []apiTokenEntry
-	for _, id := range slices.Sorted(maps.Keys(st.seeded)) {
-		g := st.seeded[id]
-		out = append(out, apiTokenEntry{Group: &g})
-	}
-	// Every delete revoked a value, so the revocations carry the deletions.
-	revs := slices.SortedFunc(maps.Values(st.revoked), func(a, b revokedValue) int { return bytes.Compare(a.SHA256, b.SHA256) })
-	for _, rv := range revs {
-		out = append(out, apiTokenEntry{Revoked: &rv})
-	}
-	for _, r := range sortedRecords(st.tokens, func(*apiTokenRecord) bool { return true }) {
-		out = append(out, apiTokenEntry{Token: &r})
-	}
-	return out
-}
-
-// apiTokenLive counts the entries compaction would write.
-func (s *store) apiTokenLive() int {
-	st := s.apiTokens
-	return len(st.seeded) + len(st.revoked) + len(st.tokens)
-}
-
-// sortedRecords copies the records keep selects, by issued_on then id.
-func sortedRecords(m map[string]*apiTokenRecord, keep func(*apiTokenRecord) bool) []apiTokenRecord {
-	out := []apiTokenRecord{}
-	for _, r := range m {
-		if keep(r) {
-			out = append(out, *r)
-		}
-	}
-	slices.SortFunc(out, func(a, b apiTokenRecord) int {
-		return cmp.Or(a.IssuedOn.Compare(b.IssuedOn), cmp.Compare(a.ID, b.ID))
-	})
-	return out
-}
-
-func owns(owner string, r *apiTokenRecord) bool { return owner == anyOwner || r.Account == owner }
-
 // createAPIToken stores r (value hash and timestamps set) with policies
-// (resolvePolicies) and returns it, under one lock. An r without id gets a
-// fresh one, after the policies got theirs: a deterministic source
-// replayed over a state file starts over, so ids in use are skipped. When
-// the policies or errs (the caller's other checks, reported after them)
-// have errors, nothing is stored. An id that is or was in use, or a value
-// that is or was, is ErrExists.
-func (s *store) createAPIToken(r apiTokenRecord, policies []generated.Policy, errs []generated.ValidationError) (apiTokenRecord, []generated.ValidationError, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	resolved, perrs := s.resolvePolicies(policies, nil)
+// (resolvePolicies). An r without id gets a fresh one, after the policies
+// got theirs: a deterministic source replayed over a state file starts
+// over, so ids in use are skipped. When the policies or errs (the caller's
+// other checks, reported after them) have errors, nothing is stored and
+// they are returned. An id that is or was in use, or a value that is or
+// was, is ErrExists.
+func (s *store) createAPIToken(tx *tx, r apiTokenRecord, policies []generated.Policy, errs []generated.ValidationError) (apiTokenRecord, []generated.ValidationError, error) {
+	resolved, perrs := s.resolvePolicies(tx, policies, nil)
 	if errs = append(perrs, errs...); len(errs) > 0 {
 		return apiTokenRecord{}, errs, nil
 	}
 	r.Policies = resolved
-	st := s.apiTokens
+	used := func(id string) bool {
+		_, live := s.apiTokens.lookup(tx, id)
+		return live || s.deletedAPIToken[id]
+	}
 	for r.ID == "" {
-		if id := st.newID(); st.tokens[id] == nil && !st.deleted[id] {
+		if id := s.newHexID(); !used(id) {
 			r.ID = id
 		}
 	}
-	k := keyOf(r.ValueSHA256)
-	_, valueUsed := st.byValue[k]
-	_, valueRevoked := st.revoked[k]
+	_, valueUsed := s.apiTokenByValue[keyOf(r.ValueSHA256)]
 	switch {
-	case st.tokens[r.ID] != nil || st.deleted[r.ID]:
+	case used(r.ID):
 		return apiTokenRecord{}, nil, fmt.Errorf("%w: API token id %s", ErrExists, r.ID)
-	case valueUsed || valueRevoked:
+	case valueUsed || s.isRevoked(tx, r.ValueSHA256):
 		return apiTokenRecord{}, nil, fmt.Errorf("%w: that value is (or was) another API token's", ErrExists)
 	}
-	return r, nil, s.journalAPI(apiTokenEntry{Token: &r})
+	s.apiTokens.put(tx, r)
+	return r, nil, nil
 }
 
-func (s *store) getAPIToken(owner, id string) (apiTokenRecord, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.apiTokens.tokens[id]
-	if r == nil || !owns(owner, r) {
-		return apiTokenRecord{}, ErrNotFound
+// ownedAPIToken is the owner's token id (ErrNotFound for another owner's).
+func (s *store) ownedAPIToken(tx *tx, owner, id string) (apiTokenRecord, error) {
+	if r, ok := s.apiTokens.get(tx, owner, id); ok {
+		return r, nil
 	}
-	return *r, nil
+	return apiTokenRecord{}, ErrNotFound
 }
 
-// listAPITokens returns the owner's tokens by issued_on, then id.
-func (s *store) listAPITokens(owner string) []apiTokenRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return sortedRecords(s.apiTokens.tokens, func(r *apiTokenRecord) bool { return owns(owner, r) })
+// replaceAPIToken stores next in place of prev; when the value changed,
+// the old one is revoked in the same transaction.
+func (s *store) replaceAPIToken(tx *tx, prev, next apiTokenRecord) {
+	s.apiTokens.put(tx, next)
+	if !bytes.Equal(next.ValueSHA256, prev.ValueSHA256) {
+		s.revoked.put(tx, revokedValue{SHA256: prev.ValueSHA256, TokenID: prev.ID, Reason: reasonRolled})
+	}
 }
 
-// updateAPIToken applies fn to a copy of the token and stores it. When fn
-// changed the value, the old one is revoked in the same journal entry.
-func (s *store) updateAPIToken(owner, id string, fn func(*apiTokenRecord) error) (apiTokenRecord, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur := s.apiTokens.tokens[id]
-	if cur == nil || !owns(owner, cur) {
-		return apiTokenRecord{}, ErrNotFound
+// deleteAPIToken removes the owner's token and revokes its value, in one
+// transaction.
+func (s *store) deleteAPIToken(tx *tx, owner, id string) error {
+	r, err := s.ownedAPIToken(tx, owner, id)
+	if err != nil {
+		return err
 	}
-	next := *cur
-	if err := fn(&next); err != nil {
-		return apiTokenRecord{}, err
-	}
-	e := apiTokenEntry{Token: &next}
-	if !bytes.Equal(next.ValueSHA256, cur.ValueSHA256) {
-		e.Revoked = &revokedValue{SHA256: slices.Clone(cur.ValueSHA256), TokenID: id, Reason: reasonRolled}
-	}
-	if err := s.journalAPI(e); err != nil {
-		return apiTokenRecord{}, err
-	}
-	return next, nil
+	s.apiTokens.delete(tx, owner, id)
+	s.revoked.put(tx, revokedValue{SHA256: r.ValueSHA256, TokenID: id, Reason: reasonDeleted})
+	return nil
 }
 
-// deleteAPIToken removes the token and revokes its value.
-func (s *store) deleteAPIToken(owner, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.apiTokens.tokens[id]
-	if r == nil || !owns(owner, r) {
-		return ErrNotFound
-	}
-	return s.journalAPI(apiTokenEntry{Delete: id, Revoked: &revokedValue{SHA256: slices.Clone(r.ValueSHA256), TokenID: id, Reason: reasonDeleted}})
+// apiTokensOf returns the owner's tokens by issued_on, then id.
+func (s *store) apiTokensOf(tx *tx, owner string) []apiTokenRecord {
+	out := s.apiTokens.list(tx, owner)
+	slices.SortFunc(out, func(a, b apiTokenRecord) int {
+		return cmp.Or(a.IssuedOn.Compare(b.IssuedOn), cmp.Compare(a.ID, b.ID))
+	})
+	return out
 }
 
 // valueKind is what a bearer value is to the emulator.
@@ -329,16 +206,58 @@ const (
 
 // lookupValue classifies a bearer value, returning the token it belongs to
 // when it is an issued one.
-func (s *store) lookupValue(value string) (apiTokenRecord, valueKind) {
-	k := keyOf(hashKey(value))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.apiTokens
-	if id, ok := st.byValue[k]; ok {
-		return *st.tokens[id], valueIssued
+func (s *store) lookupValue(tx *tx, value string) (apiTokenRecord, valueKind) {
+	sum := hashKey(value)
+	if id, ok := s.apiTokenByValue[keyOf(sum)]; ok {
+		r, _ := s.apiTokens.lookup(tx, id)
+		return r, valueIssued
 	}
-	if _, ok := st.revoked[k]; ok {
+	if s.isRevoked(tx, sum) {
 		return apiTokenRecord{}, valueRevoked
 	}
 	return apiTokenRecord{}, valueUnknown
+}
+
+// revocation returns why the value with this hash was revoked, if it was.
+func (s *store) revocation(tx *tx, sum []byte) (revokedValue, bool) {
+	return s.revoked.get(tx, "", hex.EncodeToString(sum))
+}
+
+func (s *store) isRevoked(tx *tx, sum []byte) bool {
+	_, ok := s.revocation(tx, sum)
+	return ok
+}
+
+// resolvePolicies checks policies against the catalogue and fills in what
+// the server sets: each policy's id (kept when it names one of current, the
+// token's policies before an update) and each permission group's name.
+// Every unknown group is an error naming its path.
+func (s *store) resolvePolicies(tx *tx, in, current []generated.Policy) ([]generated.Policy, []generated.ValidationError) {
+	out := make([]generated.Policy, 0, len(in))
+	var errs []generated.ValidationError
+	for i, p := range in {
+		at := []string{"body", "policies", strconv.Itoa(i)}
+		if !p.Effect.Valid() {
+			errs = append(errs, validationError(append(slices.Clone(at), "effect"), "must be allow or deny"))
+		}
+		if !slices.ContainsFunc(current, func(c generated.Policy) bool { return p.ID != "" && c.ID == p.ID }) {
+			p.ID = s.newHexID()
+		}
+		groups := make([]generated.PolicyPermissionGroup, 0, len(p.PermissionGroups))
+		for j, pg := range p.PermissionGroups {
+			g, ok := s.group(tx, pg.ID)
+			if !ok {
+				errs = append(errs, validationError(append(slices.Clone(at), "permission_groups", strconv.Itoa(j), "id"), "unknown permission group"))
+				continue
+			}
+			pg.Name = &g.Name
+			groups = append(groups, pg)
+		}
+		p.PermissionGroups = groups
+		if p.Resources == nil {
+			p.Resources = generated.APITokenResources{}
+		}
+		out = append(out, p)
+	}
+	return out, errs
 }

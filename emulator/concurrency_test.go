@@ -16,6 +16,7 @@ import (
 // owns the tokens it created, so the acknowledged answers it got fully
 // determine what must be left: the store must hold exactly that.
 func TestConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.client(t, bearer(token))
 	const workers, ops = 8, 40

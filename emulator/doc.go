@@ -11,7 +11,7 @@
 //	ts := emulator.NewTestServer(t, emulator.WithDeterministicIDs(1))
 //	c, _ := generated.NewClientWithResponses(ts.BaseURL, ...) // Authorization: Bearer ts.APIToken
 //	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "n", CfAPIID: "a", CfAPIKey: "k"})
-//	ts.MarkInUse(ts.AccountID, id, "my-instance") // delete now gets 409
+//	ts.MarkInUse(ts.AccountID, id, "my-instance") // an instance uses it: delete gets 409
 //
 // A TestServer's Seed, MarkInUse and FailNext fail the test on an error
 // (Server() has the forms that return it); its Close stops HTTP, then
@@ -34,16 +34,27 @@
 // (net/http hides whether it also had a Content-Length, the shape of
 // request smuggling).
 //
+// An AI Search instance names the registration it uses (token_id); while
+// any does, deleting the registration gets 409. The emulator keeps a
+// minimal instances table (account, namespace "default", id, token_id,
+// created_at) that MarkInUse and the seed file's in_use_by write, and the
+// 409 is computed from it. Instances lists them.
+//
 // WithStateFile persists the store in an fsynced, append-only log that
-// survives kill -9. A symlinked path is resolved once: its target is
+// survives kill -9: one line per transaction, {"tx":[change...]}, each
+// change a row stored or deleted in a named table, behind a CRC-32. A torn
+// tail is dropped, a corrupt middle refused; the log is compacted (one line
+// per row) on open and as it grows. Logs written before tables (lines of
+// {"op":...}) still load. A symlinked path is resolved once: its target is
 // locked, written and compacted (keeping its mode); a read-only file is
 // refused.
 //
 // The Cloudflare API token operations (/user/tokens and
 // /accounts/{account_id}/tokens: list, create, get, update, delete,
-// verify, roll, permission_groups): the emulator has one user, which every
-// configured credential (and, with open auth, any credential) acts as;
-// accounts own their tokens apart. Create answers 200 with the token and a
+// verify, roll, permission_groups): the emulator has one user (UserOwner,
+// "user", where an owner is asked for), which every configured credential
+// (and, with open auth, any credential) acts as; accounts own their tokens
+// apart. Create answers 200 with the token and a
 // fresh 40-character value, its only appearance besides a roll; the
 // emulator keeps a SHA-256 of it. Ids are 32 lowercase hex digits;
 // issued_on and modified_on come from the clock in UTC whole seconds;
@@ -85,7 +96,7 @@
 //	            status "expired"; errors[].path says where, e.g.
 //	            ["query","per_page"], ["body","policies","0","permission_groups","1","id"]
 //	10003  404  no token with that id in this account (API tokens: of this owner)
-//	10004  409  token in use by instances (see MarkInUse)
+//	10004  409  token in use by instances, naming them (see MarkInUse)
 //	10005  5xx  failure injected by fault injection
 //	10006  500  the emulator failed, e.g. could not write its state file
 //	            (the change was not applied)
@@ -97,4 +108,49 @@
 // Fault injection: WithFaults (a failure rate, latency, a seed to replay
 // the choices), FailNext (fail the next requests with given statuses), and
 // the X-Emulator-Fault request header (see FaultHeader).
+//
+// # The store
+//
+// The state is a set of tables, one per resource (store.go): rows of a
+// struct type, each filed under an owner (an account id, UserOwner, or ""
+// for what belongs to the whole emulator) and an id, kept per owner in the
+// order they were first stored (table.go). One function takes the lock
+// (store.run), behind store.update, which runs a transaction that may
+// write, and store.view, one that reads. A table's methods take the *tx they run in, so whoever holds a
+// *tx holds the lock. A transaction's changes are journaled as one line
+// when it returns, or undone when it fails, so a change made of several
+// rows (an API token deleted and its value revoked) is durable whole or
+// not at all. Replay and compaction know tables only by name.
+//
+// Relations are derived from the data, never stored twice: whether a
+// registration is in use is read from the instances that name it; whether
+// an API token id was deleted, from the revoked values.
+//
+// # Adding a resource
+//
+// A resource (say, namespaces) takes seven steps, each in the resource's
+// own file (instances.go is a small example):
+//
+//  1. Record: a struct of plain, JSON-tagged fields that names its owner
+//     and id (Account, ID), and a key function returning them. Rows are
+//     values: replace a slice or map, never change one in place.
+//  2. Table: a field of store, made and registered in newStore with
+//     register(s, newTable("namespaces", namespaceKey)). The name is what
+//     the state file records: never rename one. Add withGlobalIDs when
+//     ids are unique across owners, and an index hook for derived lookups
+//     (see indexAPIToken).
+//  3. Journal: nothing to do. A table's put and delete record the change;
+//     replay, compaction and rollback work for every registered table.
+//  4. Handlers: store functions taking a *tx (createRegistration), called
+//     from handlers that run one store.update or store.view and answer
+//     with the generated response or an apiError (see respond); list with
+//     paginate and the list's pageRule. A generated method is one line.
+//  5. Seed: a field of SeedAccount (or SeedFile), checked in ParseSeed and
+//     loaded by SeedFrom through store.update.
+//  6. Inspection: a Server method returning an exported copy (Instances),
+//     through store.view, and its TestServer form (failing the test on
+//     an error, for a helper that can fail).
+//  7. Derived relations: a function reading other tables in the same
+//     transaction (instancesUsing), never a stored list; and a case in the
+//     model-based test (model*_test.go) with its invariant.
 package emulator

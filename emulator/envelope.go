@@ -37,6 +37,9 @@ type apiError struct {
 	errs    []generated.Error // when set, sent instead of code, message and path
 }
 
+// Error makes an apiError the error a handler returns (see respond).
+func (e apiError) Error() string { return e.message }
+
 // body is the one shape of every error body the emulator writes:
 // Cloudflare's failure envelope, with `messages: []` and `result: null`
 // (which the API token operations' FailureEnvelope requires, and which the
@@ -85,8 +88,3 @@ func writeJSON(w http.ResponseWriter, status, retryAfter int, body any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
 }
-
-// Success envelopes carry empty errors and messages arrays, as Cloudflare's
-// do; a nil slice would encode as null.
-func noErrors() *generated.Errors     { e := generated.Errors{}; return &e }
-func noMessages() *generated.Messages { m := generated.Messages{}; return &m }

@@ -1,12 +1,36 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/go-aisearch/tokens/generated"
+)
 
 // An apiError is itself a strict-handler response for every operation that
 // can fail in its handler, so every failure, whichever operation answers
 // it, is written by apiError.write: one envelope, `result: null` included.
 // The status must be one the operation documents (400, 404 or 409 on the AI
-// Search operations; any 4xx on the API token operations).
+// Search operations; any 4xx on the API token operations). respond relies
+// on it for every operation whose handler can fail; the compiler checks it
+// here.
+var (
+	_ generated.CreateTokenResponseObject           = apiError{}
+	_ generated.GetTokenResponseObject              = apiError{}
+	_ generated.UpdateTokenResponseObject           = apiError{}
+	_ generated.DeleteTokenResponseObject           = apiError{}
+	_ generated.CreateUserAPITokenResponseObject    = apiError{}
+	_ generated.GetUserAPITokenResponseObject       = apiError{}
+	_ generated.UpdateUserAPITokenResponseObject    = apiError{}
+	_ generated.DeleteUserAPITokenResponseObject    = apiError{}
+	_ generated.RollUserAPITokenResponseObject      = apiError{}
+	_ generated.VerifyUserAPITokenResponseObject    = apiError{}
+	_ generated.CreateAccountAPITokenResponseObject = apiError{}
+	_ generated.GetAccountAPITokenResponseObject    = apiError{}
+	_ generated.UpdateAccountAPITokenResponseObject = apiError{}
+	_ generated.DeleteAccountAPITokenResponseObject = apiError{}
+	_ generated.RollAccountAPITokenResponseObject   = apiError{}
+	_ generated.VerifyAccountAPITokenResponseObject = apiError{}
+)
 
 func (e apiError) visit(w http.ResponseWriter) error { e.write(w); return nil }
 

@@ -71,6 +71,9 @@ type injector struct {
 	mu   sync.Mutex // guards rng and next
 	rng  *rand.Rand
 	next []int
+	// sleep waits out an injected delay (wait; tests replace it, so that
+	// no test sleeps).
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newInjector(f Faults) *injector {
@@ -78,7 +81,7 @@ func newInjector(f Faults) *injector {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &injector{cfg: f, rng: rand.New(rand.NewPCG(seed, seed))}
+	return &injector{cfg: f, rng: rand.New(rand.NewPCG(seed, seed)), sleep: wait}
 }
 
 // fault is what one request gets: a delay, then maybe a failure.
@@ -92,11 +95,15 @@ type fault struct {
 // request's FaultHeader. A malformed header is the client's error.
 func (in *injector) decide(h http.Header) (fault, error) {
 	f := fault{delay: in.cfg.Latency, retryAfter: in.cfg.RetryAfter}
+	statuses := in.cfg.Statuses
+	if len(statuses) == 0 {
+		statuses = []int{429, 500, 503}
+	}
 	in.mu.Lock()
 	if len(in.next) > 0 {
 		f.status, in.next = in.next[0], in.next[1:]
 	} else if in.cfg.Rate > 0 && in.rng.Float64() < in.cfg.Rate {
-		f.status = in.pick()
+		f.status = statuses[in.rng.IntN(len(statuses))]
 	}
 	in.mu.Unlock()
 	if v := h.Get(FaultHeader); v != "" {
@@ -105,15 +112,6 @@ func (in *injector) decide(h http.Header) (fault, error) {
 		}
 	}
 	return f, nil
-}
-
-// pick draws a status; called with mu held.
-func (in *injector) pick() int {
-	s := in.cfg.Statuses
-	if len(s) == 0 {
-		s = []int{429, 500, 503}
-	}
-	return s[in.rng.IntN(len(s))]
 }
 
 func (f *fault) parse(v string) error {

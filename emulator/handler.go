@@ -34,12 +34,7 @@ func (s *Server) buildHandler() (http.Handler, error) {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
-	var start time.Time
-	logging := s.cfg.logger.Enabled(r.Context(), slog.LevelInfo)
-	if logging {
-		start = time.Now()
-	}
-	defer s.finish(sw, r, logging, start)
+	defer s.finish(sw, r, time.Now())
 	closeAfterChunked(sw, r)
 	rt, aerr := s.spec.find(r)
 	if aerr != nil {
@@ -81,7 +76,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		writeValidation(w, []generated.ValidationError{validationError([]string{"header", FaultHeader}, err.Error())})
 		return false
 	}
-	if err := wait(r.Context(), f.delay); err != nil {
+	if err := s.faults.sleep(r.Context(), f.delay); err != nil {
 		return false // the client went away
 	}
 	if f.status != 0 {
@@ -132,7 +127,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	data, err := readAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody), r.ContentLength, s.cfg.maxBody)
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			return nil, fmt.Errorf("request body larger than %d bytes", s.cfg.maxBody)
@@ -142,29 +137,6 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.ContentLength = int64(len(data))
 	return data, nil
-}
-
-// readAll is io.ReadAll, starting with room for the declared length (when
-// it is within max) so that a body is read into one buffer.
-func readAll(r io.Reader, declared, max int64) ([]byte, error) {
-	size := int64(512)
-	if declared > 0 && declared < max {
-		size = declared + 1 // +1: room to read the EOF without growing
-	}
-	b := make([]byte, 0, size)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
-		}
-	}
 }
 
 // jsonBody decides whether the body of an operation that takes one is
@@ -186,10 +158,7 @@ func jsonBody(r *http.Request, data []byte) string {
 	if len(cts) > 1 {
 		return "more than one Content-Type header"
 	}
-	mt, err := "application/json", error(nil)
-	if cts[0] != mt { // the common spelling needs no parsing
-		mt, _, err = mime.ParseMediaType(cts[0])
-	}
+	mt, _, err := mime.ParseMediaType(cts[0])
 	switch {
 	case err != nil:
 		return fmt.Sprintf("Content-Type %.64q is not a valid media type; send application/json", cts[0])
@@ -222,7 +191,7 @@ func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error
 // answer had started) and logs one line per request: method, path, status,
 // duration. Never headers (credentials), query strings or bodies (secrets).
 // It must be deferred by serveHTTP: recover only works there.
-func (s *Server) finish(sw *statusWriter, r *http.Request, logging bool, start time.Time) {
+func (s *Server) finish(sw *statusWriter, r *http.Request, start time.Time) {
 	if p := recover(); p != nil {
 		if p == http.ErrAbortHandler {
 			panic(p)
@@ -232,11 +201,9 @@ func (s *Server) finish(sw *statusWriter, r *http.Request, logging bool, start t
 			apiError{status: http.StatusInternalServerError, code: CodeInternal, message: "internal error"}.write(sw)
 		}
 	}
-	if logging {
-		s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
-	}
+	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
 }
 
 type statusWriter struct {

@@ -244,6 +244,7 @@ func trim(s string) string {
 }
 
 func TestInvalidRequests(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	reqs := invalidRequests(t)
 	if len(reqs) < 150 {
@@ -307,6 +308,7 @@ func TestInvalidRequests(t *testing.T) {
 }
 
 func TestQueryPathsNameTheParameter(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	status, _, body := e.do(t, "GET", "/accounts/"+account+"/ai-search/tokens?per_page=101&page=0", "", bearer(token))
 	if status != 400 || !strings.Contains(string(body), `"path":["query","per_page"]`) || !strings.Contains(string(body), `"path":["query","page"]`) {

@@ -15,6 +15,7 @@ import (
 // last acknowledged values, every acknowledged delete is gone, nothing else
 // exists, and nothing leaked from one account to the other.
 func TestConcurrentTrafficMatchesStore(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	accounts := []string{ts.AccountID, "0123456789abcdef0123456789abcdef"}
 	results := make([]*loadgen.Result, len(accounts))

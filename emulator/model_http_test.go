@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -35,6 +35,17 @@ const (
 	authNone             authScheme = "none"
 )
 
+// asValue authenticates with an API token value: "value:<the value>".
+func asValue(v string) authScheme { return authScheme("value:" + v) }
+
+// String never shows a value.
+func (s authScheme) String() string {
+	if strings.HasPrefix(string(s), "value:") {
+		return "value:REDACTED"
+	}
+	return string(s)
+}
+
 var authSchemes = []authScheme{authBearer, authBearerWithBadKey, authKey, authBadBearer, authBadBearerGoodKey, authEmailOnly, authNone}
 
 // Valid schemes are drawn far more often, so sequences get somewhere.
@@ -45,24 +56,19 @@ func drawAuth(t *rapid.T) authScheme {
 	return rapid.SampledFrom(authSchemes).Draw(t, "auth")
 }
 
-// env is shared by the sequences of a test: one emulator (replaced every
-// sequencesPerServer sequences) and one validator. Each sequence gets
-// accounts of its own, so sequences do not see one another's tokens.
+// env is shared by the sequences of a test: the validator, and the
+// emulator of the sequence running (a fresh one per sequence: the user's
+// API tokens are the emulator's, so sequences must not share one). The
+// requests are made with net/http's client and served in process (see
+// inProcess): what the network adds is other tests' business, and under
+// -race it would be most of this test's time.
 type env struct {
 	t         *testing.T
 	srv       *emulator.Server
-	hs        *httptest.Server
 	url       string
 	hc        *http.Client
 	validator *contract.Validator
-	mu        sync.Mutex
-	next      int
 }
-
-// sequencesPerServer bounds how many accounts one emulator accumulates:
-// Server.Tokens copies every account's tokens to return one account's, so
-// a server shared by thousands of sequences makes each step slower.
-const sequencesPerServer = 50
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -70,43 +76,37 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, validator: v}
-	t.Cleanup(func() { e.hs.Close() })
-	e.restart()
-	return e
+	return &env{t: t, validator: v}
 }
 
-func (e *env) restart() {
+// fresh starts a sequence on a new emulator.
+func (e *env) fresh() {
 	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithAPIKey(apiEmail, apiKey))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if e.hs != nil {
-		e.hs.Close()
-	}
-	e.srv, e.hs = srv, httptest.NewServer(srv.Handler())
-	e.url, e.hc = e.hs.URL+emulator.BasePath, e.hs.Client()
+	e.srv = srv
+	e.url, e.hc = "http://emulator.test"+emulator.BasePath, &http.Client{Transport: inProcess{srv.Handler()}}
 }
 
-// accounts starts a sequence: it returns two fresh account ids.
-func (e *env) accounts() (string, string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.next++
-	if e.next%sequencesPerServer == 0 {
-		e.restart()
-	}
-	return accountID(2 * e.next), accountID(2*e.next + 1)
-}
+// inProcess serves a client's requests with a handler, as a server would
+// receive them.
+type inProcess struct{ h http.Handler }
 
-func accountID(n int) string {
-	const hex = "0123456789abcdef"
-	b := []byte("00000000000000000000000000000000")
-	for i := len(b) - 1; n > 0; i-- {
-		b[i] = hex[n%16]
-		n /= 16
+func (p inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body io.Reader
+	if req.Body != nil {
+		data, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(data)
 	}
-	return string(b)
+	in := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.RequestURI(), body)
+	in.Header = req.Header.Clone()
+	rec := httptest.NewRecorder()
+	p.h.ServeHTTP(rec, in)
+	return rec.Result(), nil
 }
 
 // reply is one answered request.
@@ -154,6 +154,10 @@ func (e *env) send(t *rapid.T, method, path, rawQuery string, auth authScheme, c
 		req.Header.Set("X-Auth-Key", apiKey)
 	case authEmailOnly:
 		req.Header.Set("X-Auth-Email", apiEmail)
+	default:
+		if v, ok := strings.CutPrefix(string(auth), "value:"); ok {
+			req.Header.Set("Authorization", "Bearer "+v)
+		}
 	}
 	reqHeader := req.Header.Clone()
 	resp, err := e.hc.Do(req)

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,10 +14,12 @@ import (
 
 	"github.com/google/uuid"
 	"pgregory.net/rapid"
+
+	"github.com/go-aisearch/tokens/emulator"
 )
 
-// machine is one sequence: the emulator (shared env, private accounts)
-// against the model.
+// machine is one sequence: a fresh emulator against the model, on two
+// accounts (and the user, for API tokens).
 type machine struct {
 	e     *env
 	m     *model
@@ -24,19 +27,30 @@ type machine struct {
 }
 
 func TestEmulatorMatchesModel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rapid.Check(t, func(t *rapid.T) {
-		a, b := e.accounts()
-		mc := &machine{e: e, m: newModel(a, b), accts: [2]string{a, b}}
+		e.fresh()
+		mc := &machine{e: e, m: newModel(account, other), accts: [2]string{account, other}}
 		t.Repeat(map[string]func(*rapid.T){
 			"create":    mc.create,
-			"create2":   mc.create, // twice the weight: sequences need tokens
+			"create2":   mc.create, // twice the weight: sequences need registrations
 			"get":       mc.get,
 			"update":    mc.update,
 			"delete":    mc.delete,
 			"list":      mc.list,
 			"markInUse": mc.markInUse,
-			"":          mc.invariant,
+
+			"createAPIToken":  mc.createAPIToken,
+			"createAPIToken2": mc.createAPIToken, // registrations need API tokens to name
+			"getAPIToken":     mc.getAPIToken,
+			"updateAPIToken":  mc.updateAPIToken,
+			"rollAPIToken":    mc.rollAPIToken,
+			"deleteAPIToken":  mc.deleteAPIToken,
+			"verifyAPIToken":  mc.verifyAPIToken,
+			"listAPITokens":   mc.listAPITokens,
+
+			"": mc.invariant,
 		})
 	})
 }
@@ -82,25 +96,64 @@ func (mc *machine) drawID(t *rapid.T, acct string) (id string, malformed bool) {
 
 // body is a create or update body and what the model says about it.
 type body struct {
-	raw         []byte
-	contentType string
-	valid       bool
-	badPath     []string // for invalid bodies: where the error must point
-	name, cfID  string
-	legacy      bool
+	raw             []byte
+	contentType     string
+	valid           bool
+	badPath         []string // for invalid bodies: where the error must point
+	name, cfID, key string
+	legacy          bool
 }
 
 var nameGen = rapid.StringMatching(`[a-cA-C0-9 -]{0,8}`)
 
-func drawBody(t *rapid.T) body {
+// drawCredential picks what a registration holds: mostly an id the
+// emulator never issued, else an API token's id (live or deleted) with
+// its current value, a value rolled away from it, or a wrong one.
+func (mc *machine) drawCredential(t *rapid.T) (cfID, key string) {
+	var ids, rolled []string
+	for id := range mc.m.apiTokens {
+		ids = append(ids, id)
+	}
+	for id := range mc.m.deletedAPI {
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 || rapid.IntRange(0, 9).Draw(t, "known-cf_api_id") < 4 {
+		cfID = rapid.StringMatching(`[a-f0-9]{1,12}`).Draw(t, "cf_api_id")
+		return cfID, "modeltest-key-" + cfID
+	}
+	slices.Sort(ids)
+	cfID = rapid.SampledFrom(ids).Draw(t, "cf_api_id")
+	for v, id := range mc.m.revoked {
+		if id == cfID {
+			rolled = append(rolled, v)
+		}
+	}
+	slices.Sort(rolled)
+	kinds := []string{"wrong"}
+	if tok := mc.m.apiTokens[cfID]; tok != nil {
+		kinds = append(kinds, "current", "current", "current")
+	}
+	if len(rolled) > 0 {
+		kinds = append(kinds, "rolled")
+	}
+	switch rapid.SampledFrom(kinds).Draw(t, "cf_api_key") {
+	case "current":
+		return cfID, mc.m.apiTokens[cfID].value
+	case "rolled":
+		return cfID, rapid.SampledFrom(rolled).Draw(t, "rolled-value")
+	}
+	return cfID, "not-the-value"
+}
+
+func (mc *machine) drawBody(t *rapid.T) body {
 	b := body{
 		name:        nameGen.Draw(t, "name"),
-		cfID:        rapid.StringMatching(`[a-f0-9]{1,12}`).Draw(t, "cf_api_id"),
 		contentType: "application/json",
 		valid:       true,
 		legacy:      true,
 	}
-	fields := map[string]any{"name": b.name, "cf_api_id": b.cfID, "cf_api_key": "modeltest-key-" + b.cfID}
+	b.cfID, b.key = mc.drawCredential(t)
+	fields := map[string]any{"name": b.name, "cf_api_id": b.cfID, "cf_api_key": b.key}
 	switch rapid.SampledFrom([]string{"omit", "true", "false"}).Draw(t, "legacy") {
 	case "true":
 		fields["legacy"] = true
@@ -137,15 +190,30 @@ func drawBody(t *rapid.T) body {
 	return b
 }
 
+// wantCredentialRefused: a body whose credential names an API token the
+// emulator issued but cannot use is a 400 code 10007, pointing at the key
+// when it is the key that is wrong.
+func wantCredentialRefused(t *rapid.T, r reply, env wireEnvelope, err error) {
+	t.Helper()
+	field := "cf_api_id"
+	if errors.Is(err, emulator.ErrWrongValue) || errors.Is(err, emulator.ErrValueRolled) {
+		field = "cf_api_key"
+	}
+	wantError(t, r, env, http.StatusBadRequest, codeInvalidToken, []string{"body", field})
+}
+
 func (mc *machine) create(t *rapid.T) {
-	acct, auth, b := mc.drawAccount(t), drawAuth(t), drawBody(t)
+	acct, auth, b := mc.drawAccount(t), drawAuth(t), mc.drawBody(t)
 	r := mc.e.send(t, http.MethodPost, tokensPath(acct), "", auth, b.contentType, b.raw)
 	env := decode(t, r)
+	known, credErr := mc.m.credential(acct, b.cfID, b.key)
 	switch {
-	case !authorized(auth):
+	case !authorized(auth, true):
 		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
 	case !b.valid:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, b.badPath)
+	case known && credErr != nil:
+		wantCredentialRefused(t, r, env, credErr)
 	default:
 		if r.status != http.StatusCreated {
 			t.Fatalf("create: status %d, want 201: %s", r.status, r.body)
@@ -160,7 +228,7 @@ func (mc *machine) create(t *rapid.T) {
 				t.Fatalf("create: id %s reused", got.ID)
 			}
 		}
-		tk := &mtoken{id: got.ID, name: b.name, cfAPIID: b.cfID, legacy: b.legacy,
+		tk := &mtoken{id: got.ID, name: b.name, cfAPIID: b.cfID, key: b.key, legacy: b.legacy,
 			createdAt: parseTime(t, got.CreatedAt), modifiedAt: parseTime(t, got.ModifiedAt)}
 		if !tk.createdAt.Equal(tk.modifiedAt) {
 			t.Fatalf("create: created_at %s != modified_at %s", got.CreatedAt, got.ModifiedAt)
@@ -177,7 +245,7 @@ func (mc *machine) get(t *rapid.T) {
 	env := decode(t, r)
 	want := mc.m.acct(acct).get(id)
 	switch {
-	case !authorized(auth):
+	case !authorized(auth, true):
 		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
 	case malformed:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, []string{"path", "id"})
@@ -195,12 +263,13 @@ func (mc *machine) get(t *rapid.T) {
 func (mc *machine) update(t *rapid.T) {
 	acct, auth := mc.drawAccount(t), drawAuth(t)
 	id, malformed := mc.drawID(t, acct)
-	b := drawBody(t)
+	b := mc.drawBody(t)
 	r := mc.e.send(t, http.MethodPut, tokensPath(acct)+"/"+id, "", auth, b.contentType, b.raw)
 	env := decode(t, r)
 	cur := mc.m.acct(acct).get(id)
+	known, credErr := mc.m.credential(acct, b.cfID, b.key)
 	switch {
-	case !authorized(auth):
+	case !authorized(auth, true):
 		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
 	case malformed || !b.valid:
 		path := b.badPath
@@ -208,6 +277,8 @@ func (mc *machine) update(t *rapid.T) {
 			path = []string{"path", "id"}
 		}
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, path)
+	case known && credErr != nil: // checked before the registration is looked up
+		wantCredentialRefused(t, r, env, credErr)
 	case cur == nil:
 		wantError(t, r, env, http.StatusNotFound, codeNotFound, nil)
 	default:
@@ -217,7 +288,7 @@ func (mc *machine) update(t *rapid.T) {
 		wantValidRequest(t, r)
 		got := resultToken(t, env)
 		next := *cur
-		next.name, next.cfAPIID, next.legacy = b.name, b.cfID, b.legacy
+		next.name, next.cfAPIID, next.key, next.legacy = b.name, b.cfID, b.key, b.legacy
 		next.modifiedAt = parseTime(t, got.ModifiedAt)
 		if next.modifiedAt.Before(cur.modifiedAt) {
 			t.Fatalf("update: modified_at went back from %s to %s", cur.modifiedAt, got.ModifiedAt)
@@ -234,13 +305,13 @@ func (mc *machine) delete(t *rapid.T) {
 	env := decode(t, r)
 	cur := mc.m.acct(acct).get(id)
 	switch {
-	case !authorized(auth):
+	case !authorized(auth, true):
 		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
 	case malformed:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, []string{"path", "id"})
 	case cur == nil:
 		wantError(t, r, env, http.StatusNotFound, codeNotFound, nil)
-	case cur.inUse:
+	case len(mc.m.acct(acct).inUseBy(id)) > 0:
 		wantError(t, r, env, http.StatusConflict, codeInUse, nil)
 	default:
 		if r.status != http.StatusOK || string(env.Result) != "{}" {
@@ -251,24 +322,26 @@ func (mc *machine) delete(t *rapid.T) {
 	}
 }
 
-// markInUse stands for an AI Search instance starting or stopping to use a
-// token (not part of the tokens API; the emulator exposes it to tests).
+// markInUse stands for AI Search instances starting or stopping to use a
+// registration (not part of the tokens API; the emulator exposes it to
+// tests): exactly the drawn instances use it afterwards.
 func (mc *machine) markInUse(t *rapid.T) {
 	acct := mc.drawAccount(t)
 	a := mc.m.acct(acct)
 	if len(a.order) == 0 {
-		t.Skip("no token to mark")
+		t.Skip("no registration to mark")
 	}
 	id := rapid.SampledFrom(a.order).Draw(t, "in-use-id")
-	use := rapid.Bool().Draw(t, "in-use")
-	var instances []string
-	if use {
-		instances = []string{"instance-1"}
+	var names []string
+	for _, n := range []string{"docs", "blog", "wiki"} {
+		if rapid.Bool().Draw(t, "uses-"+n) {
+			names = append(names, n)
+		}
 	}
-	if err := mc.e.srv.MarkInUse(acct, id, instances...); err != nil {
+	if err := mc.e.srv.MarkInUse(acct, id, names...); err != nil {
 		t.Fatalf("MarkInUse: %v", err)
 	}
-	a.get(id).inUse = use
+	a.markInUse(id, names)
 }
 
 func (mc *machine) list(t *rapid.T) {
@@ -318,7 +391,7 @@ func (mc *machine) list(t *rapid.T) {
 	r := mc.e.send(t, http.MethodGet, tokensPath(acct), q.Encode(), auth, "", nil)
 	env := decode(t, r)
 	switch {
-	case !authorized(auth):
+	case !authorized(auth, true):
 		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
 	case badPath != nil:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, badPath)
@@ -360,8 +433,9 @@ func (mc *machine) names(acct string) []string {
 	return out
 }
 
-// invariant: the emulator's store holds exactly the model's tokens, in
-// order, in both accounts.
+// invariant: the emulator's store holds exactly the model's registrations
+// (in order, with the instances that use them), instances and API tokens,
+// and each registration's credential works or not as the model says.
 func (mc *machine) invariant(t *rapid.T) {
 	for _, acct := range mc.accts {
 		stored := mc.e.srv.Tokens(acct)
@@ -369,12 +443,43 @@ func (mc *machine) invariant(t *rapid.T) {
 		var ids []string
 		for _, s := range stored {
 			ids = append(ids, s.ID)
-			if m := a.get(s.ID); m == nil || s.Name != m.name || s.CfAPIID != m.cfAPIID || s.Legacy != m.legacy || (len(s.InUseBy) > 0) != m.inUse {
-				t.Fatalf("account %s: stored %+v disagrees with the model %+v", acct, s, m)
+			m := a.get(s.ID)
+			if m == nil || s.Name != m.name || s.CfAPIID != m.cfAPIID || s.Legacy != m.legacy || !slices.Equal(slices.Sorted(slices.Values(s.InUseBy)), a.inUseBy(s.ID)) {
+				t.Fatalf("account %s: stored %+v disagrees with the model %+v (in use by %v)", acct, s, m, a.inUseBy(s.ID))
+			}
+			_, want := mc.m.credential(acct, m.cfAPIID, m.key)
+			got := mc.e.srv.CredentialWorks(acct, s.ID)
+			if (got == nil) != (want == nil) || want != nil && !errors.Is(got, want) {
+				t.Fatalf("account %s: CredentialWorks(%s) = %v, the model says %v", acct, s.ID, got, want)
 			}
 		}
 		if !slices.Equal(ids, a.order) {
 			t.Fatalf("account %s: stored ids %v, model %v", acct, ids, a.order)
+		}
+		if n := len(mc.e.srv.Instances(acct)); n != len(a.instances) {
+			t.Fatalf("account %s: %d instances, the model has %d", acct, n, len(a.instances))
+		}
+	}
+	for _, owner := range mc.owners() {
+		stored := mc.e.srv.APITokens(owner)
+		want := mc.m.apiTokensOf(owner)
+		if len(stored) != len(want) {
+			t.Fatalf("owner %s: %d API tokens, the model has %d", owner, len(stored), len(want))
+		}
+		for i, s := range stored {
+			w := want[i]
+			status := map[bool]string{false: "active", true: "disabled"}[w.disabled]
+			if s.ID != w.id || s.AccountID != owner || s.Name != w.name || s.Status != status || len(s.Policies) != 1 || len(s.Policies[0].PermissionGroups) != w.groups {
+				t.Fatalf("owner %s: stored API token %+v disagrees with the model %+v", owner, s, w)
+			}
+			if !mc.e.srv.ValueMatches(w.id, w.value) {
+				t.Fatalf("API token %s: its value is not the model's", w.id)
+			}
+		}
+	}
+	for v := range mc.m.revoked {
+		if !mc.e.srv.ValueRevoked(v) {
+			t.Fatal("a value the model revoked is not revoked")
 		}
 	}
 }

@@ -1,45 +1,66 @@
 package emulator_test
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 // The reference model: what the documentation (openapi.yaml, the reference
-// README and the emulator's documented error codes) says the API does,
+// README and the emulator's package documentation) says the API does,
 // written as plainly as possible and independently of the emulator's code.
 
 // Documented error codes (emulator package documentation).
 const (
-	codeAuth       = 10000
-	codeValidation = 10001
-	codeNotFound   = 10003
-	codeInUse      = 10004
+	codeAuth         = 10000
+	codeValidation   = 10001
+	codeNotFound     = 10003
+	codeInUse        = 10004
+	codeInvalidToken = 10007
 )
+
+// userOwner is the owner of the user's API tokens.
+const userOwner = emulator.UserOwner
 
 type mtoken struct {
 	id, name, cfAPIID string
+	key               string // the cf_api_key it holds
 	legacy            bool
-	inUse             bool
 	createdAt         time.Time
 	modifiedAt        time.Time
 }
 
 type maccount struct {
-	order  []string // creation order
-	tokens map[string]*mtoken
+	order     []string // creation order
+	tokens    map[string]*mtoken
+	instances map[string]string // instance id → the registration it uses
+}
+
+// mapitoken is a Cloudflare API token.
+type mapitoken struct {
+	id, owner, name string
+	value           string
+	disabled        bool
+	groups          int // permission groups of its one policy
+	issuedOn        time.Time
 }
 
 type model struct {
 	accounts map[string]*maccount
-	deleted  []string // ids that existed once: get/update/delete must 404
+	deleted  []string // registration ids that existed once: get/update/delete must 404
+
+	apiTokens  map[string]*mapitoken // live API tokens by id, every owner
+	revoked    map[string]string     // value → the id of the token it was (rolled or deleted)
+	deletedAPI map[string]bool       // ids of deleted API tokens
 }
 
 func newModel(accounts ...string) *model {
-	m := &model{accounts: map[string]*maccount{}}
+	m := &model{accounts: map[string]*maccount{}, apiTokens: map[string]*mapitoken{}, revoked: map[string]string{}, deletedAPI: map[string]bool{}}
 	for _, a := range accounts {
-		m.accounts[a] = &maccount{tokens: map[string]*mtoken{}}
+		m.accounts[a] = &maccount{tokens: map[string]*mtoken{}, instances: map[string]string{}}
 	}
 	return m
 }
@@ -60,6 +81,31 @@ func (m *model) remove(acct, id string) {
 	m.deleted = append(m.deleted, id)
 }
 
+// inUseBy lists the instances that use a registration, sorted.
+func (a *maccount) inUseBy(id string) []string {
+	var out []string
+	for in, reg := range a.instances {
+		if reg == id {
+			out = append(out, in)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// markInUse: exactly names use the registration; an instance named here
+// that used another one now uses this one.
+func (a *maccount) markInUse(id string, names []string) {
+	for in, reg := range a.instances {
+		if reg == id && !slices.Contains(names, in) {
+			delete(a.instances, in)
+		}
+	}
+	for _, n := range names {
+		a.instances[n] = id
+	}
+}
+
 // listPage is what a list answers: names containing search
 // (case-insensitive), in creation order, page by page.
 func (a *maccount) listPage(search string, page, perPage int) (ids []string, total int) {
@@ -70,17 +116,64 @@ func (a *maccount) listPage(search string, page, perPage int) (ids []string, tot
 			matching = append(matching, id)
 		}
 	}
-	from := min(len(matching), (page-1)*perPage)
-	to := min(len(matching), from+perPage)
-	return matching[from:to], len(matching)
+	return pageOf(matching, page, perPage)
+}
+
+func pageOf(ids []string, page, perPage int) ([]string, int) {
+	from := min(len(ids), (page-1)*perPage)
+	to := min(len(ids), from+perPage)
+	return ids[from:to], len(ids)
+}
+
+// apiTokensOf is an owner's API tokens by issued_on, then id.
+func (m *model) apiTokensOf(owner string) []*mapitoken {
+	var out []*mapitoken
+	for _, t := range m.apiTokens {
+		if t.owner == owner {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b *mapitoken) int { return cmp.Or(a.issuedOn.Compare(b.issuedOn), cmp.Compare(a.id, b.id)) })
+	return out
+}
+
+// revoke: the value never works again.
+func (m *model) revoke(value, id string) { m.revoked[value] = id }
+
+// credential says whether a registration of acct holding cfAPIID and key
+// works, as CredentialWorks and the AI Search create and update judge it:
+// nil, or the documented reason. known: cfAPIID is (or was) a token the
+// emulator issued, so a create or update holding a broken one is refused.
+func (m *model) credential(acct, cfAPIID, key string) (known bool, err error) {
+	t := m.apiTokens[cfAPIID]
+	switch {
+	case t != nil && key == t.value:
+		if t.owner != userOwner && t.owner != acct {
+			return true, emulator.ErrOtherAccount
+		}
+		if t.disabled {
+			return true, emulator.ErrAPITokenDisabled
+		}
+		return true, nil
+	case t != nil && m.revoked[key] == cfAPIID:
+		return true, emulator.ErrValueRolled
+	case t != nil:
+		return true, emulator.ErrWrongValue
+	case m.deletedAPI[cfAPIID]:
+		return true, emulator.ErrAPITokenDeleted
+	}
+	return false, emulator.ErrNoSuchAPIToken
 }
 
 // authorized: a valid bearer token decides alone; without an Authorization
-// header, the e-mail and key pair must both be right.
-func authorized(s authScheme) bool {
+// header, the e-mail and key pair must both be right, on the operations
+// that accept it (the AI Search ones, not the API token ones).
+func authorized(s authScheme, keyAccepted bool) bool {
 	switch s {
-	case authBearer, authBearerWithBadKey, authKey:
+	case authBearer, authBearerWithBadKey:
 		return true
+	case authKey:
+		return keyAccepted
 	}
 	return false
 }

@@ -31,6 +31,7 @@ type config struct {
 	ids       *idSource // nil: random uuids
 	// permissionGroups extend the API token catalogue (WithPermissionGroups).
 	permissionGroups []PermissionGroup
+	compactSlack     int // see withCompactSlack
 }
 
 // DefaultMaxBodyBytes caps request bodies; a token registration is a few
@@ -39,10 +40,11 @@ const DefaultMaxBodyBytes = 64 << 10
 
 func newConfig(opts []Option) (config, error) {
 	c := config{
-		validate: true,
-		clock:    time.Now,
-		logger:   slog.New(slog.DiscardHandler),
-		maxBody:  DefaultMaxBodyBytes,
+		validate:     true,
+		clock:        time.Now,
+		logger:       slog.New(slog.DiscardHandler),
+		maxBody:      DefaultMaxBodyBytes,
+		compactSlack: compactSlack,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -196,6 +198,19 @@ func WithMaxBodyBytes(n int64) Option {
 			return errors.New("WithMaxBodyBytes: cap must be positive")
 		}
 		c.maxBody = n
+		return nil
+	}
+}
+
+// withCompactSlack sets how many lines the state file may grow beyond
+// twice its rows before it is compacted (default compactSlack), so that
+// tests reach a compaction in a few writes.
+func withCompactSlack(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return errors.New("withCompactSlack: negative slack")
+		}
+		c.compactSlack = n
 		return nil
 	}
 }

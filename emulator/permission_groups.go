@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -132,4 +133,47 @@ func unescape(s string) string {
 		return u
 	}
 	return s
+}
+
+// The catalogue is the built-in groups (configuration, never journaled)
+// overlaid with the rows of the permission_groups table (seeded at run
+// time, journaled).
+
+func groupKey(g *PermissionGroup) (owner, id string) { return "", g.ID }
+
+// builtinGroups is DefaultPermissionGroups then groups (one with a
+// default's id replaces it).
+func builtinGroups(groups []PermissionGroup) map[string]PermissionGroup {
+	out := map[string]PermissionGroup{}
+	for _, g := range DefaultPermissionGroups() {
+		out[g.ID] = g
+	}
+	for _, g := range groups {
+		out[g.ID] = g.clone()
+	}
+	return out
+}
+
+// group finds a catalogue entry; a seeded one overrides a built-in one.
+func (s *store) group(tx *tx, id string) (PermissionGroup, bool) {
+	if g, ok := s.groups.get(tx, "", id); ok {
+		return g, true
+	}
+	g, ok := s.builtinGroups[id]
+	return g, ok
+}
+
+// permissionGroups is the catalogue, by name then id.
+func (s *store) permissionGroups(tx *tx) []PermissionGroup {
+	var out []PermissionGroup
+	for id, g := range s.builtinGroups {
+		if _, over := s.groups.get(tx, "", id); !over {
+			out = append(out, g.clone())
+		}
+	}
+	for g := range s.groups.all(tx) {
+		out = append(out, g.clone())
+	}
+	slices.SortFunc(out, func(a, b PermissionGroup) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	return out
 }

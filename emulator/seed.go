@@ -61,7 +61,7 @@ type SeedToken struct {
 	Legacy    *bool     `json:"legacy,omitempty"`    // default true
 	Enabled   *bool     `json:"enabled,omitempty"`   // default true
 	CreatedAt time.Time `json:"created_at,omitzero"` // default now; also the modified_at
-	InUseBy   []string  `json:"in_use_by,omitempty"` // instances using it: delete gets 409
+	InUseBy   []string  `json:"in_use_by,omitempty"` // instances (namespace default) using it: delete gets 409
 }
 
 // MaxSeedFileSize bounds a seed file: tens of thousands of tokens.
@@ -151,8 +151,9 @@ func (s *Server) SeedFrom(f *SeedFile) error {
 	return nil
 }
 
-// Seed adds tokens to an account, in order. A token whose id exists in the
-// account is an error (ErrExists); the tokens before it stay.
+// Seed adds registrations to an account, in order, with the instances
+// their in_use_by names (see MarkInUse). A registration whose id exists in
+// the account is an error (ErrExists); the ones before it stay.
 func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 	if accountID == "" {
 		return errors.New("emulator: Seed: empty account id")
@@ -166,12 +167,18 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 			now = s.cfg.clock()
 		}
 		now = now.UTC().Truncate(time.Millisecond)
-		r := record{
-			ID: t.ID, Name: t.Name, CfAPIID: t.CfAPIID, KeySHA256: hashKey(t.CfAPIKey),
+		r := registration{
+			Account: accountID, ID: t.ID, Name: t.Name, CfAPIID: t.CfAPIID, KeySHA256: hashKey(t.CfAPIKey),
 			Legacy: t.Legacy == nil || *t.Legacy, Enabled: t.Enabled == nil || *t.Enabled,
-			CreatedAt: now, ModifiedAt: now, InUseBy: slices.Clone(t.InUseBy),
+			CreatedAt: now, ModifiedAt: now,
 		}
-		if _, err := s.store.create(accountID, r, nil); err != nil {
+		err := s.store.update(func(tx *tx) error {
+			if _, err := s.store.createRegistration(tx, r); err != nil {
+				return err
+			}
+			return s.store.markInUse(tx, accountID, r.ID, t.InUseBy, now)
+		})
+		if err != nil {
 			return fmt.Errorf("emulator: Seed %s token %s: %w", accountID, t.ID, err)
 		}
 	}
@@ -181,15 +188,7 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 // Empty reports whether the store holds no token at all: no AI Search
 // registration and no live Cloudflare API token.
 func (s *Server) Empty() bool {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	if len(s.store.apiTokens.tokens) > 0 {
-		return false
-	}
-	for _, a := range s.store.accounts {
-		if len(a.order) > 0 {
-			return false
-		}
-	}
-	return true
+	empty := false
+	s.store.view(func(tx *tx) { empty = s.store.registrations.len(tx) == 0 && s.store.apiTokens.len(tx) == 0 })
+	return empty
 }

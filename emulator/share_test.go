@@ -20,6 +20,7 @@ import (
 // invalid requests, must neither race (make test runs this under -race)
 // nor change the shared document.
 func TestSharedSpecIsReadOnlyUnderConcurrentUse(t *testing.T) {
+	t.Parallel()
 	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +96,7 @@ func TestSharedSpecIsReadOnlyUnderConcurrentUse(t *testing.T) {
 // own accounts and tokens, credentials, fault injection, FailNext queues
 // and deterministic id streams.
 func TestEmulatorsShareNoState(t *testing.T) {
+	t.Parallel()
 	a := emulator.NewTestServer(t, emulator.WithAPITokens("token-a"), emulator.WithDeterministicIDs(7),
 		emulator.WithFaults(emulator.Faults{Rate: 1, Statuses: []int{502}, Seed: 1}))
 	b := emulator.NewTestServer(t, emulator.WithAPITokens("token-b"), emulator.WithDeterministicIDs(7))
@@ -174,6 +176,7 @@ func TestEmulatorsShareNoState(t *testing.T) {
 // the contract checker (go-vcr, YAML v4). go list -deps shows what a
 // program importing it compiles and links.
 func TestEmulatorDoesNotImportContract(t *testing.T) {
+	t.Parallel()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command on PATH")

@@ -9,36 +9,43 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"iter"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 )
 
-// The state file is an append-only log, one change per line:
+// The state file is an append-only log, one committed transaction per line:
 //
-//	<crc32 of the JSON, 8 hex digits> <JSON entry>\n
+//	<crc32 of the JSON, 8 hex digits> {"tx":[<change>, ...]}\n
 //
-// Each append is fsynced before the store applies the change and the
+// where a change is {"table":…,"owner":…,"id":…,"row":{…}} for a row
+// stored, or the same with "deleted":true and no row for a row deleted
+// (see change). The log knows tables only by name: replay hands each
+// change to the store, and compaction writes what the store hands it.
+//
+// Each append is fsynced before the transaction counts as done and the
 // request is answered, so an acknowledged write survives a crash. On open
 // the log is replayed; a torn or corrupt tail (a crash mid-append) is
 // dropped, while a bad line followed by good ones is refused as corruption.
-// The log is then compacted (one put per live token) by writing a temporary
-// file beside it, with its mode, fsyncing it and renaming it over the old
-// one; it is compacted the same way whenever it grows past twice the live
-// tokens plus compactSlack. A symlinked path is resolved once, at open: the
+// The log is then compacted (one line per row) by writing a temporary file
+// beside it, with its mode, fsyncing it and renaming it over the old one;
+// it is compacted the same way whenever it grows past twice its rows plus
+// the slack (compactSlack). A symlinked path is resolved once, at open: the
 // link's target is what is locked, read, compacted and appended to.
+//
+// Lines written before this format ({"op":"put"|"del"|"api_token",…}) are
+// read too (statefile_v0.go) and rewritten in it by the first compaction.
 
-type logEntry struct {
-	Op       string         `json:"op"` // "put", "del" or "api_token"
-	Account  string         `json:"account"`
-	Token    *record        `json:"token,omitempty"`     // put
-	ID       string         `json:"id,omitempty"`        // del
-	APIToken *apiTokenEntry `json:"api_token,omitempty"` // api_token: a Cloudflare API token change
+// logLine is a line of the log: a transaction, or an entry of the old format.
+type logLine struct {
+	Tx []storedChange `json:"tx,omitempty"`
+	v0Entry
 }
 
+// compactSlack is how many lines beyond twice the rows the log may grow
+// to before it is compacted.
 const compactSlack = 1024
 
 type stateFile struct {
@@ -47,13 +54,16 @@ type stateFile struct {
 	f       *os.File
 	lock    *os.File // held open while the file is ours (see lockStateFile)
 	size    int64    // bytes of whole, good lines
-	entries int
-	broken  error // set when a failed append could not be rolled back
-	store   *store
+	entries int      // lines
+	slack   int      // compactSlack, or what a test set
+	broken  error    // set when a failed append could not be rolled back
 	logger  *slog.Logger
+	data    []byte // the log as read at open, until replayed
 }
 
-func openStateFile(name string, s *store, logger *slog.Logger) (_ *stateFile, err error) {
+// openStateFile locks and reads the log at name; replay then loads it
+// into the store, which compacts it (store.attach).
+func openStateFile(name string, slack int, logger *slog.Logger) (_ *stateFile, err error) {
 	// Everything below (lock, read, compaction's temp file and rename)
 	// works on the real file, so a symlink stays a link to it and two
 	// names for one file share one lock.
@@ -65,27 +75,28 @@ func openStateFile(name string, s *store, logger *slog.Logger) (_ *stateFile, er
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil && lock != nil {
-			lock.Close()
-		}
-	}()
 	data, mode, err := readStateFile(path)
 	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		return nil, fmt.Errorf("state file %s: %w", name, err)
 	}
-	n, torn, err := replay(data, s)
+	return &stateFile{path: path, mode: mode, lock: lock, slack: slack, logger: logger, data: data}, nil
+}
+
+// replay hands every change of every good line to load, dropping a torn
+// tail.
+func (sf *stateFile) replay(load func(storedChange) error) error {
+	n, torn, err := replay(sf.data, load)
+	sf.data = nil
 	if err != nil {
-		return nil, fmt.Errorf("state file %s: %w", name, err)
+		return fmt.Errorf("state file %s: %w", sf.path, err)
 	}
 	if torn > 0 {
-		logger.Warn("state file: dropped a torn tail left by a crash", "path", path, "bytes", torn, "entries_kept", n)
+		sf.logger.Warn("state file: dropped a torn tail left by a crash", "path", sf.path, "bytes", torn, "entries_kept", n)
 	}
-	sf := &stateFile{path: path, mode: mode, lock: lock, store: s, logger: logger}
-	if err := sf.compact(); err != nil {
-		return nil, err
-	}
-	return sf, nil
+	return nil
 }
 
 // resolveStatePath returns the absolute path of the file name designates,
@@ -149,32 +160,37 @@ func readStateFile(path string) ([]byte, os.FileMode, error) {
 	return data, fi.Mode().Perm(), err
 }
 
-// replay applies every good line of data to s and returns how many it
-// applied and how many trailing bytes it dropped.
-func replay(data []byte, s *store) (applied, torn int, err error) {
+// replay hands the changes of every good line of data to load and
+// returns how many lines it applied and how many trailing bytes it dropped.
+func replay(data []byte, load func(storedChange) error) (applied, torn int, err error) {
 	line := 0
+	v0 := newV0Reader()
 	for len(data) > 0 {
 		line++
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			return applied, len(data), nil // no newline: the last append was cut short
 		}
-		e, perr := parseLine(data[:i])
+		l, perr := parseLine(data[:i])
 		if perr != nil {
 			if bytes.Contains(data[i+1:], []byte{'\n'}) && anyGoodLine(data[i+1:]) {
 				return applied, 0, fmt.Errorf("line %d is corrupt and is followed by more entries: %v", line, perr)
 			}
 			return applied, len(data), nil
 		}
-		switch {
-		case e.Op == "put" && e.Token != nil:
-			s.apply(e.Account, e.Token, "")
-		case e.Op == "del":
-			s.apply(e.Account, nil, e.ID)
-		case e.Op == opAPIToken && e.APIToken != nil:
-			s.applyAPIToken(*e.APIToken)
-		default:
-			return applied, 0, fmt.Errorf("line %d: unknown entry %q", line, e.Op)
+		changes := l.Tx
+		if l.Op != "" {
+			if changes, err = v0.changes(l.v0Entry); err != nil {
+				return applied, 0, fmt.Errorf("line %d: %w", line, err)
+			}
+		}
+		if len(changes) == 0 {
+			return applied, 0, fmt.Errorf("line %d: no changes", line)
+		}
+		for _, c := range changes {
+			if err := load(c); err != nil {
+				return applied, 0, fmt.Errorf("line %d: %w", line, err)
+			}
 		}
 		applied++
 		data = data[i+1:]
@@ -191,24 +207,27 @@ func anyGoodLine(data []byte) bool {
 	return false
 }
 
-func parseLine(l []byte) (logEntry, error) {
+func parseLine(l []byte) (logLine, error) {
 	sum, body, ok := bytes.Cut(l, []byte{' '})
 	if !ok || len(sum) != 8 {
-		return logEntry{}, errors.New("no checksum")
+		return logLine{}, errors.New("no checksum")
 	}
 	want, err := strconv.ParseUint(string(sum), 16, 32)
 	if err != nil || crc32.ChecksumIEEE(body) != uint32(want) {
-		return logEntry{}, errors.New("checksum mismatch")
+		return logLine{}, errors.New("checksum mismatch")
 	}
-	var e logEntry
+	var e logLine
 	if err := json.Unmarshal(body, &e); err != nil {
-		return logEntry{}, err
+		return logLine{}, err
 	}
 	return e, nil
 }
 
-func encodeLine(e logEntry) ([]byte, error) {
-	body, err := json.Marshal(e)
+// encodeLine is a transaction as a line of the log.
+func encodeLine(tx []change) ([]byte, error) {
+	body, err := json.Marshal(struct {
+		Tx []change `json:"tx"`
+	}{tx})
 	if err != nil {
 		return nil, err
 	}
@@ -218,30 +237,12 @@ func encodeLine(e logEntry) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
-func (sf *stateFile) put(accountID string, r *record) error {
-	return sf.append(logEntry{Op: "put", Account: accountID, Token: r})
-}
-
-func (sf *stateFile) del(accountID, id string) error {
-	return sf.append(logEntry{Op: "del", Account: accountID, ID: id})
-}
-
-// append writes and fsyncs one entry. It runs under the store's lock, before
-// the change is applied, so compacting here snapshots exactly the changes
-// already acknowledged.
-func (sf *stateFile) append(e logEntry) error {
+// append writes and fsyncs one transaction as one line.
+func (sf *stateFile) append(tx []change) error {
 	if sf.broken != nil {
 		return sf.broken
 	}
-	if sf.entries > 2*sf.live()+compactSlack {
-		if err := sf.compact(); err != nil {
-			if sf.broken != nil { // renamed but not reopened: no log to append to
-				return sf.broken
-			}
-			sf.logger.Error("state file: compaction failed; still appending", "err", err)
-		}
-	}
-	line, err := encodeLine(e)
+	line, err := encodeLine(tx)
 	if err != nil {
 		return err
 	}
@@ -256,6 +257,12 @@ func (sf *stateFile) append(e logEntry) error {
 	return nil
 }
 
+// wantsCompaction reports whether the log has grown past twice the rows
+// it holds plus the slack.
+func (sf *stateFile) wantsCompaction(rows int) bool {
+	return sf.broken == nil && sf.entries > 2*rows+sf.slack
+}
+
 // rollback cuts a failed append off, so the next one does not follow a torn
 // line (which would read as corruption on the next open).
 func (sf *stateFile) rollback(cause error) error {
@@ -266,19 +273,11 @@ func (sf *stateFile) rollback(cause error) error {
 	return cause
 }
 
-func (sf *stateFile) live() int {
-	n := 0
-	for _, a := range sf.store.accounts {
-		n += len(a.order)
-	}
-	return n + sf.store.apiTokenLive()
-}
-
-// compact rewrites the log as one put per live token, plus the API token
-// state (apiTokenEntries): temp file, fsync, rename, fsync of the
-// directory. Called with the store's lock held (or before the store is
-// shared).
-func (sf *stateFile) compact() error {
+// compact rewrites the log as one line per row: temp file, fsync,
+// rename, fsync of the directory. A failure before the rename leaves the
+// old log in use; after it, a log that cannot be reopened makes the state
+// file unusable (broken).
+func (sf *stateFile) compact(rows iter.Seq[change]) error {
 	dir := filepath.Dir(sf.path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(sf.path)+".tmp-*")
 	if err != nil {
@@ -288,27 +287,19 @@ func (sf *stateFile) compact() error {
 	w := bufio.NewWriter(tmp)
 	var size int64
 	entries := 0
-	snap := sf.store.snapshot()
-	var all []logEntry
-	for _, acc := range slices.Sorted(maps.Keys(snap)) {
-		for _, r := range snap[acc] {
-			all = append(all, logEntry{Op: "put", Account: acc, Token: &r})
-		}
-	}
-	for _, e := range sf.store.apiTokenEntries() {
-		all = append(all, logEntry{Op: opAPIToken, APIToken: &e})
-	}
-	for _, e := range all {
-		line, err := encodeLine(e)
-		if err != nil {
-			tmp.Close()
-			return err
+	for c := range rows {
+		line, lerr := encodeLine([]change{c})
+		if lerr != nil {
+			err = lerr
+			break
 		}
 		w.Write(line)
 		size += int64(len(line))
 		entries++
 	}
-	err = w.Flush()
+	if err == nil {
+		err = w.Flush()
+	}
 	if err == nil {
 		err = tmp.Chmod(sf.mode) // CreateTemp made it 0600
 	}
@@ -351,7 +342,9 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
+// close releases the log and its lock; every append after it fails.
 func (sf *stateFile) close() error {
+	sf.broken = errors.New("state file closed")
 	if sf.lock != nil {
 		defer func() { sf.lock.Close(); sf.lock = nil }()
 	}
@@ -360,6 +353,5 @@ func (sf *stateFile) close() error {
 	}
 	err := sf.f.Close()
 	sf.f = nil
-	sf.broken = errors.New("state file closed")
 	return err
 }

@@ -89,8 +89,9 @@ func (ts *TestServer) Seed(accountID string, tokens ...SeedToken) {
 	}
 }
 
-// MarkInUse records which instances use a token, as Server.MarkInUse (a
-// delete then gets 409), failing the test on an error.
+// MarkInUse makes instances exactly the instances that use a
+// registration, as Server.MarkInUse (a delete then gets 409), failing the
+// test on an error.
 func (ts *TestServer) MarkInUse(accountID, tokenID string, instances ...string) {
 	ts.t.Helper()
 	if err := ts.srv.MarkInUse(accountID, tokenID, instances...); err != nil {
@@ -165,3 +166,7 @@ func randomSecret() string {
 	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
 	return hex.EncodeToString(b)
 }
+
+// Instances returns the account's AI Search instances, as
+// Server.Instances.
+func (ts *TestServer) Instances(accountID string) []Instance { return ts.srv.Instances(accountID) }

@@ -22,6 +22,7 @@ import (
 )
 
 func TestNewTestServer(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	ts := emulator.NewTestServer(t, emulator.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	if !strings.HasPrefix(ts.BaseURL, "http://127.0.0.1:") || !strings.HasSuffix(ts.BaseURL, "/client/v4") {
@@ -81,6 +82,7 @@ func TestNewTestServer(t *testing.T) {
 }
 
 func TestNewTestServerKeepsGivenCredentials(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t, emulator.WithAPITokens("t1", "t2"))
 	if ts.APIToken != "t1" || ts.APIKey != "" {
 		t.Errorf("token %q key set %v", ts.APIToken, ts.APIKey != "")
@@ -88,6 +90,7 @@ func TestNewTestServerKeepsGivenCredentials(t *testing.T) {
 }
 
 func TestOptionsRejectBadArguments(t *testing.T) {
+	t.Parallel()
 	for name, o := range map[string]emulator.Option{
 		"empty token": emulator.WithAPITokens(""), "no token": emulator.WithAPITokens(),
 		"empty key": emulator.WithAPIKey("e", ""), "nil clock": emulator.WithClock(nil),
@@ -100,11 +103,14 @@ func TestOptionsRejectBadArguments(t *testing.T) {
 	}
 }
 
-// With validation off, the handlers still answer bad input with envelopes.
+// With validation off, the handlers still refuse what they cannot store
+// and clamp what they can (each list by its own limits), answering
+// envelopes, never a 5xx.
 func TestValidationOff(t *testing.T) {
+	t.Parallel()
 	e := start(t, emulator.WithValidation(false))
+	tok := e.create(t, owners[0], createBody("x"))
 	base := "/accounts/" + account + "/ai-search/tokens"
-	jsonAuth := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 	cases := []struct {
 		method, path, body string
 		status             int
@@ -112,15 +118,32 @@ func TestValidationOff(t *testing.T) {
 	}{
 		{"GET", base + "?page=abc", "", 400, `"path":["query","page"]`},
 		{"GET", base + "?per_page=1000", "", 200, `"per_page":100`},
+		{"GET", base + "?per_page=0&page=0", "", 200, `"page":1,"per_page":20`},
 		{"POST", base, `{"name":`, 400, `"path":["body"]`},
 		{"POST", base, ``, 400, `"path":["body"]`},
 		{"POST", base, `{"name":"n"` + strings.Repeat(" ", 70<<10) + `}`, 400, `larger than`},
 		{"GET", base + "/not-a-uuid", "", 404, `"code":10003`},
+		{"POST", "/user/tokens", ``, 400, `"path":["body"]`},
+		{"POST", "/user/tokens", `{"name":"n","policies":[{"effect":"maybe","permission_groups":[],"resources":{}}]}`, 400, `"path":["body","policies","0","effect"]`},
+		{"POST", "/user/tokens", `{"name":"no policies"}`, 200, `"policies":[]`},
+		{"POST", "/user/tokens", `{"name":"n","policies":[],"condition":{"request_ip":{"not_in":["1.2.3.4/99"]}}}`, 400, `"path":["body","condition","request_ip","not_in","0"]`},
+		{"PUT", "/user/tokens/" + tok.ID, ``, 400, `"path":["body"]`},
+		{"PUT", "/user/tokens/" + tok.ID, `{"name":"n","policies":[],"status":"weird"}`, 400, `"path":["body","status"]`},
+		{"PUT", "/user/tokens/" + tok.ID + "/value", ``, 400, `"path":["body"]`}, // the spec requires {}
+		{"PUT", "/user/tokens/" + tok.ID + "/value", `{"anything":1}`, 200, `"result":"`},
+		{"GET", "/user/tokens?per_page=1000", ``, 200, `"per_page":50`},
+		{"GET", "/user/tokens?per_page=1&page=0", ``, 200, `"page":1,"per_page":5`},
+		{"GET", "/user/tokens?page=abc", ``, 400, `"path":["query","page"]`},
+		{"GET", "/user/tokens/nope", ``, 404, `"code":10003`},
 	}
 	for _, tc := range cases {
-		status, _, b := e.do(t, tc.method, tc.path, tc.body, jsonAuth)
+		h := jsonAuth
+		if tc.body == "" {
+			h = bearer(token)
+		}
+		status, _, b := e.do(t, tc.method, tc.path, tc.body, h)
 		if status != tc.status || !strings.Contains(string(b), tc.contains) {
-			t.Errorf("%s %s: %d %s, want %d with %s", tc.method, tc.path, status, b, tc.status, tc.contains)
+			t.Errorf("%s %s %.40s: %d %s, want %d with %s", tc.method, tc.path, tc.body, status, b, tc.status, tc.contains)
 		}
 	}
 }
@@ -129,6 +152,7 @@ func TestValidationOff(t *testing.T) {
 // order; another seed gives others; a replay over a state file skips the
 // ids already taken.
 func TestDeterministicIDs(t *testing.T) {
+	t.Parallel()
 	create := func(ts *emulator.TestServer, n int) []string {
 		t.Helper()
 		c, err := generated.NewClientWithResponses(ts.BaseURL, generated.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
@@ -214,6 +238,7 @@ func TestDeterministicIDs(t *testing.T) {
 // connect, rather than reaching a store whose state file is closed), then
 // releases the state file; it may be called again.
 func TestTestServerClose(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state.log")
 	ts := emulator.NewTestServer(t, emulator.WithStateFile(state))
 	list := ts.BaseURL + "/accounts/" + ts.AccountID + "/ai-search/tokens"
@@ -258,6 +283,7 @@ func (f *fatalTB) Fatal(args ...any) {
 // The TestServer helpers fail the test on an error, as miniredis's do,
 // instead of returning an error a test could ignore.
 func TestTestServerHelpersFailTheTest(t *testing.T) {
+	t.Parallel()
 	id := uuid.NewString()
 	for name, call := range map[string]func(*emulator.TestServer){
 		"Seed bad id": func(ts *emulator.TestServer) {

@@ -18,7 +18,7 @@ func (as *apiSpec) validate(ctx context.Context, r *http.Request, rt routed, wit
 	if !withBody {
 		opts = as.noBody
 	}
-	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: rt.params, Route: rt.op.route, Options: opts}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: rt.params, Route: rt.route, Options: opts}
 	err := openapi3filter.ValidateRequest(ctx, in)
 	if err == nil {
 		return nil

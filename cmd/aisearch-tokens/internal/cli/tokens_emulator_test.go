@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 // TestCLILifecycleAgainstTheEmulator runs the commands a person or a deploy
@@ -89,8 +89,8 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	}
 	step("", cli.ExitNotFound, "delete", "--yes", second.ID)
 	step("", cli.ExitUsage, "get", second.ID, "--base-url", "ftp://x")
-	// A base URL without /client/v4 is a failure, not "not found".
-	if r := step("", cli.ExitFailure, "get", id, "--base-url", strings.TrimSuffix(ts.BaseURL, "/client/v4")); !strings.Contains(r.err, "code 7000") {
+	// A base URL without /client/v4 is a usage error naming the API root, found before any request.
+	if r := step("", cli.ExitUsage, "get", id, "--base-url", strings.TrimSuffix(ts.BaseURL, "/client/v4")); !strings.Contains(r.err, "the API root is "+ts.BaseURL) {
 		t.Errorf("wrong base URL: %q", r.err)
 	}
 

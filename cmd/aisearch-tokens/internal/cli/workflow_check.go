@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -75,12 +76,9 @@ func runCheck(ctx context.Context, cmd *Command, stdio Stdio, args []string) err
 	}
 	ctx, cancel := wf.api.bound(ctx)
 	defer cancel()
-	opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groups}
-	if within.d == 0 {
-		opts.ExpiringWithin = -1 // the library's "never"; its zero is the default
-	}
+	opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groups} // 0: never, as in the library
 	found, err := c.Check(ctx, opts)
-	if err != nil {
+	if err != nil && !errors.Is(err, aisearch.ErrNoRegistration) { // none registered: reported below
 		return fmt.Errorf("could not check: %w", err)
 	}
 	if wf.api.json {

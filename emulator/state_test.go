@@ -3,8 +3,6 @@ package emulator_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -36,9 +34,11 @@ func openState(t *testing.T, path string) *emulator.Server {
 	return srv
 }
 
-// Tokens, rolls, deletions (revoked values), the seeded catalogue and the
-// registrations survive a restart with --state, and no value is written.
-func TestAPITokenStateSurvivesRestart(t *testing.T) {
+// Every table survives a restart with --state: registrations and the
+// instances that use them, API tokens, rolls, deletions (revoked values)
+// and the seeded catalogue; no secret is written.
+func TestStateSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.log")
 	s1 := openState(t, path)
 	e := serve(t, s1)
@@ -61,7 +61,7 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 		t.Fatalf("disable: %d %s", status, body)
 	}
 	regID, deadID := uuid.NewString(), uuid.NewString()
-	if err := s1.Seed(account, emulator.SeedToken{ID: regID, Name: "reg", CfAPIID: a.ID, CfAPIKey: rolled.Result},
+	if err := s1.Seed(account, emulator.SeedToken{ID: regID, Name: "reg", CfAPIID: a.ID, CfAPIKey: rolled.Result, InUseBy: []string{"docs"}},
 		emulator.SeedToken{ID: deadID, Name: "dead", CfAPIID: c.ID, CfAPIKey: c.Value}); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []string{a.Value, rolled.Result, b.Value, c.Value, d.Value} {
+	for _, v := range []string{a.Value, rolled.Result, b.Value, c.Value, d.Value, token} {
 		if strings.Contains(string(data), v) {
 			t.Fatal("the state file holds an API token value in clear")
 		}
@@ -92,6 +92,9 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 		if !slices.ContainsFunc(s2.PermissionGroups(), func(g emulator.PermissionGroup) bool { return g.ID == group.ID && g.Name == "Seeded" }) {
 			t.Errorf("round %d: seeded permission group lost", round)
 		}
+		if got := s2.Tokens(account); len(got) != 2 || !slices.Equal(got[0].InUseBy, []string{"docs"}) || !s2.KeyMatches(account, regID, rolled.Result) {
+			t.Errorf("round %d: registrations %+v", round, got)
+		}
 		if err := s2.CredentialWorks(account, regID); err != nil {
 			t.Errorf("round %d: registration: %v", round, err)
 		}
@@ -99,6 +102,9 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 			t.Errorf("round %d: registration of the deleted token: %v", round, err)
 		}
 		e2 := serve(t, s2)
+		if status, body := e2.call(t, "DELETE", "/accounts/"+account+"/ai-search/tokens/"+regID, "", bearer(token), nil); status != http.StatusConflict {
+			t.Errorf("round %d: delete of a registration in use: %d %s", round, status, body)
+		}
 		if status, body := e2.call(t, "GET", "/user/tokens/verify", "", bearer(rolled.Result), nil); status != http.StatusOK {
 			t.Errorf("round %d: verify with the live value: %d %s", round, status, body)
 		}
@@ -110,54 +116,17 @@ func TestAPITokenStateSurvivesRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Compacted: 2 registrations, 1 group, 2 revocations, 3 live tokens.
+	// Compacted: 2 registrations, 1 instance, 1 group, 2 revocations, 3 live tokens.
 	data, _ = os.ReadFile(path)
-	if n := strings.Count(string(data), "\n"); n != 8 {
+	if n := strings.Count(string(data), "\n"); n != 9 {
 		t.Errorf("compacted log has %d lines, want 8:\n%s", n, data)
-	}
-}
-
-// A crash in the middle of an API token append loses only that entry.
-func TestAPITokenStateTornTail(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.log")
-	s1 := openState(t, path)
-	e := serve(t, s1)
-	a := e.create(t, owners[0], createBody("a"))
-	e.create(t, owners[0], createBody("b"))
-	s1.Close()
-	data, _ := os.ReadFile(path)
-	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], `"op":"api_token"`) {
-		t.Fatalf("log:\n%s", data)
-	}
-	torn := lines[0] + lines[1][:len(lines[1])/2]
-	if err := os.WriteFile(path, []byte(torn), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s2 := openState(t, path)
-	defer s2.Close()
-	if got := s2.APITokens(emulator.UserOwner); len(got) != 1 || got[0].ID != a.ID || !s2.ValueMatches(a.ID, a.Value) {
-		t.Errorf("after a torn tail: %+v", got)
-	}
-}
-
-// A log written before the API token entries existed still loads.
-func TestOldStateFileLoads(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.log")
-	const old = `{"op":"put","account":"acc","token":{"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"n","cf_api_id":"i","cf_api_key_sha256":"AAAA","legacy":true,"enabled":true,"created_at":"2026-01-01T00:00:00Z","modified_at":"2026-01-01T00:00:00Z"}}`
-	if err := os.WriteFile(path, []byte(crcLine(old)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := openState(t, path)
-	defer s.Close()
-	if got := s.Tokens("acc"); len(got) != 1 || got[0].Name != "n" || len(s.APITokens(emulator.UserOwner)) != 0 {
-		t.Errorf("old log: %+v", got)
 	}
 }
 
 // When the state file cannot be written the API token change is not
 // applied, and the client gets a 500 envelope.
-func TestAPITokenWriteFailure(t *testing.T) {
+func TestWriteFailureIs500(t *testing.T) {
+	t.Parallel()
 	srv := openState(t, filepath.Join(t.TempDir(), "state.log"))
 	if err := srv.Close(); err != nil { // appends now fail
 		t.Fatal(err)
@@ -174,9 +143,4 @@ func TestAPITokenWriteFailure(t *testing.T) {
 	if n := len(srv.APITokens(emulator.UserOwner)); n != 0 {
 		t.Errorf("%d tokens applied without being persisted", n)
 	}
-}
-
-// crcLine is one state-file line: the CRC-32 of the JSON, a space, the JSON.
-func crcLine(body string) string {
-	return fmt.Sprintf("%08x %s\n", crc32.ChecksumIEEE([]byte(body)), body)
 }
