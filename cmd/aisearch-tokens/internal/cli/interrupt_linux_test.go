@@ -3,8 +3,6 @@ package cli_test
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -212,30 +210,4 @@ func TestInterruptAtTerminalPrompt(t *testing.T) {
 	if *after != *before {
 		t.Errorf("terminal state not restored: lflag %#x, was %#x", after.Lflag, before.Lflag)
 	}
-}
-
-// TestInterruptWhileFetchingUpstream: spec-diff --upstream URL waits on a
-// server that never answers; Ctrl-C must end it.
-func TestInterruptWhileFetchingUpstream(t *testing.T) {
-	asked := make(chan struct{}, 1)
-	release := make(chan struct{})
-	defer close(release)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		asked <- struct{}{}
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	c := startCLI(t, nil, nil, "spec-diff", "--upstream", srv.URL+"/openapi.json")
-	c.waitUntil(t, "fetching the upstream schema", func() bool {
-		select {
-		case <-asked:
-			return true
-		default:
-			return false
-		}
-	})
-	c.signalAndWait(t, os.Interrupt)
 }

@@ -12,11 +12,12 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/contract/record"
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
-// runRecord records contract.Record's scenarios. Credentials come from
+// runRecord records record.Record's scenarios. Credentials come from
 // $CLOUDFLARE_API_TOKEN, or $CLOUDFLARE_EMAIL and $CLOUDFLARE_API_KEY, and
 // the registered service token's value from $CF_API_KEY: never from flags.
 func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) error {
@@ -27,7 +28,7 @@ func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) erro
 	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
-	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+
+	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(record.Scenarios, ", ")+
 		" (in-use needs the Go API, rate-limited and api-tokens-rate-limited --emulator, api-tokens-* $"+cfauth.EnvAPIToken+": they create and delete real API tokens)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
@@ -49,16 +50,16 @@ func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) erro
 		if sc == "" {
 			continue
 		}
-		if !slices.Contains(contract.Scenarios, sc) {
-			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(contract.Scenarios, ", "))
+		if !slices.Contains(record.Scenarios, sc) {
+			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(record.Scenarios, ", "))
 		}
 		only = append(only, sc)
 	}
-	creds, err := contract.CredentialsFromEnv(os.Getenv)
+	creds, err := record.CredentialsFromEnv(os.Getenv)
 	if err != nil {
 		return Usagef("%s", err)
 	}
-	opts := contract.RecordOptions{BaseURL: *baseURL, AccountID: *account, Credentials: creds, OutDir: *out,
+	opts := record.Options{BaseURL: *baseURL, AccountID: *account, Credentials: creds, OutDir: *out,
 		ServiceTokenID: *cfAPIID, ServiceTokenKey: os.Getenv(envCfAPIKey), Only: only, Overwrite: *force}
 	if *emu {
 		opts.RateLimit = func(_ context.Context, req *http.Request) error {
@@ -66,7 +67,7 @@ func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) erro
 			return nil
 		}
 	}
-	files, err := contract.Record(ctx, opts)
+	files, err := record.Record(ctx, opts)
 	for _, f := range files {
 		fmt.Fprintln(stdio.Out, "recorded", f)
 	}
