@@ -3,33 +3,49 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/spf13/cobra"
 
 	"github.com/go-aisearch/tokens/internal/safefile"
 	"github.com/go-aisearch/tokens/spec"
 	"github.com/go-aisearch/tokens/specgov"
 )
 
-func runSpecDiff(ctx context.Context, c *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(c, stdio)
+func newSpecDiffCmd(r *runner) *cobra.Command {
 	var upstreams stringList
-	fs.Var(&upstreams, "upstream", "Cloudflare's schema, a file or an https URL (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+strconv.Itoa(int(specgov.UpstreamTimeout.Minutes()))+" min): the full openapi.json/yaml, or documents that each hold some of the operations, one --upstream each (required)")
-	specPath := fs.String("spec", "", "our spec (default: the embedded openapi.yaml)")
-	allowPath := fs.String("allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
-	verbose := fs.Bool("v", false, "print the reason of each allowed difference")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	var specPath, allowPath string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "spec-diff --upstream FILE|URL...",
+		Short: "Compare the spec's operations with Cloudflare's published schema",
+		Long: `Compare the operations of the spec (openapi.yaml, embedded) with
+Cloudflare's published schema: every difference must be fixed or listed, with
+its reason, in the allow-list of deliberate deviations.
+
+Exit codes: 0 no unexplained difference, 1 differences or a stale allow-list
+entry (or the schema could not be read), 2 usage.`,
+		Args: positional(),
 	}
-	if len(upstreams) == 0 {
-		return Usagef("--upstream FILE or URL is required")
+	fs := cmd.Flags()
+	fs.Var(&upstreams, "upstream", "Cloudflare's schema, a `file or https URL` (at most "+safefile.FormatSize(specgov.MaxUpstreamSize)+", fetched within "+strconv.Itoa(int(specgov.UpstreamTimeout.Minutes()))+" min): the full openapi.json/yaml, or documents that each hold some of the operations, one --upstream each (required)")
+	fs.StringVar(&specPath, "spec", "", "our spec (default: the embedded openapi.yaml)")
+	fs.StringVar(&allowPath, "allow", "", "allow-list of deliberate deviations (default: the embedded specgov/allowlist.yaml)")
+	fs.BoolVarP(&verbose, "verbose", "v", false, "print the reason of each allowed difference")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if len(upstreams) == 0 {
+			return Usagef("--upstream FILE or URL is required")
+		}
+		return specDiff(cmd.Context(), r.env.Stdout, upstreams, specPath, allowPath, verbose)
 	}
-	if fs.NArg() > 0 {
-		return Usagef("unexpected argument %q", fs.Arg(0))
-	}
-	ours, err := loadOurSpec(*specPath)
+	return cmd
+}
+
+func specDiff(ctx context.Context, out io.Writer, upstreams []string, specPath, allowPath string, verbose bool) error {
+	ours, err := loadOurSpec(specPath)
 	if err != nil {
 		return err
 	}
@@ -52,45 +68,21 @@ func runSpecDiff(ctx context.Context, c *Command, stdio Stdio, args []string) er
 		return fmt.Errorf("upstream: %w", err)
 	}
 	allow, err := specgov.DefaultAllowList()
-	if *allowPath != "" {
+	if allowPath != "" {
 		// A FIFO here would block: stay interruptible.
-		allow, err = interruptible(ctx, func() (specgov.AllowList, error) { return specgov.LoadAllowList(*allowPath) })
+		allow, err = interruptibleRead(ctx, func() (specgov.AllowList, error) { return specgov.LoadAllowList(allowPath) })
 	}
 	if err != nil {
 		return fmt.Errorf("allow-list: %w", err)
 	}
 	report := specgov.Diff(ours, upstream, allow)
-	fmt.Fprintf(stdio.Out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, strings.Join(names, " + "))
-	report.Write(stdio.Out, *verbose)
+	fmt.Fprintf(out, "spec-diff: %s %s vs %s (tokens paths only)\n", ours.Info.Title, ours.Info.Version, strings.Join(names, " + "))
+	report.Write(out, verbose)
 	if !report.OK() {
 		return fmt.Errorf("%d unexplained difference(s), %d stale allow-list entr(ies): fix the spec, or list a deliberate deviation with its reason in the allow-list",
 			len(report.Unexplained), len(report.Stale))
 	}
-	fmt.Fprintln(stdio.Out, "spec-diff: ok, no unexplained differences")
-	return nil
-}
-
-func runLintSpec(_ context.Context, c *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(c, stdio)
-	specPath := fs.String("spec", "", "the spec to lint (default: the embedded openapi.yaml)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return Usagef("unexpected argument %q", fs.Arg(0))
-	}
-	doc, err := loadOurSpec(*specPath)
-	if err != nil {
-		return err
-	}
-	findings := specgov.Lint(doc)
-	for _, f := range findings {
-		fmt.Fprintln(stdio.Out, f)
-	}
-	if len(findings) > 0 {
-		return fmt.Errorf("%d lint finding(s)", len(findings))
-	}
-	fmt.Fprintln(stdio.Out, "lint-spec: ok")
+	fmt.Fprintln(out, "spec-diff: ok, no unexplained differences")
 	return nil
 }
 
@@ -99,6 +91,7 @@ type stringList []string
 
 func (l *stringList) String() string     { return strings.Join(*l, ", ") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+func (l *stringList) Type() string       { return "source" }
 
 // loadOurSpec loads the spec from path, or the embedded one when path is "".
 func loadOurSpec(path string) (*openapi3.T, error) {

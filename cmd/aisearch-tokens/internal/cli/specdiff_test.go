@@ -14,7 +14,7 @@ import (
 func runSpecCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+	code := Main(context.Background(), args, &Env{Stdout: &out, Stderr: &errb})
 	return code, out.String(), errb.String()
 }
 

@@ -25,15 +25,15 @@ func TestWorkflowCommandsHelp(t *testing.T) {
 	}
 	for name, wants := range want {
 		r := run(t, "", name, "--help")
-		if r.code != cli.ExitOK || !strings.Contains(r.err, "usage: aisearch-tokens "+name) {
-			t.Errorf("%s --help: exit %d\n%s", name, r.code, r.err)
+		if r.code != cli.ExitOK || !strings.Contains(r.out, "Usage:\n  aisearch-tokens "+name) {
+			t.Errorf("%s --help: exit %d\n%s", name, r.code, r.out)
 		}
 		for _, w := range wants {
-			if !strings.Contains(r.err, w) {
-				t.Errorf("%s --help lacks %q:\n%s", name, w, r.err)
+			if !strings.Contains(r.out, w) {
+				t.Errorf("%s --help lacks %q:\n%s", name, w, r.out)
 			}
 		}
-		if h := run(t, "", "help", name); h.code != cli.ExitOK || h.err != r.err {
+		if h := run(t, "", "help", name); h.code != cli.ExitOK || h.out != r.out {
 			t.Errorf("help %s differs from %s --help", name, name)
 		}
 	}
@@ -47,19 +47,19 @@ func TestWorkflowCommandsHelp(t *testing.T) {
 // the issuer token is checked like any secret.
 func TestWorkflowNeedsAnIssuerToken(t *testing.T) {
 	srv := newRecorder(t, okToken)
-	useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
+	h := useAPI(t, srv.baseURL(), cliAccount, cliAPIToken)
 	// The API token operations take a bearer token only: with a Global API
 	// key as the main credential, an issuer token is required.
-	t.Setenv("CLOUDFLARE_API_TOKEN", "")
-	t.Setenv("CLOUDFLARE_EMAIL", "me@example.com")
-	t.Setenv("CLOUDFLARE_API_KEY", cliCfAPIKey)
+	h.set("CLOUDFLARE_API_TOKEN", "")
+	h.set("CLOUDFLARE_EMAIL", "me@example.com")
+	h.set("CLOUDFLARE_API_KEY", cliCfAPIKey)
 	for _, cmd := range [][]string{{"provision"}, {"rotate", cliTokenID}, {"check"}} {
-		if r := run(t, "", cmd...); r.code != cli.ExitUsage || !strings.Contains(r.err, "--issuer-token-file or $CLOUDFLARE_ISSUER_API_TOKEN") {
+		if r := h.run("", cmd...); r.code != cli.ExitUsage || !strings.Contains(r.err, "--issuer-token-file or CLOUDFLARE_ISSUER_API_TOKEN") {
 			t.Errorf("%v with a key pair only: exit %d, %q", cmd, r.code, r.err)
 		}
 	}
-	t.Setenv("CLOUDFLARE_ISSUER_API_TOKEN", "two\x01lines")
-	if r := run(t, "", "check"); r.code != cli.ExitUsage || !strings.Contains(r.err, "$CLOUDFLARE_ISSUER_API_TOKEN: contains control characters") {
+	h.set("CLOUDFLARE_ISSUER_API_TOKEN", "two\x01lines")
+	if r := h.run("", "check"); r.code != cli.ExitUsage || !strings.Contains(r.err, "CLOUDFLARE_ISSUER_API_TOKEN: contains control characters") {
 		t.Errorf("bad issuer token: exit %d, %q", r.code, r.err)
 	}
 	if n := len(srv.requests()); n != 0 {
@@ -72,6 +72,7 @@ func TestWorkflowNeedsAnIssuerToken(t *testing.T) {
 type workflowEnv struct {
 	ts      *emulator.TestServer
 	proxy   *wireProxy
+	h       *harness
 	outputs map[string]string
 }
 
@@ -79,7 +80,7 @@ func newWorkflowEnv(t *testing.T, opts ...emulator.Option) *workflowEnv {
 	t.Helper()
 	ts := emulator.NewTestServer(t, opts...)
 	e := &workflowEnv{ts: ts, proxy: newWireProxy(t, ts.BaseURL), outputs: map[string]string{}}
-	useAPI(t, e.proxy.URL, ts.AccountID, ts.APIToken)
+	e.h = useAPI(t, e.proxy.URL, ts.AccountID, ts.APIToken)
 	t.Cleanup(func() {
 		assertNoneOf(t, append(e.proxy.Secrets(), ts.APIToken, ts.APIKey), e.outputs)
 	})
@@ -89,7 +90,7 @@ func newWorkflowEnv(t *testing.T, opts ...emulator.Option) *workflowEnv {
 // step runs the CLI and fails the test unless it exits with code.
 func (e *workflowEnv) step(t *testing.T, code int, args ...string) result {
 	t.Helper()
-	r := run(t, "", args...)
+	r := e.h.run("", args...)
 	key := strings.Join(args, " ")
 	e.outputs[key+" (stdout)"] += r.out
 	e.outputs[key+" (stderr)"] += r.err
@@ -174,11 +175,11 @@ func TestWorkflowExitCodes(t *testing.T) {
 	e.step(t, cli.ExitUnhealthy, "check", "--permission-group", "7cf72faf220841aabcfdfab81c43c4f6")
 
 	// Could not check: the issuer credential is refused (1).
-	t.Setenv("CLOUDFLARE_ISSUER_API_TOKEN", "not-a-token-of-this-emulator")
+	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "not-a-token-of-this-emulator")
 	if r := e.step(t, cli.ExitFailure, "check"); !strings.Contains(r.err, "could not check") || !strings.Contains(r.err, "403") {
 		t.Errorf("check with a refused issuer: %q", r.err)
 	}
-	t.Setenv("CLOUDFLARE_ISSUER_API_TOKEN", "")
+	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "")
 
 	// The token deleted behind the registration: check (4) and provision (4)
 	// say so and point to rotate; provision creates nothing.
@@ -270,19 +271,19 @@ func TestWorkflowAccountOwnedTokens(t *testing.T) {
 // file or the environment) for the Cloudflare tokens.
 func TestWorkflowIssuerCredential(t *testing.T) {
 	e := newWorkflowEnv(t)
-	t.Setenv("CLOUDFLARE_API_TOKEN", "")
-	t.Setenv("CLOUDFLARE_EMAIL", e.ts.APIEmail)
-	t.Setenv("CLOUDFLARE_API_KEY", e.ts.APIKey)
+	e.h.set("CLOUDFLARE_API_TOKEN", "")
+	e.h.set("CLOUDFLARE_EMAIL", e.ts.APIEmail)
+	e.h.set("CLOUDFLARE_API_KEY", e.ts.APIKey)
 	file := filepath.Join(t.TempDir(), "issuer")
 	if err := os.WriteFile(file, []byte(e.ts.APIToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	p := decodeJSON[provisionOut](t, e.step(t, cli.ExitOK, "provision", "--issuer-token-file", file, "--json"))
-	t.Setenv("CLOUDFLARE_ISSUER_API_TOKEN", e.ts.APIToken)
+	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", e.ts.APIToken)
 	e.step(t, cli.ExitOK, "check")
 	e.step(t, cli.ExitOK, "rotate", p.TokenID)
 	// A wrong issuer token is refused by the token operations only.
-	t.Setenv("CLOUDFLARE_ISSUER_API_TOKEN", "wrong-issuer-token")
+	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "wrong-issuer-token")
 	if r := e.step(t, cli.ExitFailure, "rotate", p.TokenID); !strings.Contains(r.err, "403") {
 		t.Errorf("rotate with a wrong issuer: %q", r.err)
 	}
@@ -322,7 +323,7 @@ func TestWorkflowTimeout(t *testing.T) {
 	e := newWorkflowEnv(t)
 	e.proxy.FailWhen(func(*http.Request) string { return "delay=20s" })
 	start := time.Now()
-	if r := e.step(t, cli.ExitFailure, "check", "--timeout", "300ms"); !strings.Contains(r.err, "deadline") {
+	if r := e.step(t, cli.ExitFailure, "check", "--timeout", "300ms"); !strings.Contains(r.err, "timed out after 300ms (--timeout 300ms)") {
 		t.Errorf("check --timeout: %q", r.err)
 	}
 	if took := time.Since(start); took > 10*time.Second {

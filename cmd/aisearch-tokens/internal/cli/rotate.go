@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"context"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
-const rotateLong = `
-Replace the Cloudflare API token behind registration TOKEN_ID without
+const rotateLong = `Replace the Cloudflare API token behind registration TOKEN_ID without
 breaking the instances that use it: create a new token with the service
 permission groups, point the registration at it (same TOKEN_ID, so
 instances keep their token_id; AI Search's update invalidates the
@@ -43,40 +43,45 @@ type rotateJSON struct {
 	OldDeleted bool `json:"old_deleted"`
 }
 
-func runRotate(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(cmd, stdio)
-	wf := addWorkflowFlags(fs, "creates the new token and deletes the old one")
-	exp := addExpiryFlags(fs)
-	pos, err := parseArgs(fs, args, "TOKEN_ID")
-	if err != nil {
-		return err
+func newRotateCmd(r *runner) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rotate TOKEN_ID",
+		Short: "Replace the Cloudflare token behind a registration without breaking its instances (same token_id)",
+		Long:  rotateLong,
+		Args:  registrationID("TOKEN_ID"),
 	}
-	c, opts, err := wf.service(ctx, exp)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := wf.api.bound(ctx)
-	defer cancel()
-	r, err := c.Rotate(ctx, pos[0], opts)
-	if r.Registration.ID == "" {
-		return apiError(err)
-	}
-	// Rotated, perhaps with an error about the old token: show the result,
-	// then the error.
-	if wf.api.json {
-		if jerr := writeJSON(stdio.Out, rotateJSON{serviceToken(r.Registration, r.APIToken), r.OldCfAPIID, r.OldDeleted}); jerr != nil {
-			return jerr
+	wf := addWorkflowFlags(cmd.Flags(), "creates the new token and deletes the old one")
+	exp := addExpiryFlags(cmd.Flags())
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		c, opts, err := r.service(cmd.Context(), wf, exp)
+		if err != nil {
+			return err
 		}
+		ctx, cancel := r.bound(cmd.Context(), wf.api)
+		defer cancel()
+		rot, err := c.Rotate(ctx, args[0], opts)
+		if rot.Registration.ID == "" {
+			return notFound(err)
+		}
+		// Rotated, perhaps with an error about the old token: show the
+		// result, then the error.
+		out := r.env.Stdout
+		if wf.api.json {
+			if jerr := writeJSON(out, rotateJSON{serviceToken(rot.Registration, rot.APIToken), rot.OldCfAPIID, rot.OldDeleted}); jerr != nil {
+				return jerr
+			}
+			return err
+		}
+		fmt.Fprintf(out, "rotated registration %s (%q): it now holds Cloudflare API token %s (%s)\n",
+			rot.Registration.ID, oneLine(rot.Registration.Name), rot.APIToken.ID, describeToken(rot.APIToken))
+		switch {
+		case rot.OldDeleted:
+			fmt.Fprintf(out, "deleted the old token %s\n", oneLine(rot.OldCfAPIID))
+		case err == nil:
+			fmt.Fprintf(out, "the old token %s was not deleted: it was already gone, or another registration holds it\n", oneLine(rot.OldCfAPIID))
+		}
+		printTokenID(out, rot.Registration.ID, " (unchanged)")
 		return err
 	}
-	fmt.Fprintf(stdio.Out, "rotated registration %s (%q): it now holds Cloudflare API token %s (%s)\n",
-		r.Registration.ID, oneLine(r.Registration.Name), r.APIToken.ID, describeToken(r.APIToken))
-	switch {
-	case r.OldDeleted:
-		fmt.Fprintf(stdio.Out, "deleted the old token %s\n", oneLine(r.OldCfAPIID))
-	case err == nil:
-		fmt.Fprintf(stdio.Out, "the old token %s was not deleted: it was already gone, or another registration holds it\n", oneLine(r.OldCfAPIID))
-	}
-	printTokenID(stdio.Out, r.Registration.ID, " (unchanged)")
-	return err
+	return cmd
 }
