@@ -71,10 +71,10 @@ func TestVerifyInvalidFixtures(t *testing.T) {
 func TestVerifyJSON(t *testing.T) {
 	t.Parallel()
 	type doc struct {
-		OK                bool              `json:"ok"`
-		Files             []string          `json:"files"`
-		Violations        []json.RawMessage `json:"violations"`
-		EchoedSecrets     []struct {
+		OK            bool              `json:"ok"`
+		Files         []string          `json:"files"`
+		Violations    []json.RawMessage `json:"violations"`
+		EchoedSecrets []struct {
 			File, Where, Message string
 			Interaction          int
 		} `json:"echoed_secrets"`

@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"regexp"
 	"bufio"
 	"bytes"
 	"fmt"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"

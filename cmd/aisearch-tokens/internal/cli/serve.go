@@ -214,4 +214,3 @@ func serveSeed(srv *emulator.Server, path string, resumed bool, logger *slog.Log
 	logger.Info("seeded", "accounts", len(seed.Accounts), "tokens", n)
 	return nil
 }
-

@@ -2,10 +2,10 @@ package cli_test
 
 import (
 	"encoding/json"
-	"regexp"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 // TestCLILifecycleAgainstTheEmulator runs the commands a person or a deploy

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 func TestWorkflowCommandsHelp(t *testing.T) {

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
-	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 // The acceptance test of the service-token workflow: the aisearch-tokens
