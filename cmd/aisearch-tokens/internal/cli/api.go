@@ -213,6 +213,24 @@ const (
 // apiPermissions is the paragraph of a registry command's help that says
 // which credential it uses and what that credential must be allowed.
 func apiPermissions(group string) string {
-	return "\n\nCredential (never a flag): $" + cfauth.EnvAPIToken + " or --api-token-file, or $" + cfauth.EnvAPIKey +
-		" with $" + cfauth.EnvEmail + "; it needs the " + group + " permission group on the account (--account-id or $" + cfauth.EnvAccountID + ")."
+	return "\n\n" + wrap("Credential (never a flag): $"+cfauth.EnvAPIToken+" or --api-token-file, or $"+cfauth.EnvAPIKey+
+		" with $"+cfauth.EnvEmail+". It needs the "+group+" permission group on the account (--account-id or $"+cfauth.EnvAccountID+").", 76)
+}
+
+// wrap breaks s into lines of at most width characters, between words.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && n+1+len(w) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

@@ -61,7 +61,7 @@ type problemJSON struct {
 func newCheckCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Check that every registered service token still works for AI Search (exit 0 only if so; for cron and CI)",
+		Short: "Check that every registration still works (for cron and CI)",
 		Long:  checkLong,
 		Args:  positional(),
 	}

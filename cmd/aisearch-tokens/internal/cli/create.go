@@ -9,7 +9,7 @@ import (
 func newCreateCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create --name N --cf-api-id ID",
-		Short: "Register a service token (see register for the idempotent form)",
+		Short: "Register a service token (register: only once)",
 		Long: `Register a Cloudflare API token with AI Search: its id (--cf-api-id) and
 its value (cf_api_key: --cf-api-key-file, $` + envCfAPIKey + `, or stdin, never a flag).
 Each run makes a new registration; register does it only once.` + apiPermissions(aiSearchEdit),

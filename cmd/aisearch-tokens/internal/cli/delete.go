@@ -11,7 +11,7 @@ func newDeleteCmd(r *runner) *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "delete ID",
-		Short: "Delete a registered token, permanently (asks first unless --yes)",
+		Short: "Delete a registration (asks first unless --yes)",
 		Long: `Delete a registration, permanently. Instances that use it fail; AI Search
 refuses (409) while an instance uses it.
 

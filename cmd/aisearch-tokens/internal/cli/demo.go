@@ -9,7 +9,7 @@ import (
 func newDemoCmd(r *runner) *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "Run the token lifecycle against an in-process emulator, validating every exchange against openapi.yaml",
+		Short: "Run the token lifecycle against an in-process emulator",
 		Long: `Run the whole token lifecycle (the workflow, the registry, errors and
 retries) with the aisearch client against an emulator in this process,
 validating every request and answer against openapi.yaml. Needs no account

@@ -5,7 +5,7 @@ import "github.com/spf13/cobra"
 func newGetCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get ID",
-		Short: "Show one registered service token",
+		Short: "Show one registration",
 		Long:  "Show one registered service token.\n\nExit codes: 0 found, 1 failure, 2 usage, 3 no token ID." + apiPermissions(aiSearchRead),
 		Args:  registrationID("ID"),
 	}

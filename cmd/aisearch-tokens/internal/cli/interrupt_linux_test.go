@@ -223,3 +223,41 @@ func TestInterruptWhileFetchingUpstream(t *testing.T) {
 	})
 	c.signalAndWait(t, os.Interrupt)
 }
+
+// Ctrl-C while a request is waiting on the API: exit 130 and one line
+// saying so.
+func TestInterruptWhileWaitingOnTheAPI(t *testing.T) {
+	t.Parallel()
+	asked := make(chan struct{}, 1)
+	release := make(chan struct{})
+	defer close(release)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	c := startCLI(t, nil, apiEnv(srv.URL+"/client/v4"), "get", cliTokenID)
+	c.waitUntil(t, "waiting on the API", func() bool {
+		select {
+		case <-asked:
+			return true
+		default:
+			return false
+		}
+	})
+	if err := c.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.exited:
+	case <-time.After(deadline):
+		t.Fatalf("still running %s after SIGINT", deadline)
+	}
+	var exit *exec.ExitError
+	if !errors.As(c.err, &exit) || exit.ExitCode() != 130 || c.stderr.String() != "Error: interrupted by SIGINT (Ctrl-C)\n" {
+		t.Errorf("%v, stderr %q; want exit 130 and one line", c.err, c.stderr)
+	}
+}

@@ -12,7 +12,7 @@ func newLintSpecCmd(r *runner) *cobra.Command {
 	var specPath string
 	cmd := &cobra.Command{
 		Use:   "lint-spec",
-		Short: "Lint the spec: descriptions, security, error envelopes, examples, unused components",
+		Short: "Lint the spec",
 		Long:  "Lint the spec (openapi.yaml, embedded, or --spec) with the project's rules.\n\nExit codes: 0 no finding, 1 findings, 2 usage.",
 		Args:  positional(),
 	}

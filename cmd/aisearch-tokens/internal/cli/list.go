@@ -10,7 +10,7 @@ func newListCmd(r *runner) *cobra.Command {
 	var search string
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the account's registered service tokens (every page)",
+		Short: "List the account's registered service tokens",
 		Long: `List the account's registered service tokens, every page of them.
 An empty list prints nothing on stdout (with --json: []) and says so on stderr.` + apiPermissions(aiSearchRead),
 		Args: positional(),

@@ -19,7 +19,7 @@ import (
 func newLoadCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "load --base-url URL",
-		Short: "Send bounded mixed traffic to a local tokens API (loopback only) and report throughput and latency",
+		Short: "Send bounded traffic to a local API; report throughput, latency",
 		Long: `Send mixed traffic (list, get, create, update, delete) to a tokens API on a
 loopback address, an emulator, and report throughput and latency per
 operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a

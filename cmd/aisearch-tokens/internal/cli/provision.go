@@ -58,7 +58,7 @@ func newProvisionCmd(r *runner) *cobra.Command {
 	var legacy optBool
 	cmd := &cobra.Command{
 		Use:   "provision",
-		Short: "Create the service API token and register it with AI Search, unless a healthy one is (idempotent)",
+		Short: "Create the service token and register it, unless a healthy one is",
 		Long:  provisionLong,
 		Args:  positional(),
 	}

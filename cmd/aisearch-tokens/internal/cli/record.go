@@ -24,7 +24,7 @@ import (
 func newRecordCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "record --base-url URL --out DIR",
-		Short: "Run a scripted token lifecycle against an API and save redacted go-vcr cassettes",
+		Short: "Record a scripted lifecycle as redacted go-vcr cassettes",
 		Long: `Run scripted scenarios of the token lifecycle against an API (Cloudflare's
 or an emulator's) and save each as a go-vcr cassette, with every credential
 and secret redacted; check them with ` + "`aisearch-tokens verify DIR`" + `.

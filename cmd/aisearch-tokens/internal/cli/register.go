@@ -13,7 +13,7 @@ import (
 func newRegisterCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "register --name N --cf-api-id ID",
-		Short: "Register a service token unless its cf_api_id already is (idempotent; for deploy scripts)",
+		Short: "Register a service token unless its cf_api_id already is",
 		Long: `Register a Cloudflare API token with AI Search, once: when a registration
 already holds --cf-api-id, nothing is sent and it is printed.
 

@@ -78,13 +78,6 @@ func newRoot(r *runner) *cobra.Command {
 		SilenceErrors:              true,
 		SilenceUsage:               true,
 		SuggestionsMinimumDistance: 2,
-		Args:                       unknownCommand,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			// No command: the help, on stderr as nothing was asked for.
-			cmd.SetOut(r.env.Stderr)
-			_ = cmd.Help()
-			return &ExitError{Code: ExitUsage}
-		},
 	}
 	root.SetIn(r.env.Stdin)
 	root.SetOut(r.env.Stdout)
@@ -107,6 +100,20 @@ func newRoot(r *runner) *cobra.Command {
 	add(groupRegistry, newListCmd(r), newGetCmd(r), newCreateCmd(r), newRegisterCmd(r), newUpdateCmd(r), newDeleteCmd(r))
 	add(groupTools, newServeCmd(r), newDemoCmd(r), newRecordCmd(r), newVerifyCmd(r), newSpecDiffCmd(r), newLintSpecCmd(r), newLoadCmd(r))
 	root.AddCommand(newVersionCmd(r))
+	// cobra adds `completion` when it runs; added now, it gets the same
+	// checks as the root: `completion tcsh` is a mistyped command.
+	root.InitDefaultCompletionCmd()
+	for _, c := range append(root.Commands(), root) {
+		if c.HasSubCommands() {
+			c.Args = unknownCommand
+			c.RunE = func(cmd *cobra.Command, _ []string) error {
+				// No command: the help, on stderr as nothing was asked for.
+				cmd.SetOut(r.env.Stderr)
+				_ = cmd.Help()
+				return &ExitError{Code: ExitUsage}
+			}
+		}
+	}
 	return root
 }
 
@@ -117,6 +124,9 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
+	if cmd.HasParent() {
+		msg += " for " + strconv.Quote(cmd.CommandPath())
+	}
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += "; did you mean " + orList(quoteAll(s)) + "?"
 	}

@@ -46,7 +46,7 @@ type rotateJSON struct {
 func newRotateCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rotate TOKEN_ID",
-		Short: "Replace the Cloudflare token behind a registration without breaking its instances (same token_id)",
+		Short: "Replace the token behind a registration, keeping its token_id",
 		Long:  rotateLong,
 		Args:  registrationID("TOKEN_ID"),
 	}

@@ -81,7 +81,7 @@ func newServeCmd(r *runner) *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the local emulator of the tokens API (base URL http://HOST:PORT/client/v4)",
+		Short: "Run the local emulator of the API",
 		Long: `Run the local emulator of Cloudflare's AI Search tokens and API tokens
 operations, validating every request against openapi.yaml. It prints its base
 URL; point a client at it with --base-url or CLOUDFLARE_API_BASE_URL.

@@ -21,7 +21,7 @@ func newSpecDiffCmd(r *runner) *cobra.Command {
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "spec-diff --upstream FILE|URL...",
-		Short: "Compare the spec's operations with Cloudflare's published schema",
+		Short: "Compare the spec with Cloudflare's published schema",
 		Long: `Compare the operations of the spec (openapi.yaml, embedded) with
 Cloudflare's published schema: every difference must be fixed or listed, with
 its reason, in the allow-list of deliberate deviations.

@@ -13,7 +13,7 @@ import (
 func newUpdateCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update ID",
-		Short: "Replace a registered token's key (and optionally its name, cf_api_id, legacy)",
+		Short: "Replace a registration's key (and name, cf_api_id, legacy)",
 		Long: `Replace the key (cf_api_key) a registration holds, and optionally its name,
 cf_api_id and legacy flag; fields not given are kept. AI Search drops the
 credential it cached, so its instances use the new key at once. The key

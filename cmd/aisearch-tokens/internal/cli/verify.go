@@ -43,7 +43,7 @@ func newVerifyCmd(r *runner) *cobra.Command {
 	f.maxSize = sizeFlag(contract.DefaultMaxCassetteSize)
 	cmd := &cobra.Command{
 		Use:   "verify [PATH...]",
-		Short: "Check recorded go-vcr cassettes against the embedded contract (exit 1 on problems)",
+		Short: "Check recorded cassettes against the contract",
 		Long:  verifyLong,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {

@@ -9,7 +9,7 @@ import (
 func newVersionCmd(r *runner) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the build's version and the embedded spec's (also --version)",
+		Short: "Print the build's version and the spec's (also --version)",
 		Args:  positional(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(r.env.Stdout, "%s %s\n", cmd.Root().Name(), version())
