@@ -121,6 +121,7 @@ func TestVerifyProgress(t *testing.T) {
 // TestVerifyBrokenByHand removes result.id from a copy of a valid fixture
 // and requires verify to fail naming the file and the field.
 func TestVerifyBrokenByHand(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(testdata, "documented-examples.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +140,7 @@ func TestVerifyBrokenByHand(t *testing.T) {
 }
 
 func TestVerifyUsage(t *testing.T) {
+	t.Parallel()
 	if r := run(t, "", "verify", "--bogus"); r.code != 2 {
 		t.Errorf("bad flag: exit %d", r.code)
 	}
@@ -157,6 +159,7 @@ func TestVerifyUsage(t *testing.T) {
 }
 
 func TestVerifySecretsOnly(t *testing.T) {
+	t.Parallel()
 	if r := run(t, "", "verify", "--secrets-only", testdata, filepath.Join(testdata, "invalid")); r.code != 0 || !strings.Contains(r.out, "secret scan ok") {
 		t.Errorf("exit %d\n%s%s", r.code, r.out, r.err)
 	}
@@ -179,6 +182,7 @@ func TestVerifySecretsOnly(t *testing.T) {
 }
 
 func TestRecordFromEmulator(t *testing.T) {
+	t.Parallel()
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
 	if srv.AccountID != emulator.DefaultAccountID {
 		t.Fatalf("test server account %s: want the default this test relies on", srv.AccountID)
@@ -204,6 +208,7 @@ func TestRecordFromEmulator(t *testing.T) {
 }
 
 func TestRecordUsage(t *testing.T) {
+	t.Parallel()
 	h := useAPI(t, "", cliAccount, "")
 	cases := map[string][]string{
 		"no base url":      {"record", "--out", t.TempDir()},

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDemoCommand(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"demo"}, &cli.Env{Stdout: &out, Stderr: &errb})
 	if code != cli.ExitOK || !strings.Contains(out.String(), "53 requests, 53 valid against openapi.yaml") {

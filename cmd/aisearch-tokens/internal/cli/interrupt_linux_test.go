@@ -109,6 +109,7 @@ func pipeDrained(t *testing.T, r, w *os.File) func() bool {
 }
 
 func TestInterruptWhileReadingStdin(t *testing.T) {
+	t.Parallel()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +121,7 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 }
 
 func TestInterruptWhileOpeningAFIFOKeyFile(t *testing.T) {
+	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "key.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
@@ -138,6 +140,7 @@ func TestInterruptWhileOpeningAFIFOKeyFile(t *testing.T) {
 }
 
 func TestInterruptAtDeleteConfirmation(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
 	ts.Seed(ts.AccountID, emulator.SeedToken{ID: cliTokenID, Name: "keep-me", CfAPIID: "cf", CfAPIKey: "k"})
 	_, tty := openPTY(t) // delete asks only a person at a terminal
@@ -175,6 +178,7 @@ func openPTY(t *testing.T) (master, tty *os.File) {
 // TestInterruptAtTerminalPrompt: the cf_api_key prompt turns echo off;
 // Ctrl-C there must end the command and give the terminal its echo back.
 func TestInterruptAtTerminalPrompt(t *testing.T) {
+	t.Parallel()
 	_, tty := openPTY(t)
 	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 	if err != nil {
@@ -201,6 +205,7 @@ func TestInterruptAtTerminalPrompt(t *testing.T) {
 // TestInterruptWhileFetchingUpstream: spec-diff --upstream URL waits on a
 // server that never answers; Ctrl-C must end it.
 func TestInterruptWhileFetchingUpstream(t *testing.T) {
+	t.Parallel()
 	asked := make(chan struct{}, 1)
 	release := make(chan struct{})
 	defer close(release)

@@ -18,6 +18,7 @@ func runLoadCLI(t *testing.T, env map[string]string, args ...string) (int, strin
 }
 
 func TestLoadRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--account-id", "a"},
 		{"--base-url", "https://api.cloudflare.com/client/v4", "--account-id", "a"},
@@ -34,6 +35,7 @@ func TestLoadRefusesBadFlags(t *testing.T) {
 }
 
 func TestLoadRunsAgainstEmulator(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	code, out, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": ts.APIToken}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "4", "--requests", "200", "--json")
 	if code != ExitOK {
@@ -62,6 +64,7 @@ func TestLoadRunsAgainstEmulator(t *testing.T) {
 // A run whose every answer is unexpected (here all 403) measured nothing
 // useful: it fails instead of reporting throughput.
 func TestLoadFailsWhenEveryAnswerIsUnexpected(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	code, _, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": "not-the-emulators-token"}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
 	if code != ExitFailure || !strings.Contains(stderr, "unexpected status") {

@@ -13,6 +13,7 @@ import (
 // --out silently. It must refuse, naming the file, before recording
 // anything, unless --force.
 func TestRecordRefusesToOverwrite(t *testing.T) {
+	t.Parallel()
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
 	h := useAPI(t, "", "", cliAPIToken)
 	h.set("CF_API_KEY", cliCfAPIKey)

@@ -74,6 +74,7 @@ func call(method, url, body string) (int, []byte, error) {
 }
 
 func TestServeInProcess(t *testing.T) {
+	t.Parallel()
 	seed := filepath.Join("..", "..", "..", "..", "emulator", "testdata", "seed.example.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -120,6 +121,7 @@ func TestServeInProcess(t *testing.T) {
 // Without --api-token or --api-key, serve accepts any credential and says
 // so right after the start-up line; with one, it does not.
 func TestServeSaysWhenAuthIsOpen(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"--api-token", serveToken}} {
 		ctx, cancel := context.WithCancel(context.Background())
 		outR, outW := io.Pipe()
@@ -164,6 +166,7 @@ func serveInProcess(t *testing.T, args ...string) (url string, stop func() int) 
 // --seed fills a new state file only: a restart after every seeded token
 // was deleted must not bring them back.
 func TestServeSeedsOnlyANewStateFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	seed, state := filepath.Join(dir, "seed.json"), filepath.Join(dir, "state.log")
 	const id = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
@@ -194,6 +197,7 @@ func TestServeSeedsOnlyANewStateFile(t *testing.T) {
 }
 
 func TestServeRejectsBadFlags(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--api-key", "no-colon"}, {"--api-key", ":key"}, {"--fault-rate", "2"}, {"--latency", "-1s"}, {"extra"}, {"--nope"},
 		{"--fault-rate", "NaN"}, {"--fault-rate", "-Inf"}, {"--fault-rate", "+Inf"}, {"--fault-seed", "-1"},
@@ -379,6 +383,7 @@ func closedWithin(conn net.Conn, start time.Time, deadline time.Duration) (time.
 // A client trickling its body (a byte every 50 ms) loses its connection
 // once --read-timeout has passed since the request began.
 func TestServeReadTimeoutCutsATrickledBody(t *testing.T) {
+	t.Parallel()
 	const timeout = 500 * time.Millisecond
 	url, stop := serveInProcess(t, "--read-timeout", timeout.String(), "--read-header-timeout", "200ms")
 	defer stop()
@@ -411,6 +416,7 @@ func TestServeReadTimeoutCutsATrickledBody(t *testing.T) {
 
 // Idle keep-alive connections are closed after --idle-timeout.
 func TestServeIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
+	t.Parallel()
 	const timeout, conns = 300 * time.Millisecond, 50
 	url, stop := serveInProcess(t, "--idle-timeout", timeout.String())
 	defer stop()

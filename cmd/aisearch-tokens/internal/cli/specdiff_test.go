@@ -52,6 +52,7 @@ func brokenSpec(t *testing.T) string {
 }
 
 func TestSpecDiffCommand(t *testing.T) {
+	t.Parallel()
 	ref := officialReference(t)
 	code, out, stderr := runSpecCLI(t, append([]string{"spec-diff"}, ref...)...)
 	if code != ExitOK || !strings.Contains(out, "unexplained differences: 0") {
@@ -74,6 +75,7 @@ func TestSpecDiffCommand(t *testing.T) {
 }
 
 func TestSpecDiffUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"spec-diff"},
 		{"spec-diff", "--upstream"},
@@ -90,6 +92,7 @@ func TestSpecDiffUsage(t *testing.T) {
 }
 
 func TestLintSpecCommand(t *testing.T) {
+	t.Parallel()
 	if code, out, stderr := runSpecCLI(t, "lint-spec"); code != ExitOK || !strings.Contains(out, "lint-spec: ok") {
 		t.Fatalf("real spec: exit %d\n%s\n%s", code, out, stderr)
 	}

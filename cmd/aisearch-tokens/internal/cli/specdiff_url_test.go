@@ -12,6 +12,7 @@ import (
 // TestSpecDiffFromURL: a scheduled job runs spec-diff on Cloudflare's
 // published schema by URL; here a loopback server stands in for GitHub.
 func TestSpecDiffFromURL(t *testing.T) {
+	t.Parallel()
 	// One URL per reference file (--upstream FILE --upstream FILE).
 	files := map[string][]byte{}
 	args := []string{"spec-diff"}

@@ -52,6 +52,7 @@ func TestVerifyBoundsAliasExpansion(t *testing.T) {
 }
 
 func TestVerifyBoundsFileSize(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "huge.yaml")
 	f, err := os.Create(file)
 	if err != nil {
