@@ -19,9 +19,10 @@ already holds --cf-api-id, nothing is sent and it is printed.
 
 The API never shows the key a registration holds, so register checks the key
 it was given with Cloudflare (the token verify operation, which needs no
-permission): when it is not the live value of --cf-api-id, register refuses
-and exits 1, as that key would be dropped without a word; give a registration
-a new key with ` + "`aisearch-tokens update ID`" + `.
+permission): when it is not the live value of --cf-api-id, or when that
+token was modified after the registration was (as rolling its value does),
+register refuses and exits 1, as that key would be dropped without a word;
+give a registration a new key with ` + "`aisearch-tokens update ID`" + `.
 
 The key comes from --cf-api-key-file, $` + envCfAPIKey + ` or stdin, never a flag.` + apiPermissions(aiSearchEdit),
 		Args: positional(),
@@ -61,29 +62,37 @@ The key comes from --cf-api-key-file, $` + envCfAPIKey + ` or stdin, never a fla
 	return cmd
 }
 
-// keyIsValueOf checks that key is the live value of the Cloudflare token
-// reg holds, user- or account-owned, and refuses otherwise: registering
-// it would change nothing, and the user believes it did.
+// keyIsValueOf checks that key is what the registration reg holds, as
+// far as can be told: the API never shows a registration's key. It must
+// be the live value of reg's Cloudflare token (user- or account-owned);
+// and when that token was modified after the registration was (a roll of
+// its value does that, a rename too), the registration most likely holds
+// an older value. Either way register would change nothing while the user
+// believes it did: it refuses and points to update.
 func keyIsValueOf(ctx context.Context, c *aisearch.Client, key aisearch.Secret, reg aisearch.Registration) error {
-	var found string
+	refuse := func(why string) error {
+		return fmt.Errorf("registration %s (%q) already holds cf_api_id %s, and %s. Nothing was changed.\n"+
+			"  To give the registration this key: aisearch-tokens update %s --cf-api-key-file FILE", reg.ID, oneLine(reg.Name), oneLine(reg.CfAPIID), why, reg.ID)
+	}
 	for _, owner := range []aisearch.Owner{aisearch.OwnerUser, aisearch.OwnerAccount} {
-		v, err := c.APITokens(owner).VerifyValue(ctx, key)
+		tokens := c.APITokens(owner)
+		v, err := tokens.VerifyValue(ctx, key)
 		if errors.Is(err, aisearch.ErrAuth) {
 			continue // not a live token of this owner
 		}
 		if err != nil {
 			return fmt.Errorf("checking the key given against Cloudflare: %w", err)
 		}
-		if v.ID == reg.CfAPIID {
-			return nil
+		if v.ID != reg.CfAPIID {
+			return refuse("the key given is not that token's value: it is the value of Cloudflare API token " + oneLine(v.ID))
 		}
-		found = v.ID
-		break
+		// Reading the token needs "API Tokens Read", which the credential
+		// may lack: then this heuristic is skipped.
+		if tok, err := tokens.Get(ctx, reg.CfAPIID); err == nil && tok.ModifiedOn.After(reg.ModifiedAt) {
+			return refuse(fmt.Sprintf("the key given is that token's live value, but the token was modified (%s) after the registration was (%s), as rolling its value does: the registration most likely holds an older value",
+				formatTime(tok.ModifiedOn), formatTime(reg.ModifiedAt)))
+		}
+		return nil
 	}
-	why := "it is not a live Cloudflare API token"
-	if found != "" {
-		why = "it is the value of Cloudflare API token " + oneLine(found)
-	}
-	return fmt.Errorf("registration %s (%q) already holds cf_api_id %s, and the key given is not that token's value: %s. Nothing was changed.\n"+
-		"  To give the registration a new key: aisearch-tokens update %s --cf-api-key-file FILE", reg.ID, oneLine(reg.Name), oneLine(reg.CfAPIID), why, reg.ID)
+	return refuse("the key given is not that token's value: it is not a live Cloudflare API token")
 }

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -8,16 +9,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 // TestCLILifecycleAgainstTheEmulator runs the commands a person or a deploy
 // script would, in order, and checks every output for secrets.
 func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	t.Parallel()
-	ts := emulator.NewTestServer(t)
+	clock := testsupport.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
+	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now))
 	h := useAPI(t, ts.BaseURL, ts.AccountID, ts.APIToken)
 	// register checks the key of an existing registration with Cloudflare:
 	// the service token is a real one.
@@ -67,6 +72,17 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	if !ts.KeyMatches(ts.AccountID, id, cfKey) {
 		t.Error("register with another key changed the registration")
 	}
+	// The token's value rolled in place: register with the new value
+	// refuses too (the registration holds the old one), and update fixes it.
+	clock.Advance(time.Hour)
+	rolled := rollAPIToken(t, ts, cfID)
+	r = step(rolled+"\n", cli.ExitFailure, "register", "--name", "ai-search-service", "--cf-api-id", cfID)
+	if !strings.Contains(r.err, "the key given is that token's live value, but the token was modified") || !strings.Contains(r.err, "aisearch-tokens update "+id) {
+		t.Errorf("register with the rolled value: %q", r.err)
+	}
+	clock.Advance(time.Hour)
+	step(rolled+"\n", 0, "update", id)
+	step(rolled+"\n", 0, "register", "--name", "ai-search-service", "--cf-api-id", cfID)
 
 	// create a second one, key from the environment; list shows both.
 	h.set("CF_API_KEY", cliCfAPIKey+"-2")
@@ -120,8 +136,8 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 
 	for _, o := range outputs {
 		assertNoSecrets(t, o)
-		if strings.Contains(o, ts.APIToken) {
-			t.Errorf("the emulator's API token leaked:\n%s", o)
+		if strings.Contains(o, ts.APIToken) || strings.Contains(o, rolled) {
+			t.Errorf("the emulator's API token or the rolled value leaked:\n%s", o)
 		}
 	}
 }
@@ -138,4 +154,19 @@ func mintServiceToken(t *testing.T, ts *emulator.TestServer) (id, value string) 
 	value = cliCfAPIKey + "-" + id[:8]
 	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: id, Name: "service " + id[:8], Value: value})
 	return id, value
+}
+
+// rollAPIToken rolls a user token's value through the API, as someone
+// would by hand, and returns the new value.
+func rollAPIToken(t *testing.T, ts *emulator.TestServer, id string) string {
+	t.Helper()
+	c, err := aisearch.New(ts.AccountID, aisearch.WithAPIToken(ts.APIToken), aisearch.WithBaseURL(ts.BaseURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.APITokens(aisearch.OwnerUser).Roll(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Reveal()
 }
