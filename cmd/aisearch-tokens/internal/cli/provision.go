@@ -14,8 +14,8 @@ import (
 const provisionLong = `Steps 2 and 3 of Cloudflare's AI Search API guide in one command: create a
 Cloudflare API token with the service permission groups on the account
 (step 2), register its id and value with AI Search (step 3), and print the
-registration's id, the token_id that step 4 gives AI Search instances. The value goes from one API to
-the other and is never printed.
+registration's id, the token_id that step 4 gives AI Search instances. The
+value goes from one API to the other and is never printed.
 
 Idempotent: when the account already has a healthy registration (one named
 --name first), it is printed and nothing is created. When it has
