@@ -202,33 +202,6 @@ func TestInterruptAtTerminalPrompt(t *testing.T) {
 	}
 }
 
-// TestInterruptWhileFetchingUpstream: spec-diff --upstream URL waits on a
-// server that never answers; Ctrl-C must end it.
-func TestInterruptWhileFetchingUpstream(t *testing.T) {
-	t.Parallel()
-	asked := make(chan struct{}, 1)
-	release := make(chan struct{})
-	defer close(release)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		asked <- struct{}{}
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	c := startCLI(t, nil, nil, "spec-diff", "--upstream", srv.URL+"/openapi.json")
-	c.waitUntil(t, "fetching the upstream schema", func() bool {
-		select {
-		case <-asked:
-			return true
-		default:
-			return false
-		}
-	})
-	c.signalAndWait(t, os.Interrupt)
-}
-
 // Ctrl-C while a request is waiting on the API: exit 130 and one line
 // saying so.
 func TestInterruptWhileWaitingOnTheAPI(t *testing.T) {

@@ -98,7 +98,7 @@ func newRoot(r *runner) *cobra.Command {
 	}
 	add(groupWorkflow, newProvisionCmd(r), newRotateCmd(r), newCheckCmd(r))
 	add(groupRegistry, newListCmd(r), newGetCmd(r), newCreateCmd(r), newRegisterCmd(r), newUpdateCmd(r), newDeleteCmd(r))
-	add(groupTools, newServeCmd(r), newDemoCmd(r), newRecordCmd(r), newVerifyCmd(r), newSpecDiffCmd(r), newLintSpecCmd(r), newLoadCmd(r))
+	add(groupTools, newServeCmd(r), newDemoCmd(r), newRecordCmd(r), newVerifyCmd(r), newLoadCmd(r))
 	root.AddCommand(newVersionCmd(r))
 	// cobra adds `completion` when it runs; added now, it gets the same
 	// checks as the root: `completion tcsh` is a mistyped command.
