@@ -12,33 +12,29 @@ import (
 
 // Owner says who owns a Cloudflare API token: the user whose credential
 // calls the API (/user/tokens, what Cloudflare's AI Search guide uses), or
-// the client's account (/accounts/{account_id}/tokens).
-type Owner int
+// the client's account (/accounts/{account_id}/tokens). Its values are the
+// words the CLI's --owner flag and the emulator use.
+type Owner string
 
 const (
 	// OwnerUser is a token owned by the calling user.
-	OwnerUser Owner = iota
+	OwnerUser Owner = "user"
 	// OwnerAccount is a token owned by the client's account.
-	OwnerAccount
+	OwnerAccount Owner = "account"
 )
-
-func (o Owner) String() string {
-	if o == OwnerAccount {
-		return "account"
-	}
-	return "user"
-}
 
 // ParseOwner reads "user" or "account".
 func ParseOwner(s string) (Owner, error) {
-	switch s {
-	case "user":
-		return OwnerUser, nil
-	case "account":
-		return OwnerAccount, nil
+	if o := Owner(s); o.valid() {
+		return o, nil
 	}
-	return 0, fmt.Errorf("aisearch: owner %q: want user or account", s)
+	return "", fmt.Errorf("aisearch: owner %q: want user or account", s)
 }
+
+// String returns the owner's word, "user" or "account".
+func (o Owner) String() string { return string(o) }
+
+func (o Owner) valid() bool { return o == OwnerUser || o == OwnerAccount }
 
 // APITokenStatus is a Cloudflare API token's status.
 type APITokenStatus string

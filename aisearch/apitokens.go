@@ -24,7 +24,8 @@ type APITokens struct {
 	owner Owner
 }
 
-// APITokens returns the Cloudflare API tokens of owner, reached with this
+// APITokens returns the Cloudflare API tokens of owner (OwnerUser or
+// OwnerAccount; any other value fails every call), reached with this
 // client's credential. Use another Client (another credential) for the
 // tokens when the one managing AI Search may not create tokens.
 func (c *Client) APITokens(owner Owner) *APITokens { return &APITokens{c: c, owner: owner} }
@@ -37,6 +38,15 @@ func (t *APITokens) Client() *Client { return t.c }
 
 func (t *APITokens) account() bool { return t.owner == OwnerAccount }
 
+// do is Client.do for an owner's tokens: an owner that is neither
+// OwnerUser nor OwnerAccount (a zero Owner, say) fails every call.
+func (t *APITokens) do(ctx context.Context, into any, send call, extra ...Secret) (op, error) {
+	if !t.owner.valid() {
+		return op{"request", "(not built)"}, fmt.Errorf("aisearch: APITokens: owner %q: want OwnerUser or OwnerAccount", t.owner)
+	}
+	return t.c.do(ctx, into, send, extra...)
+}
+
 // Create makes a token and returns it with its secret value, which the API
 // shows this once: keep it (register it with AI Search) or delete the token.
 // Create is not retried once the request may have reached the server.
@@ -46,7 +56,7 @@ func (t *APITokens) Create(ctx context.Context, p APITokenParams) (CreatedAPITok
 	}
 	body := p.createBody()
 	var env generated.APITokenCreateEnvelope
-	o, err := t.c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
 			return t.c.gen.CreateAccountAPIToken(ctx, t.c.accountID, body, rec)
 		}
@@ -102,7 +112,7 @@ func (t *APITokens) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	var env generated.APITokenDeleteEnvelope
-	_, err := t.c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	_, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
 			return t.c.gen.DeleteAccountAPIToken(ctx, t.c.accountID, id, rec)
 		}
@@ -123,7 +133,7 @@ func (t *APITokens) Roll(ctx context.Context, id string) (Secret, error) {
 		return "", err
 	}
 	var env generated.APITokenValueEnvelope
-	o, err := t.c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
 			return t.c.gen.RollAccountAPIToken(ctx, t.c.accountID, id, generated.RollAccountAPITokenJSONRequestBody{}, rec)
 		}
@@ -159,7 +169,7 @@ func (t *APITokens) VerifyValue(ctx context.Context, value Secret) (Verification
 
 func (t *APITokens) verify(ctx context.Context, extra ...Secret) (Verification, error) {
 	var env generated.APITokenVerifyEnvelope
-	o, err := t.c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
 			return t.c.gen.VerifyAccountAPIToken(ctx, t.c.accountID, rec)
 		}
@@ -197,7 +207,7 @@ func (t *APITokens) List(ctx context.Context, opts APITokenListOptions) (*APITok
 		include = &opts.IncludeExpired
 	}
 	var env generated.APITokenListEnvelope
-	o, err := t.c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
 			params := &generated.ListAccountAPITokensParams{Page: page, PerPage: perPage, IncludeExpired: include}
 			if opts.Descending {
@@ -259,7 +269,7 @@ func (t *APITokens) PermissionGroups(ctx context.Context, f PermissionGroupFilte
 		scope = &f.Scope
 	}
 	var env generated.PermissionGroupListEnvelope
-	o, err := t.c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
 			return t.c.gen.ListAccountPermissionGroups(ctx, t.c.accountID, &generated.ListAccountPermissionGroupsParams{Name: name, Scope: scope}, rec)
 		}
@@ -285,7 +295,7 @@ func (t *APITokens) PermissionGroups(ctx context.Context, f PermissionGroupFilte
 // token runs an operation whose result is one API token.
 func (t *APITokens) token(ctx context.Context, send call) (APIToken, error) {
 	var env generated.APITokenEnvelope
-	o, err := t.c.do(ctx, &env, send)
+	o, err := t.do(ctx, &env, send)
 	if err != nil {
 		return APIToken{}, err
 	}

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// DefaultExpiryWarning is how close to its expiry a service token is
-// reported as expiring soon, unless CheckOptions says otherwise.
+// DefaultExpiryWarning is the expiry window the CLI's check uses by
+// default: pass it as CheckOptions.ExpiringWithin to be warned a week
+// before a service token expires.
 const DefaultExpiryWarning = 7 * 24 * time.Hour
 
 // CheckOptions configures Check.
@@ -20,7 +21,10 @@ type CheckOptions struct {
 	// issuer owner's tokens is looked for among the other owner's.
 	Issuer *APITokens
 	// ExpiringWithin is how close to its expiry a token is reported as
-	// expiring soon (default DefaultExpiryWarning; negative: never).
+	// expiring soon. Zero (or negative) means no window: expiring_soon is
+	// never reported, only expired. The CLI's check passes
+	// DefaultExpiryWarning unless --expiring-within says otherwise, and
+	// its --expiring-within 0 is this zero.
 	ExpiringWithin time.Duration
 	// PermissionGroups are the groups the token must grant on this account
 	// (default ServiceTokenPermissions()).
@@ -66,6 +70,22 @@ type Problem struct {
 	Heuristic bool `json:"heuristic,omitempty"`
 }
 
+// String is the problem on one line: "kind: detail", with " (heuristic)"
+// after an inferred one. Control characters in the detail (which quotes
+// the API's data) print as spaces.
+func (p Problem) String() string {
+	s := string(p.Kind) + ": " + plainText(p.Detail)
+	if p.Heuristic {
+		s += " (heuristic)"
+	}
+	return s
+}
+
+// ErrNoRegistration is Check's error when the account has no registration
+// at all: AI Search has no service credential, so no R2-backed instance
+// can work. The report that comes with it is empty. Provision makes one.
+var ErrNoRegistration = errors.New("aisearch: no service token is registered")
+
 // Health is Check's verdict on one registration.
 type Health struct {
 	Registration Registration `json:"registration"`
@@ -90,8 +110,11 @@ func (h Health) Has(k ProblemKind) bool {
 // to find out before AI Search does that its credential is dead; repair a
 // registration with Rotate.
 //
-// The error is for a Check that could not look: listing the registrations
-// or reading a token failed (a credential without "API Tokens Read", say).
+// An account with no registration at all gets an empty report and
+// ErrNoRegistration, so that "nothing to check" cannot pass for "all
+// healthy". Any other error is for a Check that could not look: listing the
+// registrations or reading a token failed (a credential without "API
+// Tokens Read", say).
 func (c *Client) Check(ctx context.Context, opts CheckOptions) ([]Health, error) {
 	opts = c.checkDefaults(opts)
 	out := []Health{}
@@ -105,15 +128,15 @@ func (c *Client) Check(ctx context.Context, opts CheckOptions) ([]Health, error)
 		}
 		out = append(out, h)
 	}
+	if len(out) == 0 {
+		return out, fmt.Errorf("%w on account %s (Provision makes one)", ErrNoRegistration, c.accountID)
+	}
 	return out, nil
 }
 
 func (c *Client) checkDefaults(opts CheckOptions) CheckOptions {
 	if opts.Issuer == nil {
 		opts.Issuer = c.APITokens(OwnerUser)
-	}
-	if opts.ExpiringWithin == 0 {
-		opts.ExpiringWithin = DefaultExpiryWarning
 	}
 	if opts.PermissionGroups == nil {
 		opts.PermissionGroups = ServiceTokenPermissions()

@@ -9,6 +9,7 @@ import (
 // TestTokenProblems judges one Cloudflare token per case; each case breaks
 // the healthy token in one way and must report exactly that problem.
 func TestTokenProblems(t *testing.T) {
+	t.Parallel()
 	const account = "c3dc5f0b34a14ff8e1b3ec04895e1b22"
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	registered := now.Add(-time.Hour)
@@ -37,7 +38,7 @@ func TestTokenProblems(t *testing.T) {
 		{name: "expires exactly now", edit: func(t *APIToken) { t.ExpiresOn = now }, want: []ProblemKind{ProblemExpired}},
 		{name: "expiring soon", edit: func(t *APIToken) { t.ExpiresOn = now.Add(23 * time.Hour) }, want: []ProblemKind{ProblemExpiringSoon}},
 		{name: "expiring later than the threshold", edit: func(t *APIToken) { t.ExpiresOn = now.Add(25 * time.Hour) }},
-		{name: "expiry warning off", edit: func(t *APIToken) { t.ExpiresOn = now.Add(time.Hour) }, opts: func(o *CheckOptions) { o.ExpiringWithin = -1 }},
+		{name: "expiry warning off", edit: func(t *APIToken) { t.ExpiresOn = now.Add(time.Hour) }, opts: func(o *CheckOptions) { o.ExpiringWithin = 0 }},
 		{name: "not yet valid", edit: func(t *APIToken) { t.NotBefore = now.Add(time.Minute) }, want: []ProblemKind{ProblemNotYetValid}},
 		{name: "another account", edit: func(t *APIToken) {
 			t.Policies[0].Resources = map[string]any{AccountResource("0123456789abcdef0123456789abcdef"): "*"}
@@ -75,6 +76,7 @@ func TestTokenProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			tok := healthy()
 			tt.edit(&tok)
 			o := opts
@@ -100,6 +102,7 @@ func TestTokenProblems(t *testing.T) {
 }
 
 func TestHumanDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		72 * time.Hour:                "3d",
 		23 * time.Hour:                "23h",
@@ -111,6 +114,19 @@ func TestHumanDuration(t *testing.T) {
 	} {
 		if got := humanDuration(d); got != want {
 			t.Errorf("humanDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestProblemString(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[Problem]string{
+		{Kind: ProblemExpired, Detail: "the token expired at 2026-12-01T00:00:00Z"}:                     "expired: the token expired at 2026-12-01T00:00:00Z",
+		{Kind: ProblemChangedAfterRegistration, Detail: "modified later", Heuristic: true}:              "changed_after_registration: modified later (heuristic)",
+		{Kind: ProblemOtherAccount, Detail: "its resources: com.cloudflare.api.account.x\x1b[2J\nevil"}: "other_account: its resources: com.cloudflare.api.account.x [2J evil",
+	} {
+		if got := p.String(); got != want {
+			t.Errorf("String() = %q, want %q", got, want)
 		}
 	}
 }

@@ -43,8 +43,8 @@ type Client struct {
 	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
 	apiToken  bool     // the credential is an API token, not an e-mail and key
 	now       func() time.Time
+	sleep     func(context.Context, time.Duration) error // the retry policy's
 	scrub     func(string) string
-	tokensURL string // the account's token collection (see get)
 }
 
 // New returns a client for accountID. A credential option (WithAPIToken or
@@ -56,7 +56,6 @@ func New(accountID string, opts ...Option) (*Client, error) {
 		accountID: accountID,
 		userAgent: defaultUserAgent,
 		retry:     DefaultRetryPolicy(),
-		sleep:     sleepCtx,
 		now:       time.Now,
 	}
 	cfg.baseURL, _ = parseBaseURL(DefaultBaseURL)
@@ -94,7 +93,7 @@ func fromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 		creds, err := cfauth.FromEnv(getenv)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("aisearch: %w", err)
+			return nil, fmt.Errorf("%w: %v", ErrNoCredential, err)
 		case creds.Token != "":
 			env = append(env, fromVar(EnvAPIToken, WithAPIToken(creds.Token)))
 		case creds.Key != "":
@@ -129,13 +128,13 @@ func fromVar(name string, o Option) Option {
 
 func newClient(cfg *config) (*Client, error) {
 	if cfg.accountID == "" {
-		return nil, fmt.Errorf("aisearch: no account ID (pass one to New, or set %s for FromEnv)", EnvAccountID)
+		return nil, fmt.Errorf("%w (pass one to New, or set %s for FromEnv)", ErrNoAccountID, EnvAccountID)
 	}
 	if err := checkAccountID(cfg.accountID); err != nil {
 		return nil, err
 	}
 	if cfg.creds.token.IsZero() && cfg.creds.key.IsZero() {
-		return nil, fmt.Errorf("aisearch: no credentials: use WithAPIToken or WithAPIKey (FromEnv: set %s, or %s and %s)", EnvAPIToken, EnvAPIKey, EnvEmail)
+		return nil, fmt.Errorf("%w: use WithAPIToken or WithAPIKey (FromEnv: set %s, or %s and %s)", ErrNoCredential, EnvAPIToken, EnvAPIKey, EnvEmail)
 	}
 	hc := cfg.httpClient
 	if hc == nil {
@@ -151,7 +150,6 @@ func newClient(cfg *config) (*Client, error) {
 		next: &authTransport{next: next, scheme: cfg.baseURL.Scheme, host: cfg.baseURL.Host, creds: cfg.creds,
 			bearer: "Bearer " + cfg.creds.token.Reveal(), userAgent: cfg.userAgent},
 		policy: cfg.retry,
-		sleep:  cfg.sleep,
 		now:    cfg.now,
 	}
 	hooks := cfg.hooks
@@ -174,8 +172,8 @@ func newClient(cfg *config) (*Client, error) {
 		secrets:   secrets,
 		apiToken:  !cfg.creds.token.IsZero(),
 		scrub:     scrubberOf(secrets),
-		tokensURL: tokensURL(gen, cfg.accountID),
 		now:       cfg.now,
+		sleep:     cfg.retry.sleep(),
 	}
 	c.Registrations = &Registrations{c: c}
 	return c, nil

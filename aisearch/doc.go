@@ -4,27 +4,37 @@
 //
 // A service token created through the API (POST /user/tokens) must be
 // registered here, with its id (cf_api_id) and value (cf_api_key), before
-// the first AI Search instance; the registered token's ID is then passed as
-// the instance's token_id. [Client.Ensure] does that idempotently.
+// the first AI Search instance; the registration's ID is then passed as the
+// instance's token_id. [Client.Provision] does all of it (creates the
+// Cloudflare token, registers it, idempotently), [Client.Check] says
+// whether it still works and [Client.Rotate] replaces it. The registry
+// itself is c.Registrations ([Registrations]); Cloudflare's API token
+// operations are c.APITokens(owner) ([APITokens]).
 //
 // # Creating a client
 //
 //	c, err := aisearch.New(accountID, aisearch.WithAPIToken(token))
 //	c, err := aisearch.FromEnv() // CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN ...
 //
-// Options validate their arguments, so New fails early. The client is safe
-// for concurrent use.
+// Options validate their arguments, so New fails early: a base URL must
+// end in /client/v4, and a missing account or credential is
+// [ErrNoAccountID] or [ErrNoCredential]. The client is safe for concurrent
+// use. In tests, package aisearchtest hands out a client of a local
+// emulator in one line.
 //
 // # Errors
 //
 // A response that is not a success is an [*APIError] carrying the status,
-// Cloudflare's error codes, messages and errors[].path, the method and API
-// path, the cf-ray header and Retry-After. Bodies that are not Cloudflare
-// envelopes (an HTML 502 page from the edge) become a short excerpt instead
-// of a decoding failure. Test for kinds with errors.Is: [ErrNotFound],
-// [ErrConflict] (token in use), [ErrAuth], [ErrRateLimited], [ErrInvalid].
-// A call that got no response wraps the cause, so
-// errors.Is(err, context.DeadlineExceeded) works.
+// Cloudflare's error codes (with their error_chain), messages and
+// errors[].path, the method and API path, the cf-ray header and
+// Retry-After. Bodies that are not Cloudflare envelopes (an HTML 502 page
+// from the edge) become a short excerpt instead of a decoding failure.
+// Test for kinds with errors.Is: [ErrNotFound], [ErrConflict] (token in
+// use), [ErrAuth] with its two causes [ErrBadCredential] and
+// [ErrPermissionDenied], [ErrRateLimited], [ErrInvalid] with
+// [ErrServiceTokenRejected]. [APIError.Is] is the one place that maps
+// statuses and codes to them. A call that got no response wraps the cause,
+// so errors.Is(err, context.DeadlineExceeded) works.
 //
 // # Retries
 //
@@ -32,10 +42,11 @@
 // exponential backoff and full jitter, honouring Retry-After, bounded in
 // attempts and in total waiting time (see [RetryPolicy]) and stopped by the
 // context. GET, PUT and DELETE are retried; POST (Create) only when the
-// connection failed before the request was sent or the answer was 429 (a
-// refusal: nothing was done), unless RetryPolicy.RetryCreate is set,
-// because a create that reached the server may have succeeded. 409 is
-// never retried.
+// attempt provably sent nothing (it never got a connection) or the answer
+// was 429 (a refusal: nothing was done), unless RetryPolicy.RetryCreate is
+// set, because a create that reached the server may have succeeded. A
+// create whose sending cannot be ruled out counts as sent. 409 is never
+// retried. [NoWaitRetryPolicy] retries without waiting, for tests.
 //
 // # Secrets
 //

@@ -20,6 +20,7 @@ func emulatorClient(t *testing.T, ts *emulator.TestServer, cred aisearch.Option)
 }
 
 func TestEmulatorLifecycle(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	for name, cred := range map[string]aisearch.Option{
 		"api token": aisearch.WithAPIToken(ts.APIToken),
@@ -77,6 +78,7 @@ func TestEmulatorLifecycle(t *testing.T) {
 }
 
 func TestEmulatorErrors(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	ctx := context.Background()
 	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
@@ -106,6 +108,7 @@ func TestEmulatorErrors(t *testing.T) {
 }
 
 func TestEmulatorFaultsAreRetriedSafely(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	ctx := context.Background()
 	c, s := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
@@ -128,6 +131,7 @@ func TestEmulatorFaultsAreRetriedSafely(t *testing.T) {
 }
 
 func TestEmulatorPaginationAndRegister(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	ctx := context.Background()
 	seed := make([]emulator.SeedToken, 250)
@@ -165,6 +169,7 @@ func TestEmulatorPaginationAndRegister(t *testing.T) {
 }
 
 func TestEmulatorConcurrentUse(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
 	ctx := context.Background()

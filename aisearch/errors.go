@@ -6,53 +6,91 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // Sentinels for errors.Is. An *APIError matches the ones its status and
-// Cloudflare error codes imply.
+// Cloudflare error codes imply; the table in docs/client.md lists them.
 var (
-	// ErrNotFound: the token does not exist (404). A 404 with code 7000 ("no
-	// route for that URI") is not one: it means a wrong base URL.
+	// ErrNotFound: the registration or token does not exist: 404, or code
+	// 7075 (token_not_found) or 7002 (ai_search_not_found) on any status. A
+	// 404 with code 7000 ("no route for that URI") is not one: it means a
+	// wrong base URL.
 	ErrNotFound = errors.New("aisearch: token not found")
-	// ErrConflict: the token is in use by AI Search instances and cannot be
-	// deleted (409). Never retried.
+	// ErrConflict: the registration is in use by AI Search instances and
+	// cannot be deleted: 409, or code 7076 (token_in_use_by_instances).
+	// Never retried.
 	ErrConflict = errors.New("aisearch: token in use")
-	// ErrAuth: the credential is missing, malformed or not allowed (401, 403,
-	// or Cloudflare's authentication error codes on any status).
+	// ErrAuth: the request was not allowed: 401, 403, or any error of
+	// ErrBadCredential or ErrPermissionDenied, whatever its status (a
+	// missing or malformed credential gets 400). Use those two to tell why.
 	ErrAuth = errors.New("aisearch: authentication failed")
-	// ErrRateLimited: the API asked to slow down (429); APIError.RetryAfter
-	// says for how long.
+	// ErrBadCredential: the credential itself does not work: 401 (but code
+	// 9109); code 1000 (invalid API token), 10000 (authentication error) or
+	// 9103 (unknown e-mail or key); 9106 (no credential reached the API);
+	// 6003 (invalid request headers) when its error_chain names 6111, a
+	// malformed Authorization header. Also matches ErrAuth.
+	ErrBadCredential = errors.New("aisearch: the credential does not work")
+	// ErrPermissionDenied: the credential works but lacks the permission
+	// the operation needs (code 9109, on a 403): for example creating a
+	// token without "API Tokens Write". Also matches ErrAuth.
+	ErrPermissionDenied = errors.New("aisearch: the credential lacks a permission")
+	// ErrRateLimited: the API asked to slow down (429, or code 971);
+	// APIError.RetryAfter says for how long.
 	ErrRateLimited = errors.New("aisearch: rate limited")
-	// ErrInvalid: the API rejected the request's input (400, 422).
+	// ErrInvalid: the API rejected the request's input: 400 or 422 (but
+	// the ErrAuth codes), or code 7012 on any status.
 	ErrInvalid = errors.New("aisearch: invalid request")
+	// ErrServiceTokenRejected: AI Search refused the service token being
+	// registered (code 7012, ai_search_instance_invalid_token): its
+	// cf_api_id and cf_api_key are not a live Cloudflare token, or the token
+	// was minted seconds ago and has not reached AI Search yet. Also
+	// matches ErrInvalid.
+	ErrServiceTokenRejected = errors.New("aisearch: AI Search refused the service token")
 	// ErrMalformedResponse: a success status whose body is not the API's JSON
 	// (truncated, not JSON, or a token without an id).
 	ErrMalformedResponse = errors.New("aisearch: malformed response")
+	// ErrNoAccountID: New was given no account ID, or FromEnv found no
+	// CLOUDFLARE_ACCOUNT_ID.
+	ErrNoAccountID = errors.New("aisearch: no account ID")
+	// ErrNoCredential: New was given no credential option, or FromEnv found
+	// no credential variables, or an incomplete pair (CLOUDFLARE_API_KEY
+	// without CLOUDFLARE_EMAIL, or the reverse).
+	ErrNoCredential = errors.New("aisearch: no credential")
 	// ErrNameTaken: Ensure found a token with the name asked for
 	// but registered for another cf_api_id.
 	ErrNameTaken = errors.New("aisearch: token name registered for another cf_api_id")
 )
 
-// authCodes are Cloudflare's authentication error codes: 10000
-// "Authentication error", 9103 unknown key/email, 9106 missing auth headers,
-// 9109 invalid access token. Some arrive with 400, not 403.
-var authCodes = map[int]bool{10000: true, 9103: true, 9106: true, 9109: true}
-
-// rateLimitCode is Cloudflare's "please wait and consider throttling".
-const rateLimitCode = 971
-
-// noRouteCode is Cloudflare's "No route for that URI": the path is not an
-// API endpoint at all, usually a base URL without /client/v4.
-const noRouteCode = 7000
+// Cloudflare error codes the sentinels above are read from. An
+// APIError's Codes and HasCode give every code of an answer.
+const (
+	CodeRateLimited          = 971   // "Please wait and consider throttling your request speed"
+	CodeInvalidAPIToken      = 1000  // "Invalid API Token" (401)
+	CodeInvalidHeaders       = 6003  // "Invalid request headers" (400); its error_chain says which
+	CodeMalformedAuthHeader  = 6111  // "Invalid format for Authorization header", in 6003's error_chain
+	CodeNoRoute              = 7000  // "No route for that URI": the base URL lacks /client/v4
+	CodeAISearchNotFound     = 7002  // ai_search_not_found
+	CodeServiceTokenRejected = 7012  // ai_search_instance_invalid_token
+	CodeTokenNotFound        = 7075  // token_not_found
+	CodeTokenInUse           = 7076  // token_in_use_by_instances
+	CodeUnknownKey           = 9103  // "Unknown X-Auth-Key or X-Auth-Email"
+	CodeNoCredential         = 9106  // "Missing X-Auth-Key, X-Auth-Email or Authorization headers" (400)
+	CodePermissionDenied     = 9109  // "Unauthorized to access requested resource" (403)
+	CodeAuthentication       = 10000 // "Authentication error" (401 on AI Search, 403 elsewhere)
+)
 
 // ErrorDetail is one entry of a Cloudflare envelope's errors.
 type ErrorDetail struct {
 	Code    int      `json:"code"`
 	Message string   `json:"message"`
 	Path    []string `json:"path,omitempty"` // where in the request, e.g. ["query","per_page"]
+	// ErrorChain holds the causes Cloudflare gives for some errors, e.g.
+	// 6111 (malformed Authorization header) under 6003.
+	ErrorChain []ErrorDetail `json:"error_chain,omitempty"`
 }
 
 // Message is one entry of a Cloudflare envelope's messages.
@@ -87,11 +125,8 @@ func (e *APIError) Error() string {
 		if i == 0 {
 			sep = ": "
 		}
-		fmt.Fprintf(&b, "%s%s (code %d", sep, d.Message, d.Code)
-		if len(d.Path) > 0 {
-			fmt.Fprintf(&b, ", at %s", strings.Join(d.Path, "."))
-		}
-		b.WriteString(")")
+		b.WriteString(sep)
+		writeDetail(&b, d)
 	}
 	if e.Body != "" {
 		fmt.Fprintf(&b, ": not an API response: %q", e.Body)
@@ -108,27 +143,85 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is maps the status and error codes to the sentinels.
+// writeDetail writes "message (code N, at a.b)" and its chain after a colon.
+func writeDetail(b *strings.Builder, d ErrorDetail) {
+	fmt.Fprintf(b, "%s (code %d", d.Message, d.Code)
+	if len(d.Path) > 0 {
+		fmt.Fprintf(b, ", at %s", strings.Join(d.Path, "."))
+	}
+	b.WriteString(")")
+	for i, c := range d.ErrorChain {
+		sep := ", "
+		if i == 0 {
+			sep = ": "
+		}
+		b.WriteString(sep)
+		writeDetail(b, c)
+	}
+}
+
+// Codes returns every Cloudflare error code of the answer, those of the
+// error chains included, in order.
+func (e *APIError) Codes() []int {
+	var out []int
+	var walk func([]ErrorDetail)
+	walk = func(ds []ErrorDetail) {
+		for _, d := range ds {
+			out = append(out, d.Code)
+			walk(d.ErrorChain)
+		}
+	}
+	walk(e.Errors)
+	return out
+}
+
+// HasCode reports whether the answer carries the Cloudflare error code,
+// in its errors or their error chains.
+func (e *APIError) HasCode(code int) bool { return slices.Contains(e.Codes(), code) }
+
+// Is maps the status and error codes to the sentinels; the one place
+// that does.
 func (e *APIError) Is(target error) bool {
+	s := e.StatusCode
 	switch target {
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound && !e.hasCode(map[int]bool{noRouteCode: true})
+		return s == http.StatusNotFound && !e.HasCode(CodeNoRoute) || e.HasCode(CodeTokenNotFound) || e.HasCode(CodeAISearchNotFound)
 	case ErrConflict:
-		return e.StatusCode == http.StatusConflict
+		return s == http.StatusConflict || e.HasCode(CodeTokenInUse)
 	case ErrAuth:
-		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || e.hasCode(authCodes)
+		return s == http.StatusUnauthorized || s == http.StatusForbidden || e.badCredential() || e.permissionDenied()
+	case ErrBadCredential:
+		return e.badCredential()
+	case ErrPermissionDenied:
+		return e.permissionDenied()
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests || e.hasCode(map[int]bool{rateLimitCode: true})
+		return s == http.StatusTooManyRequests || e.HasCode(CodeRateLimited)
 	case ErrInvalid:
-		return (e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity) && !e.hasCode(authCodes)
+		return (s == http.StatusBadRequest || s == http.StatusUnprocessableEntity) && !e.badCredential() && !e.permissionDenied() ||
+			e.HasCode(CodeServiceTokenRejected)
+	case ErrServiceTokenRejected:
+		return e.HasCode(CodeServiceTokenRejected)
 	}
 	return false
 }
 
-func (e *APIError) hasCode(codes map[int]bool) bool {
+func (e *APIError) permissionDenied() bool { return e.HasCode(CodePermissionDenied) }
+
+func (e *APIError) badCredential() bool {
+	if e.permissionDenied() {
+		return false
+	}
+	if e.StatusCode == http.StatusUnauthorized {
+		return true
+	}
 	for _, d := range e.Errors {
-		if codes[d.Code] {
+		switch d.Code {
+		case CodeInvalidAPIToken, CodeAuthentication, CodeUnknownKey, CodeNoCredential:
 			return true
+		case CodeInvalidHeaders:
+			if slices.ContainsFunc(d.ErrorChain, func(c ErrorDetail) bool { return c.Code == CodeMalformedAuthHeader }) {
+				return true
+			}
 		}
 	}
 	return false
@@ -159,13 +252,7 @@ func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub fun
 	var env envelope
 	if err := json.Unmarshal(body, &env); err == nil && (env.Success != nil || env.Errors != nil) {
 		clean := func(s string) string { return plainText(scrub(s)) }
-		for _, d := range env.Errors {
-			d.Message = clean(d.Message)
-			for i := range d.Path {
-				d.Path[i] = clean(d.Path[i])
-			}
-			e.Errors = append(e.Errors, d)
-		}
+		e.Errors = cleanDetails(env.Errors, clean)
 		for _, m := range env.Messages {
 			m.Message = clean(m.Message)
 			e.Messages = append(e.Messages, m)
@@ -174,6 +261,19 @@ func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub fun
 	}
 	e.Body = scrub(excerpt(body))
 	return e
+}
+
+// cleanDetails passes every server-supplied string of ds through clean.
+func cleanDetails(ds []ErrorDetail, clean func(string) string) []ErrorDetail {
+	for i := range ds {
+		d := &ds[i]
+		d.Message = clean(d.Message)
+		for j := range d.Path {
+			d.Path[j] = clean(d.Path[j])
+		}
+		d.ErrorChain = cleanDetails(d.ErrorChain, clean)
+	}
+	return ds
 }
 
 // maxTextLen bounds one server-supplied message in an error.

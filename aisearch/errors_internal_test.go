@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -32,6 +33,7 @@ func TestParseRetryAfter(t *testing.T) {
 const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
 
 func TestExcerpt(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", 1000)
 	tests := []struct{ in, want string }{
 		{"<html><head><style>p{}</style><title>502 Bad Gateway</title></head><body>\n\n<h1>oops</h1></body></html>", "502 Bad Gateway oops"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 )
 
 func TestErrorsMapStatusesAndCodes(t *testing.T) {
+	t.Parallel()
 	const html502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
 	tests := []struct {
 		name     string
@@ -40,27 +42,69 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			contains: []string{"No route for that URI (code 7000)"},
 		},
 		{
-			name:     "403 authentication",
+			name:     "403 authentication error: a bad credential",
 			handler:  status(403, envelopeError(10000, "Authentication error")),
-			is:       []error{aisearch.ErrAuth},
-			isNot:    []error{aisearch.ErrNotFound, aisearch.ErrInvalid},
+			is:       []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:    []error{aisearch.ErrNotFound, aisearch.ErrInvalid, aisearch.ErrPermissionDenied},
 			contains: []string{"403 Forbidden", "Authentication error (code 10000)"},
 		},
 		{
-			name:    "400 with auth code is auth, not invalid",
-			handler: status(400, envelopeError(9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")),
-			is:      []error{aisearch.ErrAuth},
-			isNot:   []error{aisearch.ErrInvalid},
+			name:    "401 authentication error (AI Search's status)",
+			handler: status(401, envelopeError(10000, "Authentication error")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:   []error{aisearch.ErrPermissionDenied},
 		},
 		{
-			name:    "401 undeclared, decoded from its envelope",
-			handler: status(401, envelopeError(10001, "Unable to authenticate request")),
-			is:      []error{aisearch.ErrAuth},
+			name:    "401 invalid API token",
+			handler: status(401, envelopeError(1000, "Invalid API Token")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:   []error{aisearch.ErrPermissionDenied, aisearch.ErrInvalid},
+		},
+		{
+			name:    "403 missing permission is not a bad credential",
+			handler: status(403, envelopeError(9109, "Unauthorized to access requested resource")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrPermissionDenied},
+			isNot:   []error{aisearch.ErrBadCredential, aisearch.ErrInvalid},
+		},
+		{
+			name:    "400 no credential is auth, not invalid",
+			handler: status(400, envelopeError(9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")),
+			is:      []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:   []error{aisearch.ErrInvalid, aisearch.ErrPermissionDenied},
+		},
+		{
+			name:     "400 malformed Authorization header, told by its error_chain",
+			handler:  status(400, `{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]}],"result":null}`),
+			is:       []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+			isNot:    []error{aisearch.ErrInvalid},
+			contains: []string{"Invalid request headers (code 6003): Invalid format for Authorization header (code 6111)"},
 			check: func(t *testing.T, e *aisearch.APIError) {
-				if len(e.Errors) != 1 || e.Errors[0].Message != "Unable to authenticate request" {
-					t.Errorf("errors = %+v", e.Errors)
+				if got := e.Codes(); !slices.Equal(got, []int{6003, 6111}) || !e.HasCode(aisearch.CodeMalformedAuthHeader) {
+					t.Errorf("Codes = %v", got)
 				}
 			},
+		},
+		{
+			name:    "400 invalid headers about another header is invalid input",
+			handler: status(400, `{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6100,"message":"Invalid format for some header"}]}]}`),
+			is:      []error{aisearch.ErrInvalid},
+			isNot:   []error{aisearch.ErrAuth, aisearch.ErrBadCredential},
+		},
+		{
+			name:    "404 token_not_found",
+			handler: status(404, `{"success":false,"errors":[{"code":7075,"message":"token_not_found"}],"result":{}}`),
+			is:      []error{aisearch.ErrNotFound},
+		},
+		{
+			name:    "ai_search_not_found on any status",
+			handler: status(400, envelopeError(7002, "ai_search_not_found")),
+			is:      []error{aisearch.ErrNotFound},
+		},
+		{
+			name:    "400 ai_search_instance_invalid_token: the service token is refused",
+			handler: status(400, envelopeError(7012, "ai_search_instance_invalid_token")),
+			is:      []error{aisearch.ErrInvalid, aisearch.ErrServiceTokenRejected},
+			isNot:   []error{aisearch.ErrAuth, aisearch.ErrNotFound},
 		},
 		{
 			name:     "400 validation keeps errors[].path",
@@ -115,9 +159,16 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			handler: status(409, envelopeError(7006, "Token in use by instances")),
 			is:      []error{aisearch.ErrConflict},
 		},
+		{
+			name:    "token_in_use_by_instances",
+			handler: status(409, envelopeError(7076, "token_in_use_by_instances")),
+			is:      []error{aisearch.ErrConflict},
+			isNot:   []error{aisearch.ErrInvalid, aisearch.ErrAuth},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := newScripted(t, tt.handler)
 			// Retries off: this test is about decoding.
 			c, _ := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1}))
@@ -149,6 +200,7 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 }
 
 func TestMalformedSuccessResponses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -161,6 +213,7 @@ func TestMalformedSuccessResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := newScripted(t, status(200, tt.body))
 			c, _ := newTestClient(t, srv.baseURL())
 			_, err := c.Registrations.Get(context.Background(), "62af0db3-c410-40b2-9ee3-0e93f6dd1de0")
@@ -175,6 +228,7 @@ func TestMalformedSuccessResponses(t *testing.T) {
 }
 
 func TestUnknownFieldsAreTolerated(t *testing.T) {
+	t.Parallel()
 	body := `{"success":true,"errors":[],"messages":[],"new_top":{"a":1},"result":{"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"svc","cf_api_id":"cf-1","created_at":"2019-12-27T18:11:19.117Z","modified_at":"2019-12-28T10:00:00Z","created_by":null,"modified_by":"me","enabled":false,"future_field":[1,2,3]}}`
 	srv := newScripted(t, status(200, body))
 	c, _ := newTestClient(t, srv.baseURL())
@@ -200,6 +254,7 @@ func TestUnknownFieldsAreTolerated(t *testing.T) {
 // A server's message cannot drive the terminal an error is printed on, nor
 // make the error unboundedly long.
 func TestServerMessagesArePlainText(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("m", 5000)
 	srv := newScripted(t, status(400, envelopeError(10001, `bad\u001b[2J\nname`)), status(400, envelopeError(10001, long)))
 	c, _ := newTestClient(t, srv.baseURL())
@@ -218,6 +273,7 @@ func TestServerMessagesArePlainText(t *testing.T) {
 // would make Ensure register a duplicate, so it is an error and
 // nothing is created.
 func TestSuccessFieldIsRequired(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{`{}`, `null`, `{"result":[]}`} {
 		srv := newScripted(t, status(200, body), status(200, body))
 		c, _ := newTestClient(t, srv.baseURL())

@@ -1,21 +1,14 @@
 package aisearch
 
 import (
-	"context"
 	"time"
 )
 
-// WithSleep replaces the retry transport's sleep, so tests can record
-// backoff without waiting. Test-only.
-func WithSleep(sleep func(context.Context, time.Duration) error) Option {
-	return func(c *config) error {
-		c.sleep = sleep
-		return nil
-	}
-}
-
-// ParseRetryAfter and Excerpt expose helpers to table tests.
+// ParseRetryAfter and Excerpt expose helpers to table tests; FromEnvWith
+// is FromEnv reading its variables through getenv, so that tests need not
+// set the process's environment.
 var (
+	FromEnvWith     = fromEnv
 	ParseRetryAfter = parseRetryAfter
 	Excerpt         = excerpt
 )

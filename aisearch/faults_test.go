@@ -50,6 +50,7 @@ func (l *lostAnswers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fourth create answer. Every lifecycle must complete, and the store must
 // never hold two registrations of one service token.
 func TestClientLifecycleUnderFaults(t *testing.T) {
+	t.Parallel()
 	const apiToken = "loadtest-api-token"
 	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithFaults(emulator.Faults{
 		Rate: 0.2, Statuses: []int{429, 500, 502, 503, 504}, Latency: time.Millisecond,
@@ -74,7 +75,7 @@ func TestClientLifecycleUnderFaults(t *testing.T) {
 
 	c, err := aisearch.New(emulator.DefaultAccountID,
 		aisearch.WithAPIToken(apiToken), aisearch.WithBaseURL(hs.URL+emulator.BasePath),
-		aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 10, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, MaxWait: 5 * time.Second}))
+		aisearch.WithRetryPolicy(manyNoWaitRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,4 +165,11 @@ func (r *statusRecorder) WriteHeader(code int) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
+}
+
+// manyNoWaitRetries lets a call try ten times, at once.
+func manyNoWaitRetries() aisearch.RetryPolicy {
+	p := aisearch.NoWaitRetryPolicy()
+	p.MaxAttempts = 10
+	return p
 }

@@ -3,6 +3,7 @@ package aisearch_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -118,12 +119,21 @@ var fastRetries = aisearch.RetryPolicy{MaxAttempts: 4, MinBackoff: 100 * time.Mi
 // in the returned sleeps. Extra options come last and win.
 func newTestClient(t testing.TB, baseURL string, opts ...aisearch.Option) (*aisearch.Client, *sleeps) {
 	t.Helper()
+	return newTestClientWith(t, baseURL, func(*aisearch.RetryPolicy) {}, opts...)
+}
+
+// newTestClientWith is newTestClient with fastRetries changed by edit; the
+// waits are recorded whatever edit does.
+func newTestClientWith(t testing.TB, baseURL string, edit func(*aisearch.RetryPolicy), opts ...aisearch.Option) (*aisearch.Client, *sleeps) {
+	t.Helper()
 	s := &sleeps{}
+	p := fastRetries
+	edit(&p)
+	p.Sleep = s.sleep
 	all := append([]aisearch.Option{
 		aisearch.WithBaseURL(baseURL),
 		aisearch.WithAPIToken(fakeAPIToken),
-		aisearch.WithRetryPolicy(fastRetries),
-		aisearch.WithSleep(s.sleep),
+		aisearch.WithRetryPolicy(p),
 	}, opts...)
 	c, err := aisearch.New(fakeAccount, all...)
 	if err != nil {
@@ -184,4 +194,14 @@ func hangup(w http.ResponseWriter, r *http.Request) {
 		panic(err)
 	}
 	conn.Close()
+}
+
+// respond is an answer for an in-memory transport: no server, no network
+// (what a synctest bubble needs).
+func respond(r *http.Request, code int, body string, headers ...string) *http.Response {
+	h := http.Header{"Content-Type": {"application/json"}}
+	for i := 0; i+1 < len(headers); i += 2 {
+		h.Set(headers[i], headers[i+1])
+	}
+	return &http.Response{StatusCode: code, Header: h, Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}
 }

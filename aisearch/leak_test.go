@@ -36,6 +36,7 @@ func echoBody(code int, contentType string) http.HandlerFunc {
 // misbehaving-server scenarios with both credential kinds and scans every
 // error, its printed and logged forms, and the returned values.
 func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
+	t.Parallel()
 	scenarios := map[string][]http.HandlerFunc{
 		"echoed in a JSON error":    {echoBody(400, "application/json")},
 		"echoed in an HTML 502":     {echoBody(502, "text/html")},
@@ -62,7 +63,11 @@ func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
 			c, _ := newTestClient(t, srv.baseURL(), cred, aisearch.WithRequestHook(func(r *http.Request) {
 				logger.Debug("request", "method", r.Method, "url", r.URL.String(), "headers", r.Header)
 			}))
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			timeout := 10 * time.Second // a bound: only the slow scenario meets it
+			if name == "slow past the deadline" {
+				timeout = 50 * time.Millisecond
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			record := func(op string, v any, err error) {
 				logger.Info(op, "scenario", name, "creds", credName, "result", v, "err", err)
 				fmt.Fprintf(&out, "%v\n%+v\n%#v\n%s\n", v, v, v, err)
@@ -92,6 +97,7 @@ func TestNothingPrintedOrReturnedHoldsASecret(t *testing.T) {
 // A throwaway credential (an open emulator accepts "x") is too short to
 // scrub: doing so would garble every message that contains the letter.
 func TestShortCredentialDoesNotGarbleErrors(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(400, envelopeError(10001, "expected x to be a uuid")))
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIToken("x"))
 	_, err := c.Registrations.Get(context.Background(), tokenID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -14,16 +13,12 @@ import (
 func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) (*RegistrationPage, error) {
 	c := r.c
 	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: ListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+		return nil, fmt.Errorf("aisearch: RegistrationListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
 	}
 	params := opts.params()
 	var env listResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		u := c.tokensURL
-		if q := listQuery(params); q != "" {
-			u += "?" + q
-		}
-		return c.get(ctx, u, rec)
+		return c.gen.ListTokens(ctx, c.accountID, params, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -61,7 +56,7 @@ func (r *Registrations) Get(ctx context.Context, id string) (Registration, error
 		return Registration{}, err
 	}
 	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
-		return c.get(ctx, c.tokensURL+"/"+url.PathEscape(id), rec)
+		return c.gen.GetToken(ctx, c.accountID, id, rec)
 	})
 }
 
@@ -147,7 +142,7 @@ func (p RegistrationParams) check() error {
 		empty = append(empty, "CfAPIKey")
 	}
 	if len(empty) > 0 {
-		return fmt.Errorf("aisearch: TokenParams: empty %s", strings.Join(empty, ", "))
+		return fmt.Errorf("aisearch: RegistrationParams: empty %s", strings.Join(empty, ", "))
 	}
 	return nil
 }

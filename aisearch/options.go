@@ -1,7 +1,6 @@
 package aisearch
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -35,10 +34,8 @@ type config struct {
 	retry      RetryPolicy
 	hooks      []func(*http.Request)
 	creds      credentials
-	// sleep and now are replaced by in-package tests so that backoff can be
-	// measured without waiting.
-	sleep func(context.Context, time.Duration) error
-	now   func() time.Time
+	// now is replaced by in-package tests (WithClock in export_test.go).
+	now func() time.Time
 }
 
 // WithAPIToken authenticates with a Cloudflare API token (Authorization:
@@ -75,7 +72,9 @@ func WithAPIKey(email, key string) Option {
 
 // WithBaseURL sets the API root, e.g. an emulator's
 // "http://127.0.0.1:8080/client/v4". It must be an absolute http(s) URL
-// without credentials, query or fragment. Default: DefaultBaseURL.
+// without credentials, query or fragment, whose path ends in /client/v4
+// (the API's root, behind any proxy prefix): without it every call would
+// get 404 "no route". Default: DefaultBaseURL.
 func WithBaseURL(raw string) Option {
 	return func(c *config) error {
 		u, err := parseBaseURL(raw)
@@ -90,10 +89,11 @@ func WithBaseURL(raw string) Option {
 // WithHTTPClient makes requests through a copy of hc (its Transport,
 // Timeout, Jar and CheckRedirect), wrapped with retries and authentication.
 // hc itself is not changed. Note that hc.Timeout bounds a whole call,
-// retries included. Whether a failed create may have reached the server is
-// told by net/http's client trace (httptrace WroteHeaders): a custom
-// RoundTripper that does not fire it makes every failed create look unsent,
-// hence retried; wrap an *http.Transport to keep creates from repeating.
+// retries included. A failed create is retried only when it provably sent
+// nothing: net/http's client trace shows that the attempt never got a
+// connection, or the error is a failed dial. A RoundTripper that fires no
+// trace events (one that does not wrap an *http.Transport) leaves every
+// other failed create unretried, which is safe: it may have been applied.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -118,7 +118,8 @@ func WithUserAgent(product string) Option {
 }
 
 // WithRetryPolicy replaces DefaultRetryPolicy. RetryPolicy{MaxAttempts: 1}
-// turns retries off.
+// turns retries off; WithRetryPolicy(NoWaitRetryPolicy()) keeps them but
+// never waits, for tests.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		if err := p.validate(); err != nil {
@@ -181,8 +182,21 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	if !strings.HasSuffix(u.Path, apiRoot) {
+		root := *u
+		if i := strings.Index(u.Path, apiRoot+"/"); i >= 0 {
+			root.Path = u.Path[:i+len(apiRoot)]
+			return nil, fmt.Errorf("aisearch: base URL %q goes past %s: the API root is %s", raw, apiRoot, &root)
+		}
+		root.Path = u.Path + apiRoot
+		return nil, fmt.Errorf("aisearch: base URL %q has no %s: the API root is %s", raw, apiRoot, &root)
+	}
 	return u, nil
 }
+
+// apiRoot is the path every API root ends in, Cloudflare's and the
+// emulator's alike.
+const apiRoot = "/client/v4"
 
 // checkHeaderValue refuses empty values and ones that cannot be a header
 // (control characters would let a value inject headers). The error never

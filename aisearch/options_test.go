@@ -2,6 +2,7 @@ package aisearch_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +14,7 @@ import (
 )
 
 func TestNewRejectsBadConfiguration(t *testing.T) {
+	t.Parallel()
 	tok := aisearch.WithAPIToken(fakeAPIToken)
 	tests := []struct {
 		name    string
@@ -23,7 +25,7 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		{"no account", "", []aisearch.Option{tok}, "no account ID"},
 		{"dot-dot account", "..", []aisearch.Option{tok}, "not a valid identifier"},
 		{"account with space", "a b", []aisearch.Option{tok}, "whitespace"},
-		{"no credentials", fakeAccount, nil, "no credentials"},
+		{"no credential", fakeAccount, nil, "no credential"},
 		{"empty token", fakeAccount, []aisearch.Option{aisearch.WithAPIToken("")}, "empty API token"},
 		{"token with newline", fakeAccount, []aisearch.Option{aisearch.WithAPIToken(fakeAPIToken + "\r\nX-Evil: 1")}, "control character"},
 		{"token with spaces", fakeAccount, []aisearch.Option{aisearch.WithAPIToken(" " + fakeAPIToken)}, "whitespace"},
@@ -37,6 +39,9 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		{"ftp base with credentials", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("ftp://u:" + fakeAPIKey + "@api.example.com/")}, "must not contain credentials"},
 		{"unparsable base with credentials", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://u:" + fakeAPIKey + "@api.example.com:port/")}, "base URL"},
 		{"base with query", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://api.example.com/?x=1")}, "no query"},
+		{"base without /client/v4", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("http://127.0.0.1:8787/")}, `base URL "http://127.0.0.1:8787/" has no /client/v4: the API root is http://127.0.0.1:8787/client/v4`},
+		{"base under a proxy prefix without /client/v4", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://proxy.example.com/cf")}, "the API root is https://proxy.example.com/cf/client/v4"},
+		{"base past /client/v4", fakeAccount, []aisearch.Option{tok, aisearch.WithBaseURL("https://api.cloudflare.com/client/v4/accounts/x")}, "goes past /client/v4: the API root is https://api.cloudflare.com/client/v4"},
 		{"nil http client", fakeAccount, []aisearch.Option{tok, aisearch.WithHTTPClient(nil)}, "nil *http.Client"},
 		{"nil hook", fakeAccount, []aisearch.Option{tok, aisearch.WithRequestHook(nil)}, "nil hook"},
 		{"nil option", fakeAccount, []aisearch.Option{tok, nil}, "nil Option"},
@@ -48,6 +53,7 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := aisearch.New(tt.account, tt.opts...)
 			if err == nil || c != nil {
 				t.Fatalf("New = %v, %v; want an error", c, err)
@@ -58,97 +64,29 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 			assertNoSecrets(t, err.Error())
 		})
 	}
+	// The CLI maps these two to its own flags and variables.
+	if _, err := aisearch.New("", tok); !errors.Is(err, aisearch.ErrNoAccountID) {
+		t.Errorf("no account: %v, want ErrNoAccountID", err)
+	}
+	if _, err := aisearch.New(fakeAccount); !errors.Is(err, aisearch.ErrNoCredential) {
+		t.Errorf("no credential: %v, want ErrNoCredential", err)
+	}
 	if _, err := aisearch.New(fakeAccount, tok, aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1})); err != nil {
 		t.Errorf("MaxAttempts 1 (no retries) refused: %v", err)
 	}
 }
 
-func TestFromEnv(t *testing.T) {
-	ts := newEmulator(t)
-	ts.Seed(ts.AccountID, namedTokens("t", 1)...)
-	clear := func(t *testing.T) {
-		for _, k := range []string{aisearch.EnvAPIToken, aisearch.EnvAPIKey, aisearch.EnvEmail, aisearch.EnvAccountID, aisearch.EnvBaseURL} {
-			t.Setenv(k, "")
-		}
-	}
-	t.Run("token wins over key", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
-		t.Setenv(aisearch.EnvAPIToken, fakeAPIToken)
-		t.Setenv(aisearch.EnvAPIKey, "wrong")
-		t.Setenv(aisearch.EnvEmail, fakeEmail)
-		c, err := aisearch.FromEnv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
-			t.Errorf("client = %v", c)
-		}
-		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
-			t.Errorf("List with the env token: %v", err)
-		}
-	})
-	t.Run("key and email", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
-		t.Setenv(aisearch.EnvAPIKey, fakeAPIKey)
-		t.Setenv(aisearch.EnvEmail, fakeEmail)
-		c, err := aisearch.FromEnv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
-			t.Errorf("List with the env key: %v", err)
-		}
-	})
-	t.Run("options override", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, "other")
-		t.Setenv(aisearch.EnvAPIToken, fakeAPIToken)
-		c, err := aisearch.FromEnv(aisearch.WithAccountID(fakeAccount), aisearch.WithBaseURL(ts.BaseURL))
-		if err != nil || c.AccountID() != fakeAccount || c.BaseURL() != ts.BaseURL {
-			t.Errorf("FromEnv = %v, %v", c, err)
-		}
-	})
-	t.Run("a credential option ignores the credential variables", func(t *testing.T) {
-		clear(t)
-		t.Setenv(aisearch.EnvAccountID, fakeAccount)
-		t.Setenv(aisearch.EnvBaseURL, ts.BaseURL)
-		t.Setenv(aisearch.EnvAPIKey, "stray-key-without-email")
-		c, err := aisearch.FromEnv(aisearch.WithAPIToken(fakeAPIToken))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Registrations.List(context.Background(), aisearch.RegistrationListOptions{}); err != nil {
-			t.Errorf("List with the option's token: %v", err)
-		}
-	})
-	for _, tt := range []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"nothing", nil, "CLOUDFLARE_ACCOUNT_ID"},
-		{"no credentials", map[string]string{aisearch.EnvAccountID: fakeAccount}, "CLOUDFLARE_API_TOKEN"},
-		{"key without email", map[string]string{aisearch.EnvAccountID: fakeAccount, aisearch.EnvAPIKey: fakeAPIKey}, "CLOUDFLARE_EMAIL is not"},
-		{"bad base URL", map[string]string{aisearch.EnvAccountID: fakeAccount, aisearch.EnvAPIToken: fakeAPIToken, aisearch.EnvBaseURL: "localhost:8080"}, "CLOUDFLARE_API_BASE_URL"},
-		{"bad token", map[string]string{aisearch.EnvAccountID: fakeAccount, aisearch.EnvAPIToken: fakeAPIToken + "\n"}, "aisearch: CLOUDFLARE_API_TOKEN: API token has leading or trailing whitespace"},
+func TestWithBaseURLAcceptsAPIRoots(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"https://api.cloudflare.com/client/v4":    "https://api.cloudflare.com/client/v4",
+		"http://127.0.0.1:8787/client/v4/":        "http://127.0.0.1:8787/client/v4",
+		" https://proxy.example.com/cf/client/v4": "https://proxy.example.com/cf/client/v4",
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			clear(t)
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			_, err := aisearch.FromEnv()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want it to mention %q", err, tt.want)
-			}
-			if err != nil {
-				assertNoSecrets(t, err.Error())
-			}
-		})
+		c, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(raw))
+		if err != nil || c.BaseURL() != want {
+			t.Errorf("WithBaseURL(%q): %v, %v; want %s", raw, c, err, want)
+		}
 	}
 }
 
@@ -168,6 +106,7 @@ func (c *captured) handler(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func TestRequestHeadersHooksAndUserAgent(t *testing.T) {
+	t.Parallel()
 	var cap captured
 	srv := newScripted(t, cap.handler(status(503, "")), cap.handler(okToken))
 	var hookCalls int
@@ -201,6 +140,7 @@ func TestRequestHeadersHooksAndUserAgent(t *testing.T) {
 }
 
 func TestAPIKeyHeaders(t *testing.T) {
+	t.Parallel()
 	var cap captured
 	srv := newScripted(t, cap.handler(okToken))
 	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithAPIKey(fakeEmail, fakeAPIKey))
@@ -214,6 +154,7 @@ func TestAPIKeyHeaders(t *testing.T) {
 }
 
 func TestCredentialsDoNotFollowRedirectsToOtherHosts(t *testing.T) {
+	t.Parallel()
 	var cap captured
 	elsewhere := httptest.NewServer(cap.handler(okToken))
 	defer elsewhere.Close()
@@ -233,6 +174,7 @@ func TestCredentialsDoNotFollowRedirectsToOtherHosts(t *testing.T) {
 }
 
 func TestWithHTTPClientCopies(t *testing.T) {
+	t.Parallel()
 	var calls int
 	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		calls++
@@ -257,6 +199,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestBadArgumentsFailBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, okToken)
 	c, _ := newTestClient(t, srv.baseURL())
 	ctx := context.Background()
@@ -266,6 +209,8 @@ func TestBadArgumentsFailBeforeSending(t *testing.T) {
 	checks["delete ."] = c.Registrations.Delete(ctx, ".")
 	_, checks["create no key"] = c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "n", CfAPIID: "c"})
 	_, checks["update empty"] = c.Registrations.Update(ctx, tokenID, aisearch.RegistrationParams{})
+	_, checks["API token of no owner"] = c.APITokens("").Get(ctx, tokenID)
+	_, checks["API tokens of an unknown owner"] = c.APITokens("zone").List(ctx, aisearch.APITokenListOptions{})
 	//lint:ignore SA1012 a nil context must be an error, not a panic
 	_, checks["nil context"] = c.Registrations.Get(nil, tokenID) //nolint:staticcheck
 	for name, err := range checks {
@@ -279,6 +224,7 @@ func TestBadArgumentsFailBeforeSending(t *testing.T) {
 }
 
 func TestGetEscapesIDs(t *testing.T) {
+	t.Parallel()
 	var paths []string
 	srv := newScripted(t, func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.EscapedPath())

@@ -14,6 +14,7 @@ import (
 )
 
 func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		tokens, wantRequests int
 	}{
@@ -24,6 +25,7 @@ func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.tokens), func(t *testing.T) {
+			t.Parallel()
 			ts := newEmulator(t)
 			ts.Seed(ts.AccountID, namedTokens("t", tt.tokens)...)
 			w := &wire{}
@@ -56,6 +58,7 @@ func TestAllWalksEveryPageWithoutAnExtraOne(t *testing.T) {
 }
 
 func TestAllPassesSearchAndStopsOnShortPageWithoutResultInfo(t *testing.T) {
+	t.Parallel()
 	var queries []string
 	page := func(n int) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -88,6 +91,7 @@ func TestAllPassesSearchAndStopsOnShortPageWithoutResultInfo(t *testing.T) {
 }
 
 func TestAllBreakStopsFetching(t *testing.T) {
+	t.Parallel()
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("t", 250)...)
 	w := &wire{}
@@ -107,6 +111,7 @@ func TestAllBreakStopsFetching(t *testing.T) {
 }
 
 func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
+	t.Parallel()
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("t", 350)...)
 	// The emulator cannot refuse page 3 of a valid walk: a wrapper does.
@@ -143,6 +148,7 @@ func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
 }
 
 func TestAllCanBeRangedTwice(t *testing.T) {
+	t.Parallel()
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("t", 3)...)
 	c, _ := newTestClient(t, ts.BaseURL)
@@ -162,6 +168,7 @@ func TestAllCanBeRangedTwice(t *testing.T) {
 }
 
 func TestListValidatesAndReturnsInfo(t *testing.T) {
+	t.Parallel()
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("alpha", 3)...)
 	ts.Seed(ts.AccountID, namedTokens("beta", 2)...)
@@ -186,9 +193,11 @@ func TestListValidatesAndReturnsInfo(t *testing.T) {
 // A server may serve fewer per page than asked (it caps per_page); All must
 // follow its result_info, with or without a total, and still get everything.
 func TestAllFollowsTheServersPageSize(t *testing.T) {
+	t.Parallel()
 	const total, served = 5, 2
 	for _, withTotal := range []bool{true, false} {
 		t.Run(fmt.Sprint("total_count ", withTotal), func(t *testing.T) {
+			t.Parallel()
 			srv := newScripted(t, func(w http.ResponseWriter, r *http.Request) {
 				page := 1
 				fmt.Sscan(r.URL.Query().Get("page"), &page)

@@ -11,6 +11,7 @@ import (
 // TestEnsureTakesRegistrationParams: Ensure takes what Create
 // takes, so a non-legacy service token can be registered idempotently.
 func TestEnsureTakesRegistrationParams(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	c, err := aisearch.New(ts.AccountID, aisearch.WithAPIToken(ts.APIToken), aisearch.WithBaseURL(ts.BaseURL))
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestEnsure(t *testing.T) {
+	t.Parallel()
 	ts := newEmulator(t)
 	ts.Seed(ts.AccountID, namedTokens("other", 120)...) // the match is on page 2
 	w := &wire{}
@@ -41,6 +42,7 @@ func TestEnsure(t *testing.T) {
 }
 
 func TestEnsureReturnsListErrors(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(403, envelopeError(10000, "Authentication error")))
 	c, _ := newTestClient(t, srv.baseURL())
 	if _, _, err := c.Registrations.Ensure(context.Background(), aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf", CfAPIKey: fakeCfAPIKey}); !errors.Is(err, aisearch.ErrAuth) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -36,9 +37,17 @@ type RetryPolicy struct {
 	// RetryCreate also retries POST (Create) after the request may have
 	// reached the server. Off by default: a create that timed out or got a
 	// 5xx may have succeeded, and retrying it would register the token twice.
-	// POSTs are always retried when the connection failed before anything
-	// was sent, and on 429, which says the request was refused unprocessed.
+	// A POST counts as sent unless it provably was not: it is retried only
+	// when the attempt never got a connection (net/http's client trace
+	// shows it, or the error is a failed dial), and on 429, which says the
+	// request was refused unprocessed.
 	RetryCreate bool
+	// Sleep waits d between attempts: it returns after d, or with ctx's
+	// error as soon as ctx ends. Nil means a real timer. Provision and
+	// Rotate wait through it too while a new token reaches AI Search. Tests
+	// replace it to record the waits or to move a fake clock;
+	// NoWaitRetryPolicy's returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultRetryPolicy is used unless WithRetryPolicy says otherwise: 4
@@ -46,6 +55,26 @@ type RetryPolicy struct {
 // total.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 4, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxWait: 30 * time.Second}
+}
+
+// NoWaitRetryPolicy is DefaultRetryPolicy without the waiting: the same
+// attempts, each retry sent at once (its Sleep returns immediately, so
+// backoff, Retry-After and Provision's and Rotate's waits for a new token
+// cost no time, while their budgets still bound how often they try). It is
+// for tests, where failures are injected (the emulator's FailNext) and
+// waiting only slows the suite; aisearchtest's clients use it.
+func NoWaitRetryPolicy() RetryPolicy {
+	p := DefaultRetryPolicy()
+	p.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	return p
+}
+
+// sleep is p.Sleep, or a real timer.
+func (p RetryPolicy) sleep() func(context.Context, time.Duration) error {
+	if p.Sleep != nil {
+		return p.Sleep
+	}
+	return sleepCtx
 }
 
 const maxAttemptsLimit = 10
@@ -87,7 +116,6 @@ const maxBodySize = 8 << 20
 type retryTransport struct {
 	next   http.RoundTripper
 	policy RetryPolicy
-	sleep  func(context.Context, time.Duration) error
 	now    func() time.Time
 }
 
@@ -139,12 +167,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// Whether the request reached the server matters only to a
 		// request that is not safe to send twice (shouldRetry): only that
 		// one pays for the trace.
-		var sent *atomic.Bool // nil: not traced
+		var trace *sendTrace // nil: not traced
 		if !t.safe(req) {
-			sent = new(atomic.Bool)
-			areq = areq.WithContext(httptrace.WithClientTrace(areq.Context(), &httptrace.ClientTrace{
-				WroteHeaders: func() { sent.Store(true) },
-			}))
+			trace = new(sendTrace)
+			areq = areq.WithContext(httptrace.WithClientTrace(areq.Context(), trace.clientTrace()))
 		}
 		resp, err := t.next.RoundTrip(areq)
 		if err == nil {
@@ -156,7 +182,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st != nil {
 			st.attempts.Add(1)
 		}
-		if attempt >= t.policy.MaxAttempts || !replayable || !t.shouldRetry(req, resp, err, sent != nil && sent.Load()) {
+		if attempt >= t.policy.MaxAttempts || !replayable || !t.shouldRetry(req, resp, err, trace) {
 			return resp, err
 		}
 		var wait time.Duration
@@ -175,16 +201,16 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		if serr := t.sleep(ctx, wait); serr != nil {
+		if serr := t.policy.sleep()(ctx, wait); serr != nil {
 			return nil, serr
 		}
 		waited += wait
 	}
 }
 
-// shouldRetry decides from the method, the outcome and whether the request
-// may have reached the server.
-func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err error, sent bool) bool {
+// shouldRetry decides from the method, the outcome and, for a request
+// that is not safe to send twice, what its trace tells of its sending.
+func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err error, trace *sendTrace) bool {
 	if req.Context().Err() != nil {
 		return false
 	}
@@ -194,7 +220,7 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 		if errors.As(err, &certErr) || errors.Is(err, errBodyTooLarge) {
 			return false // retrying cannot fix these
 		}
-		return safe || !sent
+		return safe || trace.nothingSent(err)
 	}
 	switch s := resp.StatusCode; {
 	case s == http.StatusTooManyRequests:
@@ -206,6 +232,35 @@ func (t *retryTransport) shouldRetry(req *http.Request, resp *http.Response, err
 	default:
 		return s >= 500
 	}
+}
+
+// sendTrace follows one attempt through net/http's client trace, to tell
+// whether it provably sent nothing. The default is the safe one: an attempt
+// counts as sent unless the evidence says otherwise, so a transport that
+// fires no trace events (a custom RoundTripper given to WithHTTPClient)
+// never gets a create sent twice.
+type sendTrace struct {
+	getConn atomic.Bool // the transport reports through the trace at all
+	gotConn atomic.Bool // it had a connection: bytes may have gone out
+}
+
+func (s *sendTrace) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) { s.getConn.Store(true) },
+		GotConn: func(httptrace.GotConnInfo) { s.gotConn.Store(true) },
+	}
+}
+
+// nothingSent reports whether the attempt that failed with err provably
+// wrote nothing: it never got a connection (the trace saw the transport
+// look for one and never find it), or err is a failed dial, which no
+// transport returns after writing.
+func (s *sendTrace) nothingSent(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	return s != nil && s.getConn.Load() && !s.gotConn.Load()
 }
 
 // safe reports whether req may be sent again after it reached the server.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
@@ -19,6 +20,7 @@ const tokenID = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
 var createParams = aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-1", CfAPIKey: fakeCfAPIKey}
 
 func TestRetry429ThenSuccessUsesRetryAfter(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "2"), okToken)
 	c, s := newTestClient(t, srv.baseURL())
 	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
@@ -29,47 +31,34 @@ func TestRetry429ThenSuccessUsesRetryAfter(t *testing.T) {
 	}
 }
 
-// TestRetryAfterIsHonouredInRealTime is the one test that really waits: it
-// measures that Retry-After: 1 delays the retry by at least a second.
-func TestRetryAfterIsHonouredInRealTime(t *testing.T) {
-	var mu sync.Mutex
-	var times []time.Time
-	srv := newScripted(t, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		times = append(times, time.Now())
-		mu.Unlock()
-		status(429, envelopeError(971, "slow down"), "Retry-After", "1")(w, r)
-	}, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		times = append(times, time.Now())
-		mu.Unlock()
-		okToken(w, r)
+// The default sleep is a real timer that honours Retry-After: in a
+// synctest bubble its time is the bubble's fake clock, so nothing waits.
+func TestDefaultSleepHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var times []time.Time
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			times = append(times, time.Now())
+			if len(times) == 1 {
+				return respond(r, 429, envelopeError(971, "slow down"), "Retry-After", "1"), nil
+			}
+			return respond(r, 200, `{"success":true,"result":`+tokenJSON+`}`), nil
+		})
+		c, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithHTTPClient(&http.Client{Transport: rt}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
+			t.Fatal(err)
+		}
+		if len(times) != 2 || times[1].Sub(times[0]) != time.Second {
+			t.Errorf("attempts at %v, want two, 1s apart (Retry-After: 1)", times)
+		}
 	})
-	c, err := aisearch.New(fakeAccount, aisearch.WithBaseURL(srv.baseURL()), aisearch.WithAPIToken(fakeAPIToken))
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
-		t.Fatal(err)
-	}
-	elapsed := time.Since(start)
-	mu.Lock()
-	defer mu.Unlock()
-	if len(times) != 2 {
-		t.Fatalf("server saw %d requests, want 2", len(times))
-	}
-	gap := times[1].Sub(times[0])
-	t.Logf("Retry-After: 1 → gap between attempts %s, call took %s", gap, elapsed)
-	if gap < time.Second {
-		t.Errorf("retried after %s, want >= 1s", gap)
-	}
-	if elapsed > 5*time.Second {
-		t.Errorf("call took %s", elapsed)
-	}
 }
 
 func TestRetry503StormIsBounded(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(503, envelopeError(10002, "Service unavailable")))
 	c, s := newTestClient(t, srv.baseURL())
 	_, err := c.Registrations.Get(context.Background(), tokenID)
@@ -95,11 +84,12 @@ func TestRetry503StormIsBounded(t *testing.T) {
 }
 
 func TestBackoffIsJitteredAndCapped(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(500, ""))
 	p := aisearch.RetryPolicy{MaxAttempts: 10, MinBackoff: 100 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, MaxWait: time.Hour}
 	var all []time.Duration
 	for range 20 {
-		c, s := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(p))
+		c, s := newTestClientWith(t, srv.baseURL(), func(q *aisearch.RetryPolicy) { *q = p })
 		_, _ = c.Registrations.Get(context.Background(), tokenID)
 		all = append(all, s.get()...)
 	}
@@ -116,6 +106,7 @@ func TestBackoffIsJitteredAndCapped(t *testing.T) {
 }
 
 func TestConnectionResetsAreRetriedForGet(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, hangup, hangup, okToken)
 	c, s := newTestClient(t, srv.baseURL())
 	if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil {
@@ -130,6 +121,7 @@ func TestConnectionResetsAreRetriedForGet(t *testing.T) {
 }
 
 func TestBodyCutMidwayIsRetriedForGet(t *testing.T) {
+	t.Parallel()
 	cut := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "500")
@@ -146,6 +138,7 @@ func TestBodyCutMidwayIsRetriedForGet(t *testing.T) {
 }
 
 func TestPutBodyIsReplayedOnRetry(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var bodies []string
 	record := func(next http.HandlerFunc) http.HandlerFunc {
@@ -170,6 +163,7 @@ func TestPutBodyIsReplayedOnRetry(t *testing.T) {
 }
 
 func TestPostIsNotRetriedOnceSent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
@@ -197,6 +191,7 @@ func TestPostIsNotRetriedOnceSent(t *testing.T) {
 // A 429 says the request was refused before anything was done: retrying a
 // create then cannot register it twice.
 func TestPostIsRetriedOn429(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "1"), okToken)
 	c, s := newTestClient(t, srv.baseURL())
 	if _, err := c.Registrations.Create(context.Background(), createParams); err != nil {
@@ -211,10 +206,9 @@ func TestPostIsRetriedOn429(t *testing.T) {
 }
 
 func TestPostIsRetriedWhenAsked(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, hangup, status(503, ""), okToken)
-	p := fastRetries
-	p.RetryCreate = true
-	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithRetryPolicy(p))
+	c, _ := newTestClientWith(t, srv.baseURL(), func(p *aisearch.RetryPolicy) { p.RetryCreate = true })
 	if _, err := c.Registrations.Create(context.Background(), createParams); err != nil {
 		t.Fatal(err)
 	}
@@ -223,27 +217,65 @@ func TestPostIsRetriedWhenAsked(t *testing.T) {
 	}
 }
 
+// A refused dial provably sent nothing: even a create is retried, whether
+// or not the transport reports through net/http's client trace.
 func TestPostIsRetriedWhenNothingWasSent(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts []aisearch.Option
+	}{
+		{"net/http's transport", nil},
+		{"a transport that fires no trace events", []aisearch.Option{aisearch.WithHTTPClient(&http.Client{Transport: untraced{}})}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := ln.Addr().String()
+			ln.Close() // nothing listens: every dial is refused before anything is sent
+			c, s := newTestClient(t, "http://"+addr+"/client/v4", tt.opts...)
+			_, err = c.Registrations.Create(context.Background(), createParams)
+			if err == nil {
+				t.Fatal("Create succeeded with nothing listening")
+			}
+			if got := len(s.get()); got != fastRetries.MaxAttempts-1 {
+				t.Errorf("%d waits, want %d: a refused dial is safe to retry even for POST", got, fastRetries.MaxAttempts-1)
+			}
+			if !strings.Contains(err.Error(), "POST /accounts/"+fakeAccount+"/ai-search/tokens: ") || !strings.Contains(err.Error(), "after 4 attempts") {
+				t.Errorf("err = %q: want method, API path and attempts", err)
+			}
+		})
 	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: every dial is refused before anything is sent
-	c, s := newTestClient(t, "http://"+addr+"/client/v4")
-	_, err = c.Registrations.Create(context.Background(), createParams)
-	if err == nil {
-		t.Fatal("Create succeeded with nothing listening")
+}
+
+// untraced sends requests out of reach of the caller's net/http client
+// trace, as a custom RoundTripper may (it drops the context's cancellation
+// too, which these tests do not need).
+type untraced struct{}
+
+func (untraced) RoundTrip(r *http.Request) (*http.Response, error) {
+	return http.DefaultTransport.RoundTrip(r.WithContext(context.Background()))
+}
+
+// With a transport that fires no trace events, nothing proves that a
+// failed create was not sent: it is not retried.
+func TestPostIsNotRetriedWithoutTraceEvents(t *testing.T) {
+	t.Parallel()
+	srv := newScripted(t, hangup, okToken)
+	c, s := newTestClient(t, srv.baseURL(), aisearch.WithHTTPClient(&http.Client{Transport: untraced{}}))
+	if _, err := c.Registrations.Create(context.Background(), createParams); err == nil {
+		t.Fatal("Create succeeded; want the lost answer returned")
 	}
-	if got := len(s.get()); got != fastRetries.MaxAttempts-1 {
-		t.Errorf("%d waits, want %d: a refused dial is safe to retry even for POST", got, fastRetries.MaxAttempts-1)
-	}
-	if !strings.Contains(err.Error(), "POST /accounts/"+fakeAccount+"/ai-search/tokens: ") || !strings.Contains(err.Error(), "after 4 attempts") {
-		t.Errorf("err = %q: want method, API path and attempts", err)
+	if got := srv.hits.Load(); got != 1 || len(s.get()) != 0 {
+		t.Errorf("server hit %d times after %d waits, want once: a create that may have been sent is not retried", got, len(s.get()))
 	}
 }
 
 func TestConflictIsNeverRetried(t *testing.T) {
+	t.Parallel()
 	srv := newScripted(t, status(409, envelopeError(7006, "Token in use by instances")), okToken)
 	c, _ := newTestClient(t, srv.baseURL())
 	if err := c.Registrations.Delete(context.Background(), tokenID); !errors.Is(err, aisearch.ErrConflict) {
@@ -254,52 +286,63 @@ func TestConflictIsNeverRetried(t *testing.T) {
 	}
 }
 
+// A response slower than the context's deadline ends the call at the
+// deadline, without a retry; the cause stays visible to errors.Is.
 func TestSlowResponsePastDeadlineReturnsPromptly(t *testing.T) {
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
-	srv := newScripted(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		attempts := 0
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			attempts++
+			<-r.Context().Done() // a server that never answers
+			return nil, r.Context().Err()
+		})
+		c, _ := newTestClient(t, "http://127.0.0.1:1/client/v4", aisearch.WithHTTPClient(&http.Client{Transport: rt}))
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := c.Registrations.Get(ctx, tokenID)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+		}
+		if elapsed := time.Since(start); elapsed != 200*time.Millisecond || attempts != 1 {
+			t.Errorf("returned after %s and %d attempts, want at the 200ms deadline after 1", elapsed, attempts)
 		}
 	})
-	c, _ := newTestClient(t, srv.baseURL())
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.Registrations.Get(ctx, tokenID)
-	elapsed := time.Since(start)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-	}
-	t.Logf("deadline 200ms → returned after %s: %v", elapsed, err)
-	if elapsed > 2*time.Second {
-		t.Errorf("returned after %s", elapsed)
-	}
 }
 
+// Cancelling the context ends a backoff wait of the default (real) sleep
+// at once.
 func TestContextCancelStopsBackoff(t *testing.T) {
-	srv := newScripted(t, status(503, ""))
-	p := aisearch.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Minute, MaxBackoff: time.Minute, MaxWait: time.Hour}
-	c, err := aisearch.New(fakeAccount, aisearch.WithBaseURL(srv.baseURL()), aisearch.WithAPIToken(fakeAPIToken), aisearch.WithRetryPolicy(p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	timer := time.AfterFunc(100*time.Millisecond, cancel)
-	defer timer.Stop()
-	start := time.Now()
-	_, err = c.Registrations.Get(ctx, tokenID)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Errorf("returned after %s", elapsed)
-	}
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) { return respond(r, 503, ""), nil })
+		p := aisearch.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Minute, MaxBackoff: time.Minute, MaxWait: time.Hour}
+		c, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithRetryPolicy(p), aisearch.WithHTTPClient(&http.Client{Transport: rt}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		for range 20 { // the jittered first wait may be shorter than 100ms: the call then sleeps again
+			if _, err = c.Registrations.Get(ctx, tokenID); errors.Is(err, context.Canceled) {
+				break
+			}
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		if elapsed := time.Since(start); elapsed != 100*time.Millisecond {
+			t.Errorf("returned after %s, want when the context was cancelled (100ms)", elapsed)
+		}
+	})
 }
 
 func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
+	t.Parallel()
 	t.Run("beyond MaxWait", func(t *testing.T) {
+		t.Parallel()
 		srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "3600"))
 		c, s := newTestClient(t, srv.baseURL())
 		_, err := c.Registrations.Get(context.Background(), tokenID)
@@ -312,6 +355,7 @@ func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
 		}
 	})
 	t.Run("beyond the context deadline", func(t *testing.T) {
+		t.Parallel()
 		srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", "5"))
 		c, s := newTestClient(t, srv.baseURL())
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -327,6 +371,7 @@ func TestRetryAfterBeyondBudgetReturnsAtOnce(t *testing.T) {
 }
 
 func TestRetryAfterHTTPDate(t *testing.T) {
+	t.Parallel()
 	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 	srv := newScripted(t, status(503, "", "Retry-After", date), okToken)
 	c, s := newTestClient(t, srv.baseURL())
@@ -336,4 +381,34 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	if w := s.get(); len(w) != 1 || w[0] < time.Second || w[0] > 4*time.Second {
 		t.Errorf("waits = %v, want about 3s from the HTTP date", w)
 	}
+}
+
+// NoWaitRetryPolicy retries as DefaultRetryPolicy does, without waiting:
+// in a synctest bubble a real wait would move the fake clock.
+func TestNoWaitRetryPolicy(t *testing.T) {
+	t.Parallel()
+	p, def := aisearch.NoWaitRetryPolicy(), aisearch.DefaultRetryPolicy()
+	if p.MaxAttempts != def.MaxAttempts || p.MinBackoff != def.MinBackoff || p.MaxBackoff != def.MaxBackoff || p.MaxWait != def.MaxWait || p.RetryCreate || p.Sleep == nil {
+		t.Fatalf("NoWaitRetryPolicy = %+v, want DefaultRetryPolicy %+v with a Sleep", p, def)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		attempts := 0
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if attempts++; attempts < p.MaxAttempts {
+				return respond(r, 429, envelopeError(971, "slow down"), "Retry-After", "2"), nil
+			}
+			return respond(r, 200, `{"success":true,"result":`+tokenJSON+`}`), nil
+		})
+		c, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithRetryPolicy(p), aisearch.WithHTTPClient(&http.Client{Transport: rt}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := c.Registrations.Get(context.Background(), tokenID); err != nil || attempts != p.MaxAttempts {
+			t.Fatalf("Get = %v after %d attempts, want success on attempt %d", err, attempts, p.MaxAttempts)
+		}
+		if waited := time.Since(start); waited != 0 {
+			t.Errorf("waited %s, want no time at all", waited)
+		}
+	})
 }

@@ -22,6 +22,7 @@ func assertNoSecrets(t testing.TB, s string) {
 }
 
 func TestSecretRedactsEverywhere(t *testing.T) {
+	t.Parallel()
 	s := aisearch.Secret(fakeCfAPIKey)
 	p := aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf", CfAPIKey: s}
 	var out []string
@@ -55,6 +56,7 @@ func TestSecretRedactsEverywhere(t *testing.T) {
 }
 
 func TestClientPrintsNoCredentials(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t, "http://127.0.0.1:1/client/v4", aisearch.WithAPIKey(fakeEmail, fakeAPIKey))
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c)

@@ -44,12 +44,94 @@ type ServiceTokenOptions struct {
 	// ServiceTokenPermissions() ("AI Search Index Engine" and "Workers R2
 	// Storage Write").
 	PermissionGroups []string
-	// ExpiresOn makes the token expire; zero: never. Check warns before.
+	// ExpiresOn makes the token expire; zero: never. It must leave the
+	// token time to be registered: Provision and Rotate refuse, before any
+	// request, an ExpiresOn in the past or sooner than PropagationTimeout
+	// and a minute from now. Check warns before it comes.
 	ExpiresOn time.Time
 	// Legacy is the registration's legacy flag (Provision only; nil: the
 	// API's default, true). Rotate keeps the registration's.
 	Legacy *bool
+	// PropagationTimeout bounds how long Provision and Rotate keep
+	// registering the token they have just created while AI Search refuses
+	// it with code 7012 (ErrServiceTokenRejected): Cloudflare takes a few
+	// seconds to make a new token known everywhere. It counts the waits
+	// between attempts (1s, doubling up to 5s), made with the retry
+	// policy's Sleep. Zero: DefaultPropagationTimeout; negative: one
+	// attempt. When it runs out the error is a *PropagationError.
+	PropagationTimeout time.Duration
 }
+
+// DefaultPropagationTimeout is how long Provision and Rotate wait, unless
+// ServiceTokenOptions says otherwise, for a token they have just created to
+// reach AI Search.
+const DefaultPropagationTimeout = 30 * time.Second
+
+// The waits between registrations of a token that has not reached AI
+// Search yet: the first, doubled after each attempt up to the longest.
+const (
+	propagationFirstWait = time.Second
+	propagationMaxWait   = 5 * time.Second
+)
+
+// minServiceTokenLife is how long, beyond PropagationTimeout, a new token
+// must stay valid: the requests of Provision or Rotate, and some clock
+// skew between this machine and Cloudflare.
+const minServiceTokenLife = time.Minute
+
+// ErrNotPropagated: Provision or Rotate created a Cloudflare token, but AI
+// Search kept refusing it (code 7012) for ServiceTokenOptions'
+// PropagationTimeout. The error is a *PropagationError saying what was
+// left behind.
+var ErrNotPropagated = errors.New("aisearch: the new token did not reach AI Search in time")
+
+// PropagationError is Provision's or Rotate's error when the token it
+// created did not reach AI Search in time. Provision and Rotate delete the
+// token again; Deleted says whether that worked.
+type PropagationError struct {
+	// Op is "Provision" or "Rotate".
+	Op string
+	// TokenID is the Cloudflare API token that was created, and Owner whose
+	// it is.
+	TokenID string
+	Owner   Owner
+	// Attempts is how many times registering it was tried, and Waited the
+	// time spent waiting between them.
+	Attempts int
+	Waited   time.Duration
+	// Deleted reports whether the token was deleted again. When false,
+	// DeleteErr says why, and the token is left behind: delete it by hand.
+	Deleted   bool
+	DeleteErr error
+	// Err is AI Search's last refusal, an *APIError with code 7012.
+	Err error
+	// unchanged says what Rotate left as it was.
+	unchanged string
+}
+
+func (e *PropagationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "aisearch: %s: the new Cloudflare token %s (%s-owned) was created but did not reach AI Search in time: AI Search refused it on %d attempt(s) over %s", e.Op, e.TokenID, e.Owner, e.Attempts, e.Waited)
+	var apiErr *APIError
+	if errors.As(e.Err, &apiErr) && len(apiErr.Errors) > 0 {
+		fmt.Fprintf(&b, " (last: %s, code %d)", apiErr.Errors[0].Message, apiErr.Errors[0].Code)
+	}
+	if e.Deleted {
+		b.WriteString("; the token was deleted again, nothing is left behind")
+	} else {
+		fmt.Fprintf(&b, "; deleting the token failed, so it is left behind (delete it by hand): %v", e.DeleteErr)
+	}
+	if e.unchanged != "" {
+		b.WriteString("; " + e.unchanged)
+	}
+	return b.String()
+}
+
+// Unwrap gives the last refusal: errors.Is(err, ErrServiceTokenRejected).
+func (e *PropagationError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNotPropagated) true.
+func (e *PropagationError) Is(target error) bool { return target == ErrNotPropagated }
 
 // Provisioned is what Provision did.
 type Provisioned struct {
@@ -103,7 +185,9 @@ func (e *BrokenRegistrationError) Is(target error) bool { return target == ErrBr
 // Cloudflare's API guide does by hand: it creates a Cloudflare API token with
 // the service permissions on this account (step 2), registers its id and
 // value with AI Search (step 3), and returns the registration, whose ID is
-// the token_id of every instance (step 4).
+// the token_id of every instance (step 4). While AI Search refuses the new
+// token as not yet known (code 7012, for a few seconds after it is made),
+// registering it is retried for up to opts.PropagationTimeout.
 //
 // It is idempotent. A healthy registration (one named opts.Name first, else
 // any) is returned as is and nothing is created. If the account has
@@ -128,7 +212,12 @@ func (c *Client) Provision(ctx context.Context, opts ServiceTokenOptions) (Provi
 		return Provisioned{}, err
 	}
 	p := RegistrationParams{Name: opts.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: opts.Legacy}
-	reg, err := c.Registrations.Create(ctx, p)
+	reg, err := c.untilPropagated(ctx, opts, tok, func() (Registration, error) { return c.Registrations.Create(ctx, p) })
+	var notYet *PropagationError
+	if errors.As(err, &notYet) {
+		notYet.Op = "Provision"
+		return Provisioned{}, c.abandon(ctx, opts.Issuer, notYet)
+	}
 	if err != nil && !answered(err) {
 		// The create may have reached the API: look before undoing it.
 		r, found, ferr := c.findRegistration(ctx, tok.ID)
@@ -160,7 +249,7 @@ func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Pro
 			others = append(others, t)
 		}
 	}
-	check := CheckOptions{Issuer: opts.Issuer, ExpiringWithin: -1, PermissionGroups: opts.PermissionGroups}
+	check := CheckOptions{Issuer: opts.Issuer, PermissionGroups: opts.PermissionGroups} // no expiry window: a token expiring soon still works
 	var broken []Health
 	for _, reg := range append(named, others...) {
 		h, err := c.health(ctx, reg, check)
@@ -182,7 +271,8 @@ func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Pro
 // registrationID, without breaking the instances that use it: it creates a
 // new token, replaces the registration's credential with it (same
 // registration ID, so instances keep their token_id), and only then deletes
-// the old token. A failure at any step leaves a working registration and no
+// the old token. Like Provision, it retries the update while AI Search does
+// not know the new token yet (see ServiceTokenOptions.PropagationTimeout). A failure at any step leaves a working registration and no
 // token nobody holds: the new token is deleted again if the registration
 // could not take it, and the old one is deleted only once nothing holds it.
 // The one exception: when the update's answer was lost and reading the
@@ -202,14 +292,12 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 	if err := checkPathSegment("registration ID", registrationID); err != nil {
 		return Rotated{}, err
 	}
-	reg, err := c.Registrations.Get(ctx, registrationID)
+	opts, err := c.serviceDefaults(opts)
 	if err != nil {
 		return Rotated{}, err
 	}
-	if opts.Name == "" {
-		opts.Name = reg.Name
-	}
-	if opts, err = c.serviceDefaults(opts); err != nil {
+	reg, err := c.Registrations.Get(ctx, registrationID)
+	if err != nil {
 		return Rotated{}, err
 	}
 	old, err := findAPIToken(ctx, opts.Issuer, reg.CfAPIID)
@@ -223,7 +311,13 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 	}
 	legacy := reg.Legacy
 	p := RegistrationParams{Name: reg.Name, CfAPIID: tok.ID, CfAPIKey: tok.Value, Legacy: &legacy}
-	updated, err := c.Registrations.Update(ctx, reg.ID, p)
+	updated, err := c.untilPropagated(ctx, opts, tok, func() (Registration, error) { return c.Registrations.Update(ctx, reg.ID, p) })
+	var notYet *PropagationError
+	if errors.As(err, &notYet) {
+		notYet.Op = "Rotate"
+		notYet.unchanged = fmt.Sprintf("registration %s still holds its old token %s", reg.ID, reg.CfAPIID)
+		return Rotated{}, c.abandon(ctx, opts.Issuer, notYet)
+	}
 	if err != nil && !answered(err) {
 		// The update may have been applied: look before undoing it.
 		cctx, cancel := cleanupContext(ctx)
@@ -283,6 +377,9 @@ func (c *Client) serviceDefaults(opts ServiceTokenOptions) (ServiceTokenOptions,
 	if opts.Issuer == nil {
 		opts.Issuer = c.APITokens(OwnerUser)
 	}
+	if !opts.Issuer.Owner().valid() {
+		return opts, fmt.Errorf("aisearch: ServiceTokenOptions: Issuer's owner %q: want OwnerUser or OwnerAccount", opts.Issuer.Owner())
+	}
 	if opts.PermissionGroups == nil {
 		opts.PermissionGroups = ServiceTokenPermissions()
 	}
@@ -292,7 +389,55 @@ func (c *Client) serviceDefaults(opts ServiceTokenOptions) (ServiceTokenOptions,
 	if len(opts.Name) > maxServiceName {
 		return opts, fmt.Errorf("aisearch: ServiceTokenOptions: Name longer than %d characters", maxServiceName)
 	}
+	if opts.PropagationTimeout == 0 {
+		opts.PropagationTimeout = DefaultPropagationTimeout
+	}
+	if e := opts.ExpiresOn; !e.IsZero() {
+		now := c.now()
+		life := max(opts.PropagationTimeout, 0) + minServiceTokenLife
+		switch {
+		case !e.After(now):
+			return opts, fmt.Errorf("aisearch: ServiceTokenOptions: ExpiresOn %s is in the past", stamp(e))
+		case e.Sub(now) < life:
+			return opts, fmt.Errorf("aisearch: ServiceTokenOptions: ExpiresOn %s is only %s away: the token could expire before AI Search takes it (allow at least %s: PropagationTimeout and a minute)",
+				stamp(e), e.Sub(now), life)
+		}
+	}
 	return opts, nil
+}
+
+// untilPropagated runs register, the registration of tok a moment after it
+// was created, again while AI Search refuses tok as unknown (code 7012),
+// waiting between attempts with the retry policy's Sleep until
+// opts.PropagationTimeout of waiting is spent. It returns register's last
+// result, or a *PropagationError (Op and the cleanup fields left for the
+// caller) when the waiting ran out.
+func (c *Client) untilPropagated(ctx context.Context, opts ServiceTokenOptions, tok CreatedAPIToken, register func() (Registration, error)) (Registration, error) {
+	wait, waited := propagationFirstWait, time.Duration(0)
+	for attempt := 1; ; attempt++ {
+		reg, err := register()
+		if !errors.Is(err, ErrServiceTokenRejected) {
+			return reg, err
+		}
+		left := opts.PropagationTimeout - waited
+		if left <= 0 {
+			return Registration{}, &PropagationError{TokenID: tok.ID, Owner: tok.Owner, Attempts: attempt, Waited: waited, Err: err}
+		}
+		wait = min(wait, left)
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return Registration{}, fmt.Errorf("%w (while waiting for the new token to reach AI Search: %w)", err, serr)
+		}
+		waited += wait
+		wait = min(2*wait, propagationMaxWait)
+	}
+}
+
+// abandon deletes the token of a *PropagationError and says in it how that
+// went.
+func (c *Client) abandon(ctx context.Context, issuer *APITokens, e *PropagationError) error {
+	e.DeleteErr = c.deleteNew(ctx, issuer, e.TokenID)
+	e.Deleted = e.DeleteErr == nil
+	return e
 }
 
 // maxServiceName leaves room, within Cloudflare's 120 characters for a
@@ -338,12 +483,21 @@ func (c *Client) createServiceToken(ctx context.Context, opts ServiceTokenOption
 // undo deletes the Cloudflare token id that a failed Provision or Rotate
 // made, even if ctx is done, and returns cause saying how that went.
 func (c *Client) undo(ctx context.Context, issuer *APITokens, id string, cause error) error {
-	cctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	if err := issuer.Delete(cctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := c.deleteNew(ctx, issuer, id); err != nil {
 		return fmt.Errorf("%w; deleting the new Cloudflare token %s failed too (delete it by hand): %v", cause, id, err)
 	}
 	return fmt.Errorf("%w; the new Cloudflare token %s was deleted again, nothing is left behind", cause, id)
+}
+
+// deleteNew deletes the Cloudflare token id that a failed Provision or
+// Rotate made, even if ctx is done; nil when it is gone.
+func (c *Client) deleteNew(ctx context.Context, issuer *APITokens, id string) error {
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if err := issuer.Delete(cctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 // findRegistration looks for the registration of cfAPIID, for a create whose

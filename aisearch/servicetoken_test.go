@@ -1,6 +1,7 @@
 package aisearch_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -135,8 +136,10 @@ func (w *workflow) works(t *testing.T, when string) {
 }
 
 func TestAPITokensLifecycle(t *testing.T) {
+	t.Parallel()
 	for _, owner := range []aisearch.Owner{aisearch.OwnerUser, aisearch.OwnerAccount} {
 		t.Run(owner.String(), func(t *testing.T) {
+			t.Parallel()
 			w := newWorkflow(t)
 			ctx := context.Background()
 			api := w.c.APITokens(owner)
@@ -208,8 +211,10 @@ func TestAPITokensLifecycle(t *testing.T) {
 }
 
 func TestProvisionIsIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, owner := range []aisearch.Owner{aisearch.OwnerUser, aisearch.OwnerAccount} {
 		t.Run(owner.String(), func(t *testing.T) {
+			t.Parallel()
 			w := newWorkflow(t)
 			ctx := context.Background()
 			opts := aisearch.ServiceTokenOptions{Issuer: w.c.APITokens(owner)}
@@ -272,6 +277,7 @@ func TestProvisionIsIdempotent(t *testing.T) {
 // The credential that creates Cloudflare tokens may not be the one that
 // manages AI Search tokens: each does its own part.
 func TestProvisionWithTwoCredentials(t *testing.T) {
+	t.Parallel()
 	const creatorToken = "creator-SECRET-77aa88bb99"
 	w := &workflow{clock: newClock(), faults: &faults{failAt: map[int]string{}}}
 	w.ts = newEmulator(t, emulator.WithClock(w.clock.Now), emulator.WithAPITokens(creatorToken))
@@ -293,6 +299,7 @@ func TestProvisionWithTwoCredentials(t *testing.T) {
 }
 
 func TestProvisionRefusesToDuplicateABrokenRegistration(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
 	first, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
@@ -318,8 +325,10 @@ func TestProvisionRefusesToDuplicateABrokenRegistration(t *testing.T) {
 // A registration that fails after the Cloudflare token was created deletes
 // the token again; one whose answer was lost but which was applied is kept.
 func TestProvisionCleansUpAFailedRegistration(t *testing.T) {
+	t.Parallel()
 	registration := "POST /client/v4/accounts/" + emulator.DefaultAccountID + "/ai-search/tokens"
 	t.Run("refused", func(t *testing.T) {
+		t.Parallel()
 		w := newWorkflow(t)
 		// Attempts: list registrations, create the token, register.
 		w.faults.failAt[3] = "500"
@@ -335,6 +344,7 @@ func TestProvisionCleansUpAFailedRegistration(t *testing.T) {
 		}
 	})
 	t.Run("answer lost after it was applied", func(t *testing.T) {
+		t.Parallel()
 		w := newWorkflow(t)
 		lose := &loseAnswer{match: registration}
 		w.c = w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: lose}))
@@ -370,6 +380,7 @@ func (l *loseAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestRotate(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
 	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
@@ -404,6 +415,7 @@ func TestRotate(t *testing.T) {
 // deleting it (or listing the registrations to see that nothing else holds
 // it), which the error then names.
 func TestRotateWithAFaultAtEachStep(t *testing.T) {
+	t.Parallel()
 	// Learn the requests of a clean rotation.
 	w := newWorkflow(t)
 	ctx := context.Background()
@@ -422,6 +434,7 @@ func TestRotateWithAFaultAtEachStep(t *testing.T) {
 	for i, step := range steps {
 		for _, mode := range []string{"once", "for good"} {
 			t.Run(fmt.Sprintf("%d %s fails %s", i+1, idRE.ReplaceAllString(step, "{id}"), mode), func(t *testing.T) {
+				t.Parallel()
 				w := newWorkflow(t)
 				p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
 				if err != nil {
@@ -459,6 +472,7 @@ func TestRotateWithAFaultAtEachStep(t *testing.T) {
 // An update whose answer was lost, though it was applied, is a rotation
 // done: the new token is kept and the old one deleted.
 func TestRotateWhenTheUpdateAnswerIsLost(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
 	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
@@ -475,6 +489,7 @@ func TestRotateWhenTheUpdateAnswerIsLost(t *testing.T) {
 }
 
 func TestRotateRepairsARegistrationWhoseTokenIsGone(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
 	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
@@ -495,6 +510,7 @@ func TestRotateRepairsARegistrationWhoseTokenIsGone(t *testing.T) {
 }
 
 func TestRotateKeepsATokenAnotherRegistrationHolds(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
 	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
@@ -526,6 +542,7 @@ func TestRotateKeepsATokenAnotherRegistrationHolds(t *testing.T) {
 
 // Check reports each problem in its own case, and a healthy account.
 func TestCheckFindsEachProblem(t *testing.T) {
+	t.Parallel()
 	const otherAccount = "0123456789abcdef0123456789abcdef"
 	tests := []struct {
 		name  string
@@ -556,6 +573,8 @@ func TestCheckFindsEachProblem(t *testing.T) {
 		{name: "expiring soon", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
 			check: aisearch.CheckOptions{ExpiringWithin: 72 * time.Hour}, breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {},
 			want: aisearch.ProblemExpiringSoon},
+		{name: "no expiry window: zero ExpiringWithin reports nothing", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
+			breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {}},
 		{name: "not expiring soon with a shorter threshold", opts: aisearch.ServiceTokenOptions{ExpiresOn: newClock().Now().Add(48 * time.Hour)},
 			check: aisearch.CheckOptions{ExpiringWithin: 24 * time.Hour}, breakIt: func(*testing.T, *workflow, aisearch.Provisioned) {}},
 		{name: "another account", breakIt: func(t *testing.T, w *workflow, p aisearch.Provisioned) {
@@ -573,10 +592,11 @@ func TestCheckFindsEachProblem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			w := newWorkflow(t)
 			ctx := context.Background()
 			opts := tt.opts
-			opts.Issuer = w.c.APITokens(tt.owner)
+			opts.Issuer = w.c.APITokens(cmp.Or(tt.owner, aisearch.OwnerUser))
 			p, err := w.c.Provision(ctx, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -621,11 +641,13 @@ func (w *workflow) updateToken(t *testing.T, p aisearch.Provisioned, pol aisearc
 	}
 }
 
+// Nothing to check cannot pass for all healthy.
 func TestCheckOnAnAccountWithoutRegistrations(t *testing.T) {
+	t.Parallel()
 	w := newWorkflow(t)
 	h, err := w.c.Check(context.Background(), aisearch.CheckOptions{})
-	if err != nil || h == nil || len(h) != 0 {
-		t.Fatalf("Check = %#v, %v; want an empty, non-nil report", h, err)
+	if !errors.Is(err, aisearch.ErrNoRegistration) || h == nil || len(h) != 0 {
+		t.Fatalf("Check = %#v, %v; want an empty, non-nil report and ErrNoRegistration", h, err)
 	}
 }
 
@@ -651,9 +673,11 @@ func (l *loseThenFail) RoundTrip(r *http.Request) (*http.Response, error) {
 // it was applied fails too, neither Provision nor Rotate deletes a token
 // the registration may hold: the registration keeps working.
 func TestLostAnswerAndFailedLookKeepTheTokens(t *testing.T) {
+	t.Parallel()
 	regs := "/client/v4/accounts/" + emulator.DefaultAccountID + "/ai-search/tokens"
 	one := aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1})
 	t.Run("provision", func(t *testing.T) {
+		t.Parallel()
 		w := newWorkflow(t)
 		tr := &loseThenFail{loseAnswer: loseAnswer{match: "POST " + regs}, fail: "GET " + regs}
 		c := w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: tr}), one)
@@ -664,6 +688,7 @@ func TestLostAnswerAndFailedLookKeepTheTokens(t *testing.T) {
 		w.works(t, "after a lost answer and a failed look")
 	})
 	t.Run("rotate", func(t *testing.T) {
+		t.Parallel()
 		w := newWorkflow(t)
 		ctx := context.Background()
 		p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})

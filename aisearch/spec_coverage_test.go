@@ -11,6 +11,7 @@ import (
 // TestEveryOperationHasOneMethod keeps the client in step with openapi.yaml:
 // a new operation fails this test until it gets a method here.
 func TestEveryOperationHasOneMethod(t *testing.T) {
+	t.Parallel()
 	regs := reflect.TypeFor[*aisearch.Registrations]()  // c.Registrations
 	apiTokens := reflect.TypeFor[*aisearch.APITokens]() // c.APITokens(OwnerUser or OwnerAccount)
 	type method struct {

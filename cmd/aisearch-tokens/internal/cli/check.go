@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -78,12 +79,11 @@ func newCheckCmd(r *runner) *cobra.Command {
 		}
 		ctx, cancel := r.bound(cmd.Context(), wf.api)
 		defer cancel()
+		// --expiring-within 0 is the library's zero: no window.
 		opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groups}
-		if within.d == 0 {
-			opts.ExpiringWithin = -1 // the library's "never"; its zero is the default
-		}
 		found, err := c.Check(ctx, opts)
-		if err != nil {
+		noneRegistered := errors.Is(err, aisearch.ErrNoRegistration)
+		if err != nil && !noneRegistered {
 			return fmt.Errorf("could not check: %w", err)
 		}
 		if wf.api.json {
@@ -101,7 +101,7 @@ func newCheckCmd(r *runner) *cobra.Command {
 			}
 		}
 		switch {
-		case len(found) == 0:
+		case noneRegistered:
 			return &ExitError{Code: ExitNotFound, Err: fmt.Errorf("no service token is registered on account %s: run `aisearch-tokens provision`", c.AccountID())}
 		case unhealthy > 0:
 			return &ExitError{Code: ExitUnhealthy, Err: fmt.Errorf("%d of %d registrations unhealthy: repair each with `aisearch-tokens rotate TOKEN_ID`", unhealthy, len(found))}

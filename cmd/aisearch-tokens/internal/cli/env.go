@@ -26,7 +26,8 @@ type Env struct {
 	// Now is the clock expiries are computed from; nil: time.Now.
 	Now func() time.Time
 	// Retry is the retry policy before --max-attempts sets its attempts;
-	// zero: aisearch.DefaultRetryPolicy. Tests pass one that does not wait.
+	// zero (no MaxAttempts): aisearch.DefaultRetryPolicy. Tests pass
+	// aisearch.NoWaitRetryPolicy().
 	Retry aisearch.RetryPolicy
 }
 
@@ -59,7 +60,7 @@ func (e *Env) withDefaults() *Env {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.Retry == (aisearch.RetryPolicy{}) {
+	if c.Retry.MaxAttempts == 0 { // RetryPolicy holds a func: not comparable
 		c.Retry = aisearch.DefaultRetryPolicy()
 	}
 	return &c

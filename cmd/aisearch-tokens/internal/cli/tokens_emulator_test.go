@@ -122,9 +122,10 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	}
 	step("", cli.ExitNotFound, "delete", "--yes", second.ID)
 	step("", cli.ExitUsage, "get", second.ID, "--base-url", "ftp://x")
-	// A base URL without /client/v4 is a failure, not "not found".
-	if r := step("", cli.ExitFailure, "get", id, "--base-url", strings.TrimSuffix(ts.BaseURL, "/client/v4")); !strings.Contains(r.err, "code 7000") ||
-		!strings.Contains(r.err, "is the base URL (from --base-url) missing /client/v4?") {
+	// A base URL without /client/v4 is a usage error naming the flag and
+	// the API root, found before any request.
+	if r := step("", cli.ExitUsage, "get", id, "--base-url", strings.TrimSuffix(ts.BaseURL, "/client/v4")); !strings.Contains(r.err, "--base-url: ") ||
+		!strings.Contains(r.err, "the API root is "+ts.BaseURL) {
 		t.Errorf("wrong base URL: %q", r.err)
 	}
 
