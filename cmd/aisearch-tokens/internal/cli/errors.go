@@ -86,18 +86,11 @@ func (r *runner) explain(err error) (string, []string) {
 	return msg, hints
 }
 
-// Cloudflare's error codes that tell a missing permission from a bad
-// credential: 9109 "Unauthorized to access requested resource" is a valid
-// token without the permission; 1000 "Invalid API Token", 10000
-// "Authentication error", 9103 unknown key, 9106 no credential and 6003
-// malformed headers are a credential that does not work at all.
-const codeMissingPermission = 9109
-
-var badCredentialCodes = []int{1000, 10000, 9103, 9106, 6003}
-
 // apiHints say, for an authentication failure, which credential was used
 // (where it came from, never its value) and what permission the request
-// needs; for a route that does not exist, that the base URL is wrong.
+// needs; for a route that does not exist, where the base URL came from.
+// Which failure it is, the library decides from Cloudflare's codes
+// (aisearch.ErrPermissionDenied, ErrBadCredential, ErrAuth).
 func (r *runner) apiHints(e *aisearch.APIError) []string {
 	req := describeRequest(e.Method, e.Path)
 	cred := r.mainCred
@@ -105,14 +98,18 @@ func (r *runner) apiHints(e *aisearch.APIError) []string {
 		cred = r.issuerCred
 	}
 	switch {
-	case e.StatusCode == http.StatusNotFound && hasCode(e, 7000):
-		from := cmp.Or(r.baseURLFrom, "the default")
-		return []string{fmt.Sprintf("No such API route: is the base URL (from %s) missing /client/v4?", from)}
+	case e.HasCode(aisearch.CodeNoRoute):
+		if r.baseURLFrom == "" {
+			return nil // Cloudflare's own API: nothing the user set
+		}
+		// The client already refuses a base URL without /client/v4, so
+		// this one has it: it is the root of something else.
+		return []string{fmt.Sprintf("No such API route: is the base URL (from %s) the API root of Cloudflare or of an emulator?", r.baseURLFrom)}
 	case cred == "":
 		return nil
-	case e.StatusCode == http.StatusForbidden && hasCode(e, codeMissingPermission):
+	case errors.Is(e, aisearch.ErrPermissionDenied):
 		return []string{fmt.Sprintf("The API token from %s works but lacks a permission: %s needs %s.", cred, req.what, req.permission)}
-	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || hasCode(e, badCredentialCodes...):
+	case errors.Is(e, aisearch.ErrAuth): // ErrBadCredential, or a bare 401 or 403
 		hints := []string{fmt.Sprintf("The credential from %s was refused: is it the right one, still active and not expired?", cred)}
 		if req.permission != "" {
 			hints = append(hints, fmt.Sprintf("%s needs %s.", upperFirst(req.what), req.permission))
@@ -120,17 +117,6 @@ func (r *runner) apiHints(e *aisearch.APIError) []string {
 		return hints
 	}
 	return nil
-}
-
-func hasCode(e *aisearch.APIError, codes ...int) bool {
-	for _, d := range e.Errors {
-		for _, c := range codes {
-			if d.Code == c {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // request says what an API request does and the permission group it

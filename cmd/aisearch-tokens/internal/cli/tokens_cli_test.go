@@ -165,7 +165,7 @@ func TestExitCodesForAPIFailures(t *testing.T) {
 			`  The API token from CLOUDFLARE_API_TOKEN works but lacks a permission: reading the registrations needs the "AI Search Read" or "AI Search Edit" permission group on the account.`},
 		{"no route", func(w http.ResponseWriter, _ *http.Request, _ string) {
 			reply(w, 404, `{"success":false,"errors":[{"code":7000,"message":"No route for that URI"}]}`)
-		}, cli.ExitFailure, "No route for that URI (code 7000)\n  No such API route: is the base URL (from CLOUDFLARE_API_BASE_URL) missing /client/v4?"},
+		}, cli.ExitFailure, "No route for that URI (code 7000)\n  No such API route: is the base URL (from CLOUDFLARE_API_BASE_URL) the API root of Cloudflare or of an emulator?"},
 		{"truncated", func(w http.ResponseWriter, _ *http.Request, _ string) {
 			reply(w, 200, `{"success":true,"result":{"id":"`)
 		}, cli.ExitFailure, "malformed response"},
@@ -180,6 +180,42 @@ func TestExitCodesForAPIFailures(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d mentioning %q", r.code, r.err, tt.code, tt.want)
 			}
 			assertNoSecrets(t, r.out, r.err)
+		})
+	}
+}
+
+// The hint after an API error follows the library's reading of
+// Cloudflare's codes (aisearch.ErrPermissionDenied, ErrBadCredential),
+// whatever the status: a 400 can be a credential that does not work.
+func TestAuthHintsFollowTheLibrary(t *testing.T) {
+	t.Parallel()
+	const (
+		refused = "  The credential from CLOUDFLARE_API_TOKEN was refused"
+		lacks   = "  The API token from CLOUDFLARE_API_TOKEN works but lacks a permission"
+	)
+	for _, tc := range []struct {
+		name   string
+		status int
+		errors string
+		hint   string // "": no hint
+	}{
+		{"malformed Authorization header", 400, `[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]}]`, refused},
+		{"no credential reached the API", 400, `[{"code":9106,"message":"Missing X-Auth-Key, X-Auth-Email or Authorization headers"}]`, refused},
+		{"authentication error on a 403", 403, `[{"code":10000,"message":"Authentication error"}]`, refused},
+		{"invalid API token", 401, `[{"code":1000,"message":"Invalid API Token"}]`, refused},
+		{"permission on a 401", 401, `[{"code":9109,"message":"Unauthorized to access requested resource"}]`, lacks},
+		{"other invalid headers", 400, `[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6100,"message":"Invalid format for X-Auth-Email header"}]}]`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newRecorder(t, func(w http.ResponseWriter, _ *http.Request, _ string) {
+				reply(w, tc.status, `{"success":false,"errors":`+tc.errors+`,"messages":[],"result":null}`)
+			})
+			r := useAPI(t, srv.baseURL(), cliAccount, cliAPIToken).run("", "list", "--max-attempts", "1")
+			hints := strings.Contains(r.err, refused) || strings.Contains(r.err, lacks)
+			if r.code != cli.ExitFailure || tc.hint != "" && !strings.Contains(r.err, tc.hint) || tc.hint == "" && hints {
+				t.Errorf("exit %d, stderr %q; want 1 and hint %q", r.code, r.err, tc.hint)
+			}
 		})
 	}
 }
