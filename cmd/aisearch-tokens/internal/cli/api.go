@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -70,11 +71,10 @@ func (r *runner) connect(ctx context.Context, f *apiFlags) (*aisearch.Client, er
 	if account == "" {
 		account, accountFrom = getenv(cfauth.EnvAccountID), cfauth.EnvAccountID
 	}
-	if strings.TrimSpace(account) == "" {
-		return nil, Usagef("no account: pass --account-id or set %s", cfauth.EnvAccountID)
-	}
-	if err := checkOption(accountFrom, aisearch.WithAccountID(account)); err != nil {
-		return nil, err
+	if account != "" { // none: aisearch.New says so (client)
+		if err := checkOption(accountFrom, aisearch.WithAccountID(account)); err != nil {
+			return nil, err
+		}
 	}
 	opts := []aisearch.Option{aisearch.WithUserAgent("aisearch-tokens-cli"), aisearch.WithRetryPolicy(r.retryPolicy(f.maxAttempts))}
 	base, baseFrom := f.baseURL, "--base-url"
@@ -95,8 +95,10 @@ func (r *runner) connect(ctx context.Context, f *apiFlags) (*aisearch.Client, er
 	if err != nil {
 		return nil, err
 	}
-	r.mainCred = cred.from
-	opts = append(opts, cred.opt)
+	if cred.opt != nil { // none: aisearch.New says so (client)
+		r.mainCred = cred.from
+		opts = append(opts, cred.opt)
+	}
 	if t := r.transport(); t != nil {
 		opts = append(opts, aisearch.WithHTTPClient(&http.Client{Transport: t}))
 	}
@@ -105,17 +107,25 @@ func (r *runner) connect(ctx context.Context, f *apiFlags) (*aisearch.Client, er
 }
 
 // client builds a client with the settings connect resolved, and extra
-// options (another credential) after them.
+// options (another credential) after them. The library finds a missing
+// account or credential; the message names the flags and variables that
+// give one.
 func (r *runner) client(extra ...aisearch.Option) (*aisearch.Client, error) {
 	c, err := aisearch.New(r.account, append(slices.Clone(r.clientOpts), extra...)...)
-	if err != nil {
+	switch {
+	case errors.Is(err, aisearch.ErrNoAccountID):
+		return nil, Usagef("no account: pass --account-id or set %s", cfauth.EnvAccountID)
+	case errors.Is(err, aisearch.ErrNoCredential):
+		return nil, Usagef("no credential: set %s (or %s with %s), or pass --api-token-file", cfauth.EnvAPIToken, cfauth.EnvAPIKey, cfauth.EnvEmail)
+	case err != nil:
 		return nil, &UsageError{Msg: libraryPrefix.ReplaceAllString(err.Error(), "")}
 	}
 	return c, nil
 }
 
 // mainCredential is --api-token-file, else $CLOUDFLARE_API_TOKEN, else
-// $CLOUDFLARE_API_KEY with $CLOUDFLARE_EMAIL.
+// $CLOUDFLARE_API_KEY with $CLOUDFLARE_EMAIL; a zero credential when none
+// is set.
 func (r *runner) mainCredential(ctx context.Context, f *apiFlags) (credential, error) {
 	if f.apiTokenFile != "" {
 		tok, err := readSecretFile(ctx, f.apiTokenFile, "--api-token-file")
@@ -143,7 +153,7 @@ func (r *runner) mainCredential(ctx context.Context, f *apiFlags) (credential, e
 		}
 		return credential{o, from, false}, nil
 	}
-	return credential{}, Usagef("no credential: set %s (or %s with %s), or pass --api-token-file", cfauth.EnvAPIToken, cfauth.EnvAPIKey, cfauth.EnvEmail)
+	return credential{}, nil
 }
 
 // checkOption tries one option on a throwaway client, so that a bad value
