@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
 
@@ -28,10 +27,6 @@ type result struct {
 	code     int
 	out, err string
 }
-
-// noWait is a retry policy that retries without waiting: retries are
-// tested, not their backoff.
-var noWait = aisearch.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Nanosecond, MaxBackoff: time.Nanosecond, MaxWait: time.Millisecond}
 
 // harness runs the CLI with an environment of its own, so tests run in
 // parallel: nothing is read from or written to the process's.
@@ -74,7 +69,7 @@ func (h *harness) run(stdin string, args ...string) result {
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 		Getenv:          func(k string) string { return h.env[k] },
 		StdinIsTerminal: h.stdinTerminal, StderrIsTerminal: h.stderrTerminal,
-		Retry: noWait,
+		Retry: aisearch.NoWaitRetryPolicy(), // retries are tested, not their backoff
 	}
 	code := cli.Main(context.Background(), args, env)
 	return result{code, out.String(), errb.String()}
