@@ -147,7 +147,7 @@ func printHealth(w io.Writer, found []aisearch.Health) error {
 		}
 		fmt.Fprintf(w, "%s registration %s (%q): %s\n", mark, h.Registration.ID, oneLine(h.Registration.Name), token)
 		for _, p := range h.Problems {
-			fmt.Fprintf(w, "       %s\n", problemLine(p))
+			fmt.Fprintf(w, "       %s\n", p)
 		}
 		if !h.Healthy() {
 			fmt.Fprintf(w, "       repair: aisearch-tokens rotate %s\n", h.Registration.ID)

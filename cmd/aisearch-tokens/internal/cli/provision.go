@@ -120,18 +120,9 @@ func brokenError(e *aisearch.BrokenRegistrationError) error {
 	for _, h := range e.Found {
 		fmt.Fprintf(&b, "\n  registration %s (%q, cf_api_id %s):", h.Registration.ID, oneLine(h.Registration.Name), oneLine(h.Registration.CfAPIID))
 		for _, p := range h.Problems {
-			fmt.Fprintf(&b, "\n    %s", problemLine(p))
+			fmt.Fprintf(&b, "\n    %s", p)
 		}
 		fmt.Fprintf(&b, "\n  repair it: aisearch-tokens rotate %s", h.Registration.ID)
 	}
 	return errors.New(b.String())
-}
-
-// problemLine is one problem, for text output.
-func problemLine(p aisearch.Problem) string {
-	s := string(p.Kind) + ": " + oneLine(p.Detail)
-	if p.Heuristic {
-		s += " (heuristic)"
-	}
-	return s
 }
