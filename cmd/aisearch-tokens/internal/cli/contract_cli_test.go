@@ -222,6 +222,12 @@ func TestRecordUsage(t *testing.T) {
 			t.Errorf("%s: exit %d, want 2 (%s)", name, r.code, r.err)
 		}
 	}
+	// The base URL is held to the client's rule for an API root, which
+	// names the right one.
+	if r := h.run("", "record", "--base-url", "http://127.0.0.1:1/", "--out", t.TempDir()); r.code != 2 ||
+		!strings.Contains(r.err, "--base-url: ") || !strings.Contains(r.err, "the API root is http://127.0.0.1:1/client/v4") {
+		t.Errorf("base URL without /client/v4: exit %d, want 2 (%s)", r.code, r.err)
+	}
 	h = useAPI(t, "", "", cliAPIToken) // without --emulator there is no default account
 	if r := h.run("", "record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir()); r.code != 2 || !strings.Contains(r.err, "no account") {
 		t.Errorf("no account: exit %d, want 2 (%s)", r.code, r.err)

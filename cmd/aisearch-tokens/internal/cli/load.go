@@ -52,6 +52,9 @@ answers, 2 usage.`,
 		if err := loadgen.CheckLoopback(*base); err != nil {
 			return Usagef("%s", flagNames(err.Error()))
 		}
+		if err := checkOption("--base-url", aisearch.WithBaseURL(*base)); err != nil {
+			return err // the client's rule for an API root: it names the right one
+		}
 		mix, err := loadgen.ParseMix(*mixFlag)
 		if err != nil {
 			return Usagef("%s", flagNames(err.Error()))

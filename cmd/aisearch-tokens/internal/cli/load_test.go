@@ -32,6 +32,12 @@ func TestLoadRefusesBadFlags(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, ExitUsage, stderr)
 		}
 	}
+	// A loopback URL that is not an API root: refused before any request,
+	// naming the root.
+	if code, _, stderr := runLoadCLI(t, nil, "--base-url", "http://127.0.0.1:1", "--account-id", "a"); code != ExitUsage ||
+		!strings.Contains(stderr, "the API root is http://127.0.0.1:1/client/v4") {
+		t.Errorf("no /client/v4: exit %d, stderr %q", code, stderr)
+	}
 }
 
 func TestLoadRunsAgainstEmulator(t *testing.T) {

@@ -62,8 +62,8 @@ func (r *runner) record(ctx context.Context, f recordFlags) error {
 	if f.baseURL == "" || f.out == "" {
 		return Usagef("--base-url and --out are required")
 	}
-	if !strings.HasSuffix(strings.TrimRight(f.baseURL, "/"), "/client/v4") {
-		return Usagef("--base-url %q: must end in /client/v4", f.baseURL)
+	if err := checkOption("--base-url", aisearch.WithBaseURL(f.baseURL)); err != nil {
+		return err // the client's rule for an API root: it names the right one
 	}
 	if f.account == "" {
 		f.account = r.env.Getenv(aisearch.EnvAccountID)

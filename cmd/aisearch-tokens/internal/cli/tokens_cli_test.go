@@ -118,6 +118,8 @@ func TestMissingConfigurationIsAUsageError(t *testing.T) {
 		{"key without e-mail", cliAccount, "", map[string]string{"CLOUDFLARE_API_KEY": cliCfAPIKey}, []string{"CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"}},
 		{"token with a newline", cliAccount, "two\nlines", nil, []string{"CLOUDFLARE_API_TOKEN: more than one line"}},
 		{"bad base URL", cliAccount, cliAPIToken, map[string]string{"CLOUDFLARE_API_BASE_URL": "ftp://x"}, []string{"CLOUDFLARE_API_BASE_URL: base URL", "scheme must be http or https"}},
+		{"base URL without /client/v4", cliAccount, cliAPIToken, map[string]string{"CLOUDFLARE_API_BASE_URL": srv.URL}, []string{"CLOUDFLARE_API_BASE_URL: base URL", "has no /client/v4: the API root is " + srv.baseURL()}},
+		{"whitespace account", "  ", cliAPIToken, nil, []string{`CLOUDFLARE_ACCOUNT_ID: account ID "  " contains whitespace`}},
 	} {
 		h := useAPI(t, srv.baseURL(), tc.account, tc.token)
 		for k, v := range tc.env {
