@@ -47,10 +47,10 @@ type healthJSON struct {
 	Healthy bool   `json:"healthy"`
 	// Owner, Status and ExpiresOn describe the Cloudflare token; they are
 	// absent when it is gone.
-	Owner     string        `json:"owner,omitempty"`
-	Status    string        `json:"status,omitempty"`
-	ExpiresOn time.Time     `json:"expires_on,omitzero"`
-	Problems  []problemJSON `json:"problems"`
+	Owner     aisearch.Owner `json:"owner,omitempty"`
+	Status    string         `json:"status,omitempty"`
+	ExpiresOn time.Time      `json:"expires_on,omitzero"`
+	Problems  []problemJSON  `json:"problems"`
 }
 
 type problemJSON struct {
@@ -117,7 +117,7 @@ func healthEntries(found []aisearch.Health) []healthJSON {
 		e := healthJSON{TokenID: h.Registration.ID, Name: h.Registration.Name, CfAPIID: h.Registration.CfAPIID,
 			Enabled: h.Registration.Enabled, Healthy: h.Healthy(), Problems: []problemJSON{}}
 		if t := h.APIToken; t != nil {
-			e.Owner, e.Status, e.ExpiresOn = t.Owner.String(), string(t.Status), t.ExpiresOn
+			e.Owner, e.Status, e.ExpiresOn = t.Owner, string(t.Status), t.ExpiresOn
 		}
 		for _, p := range h.Problems {
 			e.Problems = append(e.Problems, problemJSON{string(p.Kind), p.Detail, p.Heuristic})

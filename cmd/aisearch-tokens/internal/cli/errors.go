@@ -142,20 +142,20 @@ func describeRequest(method, path string) request {
 	case strings.HasSuffix(path, "/tokens/verify"):
 		return request{what: "verifying a token", tokens: true}
 	case strings.HasPrefix(path, "/user/tokens"):
-		return tokenRequest(method, "user", `"API Tokens Read" (User > API Tokens > Read)`, `"API Tokens Write" (User > API Tokens > Edit)`)
+		return tokenRequest(method, aisearch.OwnerUser, `"API Tokens Read" (User > API Tokens > Read)`, `"API Tokens Write" (User > API Tokens > Edit)`)
 	case accountTokensPath.MatchString(path):
-		return tokenRequest(method, "account", `"Account API Tokens Read" (Account > Account API Tokens > Read)`, `"Account API Tokens Write" (Account > Account API Tokens > Edit)`)
+		return tokenRequest(method, aisearch.OwnerAccount, `"Account API Tokens Read" (Account > Account API Tokens > Read)`, `"Account API Tokens Write" (Account > Account API Tokens > Edit)`)
 	}
 	return request{what: method + " " + path}
 }
 
-func tokenRequest(method, owner, read, write string) request {
+func tokenRequest(method string, owner aisearch.Owner, read, write string) request {
 	verb := map[string]string{http.MethodGet: "reading", http.MethodPost: "creating", http.MethodPut: "changing", http.MethodDelete: "deleting"}[method]
 	perm := write
 	if method == http.MethodGet {
 		perm = read
 	}
-	return request{what: cmp.Or(verb, method) + " " + owner + " API tokens", permission: "the " + perm + " permission group", tokens: true}
+	return request{what: cmp.Or(verb, method) + " " + string(owner) + " API tokens", permission: "the " + perm + " permission group", tokens: true}
 }
 
 func upperFirst(s string) string {

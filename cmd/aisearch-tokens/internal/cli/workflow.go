@@ -35,7 +35,7 @@ type workflowFlags struct {
 // must be allowed to do for this command.
 func addWorkflowFlags(fs *pflag.FlagSet, issuerNeeds string) *workflowFlags {
 	w := &workflowFlags{api: addAPIFlags(fs)}
-	fs.StringVar(&w.owner, "owner", "user", "who owns the Cloudflare API tokens: user (/user/tokens, as Cloudflare's guide does) or account (/accounts/ID/tokens)")
+	fs.StringVar(&w.owner, "owner", string(aisearch.OwnerUser), "who owns the Cloudflare API tokens: user (/user/tokens, as Cloudflare's guide does) or account (/accounts/ID/tokens)")
 	fs.StringVar(&w.issuerFile, "issuer-token-file", "", "read the API token that "+issuerNeeds+" from this `file` (default $"+envIssuerToken+", else the main credential)")
 	fs.Var(&w.groups, "permission-group", "a permission group `ID` the service token needs on the account (repeatable; default "+defaultGroups()+")")
 	return w
@@ -201,15 +201,15 @@ type serviceTokenJSON struct {
 	TokenID string `json:"token_id"`
 	Name    string `json:"name"`
 	// CfAPIID is the Cloudflare API token the registration holds.
-	CfAPIID          string    `json:"cf_api_id"`
-	Owner            string    `json:"owner"`
-	Status           string    `json:"status"`
-	ExpiresOn        time.Time `json:"expires_on,omitzero"`
-	PermissionGroups []string  `json:"permission_groups"`
+	CfAPIID          string         `json:"cf_api_id"`
+	Owner            aisearch.Owner `json:"owner"`
+	Status           string         `json:"status"`
+	ExpiresOn        time.Time      `json:"expires_on,omitzero"`
+	PermissionGroups []string       `json:"permission_groups"`
 }
 
 func serviceToken(reg aisearch.Registration, tok aisearch.APIToken) serviceTokenJSON {
-	return serviceTokenJSON{TokenID: reg.ID, Name: reg.Name, CfAPIID: reg.CfAPIID, Owner: tok.Owner.String(),
+	return serviceTokenJSON{TokenID: reg.ID, Name: reg.Name, CfAPIID: reg.CfAPIID, Owner: tok.Owner,
 		Status: string(tok.Status), ExpiresOn: tok.ExpiresOn, PermissionGroups: groupNames(tok)}
 }
 
