@@ -408,6 +408,7 @@ func TestProvisionWarnsOfAnExpiryInsideCheckWindow(t *testing.T) {
 		t.Errorf("provision --expires-in 3d: stderr %q", r.err)
 	}
 	e.step(t, cli.ExitUnhealthy, "check")
+	e.step(t, cli.ExitOK, "check", "--expiring-within", "0") // no window: passed to the library as its zero
 	if r := e.step(t, cli.ExitOK, "provision", "--name", "other", "--expires-in", "30d"); strings.Contains(r.err, "Warning") {
 		t.Errorf("provision --expires-in 30d warned: %q", r.err)
 	}
