@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/aisearchtest"
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/internal/testsupport"
@@ -22,7 +23,8 @@ import (
 func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	t.Parallel()
 	clock := testsupport.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now))
+	srv := aisearchtest.NewServer(t, emulator.WithClock(clock.Now))
+	ts := srv.TestServer
 	h := useAPI(t, ts.BaseURL, ts.AccountID, ts.APIToken)
 	// register checks the key of an existing registration with Cloudflare:
 	// the service token is a real one.
@@ -75,7 +77,7 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	// The token's value rolled in place: register with the new value
 	// refuses too (the registration holds the old one), and update fixes it.
 	clock.Advance(time.Hour)
-	rolled := rollAPIToken(t, ts, cfID)
+	rolled := rollAPIToken(t, srv.Client(), cfID)
 	r = step(rolled+"\n", cli.ExitFailure, "register", "--name", "ai-search-service", "--cf-api-id", cfID)
 	if !strings.Contains(r.err, "the key given is that token's live value, but the token was modified") || !strings.Contains(r.err, "aisearch-tokens update "+id) {
 		t.Errorf("register with the rolled value: %q", r.err)
@@ -157,14 +159,10 @@ func mintServiceToken(t *testing.T, ts *emulator.TestServer) (id, value string) 
 	return id, value
 }
 
-// rollAPIToken rolls a user token's value through the API, as someone
-// would by hand, and returns the new value.
-func rollAPIToken(t *testing.T, ts *emulator.TestServer, id string) string {
+// rollAPIToken rolls a user token's value through the API with c, as
+// someone would by hand, and returns the new value.
+func rollAPIToken(t *testing.T, c *aisearch.Client, id string) string {
 	t.Helper()
-	c, err := aisearch.New(ts.AccountID, aisearch.WithAPIToken(ts.APIToken), aisearch.WithBaseURL(ts.BaseURL))
-	if err != nil {
-		t.Fatal(err)
-	}
 	v, err := c.APITokens(aisearch.OwnerUser).Roll(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
