@@ -78,7 +78,7 @@ func newProvisionCmd(r *runner) *cobra.Command {
 		opts.Name, opts.Legacy = name, legacy.v
 		if left := opts.ExpiresOn.Sub(r.env.Now()); !opts.ExpiresOn.IsZero() && left <= aisearch.DefaultExpiryWarning {
 			fmt.Fprintf(r.env.Stderr, "Warning: the token will expire in %s, within check's window of %s: `aisearch-tokens check` will report it as expiring_soon (exit 4) at once. Give a longer --expires-in, or run check with a shorter --expiring-within.\n",
-				(&days{d: left.Round(time.Hour)}).String(), (&days{d: aisearch.DefaultExpiryWarning}).String())
+				roughly(left), (&days{d: aisearch.DefaultExpiryWarning}).String())
 		}
 		ctx, cancel := r.bound(cmd.Context(), wf.api)
 		defer cancel()
@@ -125,4 +125,13 @@ func brokenError(e *aisearch.BrokenRegistrationError) error {
 		fmt.Fprintf(&b, "\n  repair it: aisearch-tokens rotate %s", h.Registration.ID)
 	}
 	return errors.New(b.String())
+}
+
+// roughly is d to the hour ("3d", "5h0m0s"), or to the minute when shorter.
+func roughly(d time.Duration) string {
+	r := d.Round(time.Hour)
+	if r == 0 {
+		r = d.Round(time.Minute)
+	}
+	return (&days{d: r}).String()
 }

@@ -77,6 +77,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"provision", "--expires-in", "-3d"}, "want a duration such as 90d"},
 		{[]string{"provision", "--expires-in", "0s"}, "--expires-in must be positive"},
 		{[]string{"rotate", cliTokenID, "--expires-in", "-1h"}, "--expires-in must be positive"},
+		// The library would refuse an expiry inside its wait for AI Search
+		// (DefaultPropagationTimeout and a minute), in Go words.
+		{[]string{"provision", "--expires-in", "89s"}, "--expires-in 1m29s: too soon, the token could expire before AI Search takes it: give at least 1m30s"},
+		{[]string{"rotate", cliTokenID, "--expires-on", time.Now().Add(time.Minute).UTC().Format(time.RFC3339)}, "too soon"},
 		{[]string{"provision", "--expires-in", "90d", "--expires-on", "2099-01-01T00:00:00Z"}, "not both"},
 		{[]string{"provision", "--expires-on", "2099-01-01"}, "want an RFC 3339 time"},
 		{[]string{"rotate", cliTokenID, "--expires-on", "2001-01-01T00:00:00Z"}, "is not in the future"},

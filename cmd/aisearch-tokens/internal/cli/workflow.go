@@ -135,6 +135,13 @@ func addExpiryFlags(fs *pflag.FlagSet) *expiryFlags {
 	return e
 }
 
+// minLife is the shortest life provision and rotate give a service
+// token. The library refuses (before any request, in Go words) an expiry
+// that could come while it waits for AI Search to know the new token: its
+// DefaultPropagationTimeout and a minute (ServiceTokenOptions.ExpiresOn).
+// The CLI says so first, in flags.
+const minLife = aisearch.DefaultPropagationTimeout + time.Minute
+
 // at is the expiry the flags ask for, zero for none.
 func (e *expiryFlags) at(now time.Time) (time.Time, error) {
 	switch {
@@ -144,6 +151,9 @@ func (e *expiryFlags) at(now time.Time) (time.Time, error) {
 		if e.in.d <= 0 {
 			return time.Time{}, Usagef("--expires-in must be positive")
 		}
+		if e.in.d < minLife {
+			return time.Time{}, Usagef("--expires-in %s: too soon, the token could expire before AI Search takes it: give at least %s", e.in.String(), minLife)
+		}
 		return now.Add(e.in.d).UTC().Truncate(time.Second), nil
 	case e.on != "":
 		t, err := time.Parse(time.RFC3339, e.on)
@@ -152,6 +162,9 @@ func (e *expiryFlags) at(now time.Time) (time.Time, error) {
 		}
 		if !t.After(now) {
 			return time.Time{}, Usagef("--expires-on %s is not in the future", e.on)
+		}
+		if t.Sub(now) < minLife {
+			return time.Time{}, Usagef("--expires-on %s: too soon, the token could expire before AI Search takes it: give a time at least %s away", e.on, minLife)
 		}
 		return t.UTC(), nil
 	}

@@ -409,6 +409,9 @@ func TestProvisionWarnsOfAnExpiryInsideCheckWindow(t *testing.T) {
 	}
 	e.step(t, cli.ExitUnhealthy, "check")
 	e.step(t, cli.ExitOK, "check", "--expiring-within", "0") // no window: passed to the library as its zero
+	if r := e.step(t, cli.ExitOK, "provision", "--name", "short", "--expires-in", "2m"); !strings.Contains(r.err, "Warning: the token will expire in 2m0s,") {
+		t.Errorf("provision --expires-in 2m: stderr %q", r.err)
+	}
 	if r := e.step(t, cli.ExitOK, "provision", "--name", "other", "--expires-in", "30d"); strings.Contains(r.err, "Warning") {
 		t.Errorf("provision --expires-in 30d warned: %q", r.err)
 	}
