@@ -169,7 +169,7 @@ func checkOption(from string, o aisearch.Option) error {
 func (r *runner) retryPolicy(attempts int) aisearch.RetryPolicy {
 	p := r.env.Retry
 	p.MaxAttempts = attempts
-	return p
+	return r.tellWaits(p)
 }
 
 // bound limits ctx by --timeout and remembers it, so that a timeout is

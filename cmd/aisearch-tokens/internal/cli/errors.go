@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -31,6 +32,8 @@ type runner struct {
 	// bounded is the context --timeout limits, and timeout its value.
 	bounded context.Context
 	timeout time.Duration
+	// progressW is where progress goes (see progress), once asked for.
+	progressW io.Writer
 }
 
 // report prints err for the user and returns the exit code: one line

@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/go-aisearch/tokens/aisearch"
 )
 
 // Progress: the multi-step commands (provision, rotate, check, record,
@@ -14,11 +18,58 @@ import (
 // silence; on a pipe or in CI they say nothing.
 
 // progress returns where to tell progress, or nil when nobody watches.
+// The requests and the waits between them write through one lock.
 func (r *runner) progress() io.Writer {
 	if !r.env.StderrIsTerminal {
 		return nil
 	}
-	return r.env.Stderr
+	if r.progressW == nil {
+		r.progressW = &lockedWriter{w: r.env.Stderr}
+	}
+	return r.progressW
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// tellWaits makes p say, when a person watches, each wait before a retry
+// (backoff, Retry-After, or a new token not yet known to AI Search): the
+// seconds a retry costs are not silent.
+func (r *runner) tellWaits(p aisearch.RetryPolicy) aisearch.RetryPolicy {
+	w := r.progress()
+	if w == nil {
+		return p
+	}
+	sleep := p.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	p.Sleep = func(ctx context.Context, d time.Duration) error {
+		fmt.Fprintf(w, "  waiting %s\n", d.Round(time.Millisecond))
+		return sleep(ctx, d)
+	}
+	return p
+}
+
+// sleepCtx waits d, or until ctx ends: what the client does without a
+// Sleep of its own.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // transport returns a transport that tells each request on the progress

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -437,7 +438,7 @@ func TestWorkflowProgress(t *testing.T) {
 	})
 	r := e.step(t, cli.ExitOK, "rotate", id)
 	for _, want := range []string{
-		"· reading the registrations (GET /accounts/" + e.ts.AccountID + "/ai-search/tokens/" + id + ")\n  answered 503 Service Unavailable\n  retrying GET",
+		"· reading the registrations (GET /accounts/" + e.ts.AccountID + "/ai-search/tokens/" + id + ")\n  answered 503 Service Unavailable\n  waiting ",
 		"· creating user API tokens (POST /user/tokens)\n",
 		"· updating a registration (PUT /accounts/",
 		"· deleting user API tokens (DELETE /user/tokens/",
@@ -445,5 +446,9 @@ func TestWorkflowProgress(t *testing.T) {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("rotate's progress lacks %q:\n%s", want, r.err)
 		}
+	}
+	// The wait before the retry is said, with its length.
+	if !regexp.MustCompile(`\n  answered 503 Service Unavailable\n  waiting [0-9.]+(ms|s)\n  retrying GET `).MatchString(r.err) {
+		t.Errorf("rotate's progress does not say the wait before its retry:\n%s", r.err)
 	}
 }
