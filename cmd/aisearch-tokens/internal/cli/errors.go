@@ -82,6 +82,10 @@ func (r *runner) explain(err error) (string, []string) {
 		}
 		hints = append(hints, "Give it more time with --timeout, or --timeout 0 for no limit.")
 	}
+	if errors.Is(err, aisearch.ErrNotPropagated) {
+		// Its *APIError is AI Search's 7012, which asks for no other hint.
+		return msg, append(hints, "Cloudflare takes a few seconds to make a new token known to AI Search, sometimes longer: run the command again.")
+	}
 	var apiErr *aisearch.APIError
 	if errors.As(err, &apiErr) {
 		hints = append(hints, r.apiHints(apiErr)...)

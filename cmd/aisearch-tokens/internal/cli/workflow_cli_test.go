@@ -452,3 +452,39 @@ func TestWorkflowProgress(t *testing.T) {
 		t.Errorf("rotate's progress does not say the wait before its retry:\n%s", r.err)
 	}
 }
+
+// When AI Search keeps refusing the token provision has just created (code
+// 7012: Cloudflare has not made it known yet), provision retries for the
+// library's PropagationTimeout, showing each wait on a terminal, then
+// deletes the token and says so, exit 1, with nothing left behind. The
+// retries' waits cost no time here (Env.Retry does not wait).
+func TestProvisionWhenAISearchNeverTakesTheToken(t *testing.T) {
+	t.Parallel()
+	ts := emulator.NewTestServer(t)
+	emu := ts.Server().Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/ai-search/tokens") {
+			reply(w, http.StatusBadRequest, `{"success":false,"errors":[{"code":7012,"message":"ai_search_instance_invalid_token"}],"messages":[],"result":null}`)
+			return
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	h := useAPI(t, srv.URL+emulator.BasePath, ts.AccountID, ts.APIToken)
+	h.stderrTerminal = true
+	r := h.run("", "provision")
+	for _, want := range []string{
+		"  waiting 1s\n  retrying POST /accounts/" + ts.AccountID + "/ai-search/tokens\n  waiting 2s\n",
+		"\nError: the new Cloudflare token ",
+		"did not reach AI Search in time: AI Search refused it on ",
+		" over 30s (last: ai_search_instance_invalid_token, code 7012); the token was deleted again, nothing is left behind\n" +
+			"  Cloudflare takes a few seconds to make a new token known to AI Search, sometimes longer: run the command again.\n",
+	} {
+		if r.code != cli.ExitFailure || !strings.Contains(r.err, want) || r.out != "" {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", r.code, want, r.err)
+		}
+	}
+	if n, regs := len(ts.APITokens(emulator.UserOwner)), len(ts.Tokens(ts.AccountID)); n != 0 || regs != 0 {
+		t.Errorf("left %d Cloudflare tokens and %d registrations behind", n, regs)
+	}
+}
