@@ -77,8 +77,8 @@ func keyIsValueOf(ctx context.Context, c *aisearch.Client, key aisearch.Secret, 
 	for _, owner := range []aisearch.Owner{aisearch.OwnerUser, aisearch.OwnerAccount} {
 		tokens := c.APITokens(owner)
 		v, err := tokens.VerifyValue(ctx, key)
-		if errors.Is(err, aisearch.ErrAuth) {
-			continue // not a live token of this owner
+		if errors.Is(err, aisearch.ErrBadCredential) {
+			continue // the key does not work as a token of this owner
 		}
 		if err != nil {
 			return fmt.Errorf("checking the key given against Cloudflare: %w", err)
