@@ -21,9 +21,12 @@ Idempotent: when the account already has a healthy registration (one named
 --name first), it is printed and nothing is created. When it has
 registrations but none is healthy, nothing is created and provision exits 4
 naming them (with --json, also on stdout): repair one with
-` + "`aisearch-tokens rotate TOKEN_ID`" + `. If registering fails, the new Cloudflare
-token is deleted again. An expiry within check's default window (7d) is
-warned about: check would report the new token as expiring_soon at once.
+` + "`aisearch-tokens rotate TOKEN_ID`" + `. While AI Search does not know the new
+token yet (Cloudflare takes seconds to spread it), registering is retried
+for up to 30s; if it still fails, the new Cloudflare token is deleted again.
+The expiry must be at least 1m30s away. An expiry within check's default
+window (7d) is warned about: check would report the new token as
+expiring_soon at once.
 
 Permissions (credentials are never flags):
   registering the token with AI Search: a token allowed to edit AI Search

@@ -12,7 +12,9 @@ permission groups, point the registration at it (same TOKEN_ID, so
 instances keep their token_id; AI Search's update invalidates the
 credential it cached), and only then delete the old token, unless another
 registration still holds it. A failure at any step leaves a working
-registration and no stray token. It also repairs what check reports: a
+registration and no stray token. While AI Search does not know the new
+token yet, the update is retried for up to 30s, as provision does; the
+expiry must be at least 1m30s away. It also repairs what check reports: a
 token gone, disabled, expired, rolled in place, or missing a permission
 group. The new value is never printed.
 
