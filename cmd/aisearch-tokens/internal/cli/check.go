@@ -1,17 +1,17 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-const checkLong = `
-Look up the Cloudflare API token behind every AI Search registration of the
+const checkLong = `Look up the Cloudflare API token behind every AI Search registration of the
 account and report, for each, whether AI Search can still use it. The
 problems: gone (the token was deleted), disabled, expired, expiring_soon
 (within --expiring-within), not_yet_valid, other_account (no policy covers
@@ -47,10 +47,10 @@ type healthJSON struct {
 	Healthy bool   `json:"healthy"`
 	// Owner, Status and ExpiresOn describe the Cloudflare token; they are
 	// absent when it is gone.
-	Owner     string        `json:"owner,omitempty"`
-	Status    string        `json:"status,omitempty"`
-	ExpiresOn time.Time     `json:"expires_on,omitzero"`
-	Problems  []problemJSON `json:"problems"`
+	Owner     aisearch.Owner `json:"owner,omitempty"`
+	Status    string         `json:"status,omitempty"`
+	ExpiresOn time.Time      `json:"expires_on,omitzero"`
+	Problems  []problemJSON  `json:"problems"`
 }
 
 type problemJSON struct {
@@ -59,49 +59,56 @@ type problemJSON struct {
 	Heuristic bool   `json:"heuristic"`
 }
 
-func runCheck(ctx context.Context, cmd *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(cmd, stdio)
-	wf := addWorkflowFlags(fs, "reads the Cloudflare tokens")
+func newCheckCmd(r *runner) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Check that every registration still works (for cron and CI)",
+		Long:  checkLong,
+		Args:  positional(),
+	}
+	wf := addWorkflowFlags(cmd.Flags(), "reads the Cloudflare tokens")
 	within := days{d: aisearch.DefaultExpiryWarning}
-	fs.Var(&within, "expiring-within", "report a token that expires within `D` as expiring_soon (0: never)")
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
-	}
-	if within.d < 0 {
-		return Usagef("--expiring-within must not be negative")
-	}
-	c, issuer, err := wf.clients(ctx)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := wf.api.bound(ctx)
-	defer cancel()
-	opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groups} // 0: never, as in the library
-	found, err := c.Check(ctx, opts)
-	if err != nil && !errors.Is(err, aisearch.ErrNoRegistration) { // none registered: reported below
-		return fmt.Errorf("could not check: %w", err)
-	}
-	if wf.api.json {
-		err = writeJSON(stdio.Out, healthEntries(found))
-	} else {
-		err = printHealth(stdio.Out, found)
-	}
-	if err != nil {
-		return err
-	}
-	unhealthy := 0
-	for _, h := range found {
-		if !h.Healthy() {
-			unhealthy++
+	cmd.Flags().Var(&within, "expiring-within", "report a token that expires within `D` as expiring_soon (0: never)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if within.d < 0 {
+			return Usagef("--expiring-within %s: must not be negative", within.String())
 		}
+		c, issuer, err := r.clients(cmd.Context(), wf)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := r.bound(cmd.Context(), wf.api)
+		defer cancel()
+		// --expiring-within 0 is the library's zero: no window.
+		opts := aisearch.CheckOptions{Issuer: issuer, ExpiringWithin: within.d, PermissionGroups: wf.groups}
+		found, err := c.Check(ctx, opts)
+		noneRegistered := errors.Is(err, aisearch.ErrNoRegistration)
+		if err != nil && !noneRegistered {
+			return fmt.Errorf("could not check: %w", err)
+		}
+		if wf.api.json {
+			err = writeJSON(r.env.Stdout, healthEntries(found))
+		} else {
+			err = printHealth(r.env.Stdout, found)
+		}
+		if err != nil {
+			return err
+		}
+		unhealthy := 0
+		for _, h := range found {
+			if !h.Healthy() {
+				unhealthy++
+			}
+		}
+		switch {
+		case noneRegistered:
+			return &ExitError{Code: ExitNotFound, Err: fmt.Errorf("no service token is registered on account %s: run `aisearch-tokens provision`", c.AccountID())}
+		case unhealthy > 0:
+			return &ExitError{Code: ExitUnhealthy, Err: fmt.Errorf("%d of %d registrations unhealthy: repair each with `aisearch-tokens rotate TOKEN_ID`", unhealthy, len(found))}
+		}
+		return nil
 	}
-	switch {
-	case len(found) == 0:
-		return &ExitError{Code: ExitNotFound, Err: fmt.Errorf("no service token is registered on account %s: run `aisearch-tokens provision`", c.AccountID())}
-	case unhealthy > 0:
-		return &ExitError{Code: ExitUnhealthy, Err: fmt.Errorf("%d of %d registrations unhealthy: repair each with `aisearch-tokens rotate TOKEN_ID`", unhealthy, len(found))}
-	}
-	return nil
+	return cmd
 }
 
 func healthEntries(found []aisearch.Health) []healthJSON {
@@ -110,7 +117,7 @@ func healthEntries(found []aisearch.Health) []healthJSON {
 		e := healthJSON{TokenID: h.Registration.ID, Name: h.Registration.Name, CfAPIID: h.Registration.CfAPIID,
 			Enabled: h.Registration.Enabled, Healthy: h.Healthy(), Problems: []problemJSON{}}
 		if t := h.APIToken; t != nil {
-			e.Owner, e.Status, e.ExpiresOn = t.Owner.String(), string(t.Status), t.ExpiresOn
+			e.Owner, e.Status, e.ExpiresOn = t.Owner, string(t.Status), t.ExpiresOn
 		}
 		for _, p := range h.Problems {
 			e.Problems = append(e.Problems, problemJSON{string(p.Kind), p.Detail, p.Heuristic})
@@ -123,6 +130,9 @@ func healthEntries(found []aisearch.Health) []healthJSON {
 // printHealth shows a line per registration, then its problems and the
 // command that repairs it.
 func printHealth(w io.Writer, found []aisearch.Health) error {
+	if len(found) == 0 {
+		return nil // the error says so, on stderr
+	}
 	healthy := 0
 	for _, h := range found {
 		mark := "ok  "
@@ -137,7 +147,7 @@ func printHealth(w io.Writer, found []aisearch.Health) error {
 		}
 		fmt.Fprintf(w, "%s registration %s (%q): %s\n", mark, h.Registration.ID, oneLine(h.Registration.Name), token)
 		for _, p := range h.Problems {
-			fmt.Fprintf(w, "       %s\n", problemLine(p))
+			fmt.Fprintf(w, "       %s\n", p)
 		}
 		if !h.Healthy() {
 			fmt.Fprintf(w, "       repair: aisearch-tokens rotate %s\n", h.Registration.ID)

@@ -6,15 +6,16 @@ package cli
 import (
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // envIssuerToken holds the API token that creates, reads and deletes the
@@ -32,10 +33,10 @@ type workflowFlags struct {
 
 // addWorkflowFlags adds them; issuerNeeds says what the issuer credential
 // must be allowed to do for this command.
-func addWorkflowFlags(fs *flag.FlagSet, issuerNeeds string) *workflowFlags {
+func addWorkflowFlags(fs *pflag.FlagSet, issuerNeeds string) *workflowFlags {
 	w := &workflowFlags{api: addAPIFlags(fs)}
-	fs.StringVar(&w.owner, "owner", "user", "who owns the Cloudflare API tokens: user (/user/tokens, as Cloudflare's guide does) or account (/accounts/ID/tokens)")
-	fs.StringVar(&w.issuerFile, "issuer-token-file", "", "read the API token that "+issuerNeeds+" from this file (default $"+envIssuerToken+", else the main credential)")
+	fs.StringVar(&w.owner, "owner", string(aisearch.OwnerUser), "who owns the Cloudflare API tokens: user (/user/tokens, as Cloudflare's guide does) or account (/accounts/ID/tokens)")
+	fs.StringVar(&w.issuerFile, "issuer-token-file", "", "read the API token that "+issuerNeeds+" from this `file` (default $"+envIssuerToken+", else the main credential)")
 	fs.Var(&w.groups, "permission-group", "a permission group `ID` the service token needs on the account (repeatable; default "+defaultGroups()+")")
 	return w
 }
@@ -54,16 +55,12 @@ func defaultGroups() string {
 // API tokens of --owner, reached with the issuer credential: the file or
 // $CLOUDFLARE_ISSUER_API_TOKEN, else the main credential. Configuration
 // errors are usage errors, reported before any request.
-func (w *workflowFlags) clients(ctx context.Context) (*aisearch.Client, *aisearch.APITokens, error) {
+func (r *runner) clients(ctx context.Context, w *workflowFlags) (*aisearch.Client, *aisearch.APITokens, error) {
 	owner, err := aisearch.ParseOwner(w.owner)
 	if err != nil {
 		return nil, nil, Usagef("--owner %q: want user or account", w.owner)
 	}
-	opts, err := w.api.options(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := fromEnv(opts...)
+	c, err := r.connect(ctx, w.api)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -73,20 +70,23 @@ func (w *workflowFlags) clients(ctx context.Context) (*aisearch.Client, *aisearc
 		if issuer, err = readSecretFile(ctx, w.issuerFile, "--issuer-token-file"); err != nil {
 			return nil, nil, err
 		}
-	case os.Getenv(envIssuerToken) != "":
-		if issuer, err = checkSecret(os.Getenv(envIssuerToken), "$"+envIssuerToken); err != nil {
+		r.issuerCred = "--issuer-token-file " + w.issuerFile
+	case r.env.Getenv(envIssuerToken) != "":
+		if issuer, err = checkSecret(r.env.Getenv(envIssuerToken), envIssuerToken); err != nil {
 			return nil, nil, err
 		}
+		r.issuerCred = envIssuerToken
 	}
 	if issuer.IsZero() {
 		if !c.UsesAPIToken() {
 			// The main credential is a Global API key, which the API token
 			// operations refuse.
-			return nil, nil, Usagef("the Cloudflare API token operations take an API token, not the Global API key of $%s: give one with --issuer-token-file or $%s", aisearch.EnvAPIKey, envIssuerToken)
+			return nil, nil, Usagef("the Cloudflare API token operations take an API token, not the Global API key of %s: give one with --issuer-token-file or %s", cfauth.EnvAPIKey, envIssuerToken)
 		}
 		return c, c.APITokens(owner), nil
 	}
-	ic, err := fromEnv(append(opts, aisearch.WithAPIToken(issuer.Reveal()))...)
+	// The issuer is the main client's settings with another credential.
+	ic, err := r.client(aisearch.WithAPIToken(issuer.Reveal()))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -95,12 +95,12 @@ func (w *workflowFlags) clients(ctx context.Context) (*aisearch.Client, *aisearc
 
 // service is what provision and rotate share: the expiry the flags ask
 // for, the clients, and the options of the service token to create.
-func (w *workflowFlags) service(ctx context.Context, exp *expiryFlags) (*aisearch.Client, aisearch.ServiceTokenOptions, error) {
-	expires, err := exp.at(time.Now())
+func (r *runner) service(ctx context.Context, w *workflowFlags, exp *expiryFlags) (*aisearch.Client, aisearch.ServiceTokenOptions, error) {
+	expires, err := exp.at(r.env.Now())
 	if err != nil {
 		return nil, aisearch.ServiceTokenOptions{}, err
 	}
-	c, issuer, err := w.clients(ctx)
+	c, issuer, err := r.clients(ctx, w)
 	if err != nil {
 		return nil, aisearch.ServiceTokenOptions{}, err
 	}
@@ -111,6 +111,7 @@ func (w *workflowFlags) service(ctx context.Context, exp *expiryFlags) (*aisearc
 type groupList []string
 
 func (l *groupList) String() string { return strings.Join(*l, ",") }
+func (l *groupList) Type() string   { return "id" }
 
 func (l *groupList) Set(v string) error {
 	if len(v) != 32 || strings.Trim(v, "0123456789abcdef") != "" {
@@ -127,12 +128,19 @@ type expiryFlags struct {
 	on string
 }
 
-func addExpiryFlags(fs *flag.FlagSet) *expiryFlags {
+func addExpiryFlags(fs *pflag.FlagSet) *expiryFlags {
 	e := &expiryFlags{}
 	fs.Var(&e.in, "expires-in", "make the service token expire after `D` (90d, 720h; default: never); check warns a week before")
 	fs.StringVar(&e.on, "expires-on", "", "make the service token expire at this RFC 3339 `time` (2027-01-31T00:00:00Z)")
 	return e
 }
+
+// minLife is the shortest life provision and rotate give a service
+// token. The library refuses (before any request, in Go words) an expiry
+// that could come while it waits for AI Search to know the new token: its
+// DefaultPropagationTimeout and a minute (ServiceTokenOptions.ExpiresOn).
+// The CLI says so first, in flags.
+const minLife = aisearch.DefaultPropagationTimeout + time.Minute
 
 // at is the expiry the flags ask for, zero for none.
 func (e *expiryFlags) at(now time.Time) (time.Time, error) {
@@ -143,6 +151,9 @@ func (e *expiryFlags) at(now time.Time) (time.Time, error) {
 		if e.in.d <= 0 {
 			return time.Time{}, Usagef("--expires-in must be positive")
 		}
+		if e.in.d < minLife {
+			return time.Time{}, Usagef("--expires-in %s: too soon, the token could expire before AI Search takes it: give at least %s", e.in.String(), minLife)
+		}
 		return now.Add(e.in.d).UTC().Truncate(time.Second), nil
 	case e.on != "":
 		t, err := time.Parse(time.RFC3339, e.on)
@@ -151,6 +162,9 @@ func (e *expiryFlags) at(now time.Time) (time.Time, error) {
 		}
 		if !t.After(now) {
 			return time.Time{}, Usagef("--expires-on %s is not in the future", e.on)
+		}
+		if t.Sub(now) < minLife {
+			return time.Time{}, Usagef("--expires-on %s: too soon, the token could expire before AI Search takes it: give a time at least %s away", e.on, minLife)
 		}
 		return t.UTC(), nil
 	}
@@ -164,8 +178,13 @@ type days struct {
 	set bool
 }
 
+func (v *days) Type() string { return "duration" }
+
 func (v *days) String() string {
-	if v.d != 0 && v.d%(24*time.Hour) == 0 {
+	if v.d == 0 {
+		return "" // pflag prints no default for ""
+	}
+	if v.d%(24*time.Hour) == 0 {
 		return strconv.FormatInt(int64(v.d/(24*time.Hour)), 10) + "d"
 	}
 	return v.d.String()
@@ -195,15 +214,15 @@ type serviceTokenJSON struct {
 	TokenID string `json:"token_id"`
 	Name    string `json:"name"`
 	// CfAPIID is the Cloudflare API token the registration holds.
-	CfAPIID          string    `json:"cf_api_id"`
-	Owner            string    `json:"owner"`
-	Status           string    `json:"status"`
-	ExpiresOn        time.Time `json:"expires_on,omitzero"`
-	PermissionGroups []string  `json:"permission_groups"`
+	CfAPIID          string         `json:"cf_api_id"`
+	Owner            aisearch.Owner `json:"owner"`
+	Status           string         `json:"status"`
+	ExpiresOn        time.Time      `json:"expires_on,omitzero"`
+	PermissionGroups []string       `json:"permission_groups"`
 }
 
 func serviceToken(reg aisearch.Registration, tok aisearch.APIToken) serviceTokenJSON {
-	return serviceTokenJSON{TokenID: reg.ID, Name: reg.Name, CfAPIID: reg.CfAPIID, Owner: tok.Owner.String(),
+	return serviceTokenJSON{TokenID: reg.ID, Name: reg.Name, CfAPIID: reg.CfAPIID, Owner: tok.Owner,
 		Status: string(tok.Status), ExpiresOn: tok.ExpiresOn, PermissionGroups: groupNames(tok)}
 }
 
