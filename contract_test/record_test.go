@@ -11,10 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/contract/record"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 )
 
 var rerecord = flag.Bool("record", false, "re-record the emulator-* fixtures in testdata/ from the emulator")
@@ -32,16 +34,25 @@ const (
 // creds into dir and returns the files and the secrets in play.
 func recordFromEmulator(t *testing.T, dir, prefix string, creds record.Credentials, only ...string) ([]string, []string) {
 	t.Helper()
-	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey))
-	serviceKey := "svc-key-" + strings.Repeat("s3", 16)
+	// Jobs outlast a scenario (it cancels them); the limits are small
+	// enough for instances-limits to reach.
+	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey),
+		emulator.WithJobDuration(time.Hour), emulator.WithMaxInstances(6), emulator.WithMaxNamespaces(2))
+	// The registrations hold a live service token of the emulator, so that
+	// the instances' jobs run (a made-up one would end them at once).
+	serviceID, serviceKey := "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4", "svc-key-"+strings.Repeat("s3", 16)
+	srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: serviceID, Name: "contract service token", Value: serviceKey,
+		Policies: []generated.Policy{{Effect: generated.Allow, Resources: generated.APITokenResources{"com.cloudflare.api.account." + recordAcct: "*"},
+			PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.AISearchIndexEngineGroupID}, {ID: emulator.WorkersR2StorageWriteGroupID}}}}})
 	opts := record.Options{
 		BaseURL: srv.BaseURL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
-		ServiceTokenID: "a1b2c3d4e5f6", ServiceTokenKey: serviceKey, Only: only,
+		ServiceTokenID: serviceID, ServiceTokenKey: serviceKey, Only: only,
 		MarkInUse: func(id string) error { return srv.Server().MarkInUse(recordAcct, id, "docs-search") },
 		RateLimit: func(_ context.Context, req *http.Request) error {
 			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
 			return nil
 		},
+		Limits: &record.Limits{Instances: 6, Namespaces: 2},
 	}
 	files, err := record.Record(context.Background(), opts)
 	if err != nil {
