@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -281,7 +282,14 @@ func (h *handlers) getJob(ref instanceRef, jobID string) (generated.JobEnvelope,
 	return jobEnvelope(jobAt(j, now).api(now)), err
 }
 
-func (h *handlers) cancelJob(ref instanceRef, jobID string) (generated.JobEnvelope, error) {
+// errNotCancel refuses a job status change other than a cancel (what the
+// spec's enum says, checked here too for validation off).
+var errNotCancel = apiError{status: http.StatusBadRequest, code: CodeValidation, message: `action: must be "cancel"`, path: []string{"body", "action"}}
+
+func (h *handlers) cancelJob(ref instanceRef, jobID string, body *generated.JobCancel) (generated.JobEnvelope, error) {
+	if body == nil || body.Action != generated.JobActionCancel {
+		return generated.JobEnvelope{}, errNotCancel
+	}
 	now := h.timestamp()
 	var j job
 	err := h.store.update(func(tx *tx) (err error) {
@@ -329,7 +337,7 @@ func (h *handlers) GetJob(_ context.Context, req generated.GetJobRequestObject) 
 }
 
 func (h *handlers) CancelJob(_ context.Context, req generated.CancelJobRequestObject) (generated.CancelJobResponseObject, error) {
-	env, err := h.cancelJob(accountRef(req.AccountID, req.ID), req.JobID)
+	env, err := h.cancelJob(accountRef(req.AccountID, req.ID), req.JobID, req.Body)
 	return respond[generated.CancelJobResponseObject](generated.CancelJob200JSONResponse(env), err)
 }
 
@@ -354,7 +362,7 @@ func (h *handlers) GetNamespaceJob(_ context.Context, req generated.GetNamespace
 }
 
 func (h *handlers) CancelNamespaceJob(_ context.Context, req generated.CancelNamespaceJobRequestObject) (generated.CancelNamespaceJobResponseObject, error) {
-	env, err := h.cancelJob(instanceRef{req.AccountID, req.Name, req.ID}, req.JobID)
+	env, err := h.cancelJob(instanceRef{req.AccountID, req.Name, req.ID}, req.JobID, req.Body)
 	return respond[generated.CancelNamespaceJobResponseObject](generated.CancelNamespaceJob200JSONResponse(env), err)
 }
 
