@@ -66,12 +66,12 @@ func exampleGroups() generated.PermissionGroupListEnvelope {
 		Result: []generated.PermissionGroup{{ID: "9e9b428a0bcd46fd80e580b46a69963c", Name: "AI Search Index Engine"}}}
 }
 
-func authErr() generated.AuthenticationErrorJSONResponse {
-	return generated.AuthenticationErrorJSONResponse(errEnv(10000, "Authentication error"))
+func authErr() generated.APITokenForbiddenJSONResponse {
+	return generated.APITokenForbiddenJSONResponse(failure(403))
 }
 
-func rateLimited() generated.RateLimitedJSONResponse {
-	return generated.RateLimitedJSONResponse{Body: errEnv(971, "Please wait"), Headers: generated.RateLimitedResponseHeaders{RetryAfter: 7}}
+func rateLimited() generated.APITokenRateLimitedJSONResponse {
+	return generated.APITokenRateLimitedJSONResponse{Body: failure(429), Headers: generated.APITokenRateLimitedResponseHeaders{RetryAfter: 7}}
 }
 
 // failure is the 4XX body: Cloudflare's failure envelope, result null.
@@ -81,113 +81,113 @@ func failure(status int) generated.FailureEnvelope {
 
 func (s *server) ListUserAPITokens(context.Context, generated.ListUserAPITokensRequestObject) (generated.ListUserAPITokensResponseObject, error) {
 	return answer[generated.ListUserAPITokensResponseObject](s.status, generated.ListUserAPITokens200JSONResponse(exampleList()),
-		generated.ListUserAPITokens403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.ListUserAPITokens429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.ListUserAPITokens403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.ListUserAPITokens429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.ListUserAPITokens4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) ListAccountAPITokens(context.Context, generated.ListAccountAPITokensRequestObject) (generated.ListAccountAPITokensResponseObject, error) {
 	return answer[generated.ListAccountAPITokensResponseObject](s.status, generated.ListAccountAPITokens200JSONResponse(exampleList()),
-		generated.ListAccountAPITokens403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.ListAccountAPITokens429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.ListAccountAPITokens403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.ListAccountAPITokens429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.ListAccountAPITokens4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) CreateUserAPIToken(context.Context, generated.CreateUserAPITokenRequestObject) (generated.CreateUserAPITokenResponseObject, error) {
 	return answer[generated.CreateUserAPITokenResponseObject](s.status, generated.CreateUserAPIToken200JSONResponse(exampleCreated()),
-		generated.CreateUserAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.CreateUserAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.CreateUserAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.CreateUserAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.CreateUserAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) CreateAccountAPIToken(context.Context, generated.CreateAccountAPITokenRequestObject) (generated.CreateAccountAPITokenResponseObject, error) {
 	return answer[generated.CreateAccountAPITokenResponseObject](s.status, generated.CreateAccountAPIToken200JSONResponse(exampleCreated()),
-		generated.CreateAccountAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.CreateAccountAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.CreateAccountAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.CreateAccountAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.CreateAccountAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) GetUserAPIToken(context.Context, generated.GetUserAPITokenRequestObject) (generated.GetUserAPITokenResponseObject, error) {
 	return answer[generated.GetUserAPITokenResponseObject](s.status, generated.GetUserAPIToken200JSONResponse(exampleOne()),
-		generated.GetUserAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.GetUserAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.GetUserAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.GetUserAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.GetUserAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) GetAccountAPIToken(context.Context, generated.GetAccountAPITokenRequestObject) (generated.GetAccountAPITokenResponseObject, error) {
 	return answer[generated.GetAccountAPITokenResponseObject](s.status, generated.GetAccountAPIToken200JSONResponse(exampleOne()),
-		generated.GetAccountAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.GetAccountAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.GetAccountAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.GetAccountAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.GetAccountAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) UpdateUserAPIToken(context.Context, generated.UpdateUserAPITokenRequestObject) (generated.UpdateUserAPITokenResponseObject, error) {
 	return answer[generated.UpdateUserAPITokenResponseObject](s.status, generated.UpdateUserAPIToken200JSONResponse(exampleOne()),
-		generated.UpdateUserAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.UpdateUserAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.UpdateUserAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.UpdateUserAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.UpdateUserAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) UpdateAccountAPIToken(context.Context, generated.UpdateAccountAPITokenRequestObject) (generated.UpdateAccountAPITokenResponseObject, error) {
 	return answer[generated.UpdateAccountAPITokenResponseObject](s.status, generated.UpdateAccountAPIToken200JSONResponse(exampleOne()),
-		generated.UpdateAccountAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.UpdateAccountAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.UpdateAccountAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.UpdateAccountAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.UpdateAccountAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) DeleteUserAPIToken(context.Context, generated.DeleteUserAPITokenRequestObject) (generated.DeleteUserAPITokenResponseObject, error) {
 	return answer[generated.DeleteUserAPITokenResponseObject](s.status, generated.DeleteUserAPIToken200JSONResponse(exampleDeleted()),
-		generated.DeleteUserAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.DeleteUserAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.DeleteUserAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.DeleteUserAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.DeleteUserAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) DeleteAccountAPIToken(context.Context, generated.DeleteAccountAPITokenRequestObject) (generated.DeleteAccountAPITokenResponseObject, error) {
 	return answer[generated.DeleteAccountAPITokenResponseObject](s.status, generated.DeleteAccountAPIToken200JSONResponse(exampleDeleted()),
-		generated.DeleteAccountAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.DeleteAccountAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.DeleteAccountAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.DeleteAccountAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.DeleteAccountAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) RollUserAPIToken(context.Context, generated.RollUserAPITokenRequestObject) (generated.RollUserAPITokenResponseObject, error) {
 	return answer[generated.RollUserAPITokenResponseObject](s.status, generated.RollUserAPIToken200JSONResponse(exampleRolled()),
-		generated.RollUserAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.RollUserAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.RollUserAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.RollUserAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.RollUserAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) RollAccountAPIToken(context.Context, generated.RollAccountAPITokenRequestObject) (generated.RollAccountAPITokenResponseObject, error) {
 	return answer[generated.RollAccountAPITokenResponseObject](s.status, generated.RollAccountAPIToken200JSONResponse(exampleRolled()),
-		generated.RollAccountAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.RollAccountAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.RollAccountAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.RollAccountAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.RollAccountAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) VerifyUserAPIToken(context.Context, generated.VerifyUserAPITokenRequestObject) (generated.VerifyUserAPITokenResponseObject, error) {
 	return answer[generated.VerifyUserAPITokenResponseObject](s.status, generated.VerifyUserAPIToken200JSONResponse(exampleVerified()),
-		generated.VerifyUserAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.VerifyUserAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.VerifyUserAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.VerifyUserAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.VerifyUserAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) VerifyAccountAPIToken(context.Context, generated.VerifyAccountAPITokenRequestObject) (generated.VerifyAccountAPITokenResponseObject, error) {
 	return answer[generated.VerifyAccountAPITokenResponseObject](s.status, generated.VerifyAccountAPIToken200JSONResponse(exampleVerified()),
-		generated.VerifyAccountAPIToken403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.VerifyAccountAPIToken429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.VerifyAccountAPIToken403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.VerifyAccountAPIToken429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.VerifyAccountAPIToken4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) ListUserPermissionGroups(context.Context, generated.ListUserPermissionGroupsRequestObject) (generated.ListUserPermissionGroupsResponseObject, error) {
 	return answer[generated.ListUserPermissionGroupsResponseObject](s.status, generated.ListUserPermissionGroups200JSONResponse(exampleGroups()),
-		generated.ListUserPermissionGroups403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.ListUserPermissionGroups429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.ListUserPermissionGroups403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.ListUserPermissionGroups429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.ListUserPermissionGroups4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
 func (s *server) ListAccountPermissionGroups(context.Context, generated.ListAccountPermissionGroupsRequestObject) (generated.ListAccountPermissionGroupsResponseObject, error) {
 	return answer[generated.ListAccountPermissionGroupsResponseObject](s.status, generated.ListAccountPermissionGroups200JSONResponse(exampleGroups()),
-		generated.ListAccountPermissionGroups403JSONResponse{AuthenticationErrorJSONResponse: authErr()},
-		generated.ListAccountPermissionGroups429JSONResponse{RateLimitedJSONResponse: rateLimited()},
+		generated.ListAccountPermissionGroups403JSONResponse{APITokenForbiddenJSONResponse: authErr()},
+		generated.ListAccountPermissionGroups429JSONResponse{APITokenRateLimitedJSONResponse: rateLimited()},
 		generated.ListAccountPermissionGroups4XXJSONResponse{Body: failure(s.status), StatusCode: s.status}), nil
 }
 
@@ -218,8 +218,8 @@ type apiOutcome struct {
 // decoded is what every API token operation's response shares.
 type decoded interface {
 	StatusCode() int
-	GetJSON403() *generated.AuthenticationError
-	GetJSON429() *generated.RateLimited
+	GetJSON403() *generated.APITokenForbidden
+	GetJSON429() *generated.APITokenRateLimited
 	GetJSON4XX() *generated.FailureEnvelope
 }
 

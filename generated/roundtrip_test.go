@@ -30,9 +30,13 @@ func errEnv(code int, msg string) generated.ErrorEnvelope {
 }
 
 func validationEnv() generated.ValidationErrorEnvelope {
-	return generated.ValidationErrorEnvelope{Errors: []generated.ValidationError{
+	var env generated.ValidationErrorEnvelope
+	if err := env.FromInputValidationFailure(generated.InputValidationFailure{Errors: []generated.ValidationError{
 		{Code: 10001, Message: "per_page: number must be at most 100", Path: []string{"query", "per_page"}},
-	}}
+	}}); err != nil {
+		panic(err)
+	}
+	return env
 }
 
 // server answers every operation with the status the test asks for next.
