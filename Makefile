@@ -36,29 +36,51 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 #                       (mk/emulator.mk; interop/ is its own module)
 #   upstream-diff       openapi.yaml against Cloudflare's published schema
 #                       (mk/governance.mk)
-#   test-breaking-tool  the breaking-change gate's tests, its script included
-#                       (mk/governance.mk; tools/breaking is its own module)
-# test-go runs first, alone (it has the most to compile and runs packages
-# in parallel itself). Then the contract suite, whose race-built packages
-# test-go left in the build cache, runs beside the other three, which run
-# one after another: run side by side, they would each compile the same
-# packages (the standard library without -race, kin-openapi...) at once.
-# -Otarget keeps each target's output together.
-test: test-go ## run every test (the README's test command)
-	@$(MAKE) --no-print-directory -j2 -Otarget contract test-modules
+#   test-specgov-tools  the breaking-change gate, drift and changelog checks'
+#                       tests (mk/governance.mk; tools/specgov is its own module)
+#   test-benchreport    the benchmark report's tests (mk/bench.mk; its own module)
+# Two lines of steps run side by side (make -j2), each step after the
+# other within its line: test-go alone in the first; in the second the
+# other modules (interop, the drift check, tools/specgov's and
+# tools/benchreport's tests), which build without -race and so share
+# nothing with test-go, then the contract suite, which by then finds the
+# race-built packages test-go compiled in the build cache (run at the same
+# time, two go commands would each compile them). This keeps the second
+# line shorter than test-go, warm or cold. -Otarget keeps each line's
+# output together. What a step could not check (upstream-diff without
+# Cloudflare's schema) is said again last.
+test: ## run every test (the README's test command)
+	@notes=$$(mktemp); trap 'rm -f "$$notes"' EXIT; export MAKE_TEST_NOTES=$$notes; \
+	$(MAKE) --no-print-directory -j2 -Otarget test-go test-rest; rc=$$?; \
+	if [ -s "$$notes" ]; then echo; echo "make test: NOT EVERYTHING WAS CHECKED:"; cat "$$notes"; fi; exit $$rc
 
-.PHONY: test-modules
-test-modules:
-	@$(MAKE) --no-print-directory -j1 interop upstream-diff test-breaking-tool
+# Each a make of its own with one goal: no -j here, which would reset the
+# jobserver (make warns) for no gain.
+.PHONY: test-rest
+test-rest:
+	@$(MAKE) --no-print-directory interop && \
+	$(MAKE) --no-print-directory upstream-diff && \
+	$(MAKE) --no-print-directory test-specgov-tools && \
+	$(MAKE) --no-print-directory test-benchreport && \
+	$(MAKE) --no-print-directory contract
 
 # contract_test runs once, in `make contract`, which prints its coverage and
 # mutation report.
 test-go: ## go test of the main module (but the contract suite), with the race detector
 	$(GO) test -race -count=1 -timeout 240s $$($(GO) list $(PKGS) | grep -v '/contract_test$$')
 
-lint: ## gofmt and go vet (the main module, interop/ and tools/breaking/)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+lint: ## gofmt, go vet and staticcheck (every module), actionlint (docs/*.yml)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	cd interop && $(GO) vet ./...
-	cd tools/breaking && $(GO) vet ./...
+	cd tools/specgov && $(GO) vet ./...
+	cd tools/benchreport && $(GO) vet ./...
+	$(GO) run $(STATICCHECK) $(PKGS)
+	cd interop && $(GO) run $(STATICCHECK) ./...
+	cd tools/specgov && $(GO) run $(STATICCHECK) ./...
+	cd tools/benchreport && $(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ACTIONLINT) docs/*.yml

@@ -72,7 +72,7 @@ func ParseCassette(data []byte, limit int64) ([]Interaction, error) {
 		if ci == nil { // "- null" in the file
 			return nil, fmt.Errorf("interaction %d is empty", i)
 		}
-		out = append(out, fromCassette(ci))
+		out = append(out, FromCassette(ci))
 	}
 	return out, nil
 }
@@ -126,8 +126,8 @@ func (e expansionError) Error() string {
 // Is makes errors.Is(err, safefile.ErrTooLarge) true, as for a file too large.
 func (expansionError) Is(target error) bool { return target == safefile.ErrTooLarge }
 
-// fromCassette converts one recorded go-vcr interaction.
-func fromCassette(ci *cassette.Interaction) Interaction {
+// FromCassette converts one recorded go-vcr interaction.
+func FromCassette(ci *cassette.Interaction) Interaction {
 	return Interaction{
 		Method:         ci.Request.Method,
 		URL:            ci.Request.URL,

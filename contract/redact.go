@@ -137,6 +137,20 @@ func redactAPITokenValues(body string) string {
 	return string(b)
 }
 
+// APITokenValues returns the Cloudflare API token values a response body
+// carries (see tokenValues): a create's or a roll's, or one leaked by a
+// get or a list. A recorder remembers them to redact them wherever they
+// appear later (a verify's bearer, an echo).
+func APITokenValues(body []byte) []string {
+	var env any
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	var out []string
+	tokenValues(env, func(_, val string, _ func(string)) { out = append(out, val) })
+	return out
+}
+
 // tokenValues calls fn for each place of a decoded response envelope that
 // holds a Cloudflare API token value: result.value (a create's token, or a
 // token that leaks it), result[i].value (a list that leaks them), and a

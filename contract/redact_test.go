@@ -47,21 +47,6 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-func TestCredentialsFromEnv(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	c, err := contract.CredentialsFromEnv(env(map[string]string{"CLOUDFLARE_API_TOKEN": "t", "CLOUDFLARE_EMAIL": "e", "CLOUDFLARE_API_KEY": "k"}))
-	if err != nil || c != (contract.Credentials{APIToken: "t"}) {
-		t.Errorf("token preferred: %+v %v", c, err)
-	}
-	c, err = contract.CredentialsFromEnv(env(map[string]string{"CLOUDFLARE_EMAIL": "e", "CLOUDFLARE_API_KEY": "k"}))
-	if err != nil || c != (contract.Credentials{Email: "e", APIKey: "k"}) {
-		t.Errorf("legacy pair: %+v %v", c, err)
-	}
-	if _, err := contract.CredentialsFromEnv(env(map[string]string{"CLOUDFLARE_EMAIL": "e"})); err == nil {
-		t.Error("an e-mail alone was accepted")
-	}
-}
-
 func TestScanAcceptsOtherPlaceholders(t *testing.T) {
 	for _, v := range []string{"Bearer [REDACTED]", "Bearer ****", "<redacted>", "xxxxxxxx"} {
 		ix := contract.Interaction{RequestHeader: http.Header{"Authorization": {v}, "X-Auth-Key": {v}}, RequestBody: []byte(`{"cf_api_key":"` + v + `"}`)}

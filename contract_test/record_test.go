@@ -13,10 +13,11 @@ import (
 	"testing"
 
 	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/contract/record"
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-var record = flag.Bool("record", false, "re-record the emulator-* fixtures in testdata/ from the emulator")
+var rerecord = flag.Bool("record", false, "re-record the emulator-* fixtures in testdata/ from the emulator")
 
 // Known secrets the emulator accepts; none may reach a cassette. They have
 // the shapes of real Cloudflare credentials so the shape scan sees them too.
@@ -29,11 +30,11 @@ const (
 
 // recordFromEmulator records every scenario from a fresh emulator with
 // creds into dir and returns the files and the secrets in play.
-func recordFromEmulator(t *testing.T, dir, prefix string, creds contract.Credentials, only ...string) ([]string, []string) {
+func recordFromEmulator(t *testing.T, dir, prefix string, creds record.Credentials, only ...string) ([]string, []string) {
 	t.Helper()
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey))
 	serviceKey := "svc-key-" + strings.Repeat("s3", 16)
-	opts := contract.RecordOptions{
+	opts := record.Options{
 		BaseURL: srv.BaseURL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
 		ServiceTokenID: "a1b2c3d4e5f6", ServiceTokenKey: serviceKey, Only: only,
 		MarkInUse: func(id string) error { return srv.Server().MarkInUse(recordAcct, id, "docs-search") },
@@ -42,7 +43,7 @@ func recordFromEmulator(t *testing.T, dir, prefix string, creds contract.Credent
 			return nil
 		},
 	}
-	files, err := contract.Record(context.Background(), opts)
+	files, err := record.Record(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("record: %v", err)
 	}
@@ -53,16 +54,16 @@ func recordFromEmulator(t *testing.T, dir, prefix string, creds contract.Credent
 // credentials, then proves that no secret reached the cassettes and that
 // the recordings satisfy the contract and replay through the client.
 func TestRecordFromEmulator(t *testing.T) {
-	for name, creds := range map[string]contract.Credentials{
+	for name, creds := range map[string]record.Credentials{
 		"bearer": {APIToken: secretToken},
 		"legacy": {Email: secretEmail, APIKey: secretKey},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			files, secrets := recordFromEmulator(t, dir, "emulator-", creds)
-			want := len(contract.Scenarios)
+			want := len(record.Scenarios)
 			if creds.APIToken == "" { // the API token operations take only an API token
-				want = len(slices.DeleteFunc(slices.Clone(contract.Scenarios), func(s string) bool { return strings.HasPrefix(s, "api-tokens-") }))
+				want = len(slices.DeleteFunc(slices.Clone(record.Scenarios), func(s string) bool { return strings.HasPrefix(s, "api-tokens-") }))
 			}
 			if len(files) != want {
 				t.Errorf("recorded %d cassettes, want %d: %v", len(files), want, files)
@@ -89,10 +90,10 @@ func TestRecordFromEmulator(t *testing.T) {
 					t.Error(p)
 				}
 			}
-			if *record && name == "bearer" {
+			if *rerecord && name == "bearer" {
 				writeRecorded(t, files)
 			}
-			if *record && name == "legacy" {
+			if *rerecord && name == "legacy" {
 				writeRecorded(t, files[:1], "legacy-")
 			}
 		})
@@ -148,8 +149,8 @@ func TestRecordRedactsAPITokenValues(t *testing.T) {
 		}
 	}}
 	dir := t.TempDir()
-	files, err := contract.Record(t.Context(), contract.RecordOptions{BaseURL: srv.BaseURL, AccountID: recordAcct, OutDir: dir,
-		Credentials: contract.Credentials{APIToken: secretToken}, Transport: tap, Only: []string{"api-tokens-user", "api-tokens-account"}})
+	files, err := record.Record(t.Context(), record.Options{BaseURL: srv.BaseURL, AccountID: recordAcct, OutDir: dir,
+		Credentials: record.Credentials{APIToken: secretToken}, Transport: tap, Only: []string{"api-tokens-user", "api-tokens-account"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@
 # what they test (emulator/model*_test.go, emulator/load_*_test.go,
 # aisearch/faults_test.go) as plain Go tests: make test runs them under -race.
 
-.PHONY: bench fuzz load
+.PHONY: bench fuzz load test-benchreport
 
 FUZZTIME     ?= 20s
 FUZZMINIMIZE ?= 200x
@@ -11,7 +11,7 @@ RAPID_CHECKS ?= 5000
 BENCH_FLAGS  ?=
 
 bench: ## run the benchmarks and the load generator; write and print BENCHMARKS.md
-	$(GO) run ./bench/cmd/benchreport -o BENCHMARKS.md $(BENCH_FLAGS)
+	cd tools/benchreport && $(GO) run . -o BENCHMARKS.md $(BENCH_FLAGS)
 
 # scripts/fuzz.sh prints how many inputs each target executed and fails on
 # one that executed fewer than FUZZ_MIN_EXECS (default 100 per second of
@@ -22,3 +22,6 @@ fuzz: ## each fuzz target for FUZZTIME (20s), proving it executed inputs; then R
 
 load: ## the load and fault tests, verbose, under -race
 	$(GO) test -race -count=1 -v -run 'MemoryFlat|ConcurrentTraffic|UnderFaults' ./emulator ./aisearch ./internal/loadgen
+
+test-benchreport: ## tests of the benchmark report (tools/benchreport, its own module)
+	cd tools/benchreport && $(GO) test -count=1 ./...

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Breaking-change gate (tools/breaking, oasdiff): a change to openapi.yaml
+# Breaking-change gate (tools/specgov/breaking, oasdiff): a change to openapi.yaml
 # must bump info.version, and one that breaks clients must bump its major.
 # Run by `make breaking`.
 #
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd tools/breaking && go build -o "$tmp/breaking" .)
+(cd tools/specgov && go build -o "$tmp/breaking" ./breaking)
 
 # compare NAME_A NAME_B FILE_A FILE_B
 compare() { "$tmp/breaking" --base-name "$1" --revision-name "$2" "$3" "$4"; }

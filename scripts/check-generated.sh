@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates everything that is generated and fails if the tree changed:
 # generated/ and spec/openapi.yaml must match openapi.yaml + overlay.yaml + oapi-codegen.yaml, and
-# go.mod/go.sum (and those of interop/ and tools/breaking/) must be tidy. Run by `make check-generated` and CI.
+# go.mod/go.sum (and those of interop/, tools/specgov/ and tools/benchreport/) must be tidy. Run by `make check-generated` and CI.
 # Then it shows that it fails on stale code (TestCheckGeneratedCatchesStaleCode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ if [ "$before" != "$after" ] || ! git diff --quiet -- generated spec/openapi.yam
 	git status --porcelain -- generated spec/openapi.yaml go.mod go.sum >&2
 	exit 1
 fi
-for mod in interop tools/breaking; do
+for mod in interop tools/specgov tools/benchreport; do
 	if ! (cd "$mod" && go mod tidy -diff >/dev/null); then
 		echo "check-generated: $mod/go.mod is not tidy; run 'cd $mod && go mod tidy' and commit" >&2
 		exit 1

@@ -1,6 +1,7 @@
 // Command aisearch-tokens manages Cloudflare AI Search service tokens, runs a
 // local emulator of the tokens API, and checks recorded traffic against the
-// contract. Run `aisearch-tokens help` for the commands.
+// contract. Run `aisearch-tokens --help` for the commands; docs/cli.md is the
+// reference.
 package main
 
 import (
@@ -10,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Run(os.Args[1:]))
+	os.Exit(cli.Run())
 }

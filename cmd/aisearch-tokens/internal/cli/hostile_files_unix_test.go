@@ -17,6 +17,7 @@ import (
 // not write. A symlink to /dev/zero used to be read until memory ran out, a
 // FIFO blocked forever; both must be refused at once, naming the file.
 func TestVerifyRefusesNonRegularFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	zero, fifo := testsupport.Files(t, dir)
 	for _, tc := range []struct{ file, kind string }{{zero, "a device"}, {fifo, "a named pipe"}} {
@@ -37,6 +38,7 @@ func TestVerifyRefusesNonRegularFiles(t *testing.T) {
 // memory ran out and blocked forever on a FIFO. It must refuse both, and a
 // seed over the limit, before it listens.
 func TestServeRefusesHostileSeedFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	zero, fifo := testsupport.Files(t, dir)
 	huge := filepath.Join(dir, "huge.json")

@@ -14,18 +14,14 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-// envCfAPIKey is where create, update and register look for the secret
-// after --cf-api-key-file and before stdin.
-const envCfAPIKey = "CF_API_KEY"
-
 // maxSecretFile bounds what is read for a secret: keys are tens of bytes.
 const maxSecretFile = 64 << 10
 
-// interruptible runs read, which may block (a terminal, a pipe nobody
+// interruptibleRead runs read, which may block (a terminal, a pipe nobody
 // writes to, a FIFO's open), and returns when it does or when ctx ends
 // (Ctrl-C). Nothing can unblock such a read: it is left behind, and the
 // process exits soon after.
-func interruptible[T any](ctx context.Context, read func() (T, error)) (T, error) {
+func interruptibleRead[T any](ctx context.Context, read func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
@@ -46,24 +42,21 @@ func interruptible[T any](ctx context.Context, read func() (T, error)) (T, error
 
 // readCfAPIKey finds the secret: the file if given, else $CF_API_KEY, else
 // stdin (with a prompt that does not echo when stdin is a terminal).
-func readCfAPIKey(ctx context.Context, stdio Stdio, file string) (aisearch.Secret, error) {
+func (r *runner) readCfAPIKey(ctx context.Context, file string) (aisearch.Secret, error) {
 	if file != "" {
 		return readSecretFile(ctx, file, "--cf-api-key-file")
 	}
-	if v := os.Getenv(envCfAPIKey); v != "" {
-		return checkSecret(v, "$"+envCfAPIKey)
+	if v := r.env.Getenv(envCfAPIKey); v != "" {
+		return checkSecret(v, envCfAPIKey)
 	}
-	if stdio.In == nil {
-		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
-	}
-	if f, ok := terminal(stdio.In); ok {
-		line, err := promptHidden(ctx, f, stdio.Err, "cf_api_key (the service token's value; not echoed): ")
+	if r.env.StdinIsTerminal {
+		line, err := r.promptHidden(ctx, "cf_api_key (the service token's value; not echoed): ")
 		if err != nil {
 			return "", fmt.Errorf("reading cf_api_key from the terminal: %w", err)
 		}
-		return checkSecret(line, "stdin")
+		return checkSecret(line, "the terminal")
 	}
-	b, err := interruptible(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(stdio.In, maxSecretFile+1)) })
+	b, err := interruptibleRead(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(r.env.Stdin, maxSecretFile+1)) })
 	if err != nil {
 		return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
 	}
@@ -71,23 +64,30 @@ func readCfAPIKey(ctx context.Context, stdio Stdio, file string) (aisearch.Secre
 		return "", Usagef("stdin: more than %d bytes; a cf_api_key is much shorter", maxSecretFile)
 	}
 	if strings.TrimSpace(string(b)) == "" {
-		return "", Usagef("no cf_api_key: use --cf-api-key-file, $%s or stdin", envCfAPIKey)
+		return "", Usagef("no cf_api_key: pass --cf-api-key-file, set %s, or give it on stdin", envCfAPIKey)
 	}
 	return checkSecret(string(b), "stdin")
 }
 
-// promptHidden asks on w and reads one line from the terminal f with echo
-// off. Interrupted, it puts the terminal back as it was: the abandoned read
-// cannot.
-func promptHidden(ctx context.Context, f *os.File, w io.Writer, prompt string) (string, error) {
+// promptHidden asks on stderr and reads one line from the terminal with
+// echo off. Interrupted, it puts the terminal back as it was: the
+// abandoned read cannot. A terminal that is not a file (a test's) is read
+// as a plain line.
+func (r *runner) promptHidden(ctx context.Context, prompt string) (string, error) {
+	fmt.Fprint(r.env.Stderr, prompt)
+	f, ok := r.env.Stdin.(*os.File)
+	if !ok {
+		line, err := r.readLine(ctx)
+		fmt.Fprintln(r.env.Stderr)
+		return line, err
+	}
 	fd := int(f.Fd())
 	saved, err := term.GetState(fd)
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprint(w, prompt)
-	line, err := interruptible(ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
-	fmt.Fprintln(w) // the Enter that was not echoed
+	line, err := interruptibleRead(ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
+	fmt.Fprintln(r.env.Stderr) // the Enter that was not echoed
 	if ctx.Err() != nil {
 		_ = term.Restore(fd, saved)
 	}
@@ -98,7 +98,7 @@ func promptHidden(ctx context.Context, f *os.File, w io.Writer, prompt string) (
 // /dev/stdin (`--cf-api-key-file <(pass show key)`): an open or a read that
 // blocks is interruptible.
 func readSecretFile(ctx context.Context, path, flagName string) (aisearch.Secret, error) {
-	b, err := interruptible(ctx, func() ([]byte, error) {
+	b, err := interruptibleRead(ctx, func() ([]byte, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -133,28 +133,27 @@ func checkSecret(v, from string) (aisearch.Secret, error) {
 	return aisearch.Secret(v), nil
 }
 
-// terminal returns r as a file when it is a terminal.
-func terminal(r io.Reader) (*os.File, bool) {
-	f, ok := r.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil, false
-	}
-	return f, true
-}
-
-// confirmed reads one line and reports whether it is "y" or "yes".
-func confirmed(ctx context.Context, in io.Reader) (bool, error) {
-	if in == nil {
-		return false, nil
-	}
-	line, err := interruptible(ctx, func() (string, error) {
-		return bufio.NewReader(io.LimitReader(in, 1024)).ReadString('\n')
+// readLine reads one line of stdin (at most 1 KiB), interruptibly.
+func (r *runner) readLine(ctx context.Context) (string, error) {
+	line, err := interruptibleRead(ctx, func() (string, error) {
+		return bufio.NewReader(io.LimitReader(r.env.Stdin, 1024)).ReadString('\n')
 	})
 	if ctx.Err() != nil {
-		return false, fmt.Errorf("waiting for confirmation: %w", err)
+		return "", err
 	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return false, nil
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return strings.TrimRight(line, "\r\n"), err
+}
+
+// confirm asks question on stderr and reports whether the person at the
+// terminal answered "y" or "yes".
+func (r *runner) confirm(ctx context.Context, question string) (bool, error) {
+	fmt.Fprint(r.env.Stderr, question)
+	line, err := r.readLine(ctx)
+	if err != nil {
+		return false, fmt.Errorf("waiting for an answer: %w", err)
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":

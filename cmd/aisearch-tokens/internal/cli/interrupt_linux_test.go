@@ -32,24 +32,11 @@ type child struct {
 	err    error // of Wait, once exited is closed
 }
 
-// startCLI runs `aisearch-tokens args...` with stdin, the variables in env
-// and no other CLOUDFLARE_* or CF_API_KEY variable.
+// startCLI runs `aisearch-tokens args...` with stdin and the variables in
+// env only.
 func startCLI(t *testing.T, stdin *os.File, env map[string]string, args ...string) *child {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "CF_API_KEY=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, childEnv+"=1")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd := program(t, env, args...)
 	c := &child{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{})}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &lockedBuffer{}, c.stderr
 	if err := cmd.Start(); err != nil {
@@ -82,8 +69,8 @@ func (c *child) waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// signalAndWait sends sig and requires an exit, with code 1 and stderr
-// saying it was interrupted, within deadline.
+// signalAndWait sends sig and requires an exit, with code 128+sig (130
+// for Ctrl-C) and stderr saying it was interrupted, within deadline.
 func (c *child) signalAndWait(t *testing.T, sig os.Signal) {
 	t.Helper()
 	if err := c.cmd.Process.Signal(sig); err != nil {
@@ -95,8 +82,9 @@ func (c *child) signalAndWait(t *testing.T, sig os.Signal) {
 		t.Fatalf("still running %s after %v; stderr:\n%s", deadline, sig, c.stderr)
 	}
 	var exit *exec.ExitError
-	if !errors.As(c.err, &exit) || exit.ExitCode() != 1 || !strings.Contains(c.stderr.String(), "interrupted") {
-		t.Errorf("after %v: %v, want exit status 1 saying it was interrupted; stderr:\n%s", sig, c.err, c.stderr)
+	want := 128 + int(sig.(syscall.Signal))
+	if !errors.As(c.err, &exit) || exit.ExitCode() != want || !strings.Contains(c.stderr.String(), "Error: interrupted by SIG") {
+		t.Errorf("after %v: %v, want exit status %d saying it was interrupted; stderr:\n%s", sig, c.err, want, c.stderr)
 	}
 }
 
@@ -121,6 +109,7 @@ func pipeDrained(t *testing.T, r, w *os.File) func() bool {
 }
 
 func TestInterruptWhileReadingStdin(t *testing.T) {
+	t.Parallel()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +121,7 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 }
 
 func TestInterruptWhileOpeningAFIFOKeyFile(t *testing.T) {
+	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "key.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
@@ -150,14 +140,11 @@ func TestInterruptWhileOpeningAFIFOKeyFile(t *testing.T) {
 }
 
 func TestInterruptAtDeleteConfirmation(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
 	ts.Seed(ts.AccountID, emulator.SeedToken{ID: cliTokenID, Name: "keep-me", CfAPIID: "cf", CfAPIKey: "k"})
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	c := startCLI(t, r, apiEnv(ts.BaseURL), "delete", cliTokenID)
+	_, tty := openPTY(t) // delete asks only a person at a terminal
+	c := startCLI(t, tty, apiEnv(ts.BaseURL), "delete", cliTokenID)
 	c.waitUntil(t, "asking for confirmation", func() bool { return strings.Contains(c.stderr.String(), "Type yes to confirm:") })
 	c.signalAndWait(t, os.Interrupt)
 	if len(ts.Tokens(ts.AccountID)) != 1 {
@@ -191,6 +178,7 @@ func openPTY(t *testing.T) (master, tty *os.File) {
 // TestInterruptAtTerminalPrompt: the cf_api_key prompt turns echo off;
 // Ctrl-C there must end the command and give the terminal its echo back.
 func TestInterruptAtTerminalPrompt(t *testing.T) {
+	t.Parallel()
 	_, tty := openPTY(t)
 	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 	if err != nil {
@@ -214,9 +202,10 @@ func TestInterruptAtTerminalPrompt(t *testing.T) {
 	}
 }
 
-// TestInterruptWhileFetchingUpstream: spec-diff --upstream URL waits on a
-// server that never answers; Ctrl-C must end it.
-func TestInterruptWhileFetchingUpstream(t *testing.T) {
+// Ctrl-C while a request is waiting on the API: exit 130 and one line
+// saying so.
+func TestInterruptWhileWaitingOnTheAPI(t *testing.T) {
+	t.Parallel()
 	asked := make(chan struct{}, 1)
 	release := make(chan struct{})
 	defer close(release)
@@ -228,8 +217,8 @@ func TestInterruptWhileFetchingUpstream(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := startCLI(t, nil, nil, "spec-diff", "--upstream", srv.URL+"/openapi.json")
-	c.waitUntil(t, "fetching the upstream schema", func() bool {
+	c := startCLI(t, nil, apiEnv(srv.URL+"/client/v4"), "get", cliTokenID)
+	c.waitUntil(t, "waiting on the API", func() bool {
 		select {
 		case <-asked:
 			return true
@@ -237,5 +226,16 @@ func TestInterruptWhileFetchingUpstream(t *testing.T) {
 			return false
 		}
 	})
-	c.signalAndWait(t, os.Interrupt)
+	if err := c.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.exited:
+	case <-time.After(deadline):
+		t.Fatalf("still running %s after SIGINT", deadline)
+	}
+	var exit *exec.ExitError
+	if !errors.As(c.err, &exit) || exit.ExitCode() != 130 || c.stderr.String() != "Error: interrupted by SIGINT (Ctrl-C)\n" {
+		t.Errorf("%v, stderr %q; want exit 130 and one line", c.err, c.stderr)
+	}
 }

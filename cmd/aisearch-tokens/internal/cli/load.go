@@ -1,83 +1,106 @@
 package cli
 
 import (
-	"context"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"io"
+	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/internal/loadgen"
 )
 
-func runLoad(ctx context.Context, c *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(c, stdio)
+func newLoadCmd(r *runner) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "load --base-url URL",
+		Short: "Send bounded traffic to a local API; report throughput, latency",
+		Long: `Send mixed traffic (list, get, create, update, delete) to a tokens API on a
+loopback address, an emulator, and report throughput and latency per
+operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a
+placeholder that an emulator started without --api-token accepts.
+
+Exit codes: 0 measured, 1 requests without an answer or only unexpected
+answers, 2 usage.`,
+		Args: positional(),
+	}
+	fs := cmd.Flags()
+	getenv := r.env.Getenv
+	envOr := func(name, def string) string { return cmp.Or(getenv(name), def) }
 	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
-	account := fs.String("account-id", loadEnvOr(aisearch.EnvAccountID, emulator.DefaultAccountID), "account ID (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
+	account := fs.String("account-id", envOr(aisearch.EnvAccountID, emulator.DefaultAccountID), "account `ID` (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
 	conc := fs.Int("concurrency", 1, "concurrent workers")
 	requests := fs.Int("requests", 1000, "total requests; 0 means only --duration bounds the run")
 	duration := fs.Duration("duration", 0, "stop sending after this long; 0 means only --requests bounds the run")
 	mixFlag := fs.String("mix", loadgen.DefaultMix.String(), "relative weights of list, get, create, update, delete")
 	seed := fs.Uint64("seed", 1, "seed of the operation sequence")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return Usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if *base == "" {
-		return Usagef("--base-url is required")
-	}
-	if *account == "" {
-		return Usagef("--account-id must not be empty")
-	}
-	if err := loadgen.CheckLoopback(*base); err != nil {
-		return Usagef("%v", err)
-	}
-	mix, err := loadgen.ParseMix(*mixFlag)
-	if err != nil {
-		return Usagef("%v", err)
-	}
-	// The token comes only from the environment, so it stays out of shell
-	// history and process listings. Without one, a placeholder suits an
-	// emulator started without --api-token (it accepts any credential).
-	cfg := loadgen.Config{
-		BaseURL: *base, AccountID: *account, APIToken: loadEnvOr(aisearch.EnvAPIToken, "aisearch-tokens-load"),
-		Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
-	}
-	res, err := loadgen.Run(ctx, cfg)
-	if err != nil {
-		return Usagef("%v", err)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdio.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(loadJSON(res)); err != nil {
-			return err
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		ctx := cmd.Context()
+		stdio := struct{ Out io.Writer }{r.env.Stdout}
+		if *base == "" {
+			return Usagef("--base-url is required")
 		}
-	} else {
-		res.WriteText(stdio.Out)
+		if *account == "" {
+			return Usagef("--account-id must not be empty")
+		}
+		if err := loadgen.CheckLoopback(*base); err != nil {
+			return Usagef("%s", flagNames(err.Error()))
+		}
+		if err := checkOption("--base-url", aisearch.WithBaseURL(*base)); err != nil {
+			return err // the client's rule for an API root: it names the right one
+		}
+		mix, err := loadgen.ParseMix(*mixFlag)
+		if err != nil {
+			return Usagef("%s", flagNames(err.Error()))
+		}
+		// The token comes only from the environment, so it stays out of shell
+		// history and process listings. Without one, a placeholder suits an
+		// emulator started without --api-token (it accepts any credential).
+		cfg := loadgen.Config{
+			BaseURL: *base, AccountID: *account, APIToken: envOr(aisearch.EnvAPIToken, "aisearch-tokens-load"),
+			Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
+		}
+		res, err := loadgen.Run(ctx, cfg)
+		if err != nil {
+			return Usagef("%s", flagNames(err.Error()))
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdio.Out)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(loadJSON(res)); err != nil {
+				return err
+			}
+		} else {
+			res.WriteText(stdio.Out)
+		}
+		switch {
+		case res.Failed > 0:
+			return fmt.Errorf("%d of %d requests got no answer", res.Failed, res.Failed+res.Requests)
+		case res.Requests == 0:
+			return errors.New("no request was sent")
+		case res.Unexpected() == res.Requests:
+			return fmt.Errorf("all %d answers had an unexpected status: wrong credentials, account or base URL?", res.Requests)
+		}
+		return nil
 	}
-	switch {
-	case res.Failed > 0:
-		return fmt.Errorf("%d of %d requests got no answer", res.Failed, res.Failed+res.Requests)
-	case res.Requests == 0:
-		return errors.New("no request was sent")
-	case res.Unexpected() == res.Requests:
-		return fmt.Errorf("all %d answers had an unexpected status: wrong credentials, account or base URL?", res.Requests)
-	}
-	return nil
+	return cmd
 }
 
-func loadEnvOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
+// flagNames puts the flag's name on loadgen's configuration errors, which
+// name the setting ("concurrency must be ...").
+func flagNames(msg string) string {
+	for setting, flag := range map[string]string{"concurrency": "--concurrency", "requests": "--requests", "duration": "--duration", "mix": "--mix", "base URL": "--base-url"} {
+		if rest, ok := strings.CutPrefix(msg, setting); ok && (strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, ":")) {
+			return flag + rest
+		}
 	}
-	return def
+	return msg
 }
 
 type loadOpJSON struct {

@@ -10,14 +10,15 @@ import (
 	"github.com/go-aisearch/tokens/emulator"
 )
 
-func runLoadCLI(t *testing.T, args ...string) (int, string, string) {
+func runLoadCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), append([]string{"load"}, args...), Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+	code := Main(context.Background(), append([]string{"load"}, args...), &Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
 	return code, out.String(), errb.String()
 }
 
 func TestLoadRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--account-id", "a"},
 		{"--base-url", "https://api.cloudflare.com/client/v4", "--account-id", "a"},
@@ -27,16 +28,22 @@ func TestLoadRefusesBadFlags(t *testing.T) {
 		{"--base-url", "http://127.0.0.1:1/client/v4", "--account-id", "a", "--requests", "0"},
 		{"--base-url", "http://127.0.0.1:1/client/v4", "--account-id", "a", "--concurrency", "-1"},
 	} {
-		if code, _, stderr := runLoadCLI(t, args...); code != ExitUsage {
+		if code, _, stderr := runLoadCLI(t, nil, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, ExitUsage, stderr)
 		}
+	}
+	// A loopback URL that is not an API root: refused before any request,
+	// naming the root.
+	if code, _, stderr := runLoadCLI(t, nil, "--base-url", "http://127.0.0.1:1", "--account-id", "a"); code != ExitUsage ||
+		!strings.Contains(stderr, "the API root is http://127.0.0.1:1/client/v4") {
+		t.Errorf("no /client/v4: exit %d, stderr %q", code, stderr)
 	}
 }
 
 func TestLoadRunsAgainstEmulator(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	t.Setenv("CLOUDFLARE_API_TOKEN", ts.APIToken)
-	code, out, stderr := runLoadCLI(t, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "4", "--requests", "200", "--json")
+	code, out, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": ts.APIToken}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "4", "--requests", "200", "--json")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -63,9 +70,9 @@ func TestLoadRunsAgainstEmulator(t *testing.T) {
 // A run whose every answer is unexpected (here all 403) measured nothing
 // useful: it fails instead of reporting throughput.
 func TestLoadFailsWhenEveryAnswerIsUnexpected(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	t.Setenv("CLOUDFLARE_API_TOKEN", "not-the-emulators-token")
-	code, _, stderr := runLoadCLI(t, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
+	code, _, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": "not-the-emulators-token"}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
 	if code != ExitFailure || !strings.Contains(stderr, "unexpected status") {
 		t.Fatalf("exit %d, stderr %q; want exit %d naming the unexpected statuses", code, stderr, ExitFailure)
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
@@ -13,7 +14,28 @@ const childEnv = "AISEARCH_TOKENS_TEST_AS_CLI"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		os.Exit(cli.Run(os.Args[1:]))
+		os.Exit(cli.Run())
 	}
 	os.Exit(m.Run())
+}
+
+// program returns a command that runs aisearch-tokens as a process, with
+// args and the variables in env only. The program is this test binary
+// itself (TestMain above): it is executed directly, never copied or
+// wrapped in a script. Writing an executable file while parallel tests
+// fork is what made exec fail with "text file busy" (golang/go#22315: a
+// child forked in between inherits the file's write descriptor until it
+// execs); nothing here writes one.
+func program(t testing.TB, env map[string]string, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = []string{childEnv + "=1"}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
 }

@@ -10,65 +10,101 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/contract"
+	"github.com/go-aisearch/tokens/contract/record"
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
-// runRecord records contract.Record's scenarios. Credentials come from
+// newRecordCmd records record.Record's scenarios. Credentials come from
 // $CLOUDFLARE_API_TOKEN, or $CLOUDFLARE_EMAIL and $CLOUDFLARE_API_KEY, and
 // the registered service token's value from $CF_API_KEY: never from flags.
-func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(c, stdio)
+func newRecordCmd(r *runner) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "record --base-url URL --out DIR",
+		Short: "Record a scripted lifecycle as redacted go-vcr cassettes",
+		Long: `Run scripted scenarios of the token lifecycle against an API (Cloudflare's
+or an emulator's) and save each as a go-vcr cassette, with every credential
+and secret redacted; check them with ` + "`aisearch-tokens verify DIR`" + `.
+
+Credentials (never flags): $` + cfauth.EnvAPIToken + `, or $` + cfauth.EnvAPIKey + ` with $` + cfauth.EnvEmail + `; the
+registered service token's value: $` + envCfAPIKey + `. Against the real API the
+credential needs "AI Search Edit", and for the api-tokens-* scenarios
+"API Tokens Write".
+
+Exit codes: 0 recorded, 1 failure (also: a cassette exists, without
+--force), 2 usage.`,
+		Args: positional(),
+	}
+	fs := cmd.Flags()
 	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
-	out := fs.String("out", "", "directory for the cassettes (required)")
+	out := fs.String("out", "", "`directory` for the cassettes (required)")
 	force := fs.Bool("force", false, "overwrite cassettes that exist in --out (without it, record refuses to start)")
 	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
-	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(contract.Scenarios, ", ")+
+	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(record.Scenarios, ", ")+
 		" (in-use needs the Go API, rate-limited and api-tokens-rate-limited --emulator, api-tokens-* $"+cfauth.EnvAPIToken+": they create and delete real API tokens)")
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return r.record(cmd.Context(), recordFlags{*baseURL, *out, *account, *cfAPIID, *scenarios, *force, *emu})
 	}
-	if *baseURL == "" || *out == "" {
+	return cmd
+}
+
+type recordFlags struct {
+	baseURL, out, account, cfAPIID, scenarios string
+	force, emulator                           bool
+}
+
+func (r *runner) record(ctx context.Context, f recordFlags) error {
+	if f.baseURL == "" || f.out == "" {
 		return Usagef("--base-url and --out are required")
 	}
-	if *account == "" {
-		*account = os.Getenv(aisearch.EnvAccountID)
+	if err := checkOption("--base-url", aisearch.WithBaseURL(f.baseURL)); err != nil {
+		return err // the client's rule for an API root: it names the right one
 	}
-	if *account == "" && *emu {
-		*account = emulator.DefaultAccountID // as `load` does
+	if f.account == "" {
+		f.account = r.env.Getenv(aisearch.EnvAccountID)
 	}
-	if *account == "" {
-		return Usagef("no account: use --account-id or $%s", aisearch.EnvAccountID)
+	if f.account == "" && f.emulator {
+		f.account = emulator.DefaultAccountID // as `load` does
+	}
+	if f.account == "" {
+		return Usagef("no account: pass --account-id or set %s (or --emulator for the emulator's default account)", aisearch.EnvAccountID)
 	}
 	var only []string
-	for _, sc := range strings.Split(*scenarios, ",") {
+	for _, sc := range strings.Split(f.scenarios, ",") {
 		if sc == "" {
 			continue
 		}
-		if !slices.Contains(contract.Scenarios, sc) {
-			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(contract.Scenarios, ", "))
+		if !slices.Contains(record.Scenarios, sc) {
+			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(record.Scenarios, ", "))
 		}
 		only = append(only, sc)
 	}
-	creds, err := contract.CredentialsFromEnv(os.Getenv)
+	creds, err := record.CredentialsFromEnv(r.env.Getenv)
 	if err != nil {
-		return Usagef("%s", err)
+		return Usagef("%s", libraryPrefix.ReplaceAllString(err.Error(), ""))
 	}
-	opts := contract.RecordOptions{BaseURL: *baseURL, AccountID: *account, Credentials: creds, OutDir: *out,
-		ServiceTokenID: *cfAPIID, ServiceTokenKey: os.Getenv(envCfAPIKey), Only: only, Overwrite: *force}
-	if *emu {
+	opts := record.Options{BaseURL: f.baseURL, AccountID: f.account, Credentials: creds, OutDir: f.out,
+		ServiceTokenID: f.cfAPIID, ServiceTokenKey: r.env.Getenv(envCfAPIKey), Only: only, Overwrite: f.force,
+		Transport: r.transport()}
+	r.mainCred = cfauth.EnvAPIToken
+	if creds.APIToken == "" {
+		r.mainCred = cfauth.EnvAPIKey + " and " + cfauth.EnvEmail
+	}
+	if f.emulator {
 		opts.RateLimit = func(_ context.Context, req *http.Request) error {
 			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
 			return nil
 		}
 	}
-	files, err := contract.Record(ctx, opts)
+	files, err := record.Record(ctx, opts)
 	for _, f := range files {
-		fmt.Fprintln(stdio.Out, "recorded", f)
+		fmt.Fprintln(r.env.Stdout, "recorded", f)
 	}
 	if errors.Is(err, iofs.ErrExist) {
 		return fmt.Errorf("%w (use --force to overwrite)", err)
@@ -91,6 +127,6 @@ func runRecord(ctx context.Context, c *Command, stdio Stdio, args []string) erro
 			return fmt.Errorf("%s held an unredacted secret (%s); removed it", f, found[0].Where)
 		}
 	}
-	fmt.Fprintf(stdio.Out, "%d cassettes in %s, redacted; check them with: aisearch-tokens verify %s\n", len(files), *out, *out)
+	fmt.Fprintf(r.env.Stdout, "%d cassettes in %s, redacted; check them with: aisearch-tokens verify %s\n", len(files), f.out, f.out)
 	return nil
 }

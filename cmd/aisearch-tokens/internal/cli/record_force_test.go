@@ -13,9 +13,10 @@ import (
 // --out silently. It must refuse, naming the file, before recording
 // anything, unless --force.
 func TestRecordRefusesToOverwrite(t *testing.T) {
+	t.Parallel()
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
-	useAPI(t, "", "", cliAPIToken)
-	t.Setenv("CF_API_KEY", cliCfAPIKey)
+	h := useAPI(t, "", "", cliAPIToken)
+	h.set("CF_API_KEY", cliCfAPIKey)
 	out := t.TempDir()
 	existing := filepath.Join(out, "recorded-rate-limited.yaml")
 	const mine = "my own hand-made cassette\n"
@@ -23,7 +24,7 @@ func TestRecordRefusesToOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"record", "--base-url", srv.BaseURL, "--out", out, "--emulator", "--scenarios", "lifecycle,rate-limited"}
-	r := run(t, "", args...)
+	r := h.run("", args...)
 	if r.code != 1 || !strings.Contains(r.err, existing+": file already exists; refusing to overwrite it (use --force to overwrite)") {
 		t.Errorf("exit %d, stderr %q", r.code, r.err)
 	}
@@ -33,7 +34,7 @@ func TestRecordRefusesToOverwrite(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "recorded-lifecycle.yaml")); err == nil {
 		t.Error("record refused, but recorded the lifecycle first")
 	}
-	if r := run(t, "", append(args, "--force")...); r.code != 0 {
+	if r := h.run("", append(args, "--force")...); r.code != 0 {
 		t.Fatalf("--force: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 	if data, _ := os.ReadFile(existing); string(data) == mine || !strings.Contains(string(data), "interactions:") {

@@ -12,15 +12,17 @@ import (
 // TestRegisterLegacyFlag: register passes --legacy to the create it may
 // make, and leaves an existing registration as it is.
 func TestRegisterLegacyFlag(t *testing.T) {
+	t.Parallel()
 	ts := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
-	useAPI(t, ts.BaseURL, ts.AccountID, cliAPIToken)
+	h := useAPI(t, ts.BaseURL, ts.AccountID, cliAPIToken)
+	cfID, cfKey := mintServiceToken(t, ts)
 	keyFile := filepath.Join(t.TempDir(), "key")
-	if err := os.WriteFile(keyFile, []byte(cliCfAPIKey+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, []byte(cfKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	register := func(legacy string) (created, isLegacy bool) {
 		t.Helper()
-		r := run(t, "", "register", "--name", "svc", "--cf-api-id", "cf-svc", "--cf-api-key-file", keyFile, "--legacy="+legacy, "--json")
+		r := h.run("", "register", "--name", "svc", "--cf-api-id", cfID, "--cf-api-key-file", keyFile, "--legacy="+legacy, "--json")
 		var out struct {
 			Created bool `json:"created"`
 			Token   struct {

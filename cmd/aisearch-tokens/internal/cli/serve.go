@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,14 +11,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/go-aisearch/tokens/emulator"
 )
 
 // serveList is a repeatable string flag.
 type serveList []string
 
-func (l *serveList) String() string     { return fmt.Sprintf("%d value(s)", len(*l)) } // never the values: they are secrets
+// String never shows the values: they are secrets.
+func (l *serveList) String() string {
+	if len(*l) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d value(s)", len(*l))
+}
 func (l *serveList) Set(v string) error { *l = append(*l, v); return nil }
+func (l *serveList) Type() string       { return "value" }
 
 type serveFlags struct {
 	addr, state, seed string
@@ -68,9 +77,18 @@ func (t serveTimeouts) server(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
 }
 
-func runServe(ctx context.Context, c *Command, stdio Stdio, args []string) error {
-	fs := NewFlagSet(c, stdio)
+func newServeCmd(r *runner) *cobra.Command {
 	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the local emulator of the API",
+		Long: `Run the local emulator of Cloudflare's AI Search tokens and API tokens
+operations, validating every request against openapi.yaml. It prints its base
+URL; point a client at it with --base-url or CLOUDFLARE_API_BASE_URL.
+Ctrl-C or SIGTERM stops it gracefully (exit 0).`,
+		Args: positional(),
+	}
+	fs := cmd.Flags()
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8787", "listen address")
 	fs.StringVar(&f.state, "state", "", "persist tokens in this `file` (fsynced log; survives crashes); default in memory")
 	fs.StringVar(&f.seed, "seed", "", "load accounts and tokens from this JSON `file` into a new store; skipped when resuming an existing --state file (see emulator/testdata/seed.example.json)")
@@ -85,12 +103,14 @@ func runServe(ctx context.Context, c *Command, stdio Stdio, args []string) error
 	fs.DurationVar(&f.timeouts.read, "read-timeout", f.timeouts.read, "time a client has to send a whole request, body included (must exceed --latency)")
 	fs.DurationVar(&f.timeouts.write, "write-timeout", f.timeouts.write, "time from a request's headers to the end of its answer (must exceed --latency)")
 	fs.DurationVar(&f.timeouts.idle, "idle-timeout", f.timeouts.idle, "how long an idle keep-alive connection stays open")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return serve(cmd.Context(), r.env, &f)
 	}
-	if fs.NArg() > 0 {
-		return Usagef("unexpected argument %q", fs.Arg(0))
-	}
+	return cmd
+}
+
+func serve(ctx context.Context, env *Env, f *serveFlags) error {
+	stdio := struct{ Out, Err io.Writer }{env.Stdout, env.Stderr}
 	logger := slog.New(slog.NewTextHandler(stdio.Err, nil))
 	opts, err := f.options(logger)
 	if err != nil {
@@ -194,5 +214,3 @@ func serveSeed(srv *emulator.Server, path string, resumed bool, logger *slog.Log
 	logger.Info("seeded", "accounts", len(seed.Accounts), "tokens", n)
 	return nil
 }
-
-var _ flag.Value = (*serveList)(nil)

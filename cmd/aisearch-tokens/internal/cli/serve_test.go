@@ -74,6 +74,7 @@ func call(method, url, body string) (int, []byte, error) {
 }
 
 func TestServeInProcess(t *testing.T) {
+	t.Parallel()
 	seed := filepath.Join("..", "..", "..", "..", "emulator", "testdata", "seed.example.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -81,7 +82,7 @@ func TestServeInProcess(t *testing.T) {
 	var errb lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", seed, "--api-token", serveToken}, cli.Stdio{In: strings.NewReader(""), Out: outW, Err: &errb})
+		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", seed, "--api-token", serveToken}, &cli.Env{Stdout: outW, Stderr: &errb})
 		outW.Close()
 	}()
 	url, sc := baseURL(t, outR)
@@ -120,12 +121,13 @@ func TestServeInProcess(t *testing.T) {
 // Without --api-token or --api-key, serve accepts any credential and says
 // so right after the start-up line; with one, it does not.
 func TestServeSaysWhenAuthIsOpen(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"--api-token", serveToken}} {
 		ctx, cancel := context.WithCancel(context.Background())
 		outR, outW := io.Pipe()
 		done := make(chan int, 1)
 		go func() {
-			done <- cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), cli.Stdio{In: strings.NewReader(""), Out: outW, Err: io.Discard})
+			done <- cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &cli.Env{Stdout: outW, Stderr: io.Discard})
 			outW.Close()
 		}()
 		_, sc := baseURL(t, outR)
@@ -150,7 +152,7 @@ func serveInProcess(t *testing.T, args ...string) (url string, stop func() int) 
 	outR, outW := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--api-token", serveToken}, args...), cli.Stdio{In: strings.NewReader(""), Out: outW, Err: io.Discard})
+		done <- cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--api-token", serveToken}, args...), &cli.Env{Stdout: outW, Stderr: io.Discard})
 		outW.Close()
 	}()
 	url, sc := baseURL(t, outR)
@@ -164,6 +166,7 @@ func serveInProcess(t *testing.T, args ...string) (url string, stop func() int) 
 // --seed fills a new state file only: a restart after every seeded token
 // was deleted must not bring them back.
 func TestServeSeedsOnlyANewStateFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	seed, state := filepath.Join(dir, "seed.json"), filepath.Join(dir, "state.log")
 	const id = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
@@ -194,6 +197,7 @@ func TestServeSeedsOnlyANewStateFile(t *testing.T) {
 }
 
 func TestServeRejectsBadFlags(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--api-key", "no-colon"}, {"--api-key", ":key"}, {"--fault-rate", "2"}, {"--latency", "-1s"}, {"extra"}, {"--nope"},
 		{"--fault-rate", "NaN"}, {"--fault-rate", "-Inf"}, {"--fault-rate", "+Inf"}, {"--fault-seed", "-1"},
@@ -203,7 +207,7 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		// Should a bad flag be accepted, serve runs until the context ends.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		var out, errb bytes.Buffer
-		code := cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+		code := cli.Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &cli.Env{Stdout: &out, Stderr: &errb})
 		cancel()
 		if code != cli.ExitUsage {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, cli.ExitUsage, errb.String())
@@ -212,28 +216,9 @@ func TestServeRejectsBadFlags(t *testing.T) {
 	var out, errb bytes.Buffer
 	bad := filepath.Join(t.TempDir(), "seed.json")
 	os.WriteFile(bad, []byte(`{"accounts":{"a":{"tokens":[{"id":"x"}]}}}`), 0o600)
-	if code := cli.Main(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--seed", bad}, cli.Stdio{Out: &out, Err: &errb}); code != cli.ExitFailure {
+	if code := cli.Main(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--seed", bad}, &cli.Env{Stdout: &out, Stderr: &errb}); code != cli.ExitFailure {
 		t.Errorf("bad seed: exit %d", code)
 	}
-}
-
-// buildBinary returns an aisearch-tokens program to run as a subprocess.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	// This test binary is the program: TestMain runs cli.Run, all that main
-	// does, when childEnv is set. A script sets it, so the tests exec
-	// "aisearch-tokens ARGS" like the real binary (same race setting as the
-	// tests), without a go build per test.
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "aisearch-tokens")
-	script := "#!/bin/sh\n" + childEnv + "=1 exec '" + exe + "' \"$@\"\n"
-	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return bin
 }
 
 type serveProc struct {
@@ -244,9 +229,9 @@ type serveProc struct {
 	copied chan struct{} // closed once stdout after the start-up line is all in out
 }
 
-func startServe(t *testing.T, bin string, args ...string) *serveProc {
+func startServe(t *testing.T, args ...string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--api-token", serveToken}, args...)...)
+	cmd := program(t, nil, append([]string{"serve", "--addr", "127.0.0.1:0", "--api-token", serveToken}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -277,9 +262,8 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinary(t)
 	state := filepath.Join(t.TempDir(), "state.log")
-	p := startServe(t, bin, "--state", state)
+	p := startServe(t, "--state", state)
 	list := p.url + "/accounts/acc/ai-search/tokens"
 
 	const workers, perWorker, killAfter = 6, 400, 150
@@ -326,7 +310,7 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 	wg.Wait()
 	p.cmd.Wait()
 
-	p2 := startServe(t, bin, "--state", state)
+	p2 := startServe(t, "--state", state)
 	stored := map[string]bool{}
 	for page := 1; page <= 100; page++ {
 		status, body, err := call("GET", fmt.Sprintf("%s/accounts/acc/ai-search/tokens?per_page=100&page=%d", p2.url, page), "")
@@ -399,6 +383,7 @@ func closedWithin(conn net.Conn, start time.Time, deadline time.Duration) (time.
 // A client trickling its body (a byte every 50 ms) loses its connection
 // once --read-timeout has passed since the request began.
 func TestServeReadTimeoutCutsATrickledBody(t *testing.T) {
+	t.Parallel()
 	const timeout = 500 * time.Millisecond
 	url, stop := serveInProcess(t, "--read-timeout", timeout.String(), "--read-header-timeout", "200ms")
 	defer stop()
@@ -431,6 +416,7 @@ func TestServeReadTimeoutCutsATrickledBody(t *testing.T) {
 
 // Idle keep-alive connections are closed after --idle-timeout.
 func TestServeIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
+	t.Parallel()
 	const timeout, conns = 300 * time.Millisecond, 50
 	url, stop := serveInProcess(t, "--idle-timeout", timeout.String())
 	defer stop()

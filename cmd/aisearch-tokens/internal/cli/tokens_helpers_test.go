@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/go-aisearch/tokens/aisearch"
+
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
 )
 
@@ -26,24 +28,57 @@ type result struct {
 	out, err string
 }
 
+// harness runs the CLI with an environment of its own, so tests run in
+// parallel: nothing is read from or written to the process's.
+type harness struct {
+	t   *testing.T
+	env map[string]string
+	// stdinTerminal and stderrTerminal make the CLI believe a person is
+	// at stdin (it may ask) or watching stderr (it shows progress).
+	stdinTerminal, stderrTerminal bool
+}
+
+func newHarness(t *testing.T) *harness {
+	return &harness{t: t, env: map[string]string{}}
+}
+
+// useAPI points the CLI at baseURL with account and token (either may be
+// empty: not set).
+func useAPI(t *testing.T, baseURL, account, token string) *harness {
+	h := newHarness(t)
+	h.set("CLOUDFLARE_API_BASE_URL", baseURL)
+	h.set("CLOUDFLARE_ACCOUNT_ID", account)
+	h.set("CLOUDFLARE_API_TOKEN", token)
+	return h
+}
+
+// set sets a variable of the CLI's environment; "" unsets it.
+func (h *harness) set(k, v string) {
+	if v == "" {
+		delete(h.env, k)
+		return
+	}
+	h.env[k] = v
+}
+
 // run executes the CLI with stdin and args.
-func run(t *testing.T, stdin string, args ...string) result {
-	t.Helper()
+func (h *harness) run(stdin string, args ...string) result {
+	h.t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, cli.Stdio{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	env := &cli.Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv:          func(k string) string { return h.env[k] },
+		StdinIsTerminal: h.stdinTerminal, StderrIsTerminal: h.stderrTerminal,
+		Retry: aisearch.NoWaitRetryPolicy(), // retries are tested, not their backoff
+	}
+	code := cli.Main(context.Background(), args, env)
 	return result{code, out.String(), errb.String()}
 }
 
-// useAPI points the CLI's environment at baseURL with the test token, and
-// clears every other variable the CLI reads.
-func useAPI(t *testing.T, baseURL, account, token string) {
+// run executes the CLI with stdin and args, and no environment variable.
+func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	for _, k := range []string{"CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CF_API_KEY", "CLOUDFLARE_ISSUER_API_TOKEN"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("CLOUDFLARE_API_BASE_URL", baseURL)
-	t.Setenv("CLOUDFLARE_ACCOUNT_ID", account)
-	t.Setenv("CLOUDFLARE_API_TOKEN", token)
+	return newHarness(t).run(stdin, args...)
 }
 
 // assertNoSecrets fails if any CLI output holds a test secret.

@@ -20,7 +20,7 @@ func runWithin(t *testing.T, limit time.Duration, args ...string) result {
 	done := make(chan result, 1)
 	go func() {
 		var out, errb bytes.Buffer
-		code := cli.Main(context.Background(), args, cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+		code := cli.Main(context.Background(), args, &cli.Env{Stdout: &out, Stderr: &errb})
 		done <- result{code, out.String(), errb.String()}
 	}()
 	select {
@@ -46,12 +46,13 @@ func TestVerifyBoundsAliasExpansion(t *testing.T) {
 		t.Errorf("exit %d\nstderr: %s\nstdout: %.300s", r.code, r.err, r.out)
 	}
 	r = runWithin(t, 60*time.Second, "verify", "--max-file-size", "32MiB", file)
-	if r.code != cli.ExitOK || !strings.Contains(r.out, "contract ok: 1 files, 20 interactions") {
+	if r.code != cli.ExitOK || !strings.Contains(r.out, "contract ok: 1 file, 20 interactions") {
 		t.Errorf("with --max-file-size 32MiB: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
 
 func TestVerifyBoundsFileSize(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "huge.yaml")
 	f, err := os.Create(file)
 	if err != nil {

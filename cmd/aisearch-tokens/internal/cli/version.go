@@ -1,25 +1,19 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"runtime/debug"
 
-	"github.com/go-aisearch/tokens/spec"
+	"github.com/spf13/cobra"
 )
 
-func runVersion(_ context.Context, c *Command, stdio Stdio, args []string) error {
-	if err := parseFlags(NewFlagSet(c, stdio), args); err != nil {
-		return err
+func newVersionCmd(r *runner) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the build's version and the spec's (also --version)",
+		Args:  positional(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(r.env.Stdout, "%s %s\n", cmd.Root().Name(), version())
+			return err
+		},
 	}
-	spec, err := spec.Load()
-	if err != nil {
-		return err
-	}
-	build := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		build = bi.Main.Version
-	}
-	fmt.Fprintf(stdio.Out, "aisearch-tokens %s, spec %s\n", build, spec.Info.Version)
-	return nil
 }

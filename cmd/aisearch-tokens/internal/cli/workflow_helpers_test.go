@@ -23,6 +23,7 @@ type wireProxy struct {
 	URL string // base URL to give the CLI, with /client/v4
 
 	mu      sync.Mutex
+	done    map[string]bool // for once
 	secrets []string
 	keys    []string // the cf_api_key of each registration request, in order
 	fault   func(*http.Request) string
@@ -149,4 +150,17 @@ func assertNoneOf(t *testing.T, secrets []string, texts map[string]string) {
 			}
 		}
 	}
+}
+
+// once reports whether key was seen before, and notes it: a fault
+// injected once.
+func (p *wireProxy) once(key string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done == nil {
+		p.done = map[string]bool{}
+	}
+	seen := p.done[key]
+	p.done[key] = true
+	return seen
 }

@@ -29,7 +29,6 @@ func TestWorkflowAgainstServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinary(t)
 	dir := t.TempDir()
 	const issuerID = "1f2e3d4c5b6a1f2e3d4c5b6a1f2e3d4c"
 	issuerValue := "issuer-WORKFLOW-" + fmt.Sprint(time.Now().UnixNano())
@@ -42,7 +41,7 @@ func TestWorkflowAgainstServe(t *testing.T) {
 }`)
 	issuerFile := writeFile(t, dir, "issuer-token", issuerValue+"\n")
 	state := filepath.Join(dir, "state.log")
-	srv := startServe(t, bin, "--state", state, "--seed", seed)
+	srv := startServe(t, "--state", state, "--seed", seed)
 	proxy := newWireProxy(t, srv.url)
 
 	ctx := context.Background()
@@ -72,8 +71,9 @@ func TestWorkflowAgainstServe(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Env = []string{"HOME=" + dir, "CLOUDFLARE_API_BASE_URL=" + proxy.URL, "CLOUDFLARE_ACCOUNT_ID=" + emulator.DefaultAccountID, "CLOUDFLARE_API_TOKEN=" + serveToken}
+		cmd := program(t, map[string]string{"HOME": dir, "CLOUDFLARE_API_BASE_URL": proxy.URL, "CLOUDFLARE_ACCOUNT_ID": emulator.DefaultAccountID, "CLOUDFLARE_API_TOKEN": serveToken}, args...)
+		stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
+		defer stop()
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		err := cmd.Run()

@@ -11,6 +11,7 @@ import (
 // every exchange must come from the aisearch client (its User-Agent), and
 // be validated.
 func TestDemoDrivesTheClientPackage(t *testing.T) {
+	t.Parallel()
 	e, err := start()
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 var tokenValue = regexp.MustCompile(`[A-Za-z0-9_-]{40}`)
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if err := demo.Run(context.Background(), &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -52,6 +53,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunStopsOnCancelledContext(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out bytes.Buffer

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+
+	"github.com/go-aisearch/tokens/aisearch"
+)
+
+// envCfAPIKey is where create, update and register look for the secret
+// after --cf-api-key-file and before stdin.
+const envCfAPIKey = "CF_API_KEY"
+
+// tokenFlags describe the service token that create, register and update
+// send: its name, its cf_api_id, and where its secret value comes from.
+type tokenFlags struct {
+	name, cfAPIID, keyFile string
+	legacy                 optBool
+}
+
+func addTokenFlags(fs *pflag.FlagSet, nameUsage, cfAPIIDUsage, legacyUsage string) *tokenFlags {
+	tf := &tokenFlags{}
+	fs.StringVar(&tf.name, "name", "", nameUsage)
+	fs.StringVar(&tf.cfAPIID, "cf-api-id", "", cfAPIIDUsage)
+	fs.StringVar(&tf.keyFile, "cf-api-key-file", "", "read the service token's value (cf_api_key) from this `file`; otherwise from $"+envCfAPIKey+", otherwise from stdin. Never a plain flag.")
+	boolVar(fs, &tf.legacy, "legacy", legacyUsage)
+	return tf
+}
+
+// Usage of --name and --cf-api-id where they are required (create, register).
+const (
+	requiredName    = "a name for people (required)"
+	requiredCfAPIID = "the service token's id, from POST /user/tokens (required)"
+)
+
+// requireAll refuses a command line without --name or --cf-api-id (create
+// and register need both; update keeps what is not given).
+func (tf *tokenFlags) requireAll() error {
+	switch {
+	case tf.name == "" && tf.cfAPIID == "":
+		return Usagef("--name and --cf-api-id are required")
+	case tf.name == "":
+		return Usagef("--name is required")
+	case tf.cfAPIID == "":
+		return Usagef("--cf-api-id is required")
+	}
+	return nil
+}
+
+// clientAndKey builds the client, then reads the key: configuration errors
+// are reported before anyone is asked for a secret.
+func (r *runner) clientAndKey(ctx context.Context, api *apiFlags, tf *tokenFlags) (*aisearch.Client, aisearch.Secret, error) {
+	c, err := r.connect(ctx, api)
+	if err != nil {
+		return nil, "", err
+	}
+	key, err := r.readCfAPIKey(ctx, tf.keyFile)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, key, nil
+}

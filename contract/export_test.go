@@ -1,4 +1,0 @@
-package contract
-
-// FromCassette lets the external tests convert go-vcr interactions.
-var FromCassette = fromCassette

@@ -1,0 +1,236 @@
+package record
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// scenarios is the scripted lifecycle Record runs, one cassette each. Every
+// step states the status it expects, so a recording is also a check that
+// the server behaves as the contract says.
+func (r *session) scenarios() []scenario {
+	out := []scenario{
+		{"lifecycle", r.lifecycle},
+		{"pagination", r.pagination},
+		{"invalid-input", r.invalidInput},
+		{"no-credentials", r.noCredentials},
+	}
+	if r.opts.MarkInUse != nil {
+		out = append(out, scenario{"in-use", r.inUse})
+	}
+	if r.opts.RateLimit != nil {
+		out = append(out, scenario{"rate-limited", r.rateLimited})
+	}
+	if r.opts.Credentials.APIToken != "" {
+		out = append(out,
+			scenario{"api-tokens-user", func(ctx context.Context, c *generated.ClientWithResponses) error {
+				return r.apiTokenLifecycle(ctx, userTokens(c))
+			}},
+			scenario{"api-tokens-account", func(ctx context.Context, c *generated.ClientWithResponses) error {
+				return r.apiTokenLifecycle(ctx, r.tokens(c, "account"))
+			}},
+			scenario{"api-tokens-invalid-input", r.apiTokenInvalidInput},
+			scenario{"api-tokens-no-credentials", r.apiTokenNoCredentials},
+		)
+		if r.opts.RateLimit != nil {
+			out = append(out, scenario{"api-tokens-rate-limited", r.apiTokenRateLimited})
+		}
+	}
+	return out
+}
+
+func (r *session) input(name string) generated.TokenInput {
+	return generated.TokenInput{Name: name, CfAPIID: r.opts.ServiceTokenID, CfAPIKey: r.opts.ServiceTokenKey}
+}
+
+func (r *session) create(ctx context.Context, c *generated.ClientWithResponses, name string) (string, error) {
+	resp, err := c.CreateTokenWithResponse(ctx, r.opts.AccountID, r.input(name), r.opts.Credentials.Apply)
+	if err := expect("create "+name, 201, resp, err); err != nil {
+		return "", err
+	}
+	if resp.JSON201 == nil {
+		return "", fmt.Errorf("create %s: 201 without a JSON token envelope", name)
+	}
+	id := resp.JSON201.Result.ID
+	r.created = append(r.created, id)
+	return id, nil
+}
+
+func (r *session) delete(ctx context.Context, c *generated.ClientWithResponses, id string) error {
+	resp, err := c.DeleteTokenWithResponse(ctx, r.opts.AccountID, id, r.opts.Credentials.Apply)
+	if err := expect("delete", 200, resp, err); err != nil {
+		return err
+	}
+	r.forget(id)
+	return nil
+}
+
+// lifecycle: an empty search, create, get, list, search, update, delete, then the 404s.
+func (r *session) lifecycle(ctx context.Context, c *generated.ClientWithResponses) error {
+	acct, auth := r.opts.AccountID, r.opts.Credentials.Apply
+	name := r.prefix + "-lifecycle"
+	none, err := c.ListTokensWithResponse(ctx, acct, &generated.ListTokensParams{Search: &name}, auth)
+	if err := expect("search before create", 200, none, err); err != nil {
+		return err
+	}
+	id, err := r.create(ctx, c, name)
+	if err != nil {
+		return err
+	}
+	get, err := c.GetTokenWithResponse(ctx, acct, id, auth)
+	if err := expect("get", 200, get, err); err != nil {
+		return err
+	}
+	list, err := c.ListTokensWithResponse(ctx, acct, nil, auth)
+	if err := expect("list", 200, list, err); err != nil {
+		return err
+	}
+	search := strings.ToUpper(name) // the filter is case-insensitive
+	found, err := c.ListTokensWithResponse(ctx, acct, &generated.ListTokensParams{Search: &search}, auth)
+	if err := expect("search", 200, found, err); err != nil {
+		return err
+	}
+	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(name+"-renamed"), auth)
+	if err := expect("update", 200, upd, err); err != nil {
+		return err
+	}
+	if err := r.delete(ctx, c, id); err != nil {
+		return err
+	}
+	get, err = c.GetTokenWithResponse(ctx, acct, id, auth)
+	if err := expect("get deleted", 404, get, err); err != nil {
+		return err
+	}
+	upd, err = c.UpdateTokenWithResponse(ctx, acct, id, r.input(name), auth)
+	if err := expect("update deleted", 404, upd, err); err != nil {
+		return err
+	}
+	del, err := c.DeleteTokenWithResponse(ctx, acct, id, auth)
+	return expect("delete deleted", 404, del, err)
+}
+
+// pagination: three tokens listed two per page: a full page, the last page,
+// and an empty page past the end.
+func (r *session) pagination(ctx context.Context, c *generated.ClientWithResponses) error {
+	var ids []string
+	for _, suffix := range []string{"a", "b", "c"} {
+		id, err := r.create(ctx, c, r.prefix+"-page-"+suffix)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	search, perPage := r.prefix+"-page-", 2
+	for page := 1; page <= 3; page++ {
+		p := page
+		resp, err := c.ListTokensWithResponse(ctx, r.opts.AccountID, &generated.ListTokensParams{Page: &p, PerPage: &perPage, Search: &search}, r.opts.Credentials.Apply)
+		if err := expect(fmt.Sprintf("list page %d", page), 200, resp, err); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		if err := r.delete(ctx, c, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// invalidInput: requests the spec rejects, each answered 400 with the path.
+func (r *session) invalidInput(ctx context.Context, c *generated.ClientWithResponses) error {
+	acct, auth := r.opts.AccountID, r.opts.Credentials.Apply
+	tooMany, zero := 101, 0
+	list, err := c.ListTokensWithResponse(ctx, acct, &generated.ListTokensParams{PerPage: &tooMany}, auth)
+	if err := expect("list per_page=101", 400, list, err); err != nil {
+		return err
+	}
+	list, err = c.ListTokensWithResponse(ctx, acct, &generated.ListTokensParams{Page: &zero}, auth)
+	if err := expect("list page=0", 400, list, err); err != nil {
+		return err
+	}
+	get, err := c.GetTokenWithResponse(ctx, acct, "not-a-uuid", auth)
+	if err := expect("get bad id", 400, get, err); err != nil {
+		return err
+	}
+	del, err := c.DeleteTokenWithResponse(ctx, acct, "not-a-uuid", auth)
+	if err := expect("delete bad id", 400, del, err); err != nil {
+		return err
+	}
+	missingKey := `{"name":"` + r.prefix + `-invalid","cf_api_id":"` + r.opts.ServiceTokenID + `"}`
+	create, err := c.CreateTokenWithBodyWithResponse(ctx, acct, "application/json", strings.NewReader(missingKey), auth)
+	if err := expect("create without cf_api_key", 400, create, err); err != nil {
+		return err
+	}
+	upd, err := c.UpdateTokenWithResponse(ctx, acct, "not-a-uuid", r.input(r.prefix+"-invalid"), auth)
+	return expect("update bad id", 400, upd, err)
+}
+
+// noCredentials: every operation without credentials gets 403, code 10000,
+// and so does a credential the server refuses.
+func (r *session) noCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
+	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+	refused := Credentials{APIToken: "refused-" + randomHex(8)}
+	list, err := c.ListTokensWithResponse(ctx, acct, nil, refused.Apply)
+	if err := expect("list with a refused token", 403, list, err); err != nil {
+		return err
+	}
+	list, err = c.ListTokensWithResponse(ctx, acct, nil)
+	if err := expect("list", 403, list, err); err != nil {
+		return err
+	}
+	create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-anonymous"))
+	if err := expect("create", 403, create, err); err != nil {
+		return err
+	}
+	get, err := c.GetTokenWithResponse(ctx, acct, id)
+	if err := expect("get", 403, get, err); err != nil {
+		return err
+	}
+	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-anonymous"))
+	if err := expect("update", 403, upd, err); err != nil {
+		return err
+	}
+	del, err := c.DeleteTokenWithResponse(ctx, acct, id)
+	return expect("delete", 403, del, err)
+}
+
+// inUse: a token used by an instance cannot be deleted (409).
+func (r *session) inUse(ctx context.Context, c *generated.ClientWithResponses) error {
+	id, err := r.create(ctx, c, r.prefix+"-in-use")
+	if err != nil {
+		return err
+	}
+	if err := r.opts.MarkInUse(id); err != nil {
+		return fmt.Errorf("mark in use: %w", err)
+	}
+	r.forget(id) // cannot be deleted any more
+	del, err := c.DeleteTokenWithResponse(ctx, r.opts.AccountID, id, r.opts.Credentials.Apply)
+	return expect("delete in use", 409, del, err)
+}
+
+// rateLimited: every operation answered 429 with Retry-After.
+func (r *session) rateLimited(ctx context.Context, c *generated.ClientWithResponses) error {
+	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+	auth, limit := r.opts.Credentials.Apply, r.opts.RateLimit
+	list, err := c.ListTokensWithResponse(ctx, acct, nil, auth, limit)
+	if err := expect("list", 429, list, err); err != nil {
+		return err
+	}
+	create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-limited"), auth, limit)
+	if err := expect("create", 429, create, err); err != nil {
+		return err
+	}
+	get, err := c.GetTokenWithResponse(ctx, acct, id, auth, limit)
+	if err := expect("get", 429, get, err); err != nil {
+		return err
+	}
+	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-limited"), auth, limit)
+	if err := expect("update", 429, upd, err); err != nil {
+		return err
+	}
+	del, err := c.DeleteTokenWithResponse(ctx, acct, id, auth, limit)
+	return expect("delete", 429, del, err)
+}

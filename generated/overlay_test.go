@@ -1,0 +1,69 @@
+package generated_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/go-aisearch/tokens/generated"
+)
+
+// The generated code is oapi-codegen's, tested upstream. What is ours is
+// the overlay (overlay.yaml) and the generator config (oapi-codegen.yaml);
+// the names and plain types they choose are used across the module, so a
+// change that breaks them fails to compile. This file pins what the
+// compiler cannot see: the JSON those choices put on the wire.
+
+func encode(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestOverlayWireShapes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		what string
+		v    any
+		want []string // substrings of the encoding; a leading "!" means absent
+	}{
+		// x-omitempty: false on the nullable fields: unset travels as null.
+		{"unset nullable fields", generated.Token{ID: "i", Name: "n", CfAPIID: "c"}, []string{`"created_by":null`, `"modified_by":null`}},
+		// The secret is always sent, even empty, as a plain string.
+		{"empty cf_api_key", generated.TokenInput{Name: "n", CfAPIID: "c"}, []string{`"cf_api_key":""`}},
+		// A policy's server-set id stays out of requests.
+		{"policy without id", generated.Policy{Effect: "allow"}, []string{`!"id"`}},
+		// resources is one Go map, nested maps included.
+		{"nested resources", generated.Policy{Resources: generated.APITokenResources{"com.cloudflare.api.account.a": map[string]any{"com.cloudflare.api.account.zone.z": "*"}}},
+			[]string{`"resources":{"com.cloudflare.api.account.a":{"com.cloudflare.api.account.zone.z":"*"}}`}},
+		// The delete result is always {}; success is a plain bool.
+		{"delete envelope", generated.DeleteEnvelope{Success: true}, []string{`"result":{}`, `"success":true`}},
+	} {
+		got := encode(t, tc.v)
+		for _, w := range tc.want {
+			if absent, ok := strings.CutPrefix(w, "!"); ok == strings.Contains(got, absent) {
+				t.Errorf("%s: %s, want %s", tc.what, got, w)
+			}
+		}
+	}
+}
+
+// TestNullDecodesToNil: null and absent both decode to nil, and fields the
+// spec does not know are ignored, as a client must.
+func TestNullDecodesToNil(t *testing.T) {
+	t.Parallel()
+	var env generated.TokenEnvelope
+	body := `{"success":true,"errors":[],"messages":[],"unknown_field":{"x":1},"result":{"id":"62af0db3-c410-40b2-9ee3-0e93f6dd1de0","name":"n","cf_api_id":"c","created_at":"2024-01-02T03:04:05Z","modified_at":"2024-01-02T03:04:05Z","created_by":null,"extra":true}}`
+	if err := json.Unmarshal([]byte(body), &env); err != nil {
+		t.Fatal(err)
+	}
+	if !env.Success || env.Result.CreatedBy != nil || env.Result.ModifiedBy != nil || env.Result.Enabled != nil || env.Result.CreatedAt.IsZero() {
+		t.Fatalf("decoded %+v", env)
+	}
+	if again := encode(t, env.Result); !strings.Contains(again, `"created_by":null`) {
+		t.Errorf("null did not round-trip: %s", again)
+	}
+}
