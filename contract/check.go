@@ -83,6 +83,19 @@ func responseErrors(body []byte) []apiError {
 	return env.Errors
 }
 
+// authAnswer reports whether ix's answer is one Cloudflare gives before it
+// looks at the request's input: the credential refused or missing (401,
+// 403, or a 400 with a credential code) or the rate limited (429).
+func authAnswer(ix Interaction) bool {
+	switch ix.Status {
+	case 401, 403, 429:
+		return true
+	case 400:
+		return slices.ContainsFunc(responseErrors(ix.ResponseBody), func(e apiError) bool { return slices.Contains(credentialCodes, e.Code) })
+	}
+	return false
+}
+
 func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
 	if len(reqViolations) == 0 {
 		return nil

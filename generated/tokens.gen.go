@@ -1386,8 +1386,12 @@ type ClientInterface interface {
 	// VerifyAccountAPIToken Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
 	VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1493,8 +1497,12 @@ type ClientInterface interface {
 	// VerifyUserAPIToken Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
 	VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1777,8 +1785,12 @@ func (c *Client) ListAccountPermissionGroups(ctx context.Context, accountID APIT
 // VerifyAccountAPIToken Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
 func (c *Client) VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1994,8 +2006,12 @@ func (c *Client) ListUserPermissionGroups(ctx context.Context, params *ListUserP
 // VerifyUserAPIToken Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
 func (c *Client) VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3385,8 +3401,12 @@ type ClientWithResponsesInterface interface {
 	// VerifyAccountAPITokenWithResponse Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3502,8 +3522,12 @@ type ClientWithResponsesInterface interface {
 	// VerifyUserAPITokenWithResponse Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4200,8 +4224,6 @@ type VerifyAccountAPITokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenVerifyEnvelope
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
@@ -4213,11 +4235,6 @@ type VerifyAccountAPITokenResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r VerifyAccountAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
 	return r.JSON200
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r VerifyAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
-	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -4752,8 +4769,6 @@ type VerifyUserAPITokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenVerifyEnvelope
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
@@ -4765,11 +4780,6 @@ type VerifyUserAPITokenResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r VerifyUserAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
 	return r.JSON200
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r VerifyUserAPITokenResponse) GetJSON403() *APITokenForbidden {
-	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -5270,8 +5280,12 @@ func (c *ClientWithResponses) ListAccountPermissionGroupsWithResponse(ctx contex
 // VerifyAccountAPITokenWithResponse Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5453,8 +5467,12 @@ func (c *ClientWithResponses) ListUserPermissionGroupsWithResponse(ctx context.C
 // VerifyUserAPITokenWithResponse Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6131,13 +6149,6 @@ func ParseVerifyAccountAPITokenResponse(rsp *http.Response) (*VerifyAccountAPITo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest APITokenForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6610,13 +6621,6 @@ func ParseVerifyUserAPITokenResponse(rsp *http.Response) (*VerifyUserAPITokenRes
 			return nil, err
 		}
 		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest APITokenForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest APITokenRateLimited
@@ -8638,20 +8642,6 @@ func (response VerifyAccountAPIToken200JSONResponse) VisitVerifyAccountAPITokenR
 	return err
 }
 
-type VerifyAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
-
-func (response VerifyAccountAPIToken403JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type VerifyAccountAPIToken429JSONResponse struct {
 	APITokenRateLimitedJSONResponse
 }
@@ -9199,20 +9189,6 @@ func (response VerifyUserAPIToken200JSONResponse) VisitVerifyUserAPITokenRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type VerifyUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
-
-func (response VerifyUserAPIToken403JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
