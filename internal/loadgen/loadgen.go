@@ -100,9 +100,13 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// ErrServiceToken is Run's error when the service token it must mint first
+// cannot be (the Config was fine).
+var ErrServiceToken = errors.New("mint the service token")
+
 // Run sends the traffic and waits for every worker. It returns an error
-// for a bad Config, or when the service token it must mint first cannot be;
-// failed requests are counted in the Result.
+// for a bad Config, or ErrServiceToken when the service token it must mint
+// first cannot be; failed requests are counted in the Result.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -178,13 +182,13 @@ func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, va
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(cfg.BaseURL, "/")+"/user/tokens", bytes.NewReader(body))
 	if err != nil {
-		return "", "", fmt.Errorf("mint the service token: %w", err)
+		return "", "", fmt.Errorf("%w: %w", ErrServiceToken, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	cfauth.Credentials{Token: cfg.APIToken}.Set(req.Header)
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", "", fmt.Errorf("mint the service token: %w", err)
+		return "", "", fmt.Errorf("%w: %w", ErrServiceToken, err)
 	}
 	defer resp.Body.Close()
 	var env struct {
@@ -198,7 +202,7 @@ func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, va
 		err = json.Unmarshal(data, &env)
 	}
 	if resp.StatusCode != http.StatusOK || err != nil || env.Result.ID == "" || env.Result.Value == "" {
-		return "", "", fmt.Errorf("mint the service token: POST /user/tokens answered %d", resp.StatusCode)
+		return "", "", fmt.Errorf("%w: POST /user/tokens answered %d (the API token needs \"API Tokens Write\")", ErrServiceToken, resp.StatusCode)
 	}
 	return env.Result.ID, env.Result.Value, nil
 }

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -216,7 +217,7 @@ func TestRunRefusedMint(t *testing.T) {
 	}))
 	defer srv.Close()
 	_, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Requests: 5})
-	if err == nil || !strings.Contains(err.Error(), "mint the service token") || !strings.Contains(err.Error(), "403") {
+	if !errors.Is(err, ErrServiceToken) || !strings.Contains(err.Error(), "mint the service token") || !strings.Contains(err.Error(), "403") {
 		t.Errorf("Run = %v, want the refused mint", err)
 	}
 	if n := sent.Load(); n != 1 {

@@ -207,10 +207,6 @@ func serveSeed(srv *emulator.Server, path string, resumed bool, logger *slog.Log
 	if err := srv.SeedFrom(seed); err != nil {
 		return err
 	}
-	n := 0
-	for _, a := range seed.Accounts {
-		n += len(a.Tokens)
-	}
-	logger.Info("seeded", "accounts", len(seed.Accounts), "tokens", n)
+	logger.Info("seeded", slog.Any("", seed)) // accounts, registrations, api_tokens, permission_groups
 	return nil
 }

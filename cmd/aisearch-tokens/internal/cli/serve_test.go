@@ -108,7 +108,7 @@ func TestServeInProcess(t *testing.T) {
 		t.Fatal("serve did not stop after its context was cancelled")
 	}
 	logs := errb.String()
-	if !strings.Contains(logs, "msg=request") || !strings.Contains(logs, "tokens=3") {
+	if !strings.Contains(logs, "msg=request") || !strings.Contains(logs, "msg=seeded accounts=2 registrations=3 api_tokens=3 permission_groups=1") {
 		t.Errorf("logs lack request or seed lines:\n%s", logs)
 	}
 	for _, secret := range []string{serveToken, "example-not-a-real-key"} {
@@ -262,8 +262,13 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	state := filepath.Join(t.TempDir(), "state.log")
-	p := startServe(t, "--state", state)
+	dir := t.TempDir()
+	state, seed := filepath.Join(dir, "state.log"), filepath.Join(dir, "seed.json")
+	// The service token the creates register: AI Search takes only a live one.
+	if err := os.WriteFile(seed, []byte(`{"accounts":{},"user":{"api_tokens":[{"id":"a1b2c3d4e5f6","name":"service","value":"abc123"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startServe(t, "--state", state, "--seed", seed)
 	list := p.url + "/accounts/acc/ai-search/tokens"
 
 	const workers, perWorker, killAfter = 6, 400, 150
@@ -279,7 +284,7 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range perWorker {
-				status, body, err := call("POST", list, fmt.Sprintf(`{"name":"w%d-%d","cf_api_id":"i","cf_api_key":"k"}`, w, i))
+				status, body, err := call("POST", list, fmt.Sprintf(`{"name":"w%d-%d","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, w, i))
 				if err != nil {
 					return // the server is gone
 				}

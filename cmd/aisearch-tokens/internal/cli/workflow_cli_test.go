@@ -181,7 +181,7 @@ func TestWorkflowExitCodes(t *testing.T) {
 
 	// Could not check: the issuer credential is refused (1).
 	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "not-a-token-of-this-emulator")
-	if r := e.step(t, cli.ExitFailure, "check"); !strings.Contains(r.err, "could not check") || !strings.Contains(r.err, "403") {
+	if r := e.step(t, cli.ExitFailure, "check"); !strings.Contains(r.err, "could not check") || !strings.Contains(r.err, "401") || !strings.Contains(r.err, "code 1000") {
 		t.Errorf("check with a refused issuer: %q", r.err)
 	}
 	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "")
@@ -305,7 +305,7 @@ func TestWorkflowIssuerCredential(t *testing.T) {
 	e.step(t, cli.ExitOK, "rotate", p.TokenID)
 	// A wrong issuer token is refused by the token operations only.
 	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "wrong-issuer-token")
-	if r := e.step(t, cli.ExitFailure, "rotate", p.TokenID); !strings.Contains(r.err, "403") {
+	if r := e.step(t, cli.ExitFailure, "rotate", p.TokenID); !strings.Contains(r.err, "401") || !strings.Contains(r.err, "code 1000") {
 		t.Errorf("rotate with a wrong issuer: %q", r.err)
 	}
 	if err := e.ts.CredentialWorks(e.ts.AccountID, p.TokenID); err != nil {
