@@ -210,11 +210,11 @@ func TestRecordUsage(t *testing.T) {
 	t.Parallel()
 	h := useAPI(t, "", cliAccount, "")
 	cases := map[string][]string{
-		"no base url":                   {"record", "--out", t.TempDir()},
-		"no out":                        {"record", "--base-url", "http://127.0.0.1:1/client/v4"},
-		"no credentials":                {"record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir()},
-		"unknown scenario":              {"record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir(), "--scenarios", "nope"},
-		"positional":                    {"record", "extra"},
+		"no base url":      {"record", "--out", t.TempDir()},
+		"no out":           {"record", "--base-url", "http://127.0.0.1:1/client/v4"},
+		"no credentials":   {"record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir()},
+		"unknown scenario": {"record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir(), "--scenarios", "nope"},
+		"positional":       {"record", "extra"},
 	}
 	for name, args := range cases {
 		if r := h.run("", args...); r.code != 2 {
