@@ -544,22 +544,6 @@ type CredentialError struct {
 // Example: 9106
 type CredentialErrorCode int
 
-// CredentialFailure The failure envelope of a request without a usable credential: none
-// at all (code 9106, "Missing X-Auth-Key, X-Auth-Email or
-// Authorization headers") or a malformed Authorization header (code
-// 6003, "Invalid request headers", with 6111 "Invalid format for
-// Authorization header" in its error_chain).
-type CredentialFailure struct {
-	// Errors The one error.
-	Errors []CredentialError `json:"errors"`
-
-	// Result Always `{}` in an AI Search failure.
-	Result *EmptyResult `json:"result,omitempty"`
-
-	// Success Always false here.
-	Success bool `json:"success"`
-}
-
 // DeleteEnvelope The success envelope of a delete; `result` is an empty object.
 type DeleteEnvelope struct {
 	// Errors Errors; present on every Cloudflare response, empty on success.
@@ -655,18 +639,6 @@ type FailureEnvelope struct {
 
 	// Result Always null in a failure.
 	Result *map[string]interface{} `json:"result"`
-
-	// Success Always false here.
-	Success bool `json:"success"`
-}
-
-// InputValidationFailure The failure envelope of an input-validation error; every error names its `path`.
-type InputValidationFailure struct {
-	// Errors What is wrong with the request, and where.
-	Errors []ValidationError `json:"errors"`
-
-	// Result Always `{}` in an AI Search failure.
-	Result *EmptyResult `json:"result,omitempty"`
 
 	// Success Always false here.
 	Success bool `json:"success"`
@@ -963,11 +935,23 @@ type ValidationError struct {
 }
 
 // ValidationErrorEnvelope The failure envelope of an AI Search 400 that is not about a
-// credential being refused: an input-validation error, every error
-// naming its `path` (InputValidationFailure), or a request that
-// carries no usable credential (CredentialFailure: code 9106, or 6003
-// with 6111 in its error_chain).
+// credential being refused: input-validation errors, every one naming
+// its `path` (ValidationError), or, for a request that carries no
+// usable credential, its one CredentialError (code 9106, or 6003 with
+// 6111 in its error_chain).
 type ValidationErrorEnvelope struct {
+	// Errors What is wrong with the request, and where.
+	Errors []ValidationErrorEnvelope_Errors_Item `json:"errors"`
+
+	// Result Always `{}` in an AI Search failure.
+	Result *EmptyResult `json:"result,omitempty"`
+
+	// Success Always false here.
+	Success bool `json:"success"`
+}
+
+// ValidationErrorEnvelope_Errors_Item An input-validation error with its path, or why no credential was usable.
+type ValidationErrorEnvelope_Errors_Item struct {
 	union json.RawMessage
 }
 
@@ -1143,22 +1127,22 @@ type UpdateUserAPITokenJSONRequestBody = APITokenUpdate
 // RollUserAPITokenJSONRequestBody defines body for RollUserAPIToken for application/json ContentType.
 type RollUserAPITokenJSONRequestBody = RollUserAPITokenJSONBody
 
-// AsInputValidationFailure returns the union data inside the ValidationErrorEnvelope as a InputValidationFailure
-func (t ValidationErrorEnvelope) AsInputValidationFailure() (InputValidationFailure, error) {
-	var body InputValidationFailure
+// AsValidationError returns the union data inside the ValidationErrorEnvelope_Errors_Item as a ValidationError
+func (t ValidationErrorEnvelope_Errors_Item) AsValidationError() (ValidationError, error) {
+	var body ValidationError
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromInputValidationFailure overwrites any union data inside the ValidationErrorEnvelope as the provided InputValidationFailure
-func (t *ValidationErrorEnvelope) FromInputValidationFailure(v InputValidationFailure) error {
+// FromValidationError overwrites any union data inside the ValidationErrorEnvelope_Errors_Item as the provided ValidationError
+func (t *ValidationErrorEnvelope_Errors_Item) FromValidationError(v ValidationError) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeInputValidationFailure performs a merge with any union data inside the ValidationErrorEnvelope, using the provided InputValidationFailure
-func (t *ValidationErrorEnvelope) MergeInputValidationFailure(v InputValidationFailure) error {
+// MergeValidationError performs a merge with any union data inside the ValidationErrorEnvelope_Errors_Item, using the provided ValidationError
+func (t *ValidationErrorEnvelope_Errors_Item) MergeValidationError(v ValidationError) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1169,22 +1153,22 @@ func (t *ValidationErrorEnvelope) MergeInputValidationFailure(v InputValidationF
 	return err
 }
 
-// AsCredentialFailure returns the union data inside the ValidationErrorEnvelope as a CredentialFailure
-func (t ValidationErrorEnvelope) AsCredentialFailure() (CredentialFailure, error) {
-	var body CredentialFailure
+// AsCredentialError returns the union data inside the ValidationErrorEnvelope_Errors_Item as a CredentialError
+func (t ValidationErrorEnvelope_Errors_Item) AsCredentialError() (CredentialError, error) {
+	var body CredentialError
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCredentialFailure overwrites any union data inside the ValidationErrorEnvelope as the provided CredentialFailure
-func (t *ValidationErrorEnvelope) FromCredentialFailure(v CredentialFailure) error {
+// FromCredentialError overwrites any union data inside the ValidationErrorEnvelope_Errors_Item as the provided CredentialError
+func (t *ValidationErrorEnvelope_Errors_Item) FromCredentialError(v CredentialError) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCredentialFailure performs a merge with any union data inside the ValidationErrorEnvelope, using the provided CredentialFailure
-func (t *ValidationErrorEnvelope) MergeCredentialFailure(v CredentialFailure) error {
+// MergeCredentialError performs a merge with any union data inside the ValidationErrorEnvelope_Errors_Item, using the provided CredentialError
+func (t *ValidationErrorEnvelope_Errors_Item) MergeCredentialError(v CredentialError) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1195,12 +1179,12 @@ func (t *ValidationErrorEnvelope) MergeCredentialFailure(v CredentialFailure) er
 	return err
 }
 
-func (t ValidationErrorEnvelope) MarshalJSON() ([]byte, error) {
+func (t ValidationErrorEnvelope_Errors_Item) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *ValidationErrorEnvelope) UnmarshalJSON(b []byte) error {
+func (t *ValidationErrorEnvelope_Errors_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -7941,14 +7925,6 @@ func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.Respons
 
 type ListTokens400JSONResponse ValidationErrorEnvelope
 
-func (t ListTokens400JSONResponse) MarshalJSON() ([]byte, error) {
-	return ValidationErrorEnvelope(t).MarshalJSON()
-}
-
-func (t *ListTokens400JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*ValidationErrorEnvelope)(t).UnmarshalJSON(b)
-}
-
 func (response ListTokens400JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
@@ -8113,14 +8089,6 @@ func (response DeleteToken200JSONResponse) VisitDeleteTokenResponse(w http.Respo
 
 type DeleteToken400JSONResponse ValidationErrorEnvelope
 
-func (t DeleteToken400JSONResponse) MarshalJSON() ([]byte, error) {
-	return ValidationErrorEnvelope(t).MarshalJSON()
-}
-
-func (t *DeleteToken400JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*ValidationErrorEnvelope)(t).UnmarshalJSON(b)
-}
-
 func (response DeleteToken400JSONResponse) VisitDeleteTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
@@ -8230,14 +8198,6 @@ func (response GetToken200JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 }
 
 type GetToken400JSONResponse ValidationErrorEnvelope
-
-func (t GetToken400JSONResponse) MarshalJSON() ([]byte, error) {
-	return ValidationErrorEnvelope(t).MarshalJSON()
-}
-
-func (t *GetToken400JSONResponse) UnmarshalJSON(b []byte) error {
-	return (*ValidationErrorEnvelope)(t).UnmarshalJSON(b)
-}
 
 func (response GetToken400JSONResponse) VisitGetTokenResponse(w http.ResponseWriter) error {
 
