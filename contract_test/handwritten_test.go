@@ -96,8 +96,8 @@ const (
 	authFail   = `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"result":{}}`
 	noCredFail = `{"success":false,"errors":[{"code":9106,"message":"Missing X-Auth-Key, X-Auth-Email or Authorization headers"}],"result":{}}`
 	limitFail  = `{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"result":{}}`
-	input     = `{"name":"my-token","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"REDACTED"}`
-	byUser    = `"user@example.com"`
+	input      = `{"name":"my-token","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"REDACTED"}`
+	byUser     = `"user@example.com"`
 )
 
 var retryAfter = http.Header{"Retry-After": {"30"}}
