@@ -210,12 +210,12 @@ func TestBadCredentialIs401(t *testing.T) {
 func TestUnknownRegistrationIs7075(t *testing.T) {
 	t.Parallel()
 	ts := answersServer(t)
-	seedToken(ts, "a1b2c3d4e5f6", "abc123")
+	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	path := "/accounts/" + ts.AccountID + "/ai-search/tokens/" + uuid.NewString()
 	for _, m := range []string{"GET", "PUT", "DELETE"} {
 		body := ""
 		if m == "PUT" {
-			body = `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`
+			body = `{"name":"n","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`
 		}
 		if a := call(t, ts, m, path, body, auth(ts.APIToken)); !a.is(404, 7075, "token_not_found") {
 			t.Errorf("%s of an unknown registration: %d %s", m, a.status, a.body)
@@ -229,7 +229,7 @@ func TestDeleteInUseIs7076(t *testing.T) {
 	t.Parallel()
 	ts := answersServer(t)
 	id := uuid.NewString()
-	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "svc", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: "abc123", InUseBy: []string{"docs"}})
+	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "svc", CfAPIID: "00000000000000000000a1b2c3d4e5f6", CfAPIKey: "abc123", InUseBy: []string{"docs"}})
 	if a := call(t, ts, "DELETE", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+id, "", auth(ts.APIToken)); !a.is(409, 7076, "token_in_use_by_instances") {
 		t.Errorf("delete in use: %d %s", a.status, a.body)
 	}
@@ -241,9 +241,9 @@ func TestDeleteInUseIs7076(t *testing.T) {
 func TestUnusableCredentialIs7012(t *testing.T) {
 	t.Parallel()
 	ts := answersServer(t)
-	seedToken(ts, "a1b2c3d4e5f6", "abc123")
+	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
-	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, auth(ts.APIToken))
+	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`, auth(ts.APIToken))
 	var created struct {
 		Result struct{ ID string } `json:"result"`
 	}
@@ -252,7 +252,7 @@ func TestUnusableCredentialIs7012(t *testing.T) {
 	}
 	for what, body := range map[string]string{
 		"an unknown cf_api_id": `{"name":"svc","cf_api_id":"0123456789ab","cf_api_key":"abc123"}`,
-		"a wrong key":          `{"name":"svc","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"not-its-value"}`,
+		"a wrong key":          `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"not-its-value"}`,
 	} {
 		if a := call(t, ts, "POST", base, body, auth(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
 			t.Errorf("create with %s: %d %s", what, a.status, a.body)
@@ -460,10 +460,12 @@ func TestPermissionsFollowPolicies(t *testing.T) {
 func TestVerifyIgnoresRequestIP(t *testing.T) {
 	t.Parallel()
 	ts := answersServer(t)
-	in := []string{"192.0.2.0/24"}
+	var cond generated.APITokenCondition
+	if err := json.Unmarshal([]byte(`{"request_ip":{"in":["192.0.2.0/24"]}}`), &cond); err != nil {
+		t.Fatal(err)
+	}
 	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "0123456789abcdef0123456789abcdef", Name: "elsewhere", Value: "elsewhere-token-value",
-		Policies:  []generated.Policy{policy("allow", []string{grpAPITokensWrite}, userResource)},
-		Condition: &generated.APITokenCondition{RequestIP: &generated.RequestIPCondition{In: &in}}})
+		Policies: []generated.Policy{policy("allow", []string{grpAPITokensWrite}, userResource)}, Condition: &cond})
 	if a := call(t, ts, "GET", "/user/tokens/verify", "", auth("elsewhere-token-value")); a.status != 200 {
 		t.Errorf("verify from outside request_ip: %d %s", a.status, a.body)
 	}

@@ -96,7 +96,7 @@ func TestPropagationDelay(t *testing.T) {
 func TestSeedFileLogValue(t *testing.T) {
 	t.Parallel()
 	f, err := emulator.ParseSeed([]byte(`{"accounts":{},"user":{"api_tokens":[
-		{"id":"a1b2c3d4e5f6","name":"svc","value":"abc123"},{"id":"b2c3d4e5f6a1","name":"svc2","value":"def456"}]}}`))
+		{"id":"000000000000000000000000000000a1","name":"svc","value":"abc123"},{"id":"000000000000000000000000000000b2","name":"svc2","value":"def456"}]}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
