@@ -113,7 +113,7 @@ type routed struct {
 }
 
 // find returns r's operation, as kin-openapi's router decides it, or the
-// 404 (code 7000) or 405 (code 7001, with Allow) to answer.
+// 404 (code 7000) or 405 (code 10008, with Allow) to answer.
 func (as *apiSpec) find(r *http.Request) (routed, *apiError) {
 	route, params, err := as.router.FindRoute(r)
 	switch {
