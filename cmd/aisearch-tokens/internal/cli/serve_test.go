@@ -461,3 +461,25 @@ func TestServeIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	}
 	t.Logf("%d idle keep-alive connections: all closed within %s with --idle-timeout %s", conns, longest.Round(10*time.Millisecond), timeout)
 }
+
+// --propagation-delay: a token minted through serve registers only once the
+// delay has passed (400 code 7012 before).
+func TestServePropagationDelay(t *testing.T) {
+	t.Parallel()
+	url, stop := serveInProcess(t, "--propagation-delay", "1h")
+	defer stop()
+	status, body, err := call("POST", url+"/user/tokens", `{"name":"svc","policies":[]}`)
+	var created struct {
+		Result struct{ ID, Value string } `json:"result"`
+	}
+	if err != nil || status != 200 || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("mint: %v %d %s", err, status, body)
+	}
+	status, body, err = call("POST", url+"/accounts/acc/ai-search/tokens", `{"name":"svc","cf_api_id":"`+created.Result.ID+`","cf_api_key":"`+created.Result.Value+`"}`)
+	if err != nil || status != 400 || !strings.Contains(string(body), `"code":7012`) {
+		t.Errorf("register a token minted a moment ago: %v %d %s, want 400 code 7012", err, status, body)
+	}
+	if r := run(t, "", "serve", "--propagation-delay", "-1s"); r.code != 2 || !strings.Contains(r.err, "--propagation-delay must not be negative") {
+		t.Errorf("a negative delay: exit %d, %q", r.code, r.err)
+	}
+}
