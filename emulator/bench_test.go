@@ -18,6 +18,7 @@ func BenchmarkHandler(b *testing.B) {
 			b.Fatal(err)
 		}
 		seedN(b, srv, account, 50)
+		seedService(b, srv)
 		h := srv.Handler()
 		base := emulator.BasePath + "/accounts/" + account + "/ai-search/tokens"
 		get := base + "/" + srv.Tokens(account)[7].ID
