@@ -67,15 +67,23 @@ var errInvalidAPIToken = apiError{status: http.StatusUnauthorized, code: CodeInv
 
 // familyOf returns the family of a URL path (under BasePath or not, a
 // request's or an operation's template), or nil for a path of none.
+// It runs on every request, so it cuts the path segment by segment
+// instead of splitting it.
 func familyOf(path string) *family {
-	segs := strings.Split(strings.TrimPrefix(strings.TrimPrefix(path, BasePath), "/"), "/")
-	switch {
-	case len(segs) >= 3 && segs[0] == "accounts" && segs[2] == "ai-search":
-		return aiSearchFamily
-	case len(segs) >= 3 && segs[0] == "accounts" && segs[2] == "tokens":
-		return accountTokensFamily
-	case len(segs) >= 2 && segs[0] == "user" && segs[1] == "tokens":
-		return userTokensFamily
+	first, rest, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(path, BasePath), "/"), "/")
+	switch first {
+	case "accounts":
+		_, rest, _ = strings.Cut(rest, "/") // the account id
+		switch third, _, _ := strings.Cut(rest, "/"); third {
+		case "ai-search":
+			return aiSearchFamily
+		case "tokens":
+			return accountTokensFamily
+		}
+	case "user":
+		if second, _, _ := strings.Cut(rest, "/"); second == "tokens" {
+			return userTokensFamily
+		}
 	}
 	return nil
 }
