@@ -41,6 +41,24 @@ func (e APITokenStatus) Valid() bool {
 	}
 }
 
+// Defines values for CredentialErrorCode.
+const (
+	N6003 CredentialErrorCode = 6003
+	N9106 CredentialErrorCode = 9106
+)
+
+// Valid indicates whether the value is a known member of the CredentialErrorCode enum.
+func (e CredentialErrorCode) Valid() bool {
+	switch e {
+	case N6003:
+		return true
+	case N9106:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PermissionGroupCategory.
 const (
 	AccountAndBilling         PermissionGroupCategory = "account_and_billing"
@@ -193,18 +211,14 @@ type APIToken = APITokenFields
 
 // APITokenCondition Conditions on the requests the token may make.
 type APITokenCondition struct {
-	// RequestIP Client IP restrictions.
-	RequestIP *struct {
-		// In List of IPv4/IPv6 CIDR addresses.
-		//
-		// Example: ["199.27.128.0/21","2400:cb00::/32"]
-		In *CIDRList `json:"in,omitempty"`
+	// RequestIPLegacy Client IP restrictions in the spelling older clients send
+	// (cloudflare-go v0, Terraform provider v4): read as `request_ip`,
+	// never answered (answers say `request_ip`). A body with both is
+	// refused.
+	RequestIPLegacy *LegacyRequestIPCondition `json:"request.ip,omitempty"`
 
-		// NotIn List of IPv4/IPv6 CIDR addresses.
-		//
-		// Example: ["199.27.128.0/21","2400:cb00::/32"]
-		NotIn *CIDRList `json:"not_in,omitempty"`
-	} `json:"request_ip,omitempty"`
+	// RequestIP Client IP restrictions.
+	RequestIP *RequestIPCondition `json:"request_ip,omitempty"`
 }
 
 // APITokenCreate The body of a create.
@@ -301,10 +315,12 @@ type APITokenFields struct {
 	// Example: 2018-07-01T05:20:00Z
 	IssuedOn time.Time `json:"issued_on"`
 
-	// LastUsedOn Last time the token was used.
+	// LastUsedOn Last time the token was used; null until it is. Cloudflare sends
+	// the key on every token, null included.
+	//
 	//
 	// Example: 2020-01-02T12:34:00Z
-	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+	LastUsedOn *time.Time `json:"last_used_on"`
 
 	// ModifiedOn Last time the token was modified (a roll of its value too).
 	//
@@ -466,10 +482,12 @@ type APITokenWithValue struct {
 	// Example: 2018-07-01T05:20:00Z
 	IssuedOn time.Time `json:"issued_on"`
 
-	// LastUsedOn Last time the token was used.
+	// LastUsedOn Last time the token was used; null until it is. Cloudflare sends
+	// the key on every token, null included.
+	//
 	//
 	// Example: 2020-01-02T12:34:00Z
-	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+	LastUsedOn *time.Time `json:"last_used_on"`
 
 	// ModifiedOn Last time the token was modified (a roll of its value too).
 	//
@@ -505,6 +523,27 @@ type APITokenWithValue struct {
 // Example: ["199.27.128.0/21","2400:cb00::/32"]
 type CIDRList = []string
 
+// CredentialError Why the request carries no usable credential.
+type CredentialError struct {
+	// Code 9106 (no credential) or 6003 (malformed Authorization header).
+	//
+	// Example: 9106
+	Code CredentialErrorCode `json:"code"`
+
+	// ErrorChain The causes; 6111 for a malformed Authorization header.
+	ErrorChain *[]ErrorCause `json:"error_chain,omitempty"`
+
+	// Message Human-readable text.
+	//
+	// Example: Missing X-Auth-Key, X-Auth-Email or Authorization headers
+	Message string `json:"message"`
+}
+
+// CredentialErrorCode 9106 (no credential) or 6003 (malformed Authorization header).
+//
+// Example: 9106
+type CredentialErrorCode int
+
 // DeleteEnvelope The success envelope of a delete; `result` is an empty object.
 type DeleteEnvelope struct {
 	// Errors Errors; present on every Cloudflare response, empty on success.
@@ -520,6 +559,9 @@ type DeleteEnvelope struct {
 	Success bool `json:"success"`
 }
 
+// EmptyResult Always `{}` in an AI Search failure.
+type EmptyResult = struct{}
+
 // Error An error in a Cloudflare envelope.
 type Error struct {
 	// Code Cloudflare error code (`number` upstream; always whole).
@@ -531,6 +573,10 @@ type Error struct {
 	//
 	// Example: https://developers.cloudflare.com/api/
 	DocumentationURL *string `json:"documentation_url,omitempty"`
+
+	// ErrorChain The causes of the error, e.g. code 6111 "Invalid format for
+	// Authorization header" under 6003 "Invalid request headers".
+	ErrorChain *[]ErrorCause `json:"error_chain,omitempty"`
 
 	// Message Human-readable text.
 	//
@@ -551,13 +597,28 @@ type Error struct {
 	} `json:"source,omitempty"`
 }
 
-// ErrorEnvelope The failure envelope of any Cloudflare v4 response.
+// ErrorCause One cause in an error's `error_chain`.
+type ErrorCause struct {
+	// Code Cloudflare error code.
+	//
+	// Example: 6111
+	Code int `json:"code"`
+
+	// Message Human-readable text.
+	//
+	// Example: Invalid format for Authorization header
+	Message string `json:"message"`
+}
+
+// ErrorEnvelope The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
 type ErrorEnvelope struct {
 	// Errors Errors; present on every Cloudflare response, empty on success.
 	Errors Errors `json:"errors"`
 
-	// Messages Informational messages; present on every Cloudflare response, usually empty.
-	Messages *Messages `json:"messages,omitempty"`
+	// Result Always `{}` in an AI Search failure.
+	Result *EmptyResult `json:"result,omitempty"`
 
 	// Success Always false here.
 	Success bool `json:"success"`
@@ -583,6 +644,12 @@ type FailureEnvelope struct {
 	Success bool `json:"success"`
 }
 
+// LegacyRequestIPCondition Client IP restrictions in the spelling older clients send
+// (cloudflare-go v0, Terraform provider v4): read as `request_ip`,
+// never answered (answers say `request_ip`). A body with both is
+// refused.
+type LegacyRequestIPCondition = RequestIPCondition
+
 // Message An informational message in a Cloudflare envelope.
 type Message struct {
 	// Code Cloudflare message code (`number` upstream; always whole).
@@ -607,6 +674,9 @@ type Message struct {
 		// Example: /policies/0
 		Pointer *string `json:"pointer,omitempty"`
 	} `json:"source,omitempty"`
+
+	// Type The message's kind; Cloudflare sends null (verify's "This API Token is valid and active").
+	Type *string `json:"type"`
 }
 
 // Messages Informational messages; present on every Cloudflare response, usually empty.
@@ -710,6 +780,19 @@ type PolicyPermissionGroup struct {
 	//
 	// Example: AI Search Index Engine
 	Name *string `json:"name,omitempty"`
+}
+
+// RequestIPCondition Client IP restrictions.
+type RequestIPCondition struct {
+	// In List of IPv4/IPv6 CIDR addresses.
+	//
+	// Example: ["199.27.128.0/21","2400:cb00::/32"]
+	In *CIDRList `json:"in,omitempty"`
+
+	// NotIn List of IPv4/IPv6 CIDR addresses.
+	//
+	// Example: ["199.27.128.0/21","2400:cb00::/32"]
+	NotIn *CIDRList `json:"not_in,omitempty"`
 }
 
 // ResultInfo Pagination of a list (`number` upstream; always whole).
@@ -851,16 +934,25 @@ type ValidationError struct {
 	Path []string `json:"path"`
 }
 
-// ValidationErrorEnvelope The failure envelope of an input-validation error; every error names its `path`.
+// ValidationErrorEnvelope The failure envelope of an AI Search 400 that is not about a
+// credential being refused: input-validation errors, every one naming
+// its `path` (ValidationError), or, for a request that carries no
+// usable credential, its one CredentialError (code 9106, or 6003 with
+// 6111 in its error_chain).
 type ValidationErrorEnvelope struct {
 	// Errors What is wrong with the request, and where.
-	Errors []ValidationError `json:"errors"`
+	Errors []ValidationErrorEnvelope_Errors_Item `json:"errors"`
 
-	// Messages Informational messages; present on every Cloudflare response, usually empty.
-	Messages *Messages `json:"messages,omitempty"`
+	// Result Always `{}` in an AI Search failure.
+	Result *EmptyResult `json:"result,omitempty"`
 
 	// Success Always false here.
 	Success bool `json:"success"`
+}
+
+// ValidationErrorEnvelope_Errors_Item An input-validation error with its path, or why no credential was usable.
+type ValidationErrorEnvelope_Errors_Item struct {
+	union json.RawMessage
 }
 
 // APITokenAccountID The Cloudflare account identifier (32 hex digits) that owns the tokens.
@@ -911,11 +1003,30 @@ type PermissionGroupScope = string
 // Example: 62af0db3-c410-40b2-9ee3-0e93f6dd1de0
 type TokenID = string
 
-// AuthenticationError The failure envelope of any Cloudflare v4 response.
+// APITokenForbidden The failure envelope of the Cloudflare API token operations
+// (Cloudflare's api-response-common-failure): `messages` and a null
+// `result` are always present.
+type APITokenForbidden = FailureEnvelope
+
+// APITokenRateLimited The failure envelope of the Cloudflare API token operations
+// (Cloudflare's api-response-common-failure): `messages` and a null
+// `result` are always present.
+type APITokenRateLimited = FailureEnvelope
+
+// AuthenticationError The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
 type AuthenticationError = ErrorEnvelope
 
-// RateLimited The failure envelope of any Cloudflare v4 response.
+// RateLimited The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
 type RateLimited = ErrorEnvelope
+
+// Unauthorized The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
+type Unauthorized = ErrorEnvelope
 
 // APITokenRoll An empty JSON object.
 type APITokenRoll = map[string]interface{}
@@ -1015,6 +1126,68 @@ type UpdateUserAPITokenJSONRequestBody = APITokenUpdate
 
 // RollUserAPITokenJSONRequestBody defines body for RollUserAPIToken for application/json ContentType.
 type RollUserAPITokenJSONRequestBody = RollUserAPITokenJSONBody
+
+// AsValidationError returns the union data inside the ValidationErrorEnvelope_Errors_Item as a ValidationError
+func (t ValidationErrorEnvelope_Errors_Item) AsValidationError() (ValidationError, error) {
+	var body ValidationError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromValidationError overwrites any union data inside the ValidationErrorEnvelope_Errors_Item as the provided ValidationError
+func (t *ValidationErrorEnvelope_Errors_Item) FromValidationError(v ValidationError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeValidationError performs a merge with any union data inside the ValidationErrorEnvelope_Errors_Item, using the provided ValidationError
+func (t *ValidationErrorEnvelope_Errors_Item) MergeValidationError(v ValidationError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCredentialError returns the union data inside the ValidationErrorEnvelope_Errors_Item as a CredentialError
+func (t ValidationErrorEnvelope_Errors_Item) AsCredentialError() (CredentialError, error) {
+	var body CredentialError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialError overwrites any union data inside the ValidationErrorEnvelope_Errors_Item as the provided CredentialError
+func (t *ValidationErrorEnvelope_Errors_Item) FromCredentialError(v CredentialError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialError performs a merge with any union data inside the ValidationErrorEnvelope_Errors_Item, using the provided CredentialError
+func (t *ValidationErrorEnvelope_Errors_Item) MergeCredentialError(v CredentialError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ValidationErrorEnvelope_Errors_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ValidationErrorEnvelope_Errors_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1197,8 +1370,12 @@ type ClientInterface interface {
 	// VerifyAccountAPIToken Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
 	VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1304,8 +1481,12 @@ type ClientInterface interface {
 	// VerifyUserAPIToken Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
 	VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1588,8 +1769,12 @@ func (c *Client) ListAccountPermissionGroups(ctx context.Context, accountID APIT
 // VerifyAccountAPIToken Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
 func (c *Client) VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1805,8 +1990,12 @@ func (c *Client) ListUserPermissionGroups(ctx context.Context, params *ListUserP
 // VerifyUserAPIToken Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
 func (c *Client) VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3196,8 +3385,12 @@ type ClientWithResponsesInterface interface {
 	// VerifyAccountAPITokenWithResponse Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3313,8 +3506,12 @@ type ClientWithResponsesInterface interface {
 	// VerifyUserAPITokenWithResponse Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3398,6 +3595,8 @@ type ListTokensResponse struct {
 	JSON200 *TokenListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -3414,6 +3613,11 @@ func (r ListTokensResponse) GetJSON200() *TokenListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListTokensResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTokensResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -3467,6 +3671,8 @@ type CreateTokenResponse struct {
 	JSON201 *TokenEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -3483,6 +3689,11 @@ func (r CreateTokenResponse) GetJSON201() *TokenEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateTokenResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -3536,6 +3747,8 @@ type DeleteTokenResponse struct {
 	JSON200 *DeleteEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -3556,6 +3769,11 @@ func (r DeleteTokenResponse) GetJSON200() *DeleteEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteTokenResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -3619,6 +3837,8 @@ type GetTokenResponse struct {
 	JSON200 *TokenEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -3637,6 +3857,11 @@ func (r GetTokenResponse) GetJSON200() *TokenEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetTokenResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -3695,6 +3920,8 @@ type UpdateTokenResponse struct {
 	JSON200 *TokenEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -3713,6 +3940,11 @@ func (r UpdateTokenResponse) GetJSON200() *TokenEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateTokenResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -3770,9 +4002,9 @@ type ListAccountAPITokensResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -3785,12 +4017,12 @@ func (r ListAccountAPITokensResponse) GetJSON200() *APITokenListEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListAccountAPITokensResponse) GetJSON403() *AuthenticationError {
+func (r ListAccountAPITokensResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListAccountAPITokensResponse) GetJSON429() *RateLimited {
+func (r ListAccountAPITokensResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -3839,9 +4071,9 @@ type CreateAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenCreateEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -3854,12 +4086,12 @@ func (r CreateAccountAPITokenResponse) GetJSON200() *APITokenCreateEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r CreateAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r CreateAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r CreateAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -3908,9 +4140,9 @@ type ListAccountPermissionGroupsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PermissionGroupListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -3923,12 +4155,12 @@ func (r ListAccountPermissionGroupsResponse) GetJSON200() *PermissionGroupListEn
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListAccountPermissionGroupsResponse) GetJSON403() *AuthenticationError {
+func (r ListAccountPermissionGroupsResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListAccountPermissionGroupsResponse) GetJSON429() *RateLimited {
+func (r ListAccountPermissionGroupsResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -3976,10 +4208,8 @@ type VerifyAccountAPITokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenVerifyEnvelope
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -3991,13 +4221,8 @@ func (r VerifyAccountAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
 	return r.JSON200
 }
 
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r VerifyAccountAPITokenResponse) GetJSON403() *AuthenticationError {
-	return r.JSON403
-}
-
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r VerifyAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r VerifyAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4046,9 +4271,9 @@ type DeleteAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenDeleteEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4061,12 +4286,12 @@ func (r DeleteAccountAPITokenResponse) GetJSON200() *APITokenDeleteEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DeleteAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r DeleteAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r DeleteAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r DeleteAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4115,9 +4340,9 @@ type GetAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4130,12 +4355,12 @@ func (r GetAccountAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r GetAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r GetAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r GetAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r GetAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4184,9 +4409,9 @@ type UpdateAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4199,12 +4424,12 @@ func (r UpdateAccountAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r UpdateAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UpdateAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r UpdateAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4253,9 +4478,9 @@ type RollAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenValueEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4268,12 +4493,12 @@ func (r RollAccountAPITokenResponse) GetJSON200() *APITokenValueEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RollAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r RollAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RollAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r RollAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4322,9 +4547,9 @@ type ListUserAPITokensResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4337,12 +4562,12 @@ func (r ListUserAPITokensResponse) GetJSON200() *APITokenListEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListUserAPITokensResponse) GetJSON403() *AuthenticationError {
+func (r ListUserAPITokensResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListUserAPITokensResponse) GetJSON429() *RateLimited {
+func (r ListUserAPITokensResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4391,9 +4616,9 @@ type CreateUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenCreateEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4406,12 +4631,12 @@ func (r CreateUserAPITokenResponse) GetJSON200() *APITokenCreateEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r CreateUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r CreateUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r CreateUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4460,9 +4685,9 @@ type ListUserPermissionGroupsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PermissionGroupListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4475,12 +4700,12 @@ func (r ListUserPermissionGroupsResponse) GetJSON200() *PermissionGroupListEnvel
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListUserPermissionGroupsResponse) GetJSON403() *AuthenticationError {
+func (r ListUserPermissionGroupsResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListUserPermissionGroupsResponse) GetJSON429() *RateLimited {
+func (r ListUserPermissionGroupsResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4528,10 +4753,8 @@ type VerifyUserAPITokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenVerifyEnvelope
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4543,13 +4766,8 @@ func (r VerifyUserAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
 	return r.JSON200
 }
 
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r VerifyUserAPITokenResponse) GetJSON403() *AuthenticationError {
-	return r.JSON403
-}
-
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r VerifyUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r VerifyUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4598,9 +4816,9 @@ type DeleteUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenDeleteEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4613,12 +4831,12 @@ func (r DeleteUserAPITokenResponse) GetJSON200() *APITokenDeleteEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DeleteUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r DeleteUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r DeleteUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r DeleteUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4667,9 +4885,9 @@ type GetUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4682,12 +4900,12 @@ func (r GetUserAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r GetUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r GetUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r GetUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r GetUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4736,9 +4954,9 @@ type UpdateUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4751,12 +4969,12 @@ func (r UpdateUserAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r UpdateUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UpdateUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r UpdateUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -4805,9 +5023,9 @@ type RollUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenValueEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -4820,12 +5038,12 @@ func (r RollUserAPITokenResponse) GetJSON200() *APITokenValueEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RollUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r RollUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RollUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r RollUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -5046,8 +5264,12 @@ func (c *ClientWithResponses) ListAccountPermissionGroupsWithResponse(ctx contex
 // VerifyAccountAPITokenWithResponse Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5229,8 +5451,12 @@ func (c *ClientWithResponses) ListUserPermissionGroupsWithResponse(ctx context.C
 // VerifyUserAPITokenWithResponse Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5371,6 +5597,13 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5431,6 +5664,13 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5490,6 +5730,13 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -5565,6 +5812,13 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5632,6 +5886,13 @@ func ParseUpdateTokenResponse(rsp *http.Response) (*UpdateTokenResponse, error) 
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5693,14 +5954,14 @@ func ParseListAccountAPITokensResponse(rsp *http.Response) (*ListAccountAPIToken
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5753,14 +6014,14 @@ func ParseCreateAccountAPITokenResponse(rsp *http.Response) (*CreateAccountAPITo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5813,14 +6074,14 @@ func ParseListAccountPermissionGroupsResponse(rsp *http.Response) (*ListAccountP
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5872,15 +6133,8 @@ func ParseVerifyAccountAPITokenResponse(rsp *http.Response) (*VerifyAccountAPITo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5933,14 +6187,14 @@ func ParseDeleteAccountAPITokenResponse(rsp *http.Response) (*DeleteAccountAPITo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5993,14 +6247,14 @@ func ParseGetAccountAPITokenResponse(rsp *http.Response) (*GetAccountAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6053,14 +6307,14 @@ func ParseUpdateAccountAPITokenResponse(rsp *http.Response) (*UpdateAccountAPITo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6113,14 +6367,14 @@ func ParseRollAccountAPITokenResponse(rsp *http.Response) (*RollAccountAPITokenR
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6173,14 +6427,14 @@ func ParseListUserAPITokensResponse(rsp *http.Response) (*ListUserAPITokensRespo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6233,14 +6487,14 @@ func ParseCreateUserAPITokenResponse(rsp *http.Response) (*CreateUserAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6293,14 +6547,14 @@ func ParseListUserPermissionGroupsResponse(rsp *http.Response) (*ListUserPermiss
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6352,15 +6606,8 @@ func ParseVerifyUserAPITokenResponse(rsp *http.Response) (*VerifyUserAPITokenRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6413,14 +6660,14 @@ func ParseDeleteUserAPITokenResponse(rsp *http.Response) (*DeleteUserAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6473,14 +6720,14 @@ func ParseGetUserAPITokenResponse(rsp *http.Response) (*GetUserAPITokenResponse,
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6533,14 +6780,14 @@ func ParseUpdateUserAPITokenResponse(rsp *http.Response) (*UpdateUserAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6593,14 +6840,14 @@ func ParseRollUserAPITokenResponse(rsp *http.Response) (*RollUserAPITokenRespons
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -7629,6 +7876,17 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	return m
 }
 
+type APITokenForbiddenJSONResponse FailureEnvelope
+
+type APITokenRateLimitedResponseHeaders struct {
+	RetryAfter int
+}
+type APITokenRateLimitedJSONResponse struct {
+	Body FailureEnvelope
+
+	Headers APITokenRateLimitedResponseHeaders
+}
+
 type AuthenticationErrorJSONResponse ErrorEnvelope
 
 type RateLimitedResponseHeaders struct {
@@ -7639,6 +7897,8 @@ type RateLimitedJSONResponse struct {
 
 	Headers RateLimitedResponseHeaders
 }
+
+type UnauthorizedJSONResponse ErrorEnvelope
 
 type ListTokensRequestObject struct {
 	AccountID AccountID `json:"account_id"`
@@ -7673,6 +7933,20 @@ func (response ListTokens400JSONResponse) VisitListTokensResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTokens401JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7745,6 +8019,20 @@ func (response CreateToken400JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -7809,6 +8097,20 @@ func (response DeleteToken400JSONResponse) VisitDeleteTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteToken401JSONResponse) VisitDeleteTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7909,6 +8211,20 @@ func (response GetToken400JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 	return err
 }
 
+type GetToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetToken401JSONResponse) VisitGetTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetToken403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -7992,6 +8308,20 @@ func (response UpdateToken400JSONResponse) VisitUpdateTokenResponse(w http.Respo
 	return err
 }
 
+type UpdateToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateToken401JSONResponse) VisitUpdateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateToken403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -8060,9 +8390,7 @@ func (response ListAccountAPITokens200JSONResponse) VisitListAccountAPITokensRes
 	return err
 }
 
-type ListAccountAPITokens403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListAccountAPITokens403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListAccountAPITokens403JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
 
@@ -8076,7 +8404,9 @@ func (response ListAccountAPITokens403JSONResponse) VisitListAccountAPITokensRes
 	return err
 }
 
-type ListAccountAPITokens429JSONResponse struct{ RateLimitedJSONResponse }
+type ListAccountAPITokens429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListAccountAPITokens429JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
 
@@ -8131,9 +8461,7 @@ func (response CreateAccountAPIToken200JSONResponse) VisitCreateAccountAPITokenR
 	return err
 }
 
-type CreateAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type CreateAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response CreateAccountAPIToken403JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8147,7 +8475,9 @@ func (response CreateAccountAPIToken403JSONResponse) VisitCreateAccountAPITokenR
 	return err
 }
 
-type CreateAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type CreateAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response CreateAccountAPIToken429JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8202,9 +8532,7 @@ func (response ListAccountPermissionGroups200JSONResponse) VisitListAccountPermi
 	return err
 }
 
-type ListAccountPermissionGroups403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListAccountPermissionGroups403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListAccountPermissionGroups403JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -8218,7 +8546,9 @@ func (response ListAccountPermissionGroups403JSONResponse) VisitListAccountPermi
 	return err
 }
 
-type ListAccountPermissionGroups429JSONResponse struct{ RateLimitedJSONResponse }
+type ListAccountPermissionGroups429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListAccountPermissionGroups429JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -8272,23 +8602,9 @@ func (response VerifyAccountAPIToken200JSONResponse) VisitVerifyAccountAPITokenR
 	return err
 }
 
-type VerifyAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
+type VerifyAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
 }
-
-func (response VerifyAccountAPIToken403JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type VerifyAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
 
 func (response VerifyAccountAPIToken429JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8343,9 +8659,7 @@ func (response DeleteAccountAPIToken200JSONResponse) VisitDeleteAccountAPITokenR
 	return err
 }
 
-type DeleteAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type DeleteAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response DeleteAccountAPIToken403JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8359,7 +8673,9 @@ func (response DeleteAccountAPIToken403JSONResponse) VisitDeleteAccountAPITokenR
 	return err
 }
 
-type DeleteAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type DeleteAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response DeleteAccountAPIToken429JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8414,9 +8730,7 @@ func (response GetAccountAPIToken200JSONResponse) VisitGetAccountAPITokenRespons
 	return err
 }
 
-type GetAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type GetAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response GetAccountAPIToken403JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8430,7 +8744,9 @@ func (response GetAccountAPIToken403JSONResponse) VisitGetAccountAPITokenRespons
 	return err
 }
 
-type GetAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type GetAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response GetAccountAPIToken429JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8486,9 +8802,7 @@ func (response UpdateAccountAPIToken200JSONResponse) VisitUpdateAccountAPITokenR
 	return err
 }
 
-type UpdateAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type UpdateAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response UpdateAccountAPIToken403JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8502,7 +8816,9 @@ func (response UpdateAccountAPIToken403JSONResponse) VisitUpdateAccountAPITokenR
 	return err
 }
 
-type UpdateAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type UpdateAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response UpdateAccountAPIToken429JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8558,9 +8874,7 @@ func (response RollAccountAPIToken200JSONResponse) VisitRollAccountAPITokenRespo
 	return err
 }
 
-type RollAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type RollAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response RollAccountAPIToken403JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8574,7 +8888,9 @@ func (response RollAccountAPIToken403JSONResponse) VisitRollAccountAPITokenRespo
 	return err
 }
 
-type RollAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type RollAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response RollAccountAPIToken429JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8628,9 +8944,7 @@ func (response ListUserAPITokens200JSONResponse) VisitListUserAPITokensResponse(
 	return err
 }
 
-type ListUserAPITokens403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListUserAPITokens403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListUserAPITokens403JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
 
@@ -8644,7 +8958,9 @@ func (response ListUserAPITokens403JSONResponse) VisitListUserAPITokensResponse(
 	return err
 }
 
-type ListUserAPITokens429JSONResponse struct{ RateLimitedJSONResponse }
+type ListUserAPITokens429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListUserAPITokens429JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
 
@@ -8698,9 +9014,7 @@ func (response CreateUserAPIToken200JSONResponse) VisitCreateUserAPITokenRespons
 	return err
 }
 
-type CreateUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type CreateUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response CreateUserAPIToken403JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8714,7 +9028,9 @@ func (response CreateUserAPIToken403JSONResponse) VisitCreateUserAPITokenRespons
 	return err
 }
 
-type CreateUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type CreateUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response CreateUserAPIToken429JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8768,9 +9084,7 @@ func (response ListUserPermissionGroups200JSONResponse) VisitListUserPermissionG
 	return err
 }
 
-type ListUserPermissionGroups403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListUserPermissionGroups403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListUserPermissionGroups403JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -8784,7 +9098,9 @@ func (response ListUserPermissionGroups403JSONResponse) VisitListUserPermissionG
 	return err
 }
 
-type ListUserPermissionGroups429JSONResponse struct{ RateLimitedJSONResponse }
+type ListUserPermissionGroups429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListUserPermissionGroups429JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -8837,23 +9153,9 @@ func (response VerifyUserAPIToken200JSONResponse) VisitVerifyUserAPITokenRespons
 	return err
 }
 
-type VerifyUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
+type VerifyUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
 }
-
-func (response VerifyUserAPIToken403JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type VerifyUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
 
 func (response VerifyUserAPIToken429JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8907,9 +9209,7 @@ func (response DeleteUserAPIToken200JSONResponse) VisitDeleteUserAPITokenRespons
 	return err
 }
 
-type DeleteUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type DeleteUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response DeleteUserAPIToken403JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8923,7 +9223,9 @@ func (response DeleteUserAPIToken403JSONResponse) VisitDeleteUserAPITokenRespons
 	return err
 }
 
-type DeleteUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type DeleteUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response DeleteUserAPIToken429JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8977,9 +9279,7 @@ func (response GetUserAPIToken200JSONResponse) VisitGetUserAPITokenResponse(w ht
 	return err
 }
 
-type GetUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type GetUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response GetUserAPIToken403JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -8993,7 +9293,9 @@ func (response GetUserAPIToken403JSONResponse) VisitGetUserAPITokenResponse(w ht
 	return err
 }
 
-type GetUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type GetUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response GetUserAPIToken429JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -9048,9 +9350,7 @@ func (response UpdateUserAPIToken200JSONResponse) VisitUpdateUserAPITokenRespons
 	return err
 }
 
-type UpdateUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type UpdateUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response UpdateUserAPIToken403JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -9064,7 +9364,9 @@ func (response UpdateUserAPIToken403JSONResponse) VisitUpdateUserAPITokenRespons
 	return err
 }
 
-type UpdateUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type UpdateUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response UpdateUserAPIToken429JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -9119,9 +9421,7 @@ func (response RollUserAPIToken200JSONResponse) VisitRollUserAPITokenResponse(w 
 	return err
 }
 
-type RollUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type RollUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response RollUserAPIToken403JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -9135,7 +9435,9 @@ func (response RollUserAPIToken403JSONResponse) VisitRollUserAPITokenResponse(w 
 	return err
 }
 
-type RollUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type RollUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response RollUserAPIToken429JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -9637,10 +9939,13 @@ func (sh *strictHandler) RollAccountAPIToken(w http.ResponseWriter, r *http.Requ
 
 	var body RollAccountAPITokenJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
-		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
-		return
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
 	}
-	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RollAccountAPIToken(ctx, request.(RollAccountAPITokenRequestObject))
@@ -9862,10 +10167,13 @@ func (sh *strictHandler) RollUserAPIToken(w http.ResponseWriter, r *http.Request
 
 	var body RollUserAPITokenJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
-		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
-		return
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
 	}
-	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RollUserAPIToken(ctx, request.(RollUserAPITokenRequestObject))
