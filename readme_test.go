@@ -21,12 +21,19 @@ import (
 // Example_readme is the README's client example, run against the emulator.
 // TestREADMEExampleIsThisExample keeps the two identical.
 func Example_readme() {
-	// A local Cloudflare: the emulator behind an httptest server.
+	// A local Cloudflare: the emulator behind an httptest server, holding
+	// the service token POST /user/tokens made (only a live one registers).
 	srv, err := emulator.New(emulator.WithAPITokens("dev-token"))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer srv.Close()
+	err = srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{
+		ID: "a1b2c3d4e5f6", Name: "ai-search-service", Value: "the-service-token-value",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	api := httptest.NewServer(srv.Handler())
 	defer api.Close()
 
@@ -45,7 +52,7 @@ func Example_readme() {
 		tok, created, err := client.Registrations.Ensure(ctx, aisearch.RegistrationParams{
 			Name:     "ai-search-service",
 			CfAPIID:  "a1b2c3d4e5f6",
-			CfAPIKey: aisearch.Secret("the service token's value"),
+			CfAPIKey: aisearch.Secret("the-service-token-value"),
 		})
 		if err != nil {
 			log.Fatal(err)

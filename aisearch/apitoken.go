@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/permgroups"
 )
 
 // Owner says who owns a Cloudflare API token: the user whose credential
@@ -90,19 +91,18 @@ type PermissionGroup struct {
 // The permission groups AI Search's service token needs, as Cloudflare's
 // API guide lists them.
 const (
-	PermissionAISearchIndexEngine   = "9e9b428a0bcd46fd80e580b46a69963c" // "AI Search Index Engine"
-	PermissionWorkersR2StorageWrite = "bf7481a1826f439697cb59a20b22293e" // "Workers R2 Storage Write"
+	PermissionAISearchIndexEngine   = permgroups.AISearchIndexEngine   // "AI Search Index Engine"
+	PermissionWorkersR2StorageWrite = permgroups.WorkersR2StorageWrite // "Workers R2 Storage Write"
 )
-
-// permissionGroupNames are the names of the groups above.
-var permissionGroupNames = map[string]string{
-	PermissionAISearchIndexEngine:   "AI Search Index Engine",
-	PermissionWorkersR2StorageWrite: "Workers R2 Storage Write",
-}
 
 // PermissionGroupName is the name of one of the permission groups above,
 // given its id, or "" for any other id.
-func PermissionGroupName(id string) string { return permissionGroupNames[id] }
+func PermissionGroupName(id string) string {
+	if id != PermissionAISearchIndexEngine && id != PermissionWorkersR2StorageWrite {
+		return ""
+	}
+	return permgroups.Name(id)
+}
 
 // ServiceTokenPermissions are the permission groups Provision and Rotate
 // grant by default and Check requires by default.
@@ -228,10 +228,7 @@ func (p APITokenParams) condition() *generated.APITokenCondition {
 		return nil
 	}
 	c := &generated.APITokenCondition{}
-	c.RequestIP = &struct {
-		In    *generated.CIDRList `json:"in,omitempty"`
-		NotIn *generated.CIDRList `json:"not_in,omitempty"`
-	}{}
+	c.RequestIP = &generated.RequestIPCondition{}
 	if len(p.RequestIPIn) > 0 {
 		in := slices.Clone(p.RequestIPIn)
 		c.RequestIP.In = &in

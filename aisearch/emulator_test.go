@@ -29,14 +29,16 @@ func TestEmulatorLifecycle(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, _ := emulatorClient(t, ts, cred)
 			ctx := context.Background()
-			created, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "svc " + name, CfAPIID: "cf-" + name, CfAPIKey: fakeCfAPIKey})
+			svcID, svcKey := liveToken(t, ts.Server(), name)
+			nextID, nextKey := liveToken(t, ts.Server(), name+" 2")
+			created, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "svc " + name, CfAPIID: svcID, CfAPIKey: svcKey})
 			if err != nil {
 				t.Fatalf("Create: %v", err)
 			}
 			if created.ID == "" || !created.Enabled || !created.Legacy || created.CreatedAt.IsZero() || !created.CreatedAt.Equal(created.ModifiedAt) {
 				t.Errorf("created = %+v", created)
 			}
-			if !ts.KeyMatches(ts.AccountID, created.ID, fakeCfAPIKey) {
+			if !ts.KeyMatches(ts.AccountID, created.ID, string(svcKey)) {
 				t.Error("the emulator did not store the key sent")
 			}
 			got, err := c.Registrations.Get(ctx, created.ID)
@@ -54,14 +56,14 @@ func TestEmulatorLifecycle(t *testing.T) {
 				t.Error("All(search) did not find the token")
 			}
 			no := false
-			updated, err := c.Registrations.Update(ctx, created.ID, aisearch.RegistrationParams{Name: "renamed", CfAPIID: "cf-2", CfAPIKey: fakeCfAPIKey + "-2", Legacy: &no})
+			updated, err := c.Registrations.Update(ctx, created.ID, aisearch.RegistrationParams{Name: "renamed", CfAPIID: nextID, CfAPIKey: nextKey, Legacy: &no})
 			if err != nil {
 				t.Fatalf("Update: %v", err)
 			}
-			if updated.ID != created.ID || updated.Name != "renamed" || updated.CfAPIID != "cf-2" || updated.Legacy || !updated.CreatedAt.Equal(created.CreatedAt) {
+			if updated.ID != created.ID || updated.Name != "renamed" || updated.CfAPIID != nextID || updated.Legacy || !updated.CreatedAt.Equal(created.CreatedAt) {
 				t.Errorf("updated = %+v", updated)
 			}
-			if !ts.KeyMatches(ts.AccountID, created.ID, fakeCfAPIKey+"-2") {
+			if !ts.KeyMatches(ts.AccountID, created.ID, string(nextKey)) {
 				t.Error("Update did not replace the key")
 			}
 			if err := c.Registrations.Delete(ctx, created.ID); err != nil {
@@ -82,8 +84,9 @@ func TestEmulatorErrors(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	ctx := context.Background()
 	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
+	svcID, svcKey := liveToken(t, ts.Server(), "svc")
 
-	tok, err := c.Registrations.Create(ctx, createParams)
+	tok, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: svcID, CfAPIKey: svcKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +158,12 @@ func TestEmulatorPaginationAndRegister(t *testing.T) {
 	if err != nil || created || existing.ID != seed[199].ID {
 		t.Errorf("Ensure existing (page 2): %+v, %v, %v", existing, created, err)
 	}
-	fresh, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
+	newID, newKey := liveToken(t, ts.Server(), "new")
+	fresh, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: newID, CfAPIKey: newKey})
 	if err != nil || !created {
 		t.Fatalf("Ensure new: %v, %v", created, err)
 	}
-	again, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-new", CfAPIKey: fakeCfAPIKey})
+	again, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: newID, CfAPIKey: newKey})
 	if err != nil || created || again.ID != fresh.ID {
 		t.Errorf("Ensure again: %+v, %v, %v", again, created, err)
 	}
@@ -173,11 +177,12 @@ func TestEmulatorConcurrentUse(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	c, _ := emulatorClient(t, ts, aisearch.WithAPIToken(ts.APIToken))
 	ctx := context.Background()
+	svcID, svcKey := liveToken(t, ts.Server(), "svc")
 	const n = 16
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			tok, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: fmt.Sprint("c-", i), CfAPIID: fmt.Sprint("cf-", i), CfAPIKey: fakeCfAPIKey})
+			tok, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: fmt.Sprint("c-", i), CfAPIID: svcID, CfAPIKey: svcKey})
 			if err == nil {
 				_, err = c.Registrations.Get(ctx, tok.ID)
 			}

@@ -17,10 +17,16 @@ import (
 // https://api.cloudflare.com, on a local port.
 
 // exampleAPI starts an emulator that accepts fakeAPIToken and hands out
-// deterministic ids; it returns the base URL to give the client.
+// deterministic ids; it returns the base URL to give the client. It holds
+// the service token the examples register, as if POST /user/tokens had
+// made it (id a1b2c3d4e5f6, value the-token-value): AI Search registers
+// only a live token.
 func exampleAPI(seed ...emulator.SeedToken) (baseURL string, stop func()) {
 	srv, err := emulator.New(emulator.WithAPITokens(fakeAPIToken), emulator.WithDeterministicIDs(1))
 	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "a1b2c3d4e5f6", Name: "ai-search-service", Value: "the-token-value"}); err != nil {
 		log.Fatal(err)
 	}
 	if err := srv.Seed(fakeAccount, seed...); err != nil {
@@ -134,8 +140,8 @@ func ExampleAPIError() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// 404 10003 token not found
-	// aisearch: GET /accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens/62af0db3-c410-40b2-9ee3-0e93f6dd1de0: 404 Not Found: token not found (code 10003, at path.id)
+	// 404 7075 token_not_found
+	// aisearch: GET /accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens/62af0db3-c410-40b2-9ee3-0e93f6dd1de0: 404 Not Found: token_not_found (code 7075)
 }
 
 // A Secret never prints its value; Reveal is the only way to it.

@@ -82,8 +82,10 @@ func TestClientLifecycleUnderFaults(t *testing.T) {
 	const lifecycles = 24
 	var wg sync.WaitGroup
 	for i := range lifecycles {
+		first, firstKey := liveToken(t, srv, fmt.Sprint("svc-", i))
+		next, nextKey := liveToken(t, srv, fmt.Sprint("svc-", i, "-rotated"))
 		wg.Go(func() {
-			if err := lifecycle(c, i); err != nil {
+			if err := lifecycle(c, i, [2]string{first, next}, [2]aisearch.Secret{firstKey, nextKey}); err != nil {
 				t.Errorf("lifecycle %d: %v", i, err)
 			}
 		})
@@ -101,15 +103,15 @@ func TestClientLifecycleUnderFaults(t *testing.T) {
 	t.Logf("%d requests answered, %d faults, %d create answers lost after the create happened", answered.Load(), faulted.Load(), lost.lost.Load())
 }
 
-// lifecycle registers a service token, reads it back, lists, rotates and
-// deletes it. Creates go through Ensure, retried by the caller on
-// a retryable failure: after a lost answer, the retry finds the token the
-// lost create registered instead of creating another.
-func lifecycle(c *aisearch.Client, i int) error {
+// lifecycle registers a service token (cfIDs[0], keys[0]), reads it back,
+// lists, rotates it to the next one and deletes it. Creates go through
+// Ensure, retried by the caller on a retryable failure: after a lost
+// answer, the retry finds the token the lost create registered instead of
+// creating another.
+func lifecycle(c *aisearch.Client, i int, cfIDs [2]string, keys [2]aisearch.Secret) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	name, cfID := fmt.Sprintf("svc-%d", i), fmt.Sprintf("cfid-%d", i)
-	key := aisearch.Secret(fmt.Sprintf("loadtest-key-%d", i))
+	name, cfID, key := fmt.Sprintf("svc-%d", i), cfIDs[0], keys[0]
 	var tok aisearch.Registration
 	for attempt := 0; ; attempt++ {
 		var err error
@@ -135,7 +137,7 @@ func lifecycle(c *aisearch.Client, i int) error {
 	if !found {
 		return fmt.Errorf("list: %s not listed", tok.ID)
 	}
-	upd, err := c.Registrations.Update(ctx, tok.ID, aisearch.RegistrationParams{Name: name + "-rotated", CfAPIID: cfID, CfAPIKey: key + "-2"})
+	upd, err := c.Registrations.Update(ctx, tok.ID, aisearch.RegistrationParams{Name: name + "-rotated", CfAPIID: cfIDs[1], CfAPIKey: keys[1]})
 	if err != nil || upd.Name != name+"-rotated" {
 		return fmt.Errorf("update: %+v, %v", upd, err)
 	}

@@ -2,6 +2,8 @@ package aisearch_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -36,6 +38,21 @@ func newEmulator(t testing.TB, opts ...emulator.Option) *emulator.TestServer {
 	return emulator.NewTestServer(t, append([]emulator.Option{
 		emulator.WithAPITokens(fakeAPIToken), emulator.WithAPIKey(fakeEmail, fakeAPIKey), emulator.WithDeterministicIDs(1),
 	}, opts...)...)
+}
+
+// liveToken seeds a Cloudflare API token of the user, named name, in srv
+// and returns its id and value: AI Search registers only the current
+// value of a live token (400, code 7012, for any other credential). The
+// value holds fakeCfAPIKey, so the leak test looks for it too.
+func liveToken(t testing.TB, srv *emulator.Server, name string) (string, aisearch.Secret) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(name))
+	id := hex.EncodeToString(sum[:16])
+	value := fakeCfAPIKey + "-" + id[:8]
+	if err := srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: id, Name: name, Value: value}); err != nil {
+		t.Fatal(err)
+	}
+	return id, aisearch.Secret(value)
 }
 
 // namedTokens returns n tokens to seed, named prefix-1..prefix-n, with

@@ -1,103 +1,72 @@
 package aisearch_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 // Right after a token is minted, Cloudflare can answer 400 code 7012 to
 // its registration for a few seconds: the token has not reached AI Search
-// yet. propagating plays that part in front of the emulator's handler.
+// yet. The emulator plays that part (emulator.WithPropagationDelay), on a
+// clock that only the client's retry waits move.
 
-// propagating refuses, with 7012, every registration (create or update) of
-// a cf_api_id until delay has passed on clock since its first attempt:
-// the registrations Provision and Rotate make come right after the mint,
-// on a clock that only the client's sleep moves. It can also fail the
-// deletion of Cloudflare tokens, to leave one behind.
-type propagating struct {
-	next         http.Handler
-	clock        *testsupport.Clock
-	mu           sync.Mutex
-	delay        time.Duration
-	failDeletes  bool
-	firstAttempt map[string]time.Time // cf_api_id → its first registration attempt
-	refused      int
+// observer sits in front of the emulator's handler: it counts the
+// registrations AI Search refused with 7012, and can fail the deletion of
+// Cloudflare tokens, to leave one behind.
+type observer struct {
+	next        http.Handler
+	failDeletes bool
+	refused     atomic.Int64
 }
 
-func (p *propagating) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	failDelete := p.failDeletes && r.Method == http.MethodDelete && strings.Contains(r.URL.Path, "/user/tokens/")
-	p.mu.Unlock()
-	if failDelete {
+func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if o.failDeletes && r.Method == http.MethodDelete && strings.Contains(r.URL.Path, "/user/tokens/") {
 		status(503, envelopeError(10002, "Service unavailable"))(w, r)
 		return
 	}
-	if (r.Method == http.MethodPost || r.Method == http.MethodPut) && strings.Contains(r.URL.Path, "/ai-search/tokens") {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		var in struct {
-			CfAPIID string `json:"cf_api_id"`
-		}
-		_ = json.Unmarshal(body, &in)
-		now := p.clock.Now()
-		p.mu.Lock()
-		first, seen := p.firstAttempt[in.CfAPIID]
-		if !seen {
-			first = now
-			p.firstAttempt[in.CfAPIID] = now
-		}
-		refuse := now.Before(first.Add(p.delay))
-		if refuse {
-			p.refused++
-		}
-		p.mu.Unlock()
-		if refuse {
-			status(400, `{"success":false,"errors":[{"code":7012,"message":"ai_search_instance_invalid_token"}],"result":{}}`)(w, r)
-			return
-		}
+	rec := httptest.NewRecorder()
+	o.next.ServeHTTP(rec, r)
+	if rec.Code == http.StatusBadRequest && strings.Contains(r.URL.Path, "/ai-search/tokens") && strings.Contains(rec.Body.String(), `"code":7012`) {
+		o.refused.Add(1)
 	}
-	p.next.ServeHTTP(w, r)
+	maps.Copy(w.Header(), rec.Header())
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
-func (p *propagating) set(delay time.Duration, failDeletes bool) {
-	p.mu.Lock()
-	p.delay, p.failDeletes = delay, failDeletes
-	p.mu.Unlock()
-}
-
-// propagation is an emulator behind propagating and a client of it whose
-// retry waits move the shared clock instead of sleeping.
+// propagation is an emulator whose new tokens reach AI Search after delay,
+// and a client of it whose retry waits move the emulator's clock instead of
+// sleeping.
 type propagation struct {
 	srv   *emulator.Server
-	gate  *propagating
+	obs   *observer
 	clock *testsupport.Clock
 	c     *aisearch.Client
 }
 
-func newPropagation(t *testing.T, delay time.Duration) *propagation {
+func newPropagation(t *testing.T, delay time.Duration, failDeletes bool) *propagation {
 	t.Helper()
 	clock := newClock()
-	srv, err := emulator.New(emulator.WithAPITokens(fakeAPIToken), emulator.WithClock(clock.Now))
+	srv, err := emulator.New(emulator.WithAPITokens(fakeAPIToken), emulator.WithClock(clock.Now), emulator.WithPropagationDelay(delay))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	gate := &propagating{next: srv.Handler(), clock: clock, delay: delay, firstAttempt: map[string]time.Time{}}
-	hs := httptest.NewServer(gate)
+	obs := &observer{next: srv.Handler(), failDeletes: failDeletes}
+	hs := httptest.NewServer(obs)
 	t.Cleanup(hs.Close)
 	policy := aisearch.DefaultRetryPolicy()
 	policy.Sleep = func(ctx context.Context, d time.Duration) error {
@@ -109,7 +78,27 @@ func newPropagation(t *testing.T, delay time.Duration) *propagation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &propagation{srv: srv, gate: gate, clock: clock, c: c}
+	return &propagation{srv: srv, obs: obs, clock: clock, c: c}
+}
+
+// registered gives the account a working registration of a service token
+// that reached AI Search long ago (seeded: known at once), for Rotate to
+// replace; it returns the registration's and the token's ids.
+func (p *propagation) registered(t *testing.T) (regID, tokenID string) {
+	t.Helper()
+	regID, tokenID = "4b0c3cc4-5c1e-4d7c-9f0a-3a6d2c3b9e11", "0ff1ce0ff1ce0ff1ce0ff1ce0ff1ce00"
+	if err := p.srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: tokenID, Name: "ai-search-service", Value: fakeCfAPIKey,
+		Policies: []generated.Policy{{Effect: generated.Allow, PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.AISearchIndexEngineGroupID}},
+			Resources: generated.APITokenResources{"com.cloudflare.api.account." + emulator.DefaultAccountID: "*"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.srv.Seed(emulator.DefaultAccountID, emulator.SeedToken{ID: regID, Name: "ai-search-service", CfAPIID: tokenID, CfAPIKey: fakeCfAPIKey}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.srv.CredentialWorks(emulator.DefaultAccountID, regID); err != nil {
+		t.Fatal(err)
+	}
+	return regID, tokenID
 }
 
 // cloudflareTokens returns the ids of the user's Cloudflare tokens.
@@ -128,14 +117,14 @@ func TestNewTokenIsRegisteredOnceItReachesAISearch(t *testing.T) {
 	const delay = 3 * time.Second
 	t.Run("provision", func(t *testing.T) {
 		t.Parallel()
-		p := newPropagation(t, delay)
+		p := newPropagation(t, delay, false)
 		start := p.clock.Now()
 		got, err := p.c.Provision(context.Background(), aisearch.ServiceTokenOptions{})
 		if err != nil || !got.Created {
 			t.Fatalf("Provision = %+v, %v", got, err)
 		}
-		if p.gate.refused == 0 || p.clock.Now().Sub(start) < delay {
-			t.Errorf("refused %d times, waited %s: the delay was not met", p.gate.refused, p.clock.Now().Sub(start))
+		if p.obs.refused.Load() == 0 || p.clock.Now().Sub(start) < delay {
+			t.Errorf("refused %d times, waited %s: the delay was not met", p.obs.refused.Load(), p.clock.Now().Sub(start))
 		}
 		if err := p.srv.CredentialWorks(emulator.DefaultAccountID, got.Registration.ID); err != nil {
 			t.Errorf("the registration does not work: %v", err)
@@ -143,21 +132,17 @@ func TestNewTokenIsRegisteredOnceItReachesAISearch(t *testing.T) {
 	})
 	t.Run("rotate", func(t *testing.T) {
 		t.Parallel()
-		p := newPropagation(t, 0)
+		p := newPropagation(t, delay, false)
 		ctx := context.Background()
-		first, err := p.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.gate.set(delay, false)
-		r, err := p.c.Rotate(ctx, first.Registration.ID, aisearch.ServiceTokenOptions{})
+		regID, _ := p.registered(t)
+		r, err := p.c.Rotate(ctx, regID, aisearch.ServiceTokenOptions{})
 		if err != nil || r.Registration.CfAPIID != r.APIToken.ID || !r.OldDeleted {
 			t.Fatalf("Rotate = %+v, %v", r, err)
 		}
-		if p.gate.refused == 0 {
+		if p.obs.refused.Load() == 0 {
 			t.Error("Rotate was never refused: the delay did not apply")
 		}
-		if err := p.srv.CredentialWorks(emulator.DefaultAccountID, first.Registration.ID); err != nil {
+		if err := p.srv.CredentialWorks(emulator.DefaultAccountID, regID); err != nil {
 			t.Errorf("the registration does not work: %v", err)
 		}
 	})
@@ -212,8 +197,7 @@ func TestNewTokenThatNeverReachesAISearch(t *testing.T) {
 			}
 			t.Run("provision", func(t *testing.T) {
 				t.Parallel()
-				p := newPropagation(t, tt.delay)
-				p.gate.set(tt.delay, tt.failDeletes)
+				p := newPropagation(t, tt.delay, tt.failDeletes)
 				_, err := p.c.Provision(context.Background(), tt.opts)
 				check(t, p, "Provision", err, nil)
 				if n := len(p.srv.Tokens(emulator.DefaultAccountID)); n != 0 {
@@ -222,19 +206,14 @@ func TestNewTokenThatNeverReachesAISearch(t *testing.T) {
 			})
 			t.Run("rotate", func(t *testing.T) {
 				t.Parallel()
-				p := newPropagation(t, 0)
-				ctx := context.Background()
-				first, err := p.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				p.gate.set(tt.delay, tt.failDeletes)
-				_, err = p.c.Rotate(ctx, first.Registration.ID, tt.opts)
-				check(t, p, "Rotate", err, []string{first.APIToken.ID})
-				if !strings.Contains(err.Error(), "still holds its old token "+first.APIToken.ID) {
+				p := newPropagation(t, tt.delay, tt.failDeletes)
+				regID, oldToken := p.registered(t)
+				_, err := p.c.Rotate(context.Background(), regID, tt.opts)
+				check(t, p, "Rotate", err, []string{oldToken})
+				if !strings.Contains(err.Error(), "still holds its old token "+oldToken) {
 					t.Errorf("err = %v, want it to say the registration kept the old token", err)
 				}
-				if err := p.srv.CredentialWorks(emulator.DefaultAccountID, first.Registration.ID); err != nil {
+				if err := p.srv.CredentialWorks(emulator.DefaultAccountID, regID); err != nil {
 					t.Errorf("the registration broke: %v", err)
 				}
 			})

@@ -19,9 +19,10 @@ func TestEnsureTakesRegistrationParams(t *testing.T) {
 	}
 	ctx := context.Background()
 	notLegacy := false
-	p := aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: "cfk-params-test-key", Legacy: &notLegacy}
+	svcID, svcKey := liveToken(t, ts.Server(), "svc")
+	p := aisearch.RegistrationParams{Name: "svc", CfAPIID: svcID, CfAPIKey: svcKey, Legacy: &notLegacy}
 	tok, created, err := c.Registrations.Ensure(ctx, p)
-	if err != nil || !created || tok.Legacy || tok.Name != "svc" || tok.CfAPIID != "cf-svc" {
+	if err != nil || !created || tok.Legacy || tok.Name != "svc" || tok.CfAPIID != svcID {
 		t.Fatalf("first call: %+v, created %v, %v", tok, created, err)
 	}
 	legacy := true

@@ -15,12 +15,14 @@ func TestEnsure(t *testing.T) {
 	w := &wire{}
 	c, _ := newTestClient(t, ts.BaseURL, w.option())
 	ctx := context.Background()
+	svcID, svcKey := liveToken(t, ts.Server(), "svc")
+	rotatedID, rotatedKey := liveToken(t, ts.Server(), "rotated")
 
-	first, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
-	if err != nil || !created || first.ID == "" || first.CfAPIID != "cf-svc" {
+	first, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: svcID, CfAPIKey: svcKey})
+	if err != nil || !created || first.ID == "" || first.CfAPIID != svcID {
 		t.Fatalf("first call: %+v, created %v, %v", first, created, err)
 	}
-	again, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc renamed", CfAPIID: "cf-svc", CfAPIKey: fakeCfAPIKey})
+	again, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc renamed", CfAPIID: svcID, CfAPIKey: svcKey})
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("second call: %+v, created %v, %v; want the first token, not created", again, created, err)
 	}
@@ -28,7 +30,7 @@ func TestEnsure(t *testing.T) {
 		t.Errorf("%d creates, want 1", got)
 	}
 
-	_, created, err = c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: "cf-rotated", CfAPIKey: fakeCfAPIKey})
+	_, created, err = c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: "svc", CfAPIID: rotatedID, CfAPIKey: rotatedKey})
 	if !errors.Is(err, aisearch.ErrNameTaken) || created {
 		t.Errorf("same name, other cf_api_id: created %v, err %v; want ErrNameTaken", created, err)
 	}

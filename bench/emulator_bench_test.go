@@ -15,6 +15,13 @@ const (
 	listSize = 20
 )
 
+// benchServiceToken is the live Cloudflare API token createBody registers
+// (AI Search registers no other): seeded in every emulator.
+const (
+	benchServiceTokenID  = "cfa0000000000000000000000000042a"
+	benchServiceTokenKey = "bench-not-a-secret"
+)
+
 // newEmulator returns an emulator holding listSize tokens.
 func newEmulator(b *testing.B, validation bool) http.Handler {
 	b.Helper()
@@ -31,10 +38,13 @@ func newEmulator(b *testing.B, validation bool) http.Handler {
 	if err := srv.Seed(benchAccount, seed...); err != nil {
 		b.Fatal(err)
 	}
+	if err := srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: benchServiceTokenID, Name: "service", Value: benchServiceTokenKey}); err != nil {
+		b.Fatal(err)
+	}
 	return srv.Handler()
 }
 
-var createBody = []byte(`{"name":"bench-token-new","cf_api_id":"cfapiid0000000000000000000000042","cf_api_key":"bench-not-a-secret","legacy":true}`)
+var createBody = []byte(`{"name":"bench-token-new","cf_api_id":"` + benchServiceTokenID + `","cf_api_key":"` + benchServiceTokenKey + `","legacy":true}`)
 
 // emulatorRequests are the three measured calls: list, get and create.
 func emulatorRequests() map[string]request {

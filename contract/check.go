@@ -25,12 +25,16 @@ type CheckResult struct {
 // express:
 //
 //   - A request the spec rejects must be answered by the 4xx that reports
-//     it: 403 with error code 10000 when credentials are missing, otherwise
-//     400 whose errors[].path names one of the request's violations. A 403
-//     (code 10000) or a 429 is also accepted for a request with bad input,
-//     because Cloudflare authenticates and rate-limits before it looks at
-//     the input. A 2xx answer to a rejected request is always a violation.
-//     When the answer is right, the request's violations move to Provoked.
+//     it: 400 with error code 9106 (no credential), 6003 (a malformed
+//     Authorization header) or 1001 (no Authorization header where only a
+//     bearer token is accepted) when no usable credential was sent,
+//     otherwise 400 whose errors[].path names one of the request's
+//     violations. A 401 (the credential does not work: code 10000 or
+//     1000), a 403 with code 9109 (it may not do this) or a 429 is also
+//     accepted for a request with bad input, because Cloudflare
+//     authenticates, authorizes and rate-limits before it looks at the
+//     input. A 2xx answer to a rejected request is always a violation. When
+//     the answer is right, the request's violations move to Provoked.
 //   - A response never carries a credential the request sent (bearer token,
 //     X-Auth-Key, cf_api_key), anywhere in its headers or body.
 func (v *Validator) Check(ctx context.Context, ix Interaction) CheckResult {
@@ -49,8 +53,18 @@ func (v *Validator) Check(ctx context.Context, ix Interaction) CheckResult {
 	return res
 }
 
-// authErrorCode is the error code of Cloudflare's authentication error.
-const authErrorCode = 10000
+// Cloudflare's error codes for a request without a usable credential
+// (400) and for one that may not do what it asks (403).
+const (
+	codeMissingAuthorization = 1001 // `Missing "Authorization" header`
+	codeInvalidHeaders       = 6003 // "Invalid request headers" (a malformed Authorization header)
+	codeNoCredential         = 9106 // "Missing X-Auth-Key, X-Auth-Email or Authorization headers"
+	codePermissionDenied     = 9109 // "Unauthorized to access requested resource"
+)
+
+// credentialCodes are the codes of a 400 for a request without a usable
+// credential.
+var credentialCodes = []int{codeNoCredential, codeInvalidHeaders, codeMissingAuthorization}
 
 type apiError struct {
 	Code int      `json:"code"`
@@ -67,6 +81,19 @@ func responseErrors(body []byte) []apiError {
 		return nil
 	}
 	return env.Errors
+}
+
+// authAnswer reports whether ix's answer is one Cloudflare gives before it
+// looks at the request's input: the credential refused or missing (401,
+// 403, or a 400 with a credential code) or the rate limited (429).
+func authAnswer(ix Interaction) bool {
+	switch ix.Status {
+	case 401, 403, 429:
+		return true
+	case 400:
+		return slices.ContainsFunc(responseErrors(ix.ResponseBody), func(e apiError) bool { return slices.Contains(credentialCodes, e.Code) })
+	}
+	return false
 }
 
 func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
@@ -86,21 +113,22 @@ func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
 		paths = append(paths, strings.Join(rv.Path, "."))
 	}
 	errs := responseErrors(ix.ResponseBody)
-	authErr := slices.ContainsFunc(errs, func(e apiError) bool { return e.Code == authErrorCode })
+	has := func(codes ...int) bool {
+		return slices.ContainsFunc(errs, func(e apiError) bool { return slices.Contains(codes, e.Code) })
+	}
 	switch {
 	case ix.Status >= 200 && ix.Status < 300:
 		return viol([]string{"status"}, "%d answers a request the spec rejects (%s); want the 4xx that reports it", ix.Status, describe(noCreds, paths))
 	case ix.Status == 429:
 		return nil
+	case ix.Status == 400 && has(credentialCodes...):
+		return nil
 	case noCreds:
-		if ix.Status == 403 && authErr {
-			return nil
+		if ix.Status == 400 {
+			return viol([]string{"body", "errors"}, "400 to a request without a usable credential must carry error code %d, %d or %d", codeNoCredential, codeInvalidHeaders, codeMissingAuthorization)
 		}
-		if ix.Status == 403 {
-			return viol([]string{"body", "errors"}, "403 to a request without credentials must carry error code %d", authErrorCode)
-		}
-		return viol([]string{"status"}, "%d answers a request without credentials; want 403 with error code %d", ix.Status, authErrorCode)
-	case ix.Status == 403 && authErr:
+		return viol([]string{"status"}, "%d answers a request without a usable credential; want 400 with error code %d (or %d, %d)", ix.Status, codeNoCredential, codeInvalidHeaders, codeMissingAuthorization)
+	case ix.Status == 401, ix.Status == 403 && has(codePermissionDenied):
 		return nil
 	case ix.Status == 400:
 		for _, e := range errs {

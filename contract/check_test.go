@@ -13,7 +13,9 @@ import (
 func TestCheckProvokedRule(t *testing.T) {
 	v := newValidator(t)
 	list := `{"success":true,"result":[],"result_info":{"page":1,"per_page":5,"count":0,"total_count":0}}`
-	authErr := `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}`
+	authErr := `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"result":{}}`
+	denied := `{"success":false,"errors":[{"code":9109,"message":"Unauthorized to access requested resource"}],"result":{}}`
+	noCred := `{"success":false,"errors":[{"code":9106,"message":"Missing X-Auth-Key, X-Auth-Email or Authorization headers"}],"result":{}}`
 	pathErr := func(path string) string {
 		return `{"success":false,"errors":[{"code":10001,"message":"bad","path":` + path + `}]}`
 	}
@@ -29,12 +31,18 @@ func TestCheckProvokedRule(t *testing.T) {
 		{"400 reports per_page", base + "?per_page=101", bearer(), 400, pathErr(`["query","per_page"]`), []string{"request query.per_page"}, nil},
 		{"400 reports another path", base + "?per_page=101", bearer(), 400, pathErr(`["query","page"]`), nil, []string{"request query.per_page", "response body.errors"}},
 		{"2xx to a rejected request", base + "?per_page=101", bearer(), 200, list, nil, []string{"request query.per_page", "response status"}},
-		{"403 before input", base + "?per_page=101", http.Header{"Authorization": {"Bearer refused-token"}}, 403, authErr, []string{"request query.per_page"}, nil},
+		{"401 before input", base + "?per_page=101", http.Header{"Authorization": {"Bearer refused-token"}}, 401, authErr, []string{"request query.per_page"}, nil},
+		{"403 9109 before input", base + "?per_page=101", bearer(), 403, denied, []string{"request query.per_page"}, nil},
+		{"403 without 9109 to bad input", base + "?per_page=101", bearer(), 403, authErr, nil, []string{"request query.per_page", "response status"}},
 		{"429 before input", base + "?per_page=101", bearer(), 429, authErr, []string{"request query.per_page"}, nil},
-		{"no credentials, 403 10000", base, nil, 403, authErr, []string{"request security"}, nil},
-		{"no credentials, 403 other code", base, nil, 403, `{"success":false,"errors":[{"code":9109,"message":"no"}]}`, nil, []string{"request security", "response body.errors"}},
-		{"no credentials, 400", base, nil, 400, pathErr(`["query","page"]`), nil, []string{"request security", "response status"}},
-		{"no credentials and bad input, 403", base + "?per_page=0", nil, 403, authErr, []string{"request security", "request query.per_page"}, nil},
+		{"no credentials, 400 9106", base, nil, 400, noCred, []string{"request security"}, nil},
+		{"malformed Authorization, 400 6003", base, http.Header{"Authorization": {"Basic x"}}, 400,
+			`{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]}],"result":{}}`,
+			[]string{"request security"}, nil},
+		{"no credentials, 400 other code", base, nil, 400, pathErr(`["query","page"]`), nil, []string{"request security", "response body.errors"}},
+		{"no credentials, 403", base, nil, 403, denied, nil, []string{"request security", "response status"}},
+		{"no credentials, 401", base, nil, 401, authErr, nil, []string{"request security", "response status"}},
+		{"no credentials and bad input, 400 9106", base + "?per_page=0", nil, 400, noCred, []string{"request security", "request query.per_page"}, nil},
 		{"bad uuid, 404", base + "/nope", bearer(), 404, `{"success":false,"errors":[{"code":7002,"message":"not found"}]}`, nil, []string{"request path.id", "response status"}},
 		{"valid request, 400 without path", base, bearer(), 400, pathErr(`[]`), nil, nil},
 	}

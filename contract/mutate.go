@@ -92,14 +92,17 @@ func (v *Validator) Mutants(ix Interaction) []Mutant {
 func (v *Validator) requestMutants(ix Interaction, route *routers.Route, pathParams map[string]string) []Mutant {
 	var out []Mutant
 	rejected := len(v.ValidateRequest(context.Background(), ix).Request) > 0
-	if ix.Status != 403 && ix.Status != 429 {
+	// An answer about the credential (or the rate) comes before the
+	// request is looked at: breaking the request would not change it.
+	auth := authAnswer(ix)
+	if !auth {
 		m := clone(ix)
 		for _, h := range cfauth.Headers() {
 			m.RequestHeader.Del(h)
 		}
 		out = append(out, Mutant{"drop request credentials", m})
 	}
-	if !rejected && ix.Status != 403 && ix.Status != 429 {
+	if !rejected && !auth {
 		out = append(out, pathMutants(ix, route, pathParams)...)
 	}
 	if !rejected && ix.Status < 300 && route.Operation.RequestBody != nil && len(ix.RequestBody) > 0 {
@@ -120,7 +123,7 @@ func (v *Validator) requestMutants(ix Interaction, route *routers.Route, pathPar
 			out = append(out, Mutant{"echo request cf_api_key in body.messages", m})
 		}
 	}
-	if rejected && ix.Status == 400 {
+	if rejected && ix.Status == 400 && !auth {
 		var root map[string]any
 		if decode(ix.ResponseBody, &root) == nil {
 			errs, _ := root["errors"].([]any)

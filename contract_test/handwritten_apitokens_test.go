@@ -61,7 +61,7 @@ func handwrittenAPITokens() map[string][]hx {
 			user(hx{method: "POST", auth: "bearer", reqBody: docCreate, status: 200, respBody: ok(withValue(docToken))}),
 			user(hx{method: "GET", auth: "bearer", status: 200, respBody: `{"success":true,"errors":[],"messages":[],"result":[` + docToken + `],"result_info":{"page":1,"per_page":20,"count":1,"total_count":2000}}`}),
 			user(hx{method: "GET", path: "/" + apiTokenID, auth: "bearer", status: 200, respBody: ok(docToken)}),
-			user(hx{method: "GET", path: "/verify", auth: "bearer", status: 200, respBody: ok(`{"id":"` + apiTokenID + `","status":"active",` + docWindow + `}`)}),
+			user(hx{method: "GET", path: "/verify", auth: "bearer", status: 200, respBody: `{"success":true,"errors":[],"messages":[{"code":10000,"message":"This API Token is valid and active","type":null}],"result":{"id":"` + apiTokenID + `","status":"active",` + docWindow + `}}`}),
 			user(hx{method: "PUT", path: "/" + apiTokenID + "/value", auth: "bearer", reqBody: `{}`, status: 200, respBody: ok(`"` + contract.RedactedAPITokenValue + `"`)}),
 			user(hx{method: "GET", path: "/permission_groups", auth: "bearer", status: 200, respBody: ok(docPermissionGroups)}),
 			account(hx{method: "GET", path: "/permission_groups", auth: "bearer", status: 200, respBody: ok(docPermissionGroups)}),

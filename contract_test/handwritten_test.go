@@ -82,19 +82,22 @@ func list(page, perPage, count, total int, items ...string) string {
 	return `{"success":true,"errors":[],"messages":[],"result":[` + strings.Join(items, ",") + `],"result_info":{"page":` + itoa(page) + `,"per_page":` + itoa(perPage) + `,"count":` + itoa(count) + `,"total_count":` + itoa(total) + `}}`
 }
 
+// fail is an AI Search failure: result {}, no messages (Cloudflare's docs,
+// AI Search API error codes).
 func fail(code int, msg string, path ...string) string {
 	e := `{"code":` + itoa(code) + `,"message":"` + msg + `"`
 	if len(path) > 0 {
 		e += `,"path":["` + strings.Join(path, `","`) + `"]`
 	}
-	return `{"success":false,"errors":[` + e + `}],"messages":[]}`
+	return `{"success":false,"errors":[` + e + `}],"result":{}}`
 }
 
 const (
-	authFail  = `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[]}`
-	limitFail = `{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"messages":[]}`
-	input     = `{"name":"my-token","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"REDACTED"}`
-	byUser    = `"user@example.com"`
+	authFail   = `{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"result":{}}`
+	noCredFail = `{"success":false,"errors":[{"code":9106,"message":"Missing X-Auth-Key, X-Auth-Email or Authorization headers"}],"result":{}}`
+	limitFail  = `{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"result":{}}`
+	input      = `{"name":"my-token","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"REDACTED"}`
+	byUser     = `"user@example.com"`
 )
 
 var retryAfter = http.Header{"Retry-After": {"30"}}
@@ -108,13 +111,14 @@ func handwritten() map[string][]hx {
 			{method: "POST", auth: "bearer", reqBody: `{"name":"name","cf_api_id":"cf_api_id","cf_api_key":"REDACTED","legacy":true}`, status: 201, respBody: documentedCreate},
 			{method: "GET", path: "/" + exID, auth: "bearer", status: 200, respBody: ok(tok(exID, "my-token", byUser, ""))},
 			{method: "DELETE", path: "/" + exID, auth: "bearer", status: 200, respBody: `{"result":{},"success":true,"errors":[],"messages":[]}`},
-			{method: "GET", auth: "none", status: 403, respBody: authFail},
+			{method: "GET", auth: "refused", status: 401, respBody: authFail},
+			{method: "GET", auth: "none", status: 400, respBody: noCredFail},
 			{method: "GET", auth: "bearer", status: 429, respHeader: retryAfter, respBody: limitFail},
 		},
 		"refused-input": {
 			// A well-formed request the server refuses: the documented create
 			// 400, which the emulator cannot produce.
-			{method: "POST", auth: "bearer", reqBody: input, status: 400, respBody: fail(7003, "Ai search instance invalid token")},
+			{method: "POST", auth: "bearer", reqBody: input, status: 400, respBody: fail(7012, "ai_search_instance_invalid_token")},
 		},
 		"both-auth-headers": {
 			// What official SDKs may send: bearer and legacy headers together.
@@ -129,8 +133,8 @@ func handwritten() map[string][]hx {
 				tok(otherID, "nulls", "null", `,"source":"dashboard","instances":["docs-search"],"meta":{"region":"weur"}`) +
 				`],"result_info":{"page":1,"per_page":20,"count":2,"total_count":2,"total_pages":1,"cursor":null},"trace_id":"abc"}`},
 			{method: "GET", path: "/" + otherID, auth: "bearer", status: 200, respBody: `{"success":true,"errors":[],"messages":[{"code":1000,"message":"OK"}],"result":{"id":"` + otherID + `","name":"disabled","cf_api_id":"c","created_at":"2026-11-02T09:15:00Z","modified_at":"2026-11-02T09:15:00Z","created_by":null,"modified_by":null,"enabled":false,"future_field":{"nested":[1,2,3]}},"request_id":"r-1"}`},
-			{method: "DELETE", path: "/" + otherID, auth: "bearer", status: 404, respBody: `{"success":false,"errors":[{"code":7002,"message":"Token not found","documentation_url":"https://developers.cloudflare.com/ai-search/"}],"messages":[{"code":1000,"message":"see docs"}],"result":null}`},
-			{method: "GET", query: "per_page=101", auth: "bearer", status: 400, respBody: `{"success":false,"errors":[{"code":10001,"message":"per_page: number must be at most 100","path":["query","per_page"]},{"code":10002,"message":"also reported","path":["query"]}],"messages":[],"result":null}`},
+			{method: "DELETE", path: "/" + otherID, auth: "bearer", status: 404, respBody: `{"success":false,"errors":[{"code":7075,"message":"token_not_found","documentation_url":"https://developers.cloudflare.com/ai-search/"}],"messages":[{"code":1000,"message":"see docs"}],"result":{}}`},
+			{method: "GET", query: "per_page=101", auth: "bearer", status: 400, respBody: `{"success":false,"errors":[{"code":10001,"message":"per_page: number must be at most 100","path":["query","per_page"]},{"code":10002,"message":"also reported","path":["query"]}],"messages":[],"result":{}}`},
 		},
 	}
 	maps.Copy(out, handwrittenAPITokens())

@@ -38,15 +38,17 @@ func recordFromEmulator(t *testing.T, dir, prefix string, creds record.Credentia
 	// enough for instances-limits to reach.
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey),
 		emulator.WithJobDuration(time.Hour), emulator.WithMaxInstances(6), emulator.WithMaxNamespaces(2))
-	// The registrations hold a live service token of the emulator, so that
-	// the instances' jobs run (a made-up one would end them at once).
-	serviceID, serviceKey := "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4", "svc-key-"+strings.Repeat("s3", 16)
-	srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: serviceID, Name: "contract service token", Value: serviceKey,
+	// The service token the scenarios register: a live API token of the
+	// user (AI Search registers no other), which holds the groups an
+	// instance's jobs need (so that they run) but no permission to manage
+	// AI Search or API tokens (the forbidden scenarios use it as a bearer).
+	serviceKey := "svc-key-" + strings.Repeat("s3", 16)
+	srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "a1b2c3d4e5f6", Name: "ai-search-service", Value: serviceKey,
 		Policies: []generated.Policy{{Effect: generated.Allow, Resources: generated.APITokenResources{"com.cloudflare.api.account." + recordAcct: "*"},
 			PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.AISearchIndexEngineGroupID}, {ID: emulator.WorkersR2StorageWriteGroupID}}}}})
 	opts := record.Options{
 		BaseURL: srv.BaseURL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
-		ServiceTokenID: serviceID, ServiceTokenKey: serviceKey, Only: only,
+		ServiceTokenID: "a1b2c3d4e5f6", ServiceTokenKey: serviceKey, Only: only,
 		MarkInUse: func(id string) error { return srv.Server().MarkInUse(recordAcct, id, "docs-search") },
 		RateLimit: func(_ context.Context, req *http.Request) error {
 			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
@@ -165,8 +167,10 @@ func TestRecordRedactsAPITokenValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(values) != 14 {
-		t.Fatalf("the emulator answered %d values, want 14", len(values))
+	// 7 per owner (6 creates, 1 roll), and the service token Record minted
+	// (outside the recordings: its value must not reach them either).
+	if len(values) != 15 {
+		t.Fatalf("the emulator answered %d values, want 15", len(values))
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)

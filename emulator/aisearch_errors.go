@@ -7,10 +7,11 @@ import (
 )
 
 // Cloudflare's AI Search error codes for instances, jobs and namespaces,
-// with their snake_case messages (its docs' "AI Search API error codes").
+// with their snake_case messages (its docs' "AI Search API error codes");
+// an unknown token_id is CodeInvalidToken (7012), as a registration's
+// credential that does not work.
 const (
 	CodeAISearchNotFound        = 7002 // 404 ai_search_not_found
-	CodeInstanceInvalidToken    = 7012 // 400 ai_search_instance_invalid_token
 	CodeMaxInstances            = 7013 // 403 max_instances_reached
 	CodeUnableToConnect         = 7017 // 503 unable_to_connect_to_ai_search (never answered: no backend to lose)
 	CodeSyncInCooldown          = 7020 // 429 sync_in_cooldown
@@ -34,7 +35,7 @@ func aiSearchError(status, code int, message string) apiError {
 
 var (
 	errInstanceNotFound      = aiSearchError(http.StatusNotFound, CodeAISearchNotFound, "ai_search_not_found")
-	errInvalidTokenID        = aiSearchError(http.StatusBadRequest, CodeInstanceInvalidToken, "ai_search_instance_invalid_token")
+	errInvalidTokenID        = aiSearchError(http.StatusBadRequest, CodeInvalidToken, "ai_search_instance_invalid_token")
 	errMaxInstances          = aiSearchError(http.StatusForbidden, CodeMaxInstances, "max_instances_reached")
 	errJobNotFound           = aiSearchError(http.StatusNotFound, CodeJobNotFound, "job_not_found")
 	errInstanceExists        = aiSearchError(http.StatusBadRequest, CodeInstanceExists, "ai_search_with_this_name_already_exist")

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -20,6 +21,7 @@ type APIToken struct {
 	ModifiedOn time.Time
 	ExpiresOn  time.Time // zero when unset
 	NotBefore  time.Time // zero when unset
+	LastUsedOn time.Time // the minute of its latest use; zero until it is used
 	Policies   []generated.Policy
 	Condition  *generated.APITokenCondition
 }
@@ -35,6 +37,9 @@ func (r apiTokenRecord) inspect(now time.Time) APIToken {
 	}
 	if r.NotBefore != nil {
 		t.NotBefore = *r.NotBefore
+	}
+	if r.LastUsedOn != nil {
+		t.LastUsedOn = *r.LastUsedOn
 	}
 	return t
 }
@@ -150,12 +155,12 @@ func (s *Server) SeedPermissionGroups(groups ...PermissionGroup) error {
 // SeedAPIToken is a Cloudflare API token to preload, with a value the test
 // knows.
 type SeedAPIToken struct {
-	ID        string                       `json:"id"`                  // required: 32 lowercase hex digits, unique across owners
+	ID        string                       `json:"id"`                  // required: 1 to 32 lowercase hex digits (Cloudflare's are 32), unique across owners
 	Name      string                       `json:"name"`                // required, at most 120 characters
 	Value     string                       `json:"value"`               // required, no whitespace; stored as its SHA-256 only
 	Status    string                       `json:"status,omitempty"`    // active (default) or disabled
 	Policies  []generated.Policy           `json:"policies,omitempty"`  // groups from the catalogue; ids and names are filled in
-	Condition *generated.APITokenCondition `json:"condition,omitempty"` // request_ip ranges, enforced
+	Condition *generated.APITokenCondition `json:"condition,omitempty"` // request_ip (or request.ip) ranges, enforced
 	IssuedOn  time.Time                    `json:"issued_on,omitzero"`  // default now; also the modified_on
 	ExpiresOn time.Time                    `json:"expires_on,omitzero"` // default: never
 	NotBefore time.Time                    `json:"not_before,omitzero"` // default: at once
@@ -164,16 +169,16 @@ type SeedAPIToken struct {
 // check validates t without ever quoting its value.
 func (t SeedAPIToken) check() error {
 	switch {
-	case !isHexID(t.ID):
-		return fmt.Errorf("%w: API token id %q is not 32 lowercase hex digits", ErrInvalid, t.ID)
+	case !isSeedTokenID(t.ID):
+		return fmt.Errorf("%w: API token id %q is not 1 to 32 lowercase hex digits", ErrInvalid, t.ID)
 	case t.Name == "" || len([]rune(t.Name)) > 120:
 		return fmt.Errorf("%w: API token %s: name must be 1 to 120 characters", ErrInvalid, t.ID)
-	case t.Value == "" || hasSpace(t.Value):
-		return fmt.Errorf("%w: API token %s: value must be non-empty, without whitespace", ErrInvalid, t.ID)
+	case !isB64Token(t.Value):
+		return fmt.Errorf("%w: API token %s: value must be a bearer token (letters, digits and -._~+/, then any =)", ErrInvalid, t.ID)
 	case t.Status != "" && t.Status != string(generated.Active) && t.Status != string(generated.Disabled):
 		return fmt.Errorf("%w: API token %s: status must be active or disabled", ErrInvalid, t.ID)
 	}
-	if errs := checkCondition(t.Condition); len(errs) > 0 {
+	if _, errs := normalizeCondition(t.Condition); len(errs) > 0 {
 		return fmt.Errorf("%w: API token %s: condition: %s", ErrInvalid, t.ID, errs[0].Message)
 	}
 	for i, p := range t.Policies {
@@ -206,13 +211,11 @@ func validResources(r generated.APITokenResources) bool {
 	return nested == 0 || nested == len(r) // anyOf: all strings or all maps
 }
 
-func hasSpace(s string) bool {
-	for _, c := range s {
-		if c <= ' ' || c == 0x7f {
-			return true
-		}
-	}
-	return false
+// isSeedTokenID accepts Cloudflare's 32 hex digits, and the shorter ids
+// of SDK tests and docs (cloudflare-go's a1b2c3d4e5f6), which the spec
+// allows (maxLength 32).
+func isSeedTokenID(s string) bool {
+	return len(s) >= 1 && len(s) <= 32 && strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // SeedAPITokens adds Cloudflare API tokens to an owner (accountID, a 32
@@ -232,9 +235,10 @@ func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 			issued = s.cfg.clock()
 		}
 		issued = apiTime(issued)
+		cond, _ := normalizeCondition(deepCopy(t.Condition)) // checked above
 		r := apiTokenRecord{
 			ID: t.ID, Owner: accountID, Name: t.Name, Status: generated.Active, ValueSHA256: hashKey(t.Value),
-			IssuedOn: issued, ModifiedOn: issued, Condition: deepCopy(t.Condition),
+			IssuedOn: issued, ModifiedOn: issued, Condition: cond,
 			ExpiresOn: utc(nonZero(t.ExpiresOn)), NotBefore: utc(nonZero(t.NotBefore)),
 		}
 		if t.Status != "" {

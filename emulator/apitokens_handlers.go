@@ -16,10 +16,7 @@ import (
 // handler; owner is UserOwner for /user/tokens and the account id for
 // /accounts/{id}/tokens.
 
-var (
-	errAPITokenNotFound = apiError{status: http.StatusNotFound, code: CodeNotFound, message: "API token not found", path: []string{"path", "token_id"}}
-	errNotThisToken     = apiError{status: http.StatusForbidden, code: CodeAuth, message: "Authentication error"}
-)
+var errAPITokenNotFound = apiError{status: http.StatusNotFound, code: CodeNotFound, message: "API token not found", path: []string{"path", "token_id"}}
 
 // apiTokenError is the answer to a failed API token transaction.
 func apiTokenError(err error) error {
@@ -65,16 +62,17 @@ func (h *handlers) createAPIToken(owner string, body *generated.APITokenCreate) 
 	if body == nil {
 		return generated.APITokenCreateEnvelope{}, errNoBody
 	}
-	now := apiTime(h.now())
+	minted := h.now()
+	now := apiTime(minted)
 	value := randomValue()
+	cond, errs := normalizeCondition(body.Condition)
 	r := apiTokenRecord{
 		Owner: owner, Name: body.Name, Status: generated.Active,
-		ValueSHA256: hashKey(value), IssuedOn: now, ModifiedOn: now,
-		ExpiresOn: utc(body.ExpiresOn), NotBefore: utc(body.NotBefore), Condition: body.Condition,
+		ValueSHA256: hashKey(value), ValueSince: minted, IssuedOn: now, ModifiedOn: now,
+		ExpiresOn: utc(body.ExpiresOn), NotBefore: utc(body.NotBefore), Condition: cond,
 	}
-	var errs []generated.ValidationError
 	err := h.store.update(func(tx *tx) (err error) {
-		r, errs, err = h.store.createAPIToken(tx, r, body.Policies, checkCondition(body.Condition))
+		r, errs, err = h.store.createAPIToken(tx, r, body.Policies, errs)
 		return err
 	})
 	switch {
@@ -103,7 +101,8 @@ func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpda
 	if st := body.Status; st != nil && *st != generated.Active && *st != generated.Disabled {
 		errs = append(errs, validationError([]string{"body", "status"}, "must be active or disabled (expired is set by the server)"))
 	}
-	errs = append(errs, checkCondition(body.Condition)...)
+	cond, cerrs := normalizeCondition(body.Condition)
+	errs = append(errs, cerrs...)
 	now := apiTime(h.now())
 	var r apiTokenRecord
 	err := h.store.update(func(tx *tx) error {
@@ -116,7 +115,7 @@ func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpda
 			return validationFailure(errs)
 		}
 		r = cur
-		r.Name, r.Policies, r.Condition = body.Name, policies, body.Condition
+		r.Name, r.Policies, r.Condition = body.Name, policies, cond
 		r.ExpiresOn, r.NotBefore = utc(body.ExpiresOn), utc(body.NotBefore)
 		if body.Status != nil {
 			r.Status = *body.Status
@@ -129,16 +128,19 @@ func (h *handlers) updateAPIToken(owner, id string, body *generated.APITokenUpda
 }
 
 // rollAPIToken gives the token a new value; the old one is revoked at once.
+// It takes no body, an empty one or {} (Cloudflare's TypeScript SDK sends
+// none): the body says nothing.
 func (h *handlers) rollAPIToken(owner, id string) (generated.APITokenValueEnvelope, error) {
 	value := randomValue()
-	now := apiTime(h.now())
+	minted := h.now()
+	now := apiTime(minted)
 	err := h.store.update(func(tx *tx) error {
 		cur, err := h.store.ownedAPIToken(tx, owner, id)
 		if err != nil {
 			return err
 		}
 		next := cur
-		next.ValueSHA256, next.ModifiedOn = hashKey(value), later(now, cur.IssuedOn)
+		next.ValueSHA256, next.ValueSince, next.ModifiedOn = hashKey(value), minted, later(now, cur.IssuedOn)
 		h.store.replaceAPIToken(tx, cur, next)
 		return nil
 	})
@@ -156,12 +158,14 @@ func (h *handlers) deleteAPIToken(owner, id string) (generated.APITokenDeleteEnv
 
 // verifyAPIToken answers for the request's own bearer token: an issued
 // token on its owner's path; a configured credential on the user's path.
+// Any other token is "Invalid API Token" (401, code 1000), as Cloudflare
+// answers an account-owned token at /user/tokens/verify.
 func (h *handlers) verifyAPIToken(ctx context.Context, owner string) (generated.APITokenVerifyEnvelope, error) {
 	c, ok := callerFrom(ctx)
 	if !ok || !c.bearer || (c.issued && c.token.Owner != owner) || (!c.issued && owner != UserOwner) {
-		return generated.APITokenVerifyEnvelope{}, errNotThisToken
+		return generated.APITokenVerifyEnvelope{}, errInvalidAPIToken
 	}
-	env := generated.APITokenVerifyEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}}
+	env := generated.APITokenVerifyEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{validTokenMessage}}
 	env.Result.ID, env.Result.Status = c.tokenID, generated.Active
 	if c.issued {
 		env.Result.ExpiresOn, env.Result.NotBefore = c.token.ExpiresOn, c.token.NotBefore
@@ -186,6 +190,26 @@ func (h *handlers) listPermissionGroups(name, scope *string) generated.Permissio
 		}
 	}
 	return generated.PermissionGroupListEnvelope{Success: true, Errors: generated.Errors{}, Messages: generated.Messages{}, Result: result}
+}
+
+// validTokenMessage is the message of a successful verify, as Cloudflare
+// sends it.
+var validTokenMessage = generated.Message{Code: 10000, Message: "This API Token is valid and active"}
+
+// normalizeCondition reads a condition sent in older clients' spelling,
+// `request.ip` (cloudflare-go v0, Terraform provider v4), as `request_ip`,
+// so the restriction is kept, never dropped; a condition with both is
+// refused. The result is also checked (checkCondition).
+func normalizeCondition(c *generated.APITokenCondition) (*generated.APITokenCondition, []generated.ValidationError) {
+	if c == nil || c.RequestIPLegacy == nil {
+		return c, checkCondition(c)
+	}
+	if c.RequestIP != nil {
+		return c, []generated.ValidationError{validationError([]string{"body", "condition", "request.ip"},
+			"request.ip (the older spelling) and request_ip both given; send request_ip only")}
+	}
+	out := &generated.APITokenCondition{RequestIP: &generated.RequestIPCondition{In: c.RequestIPLegacy.In, NotIn: c.RequestIPLegacy.NotIn}}
+	return out, checkCondition(out)
 }
 
 // checkCondition refuses a request_ip range the emulator could not
@@ -234,7 +258,7 @@ func tokenEnvelope(r apiTokenRecord, now time.Time) generated.APITokenEnvelope {
 // api is the token as get, list and update show it: never its value.
 func (r apiTokenRecord) api(now time.Time) generated.APIToken {
 	return generated.APIToken{
-		ID: r.ID, Name: r.Name, Status: r.status(now), IssuedOn: r.IssuedOn, ModifiedOn: r.ModifiedOn,
+		ID: r.ID, Name: r.Name, Status: r.status(now), IssuedOn: r.IssuedOn, ModifiedOn: r.ModifiedOn, LastUsedOn: r.LastUsedOn,
 		ExpiresOn: r.ExpiresOn, NotBefore: r.NotBefore, Condition: r.Condition, Policies: nonNil(r.Policies),
 	}
 }
@@ -243,7 +267,7 @@ func (r apiTokenRecord) api(now time.Time) generated.APIToken {
 func (r apiTokenRecord) withValue(now time.Time, value string) generated.APITokenWithValue {
 	a := r.api(now)
 	return generated.APITokenWithValue{
-		ID: a.ID, Name: a.Name, Status: a.Status, IssuedOn: a.IssuedOn, ModifiedOn: a.ModifiedOn,
+		ID: a.ID, Name: a.Name, Status: a.Status, IssuedOn: a.IssuedOn, ModifiedOn: a.ModifiedOn, LastUsedOn: a.LastUsedOn,
 		ExpiresOn: a.ExpiresOn, NotBefore: a.NotBefore, Condition: a.Condition, Policies: a.Policies, Value: value,
 	}
 }

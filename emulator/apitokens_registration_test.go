@@ -31,7 +31,7 @@ func serviceToken(name string) generated.APITokenCreate {
 // broken, and see the registration check refuse what AI Search would.
 func TestRegistrationWorkflow(t *testing.T) {
 	t.Parallel()
-	e := start(t)
+	e := startEmpty(t)
 	c := e.client(t, bearer(token))
 	ctx := context.Background()
 	mint := func(name string) generated.APITokenWithValue {
@@ -52,7 +52,7 @@ func TestRegistrationWorkflow(t *testing.T) {
 		t.Helper()
 		code, path := errorOf(t, body)
 		if status != http.StatusBadRequest || code != emulator.CodeInvalidToken || path != "body."+field ||
-			!strings.Contains(string(body), "Ai search instance invalid token.") {
+			!strings.Contains(string(body), `"message":"ai_search_instance_invalid_token"`) {
 			t.Errorf("%s: %d %s, want 400 %d on %s", what, status, body, emulator.CodeInvalidToken, field)
 		}
 	}
@@ -72,12 +72,17 @@ func TestRegistrationWorkflow(t *testing.T) {
 	if strings.Contains(string(bad.Body), "not-the-value-123") {
 		t.Error("the 400 echoes the key")
 	}
-	// An id the emulator never issued is accepted (it cannot know it).
-	foreign, err := c.CreateTokenWithResponse(ctx, account, generated.TokenInput{Name: "foreign", CfAPIID: "a1b2c3d4e5f6", CfAPIKey: "k"})
-	if err != nil || foreign.StatusCode() != http.StatusCreated {
-		t.Fatalf("register an unknown cf_api_id: %v %d", err, foreign.StatusCode())
+	// An id the emulator never issued is refused: only a live token works.
+	foreign, err := c.CreateTokenWithResponse(ctx, account, generated.TokenInput{Name: "foreign", CfAPIID: svcID, CfAPIKey: svcKey})
+	must(t, err)
+	invalid("register an unknown cf_api_id", foreign.StatusCode(), foreign.Body, "cf_api_id")
+	// A seeded registration of an unknown id loads (seeds are state), and
+	// does not work.
+	foreignID := "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+	if err := e.srv.Seed(account, emulator.SeedToken{ID: foreignID, Name: "foreign", CfAPIID: svcID, CfAPIKey: svcKey}); err != nil {
+		t.Fatal(err)
 	}
-	if err := e.srv.CredentialWorks(account, foreign.JSON201.Result.ID); !errors.Is(err, emulator.ErrNoSuchAPIToken) {
+	if err := e.srv.CredentialWorks(account, foreignID); !errors.Is(err, emulator.ErrNoSuchAPIToken) {
 		t.Errorf("unknown cf_api_id: %v", err)
 	}
 

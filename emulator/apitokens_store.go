@@ -34,6 +34,13 @@ type apiTokenRecord struct {
 	NotBefore   *time.Time                   `json:"not_before,omitempty"`
 	Condition   *generated.APITokenCondition `json:"condition,omitempty"`
 	Policies    []generated.Policy           `json:"policies"`
+	// LastUsedOn is the minute of the token's latest use (see noteUse);
+	// nil until it is used.
+	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+	// ValueSince is when the current value was minted by a create or a
+	// roll, from which it takes the propagation delay to reach AI Search
+	// (WithPropagationDelay); zero for a seeded value, known at once.
+	ValueSince time.Time `json:"value_since,omitzero"`
 }
 
 func apiTokenKey(r *apiTokenRecord) (owner, id string) { return r.Owner, r.ID }

@@ -100,15 +100,39 @@ func errorOf(t *testing.T, b []byte) (int, string) {
 }
 
 // refused checks a 403 code 10000.
+// refused requires the answer to an API token operation's credential that
+// does not work: 401, code 1000 "Invalid API Token".
 func refused(t *testing.T, what string, status int, b []byte) {
 	t.Helper()
-	if status != http.StatusForbidden {
-		t.Errorf("%s: %d %s, want 403", what, status, b)
+	refusedOn(t, what, "/user/tokens", status, b)
+}
+
+// refusedOn requires the answer of path's family to a credential that does
+// not work: 401 with code 10000 on AI Search, 1000 on the API tokens.
+func refusedOn(t *testing.T, what, path string, status int, b []byte) {
+	t.Helper()
+	want := emulator.CodeInvalidAPIToken
+	if strings.Contains(path, "/ai-search/") {
+		want = emulator.CodeAuth
+	}
+	if status != http.StatusUnauthorized {
+		t.Errorf("%s: %d %s, want 401", what, status, b)
 		return
 	}
-	if code, _ := errorOf(t, b); code != emulator.CodeAuth {
-		t.Errorf("%s: code %d, want %d", what, code, emulator.CodeAuth)
+	if code, _ := errorOf(t, b); code != want {
+		t.Errorf("%s: code %d, want %d", what, code, want)
 	}
+}
+
+// allPowerful is a policy granting every permission group the operations
+// require, on the user and every account.
+func allPowerful() []generated.Policy {
+	var groups []generated.PolicyPermissionGroup
+	for _, id := range []string{emulator.APITokensWriteGroupID, emulator.AccountAPITokensWriteGroupID, emulator.AISearchEditGroupID} {
+		groups = append(groups, generated.PolicyPermissionGroup{ID: id})
+	}
+	return []generated.Policy{{Effect: generated.Allow, PermissionGroups: groups,
+		Resources: generated.APITokenResources{"com.cloudflare.api.account.*": "*", "com.cloudflare.api.user." + emulator.UserID: "*"}}}
 }
 
 func TestAPITokenLifecycle(t *testing.T) {
@@ -117,7 +141,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 		t.Run(o.name, func(t *testing.T) {
 			t.Parallel()
 			clock := newSetClock()
-			e := start(t, emulator.WithClock(clock.Now))
+			e := startEmpty(t, emulator.WithClock(clock.Now))
 
 			// Create: 200, a fresh value once, server-set ids, names filled in.
 			tok := e.create(t, o, createBody("ai-search-service"))
@@ -149,9 +173,10 @@ func TestAPITokenLifecycle(t *testing.T) {
 			}
 			status, b := e.call(t, "GET", o.other().base+"/verify", "", value, nil)
 			refused(t, "verify on the other owner's path", status, b)
-			// The issued value works on the AI Search operations too.
-			if status, b := e.call(t, "GET", "/accounts/"+account+"/ai-search/tokens", "", value, nil); status != http.StatusOK {
-				t.Errorf("AI Search list with the issued token: %d %s", status, b)
+			// The issued value authenticates on the AI Search operations too,
+			// but a service token ("AI Search Index Engine") may not manage them.
+			if status, b := e.call(t, "GET", "/accounts/"+account+"/ai-search/tokens", "", value, nil); status != http.StatusForbidden || !strings.Contains(string(b), `"code":9109`) {
+				t.Errorf("AI Search list with the issued service token: %d %s, want 403 code 9109", status, b)
 			}
 
 			// Get: no value; the other owner's path does not know the id.
@@ -243,7 +268,7 @@ func TestAPITokenList(t *testing.T) {
 		t.Run(o.name, func(t *testing.T) {
 			t.Parallel()
 			clock := newSetClock()
-			e := start(t, emulator.WithClock(clock.Now))
+			e := startEmpty(t, emulator.WithClock(clock.Now))
 			var ids []string
 			for i := range 7 {
 				ids = append(ids, e.create(t, o, createBody(fmt.Sprintf("t%d", i))).ID)
@@ -316,7 +341,7 @@ func reversed(s []string) []string {
 
 func TestUnknownPermissionGroup(t *testing.T) {
 	t.Parallel()
-	e := start(t)
+	e := startEmpty(t)
 	const unknown = "00000000000000000000000000000000"
 	for _, o := range owners {
 		tok := e.create(t, o, createBody("ok"))
@@ -342,18 +367,21 @@ func TestUnusableAPITokensAreRefused(t *testing.T) {
 	t.Parallel()
 	clock := newSetClock()
 	now := clock.Now()
+	// ok: the token works; elsewhere: it works, but not from the client's
+	// address (403 code 9109, except at verify, where Cloudflare applies no
+	// IP filtering).
 	seeds := []struct {
-		seed emulator.SeedAPIToken
-		ok   bool
+		seed          emulator.SeedAPIToken
+		ok, elsewhere bool
 	}{
-		{emulator.SeedAPIToken{Name: "active", Value: "value-active"}, true},
-		{emulator.SeedAPIToken{Name: "disabled", Value: "value-disabled", Status: "disabled"}, false},
-		{emulator.SeedAPIToken{Name: "expired", Value: "value-expired", ExpiresOn: now}, false},
-		{emulator.SeedAPIToken{Name: "expires later", Value: "value-later", ExpiresOn: now.Add(time.Hour)}, true},
-		{emulator.SeedAPIToken{Name: "not yet", Value: "value-not-yet", NotBefore: now.Add(time.Second)}, false},
-		{emulator.SeedAPIToken{Name: "from loopback", Value: "value-loopback", Condition: ipCondition([]string{"127.0.0.0/8"}, nil)}, true},
-		{emulator.SeedAPIToken{Name: "from elsewhere", Value: "value-elsewhere", Condition: ipCondition([]string{"10.0.0.0/8", "2001:db8::/32"}, nil)}, false},
-		{emulator.SeedAPIToken{Name: "not from here", Value: "value-not-here", Condition: ipCondition(nil, []string{"127.0.0.1"})}, false},
+		{emulator.SeedAPIToken{Name: "active", Value: "value-active"}, true, false},
+		{emulator.SeedAPIToken{Name: "disabled", Value: "value-disabled", Status: "disabled"}, false, false},
+		{emulator.SeedAPIToken{Name: "expired", Value: "value-expired", ExpiresOn: now}, false, false},
+		{emulator.SeedAPIToken{Name: "expires later", Value: "value-later", ExpiresOn: now.Add(time.Hour)}, true, false},
+		{emulator.SeedAPIToken{Name: "not yet", Value: "value-not-yet", NotBefore: now.Add(time.Second)}, false, false},
+		{emulator.SeedAPIToken{Name: "from loopback", Value: "value-loopback", Condition: ipCondition([]string{"127.0.0.0/8"}, nil)}, true, false},
+		{emulator.SeedAPIToken{Name: "from elsewhere", Value: "value-elsewhere", Condition: ipCondition([]string{"10.0.0.0/8", "2001:db8::/32"}, nil)}, true, true},
+		{emulator.SeedAPIToken{Name: "not from here", Value: "value-not-here", Condition: ipCondition(nil, []string{"127.0.0.1"})}, true, true},
 	}
 	for mode, opts := range map[string][]emulator.Option{
 		"configured": {emulator.WithClock(clock.Now)},
@@ -365,20 +393,25 @@ func TestUnusableAPITokensAreRefused(t *testing.T) {
 			if opts == nil {
 				e = startOpen(t, emulator.WithClock(clock.Now))
 			} else {
-				e = start(t, opts...)
+				e = startEmpty(t, opts...)
 			}
 			for i, s := range seeds {
 				s.seed.ID = fmt.Sprintf("%032x", i+1)
+				s.seed.Policies = allPowerful()
 				if err := e.srv.SeedAPITokens(emulator.UserOwner, s.seed); err != nil {
 					t.Fatal(err)
 				}
 				for _, path := range []string{"/user/tokens/verify", "/user/tokens", "/accounts/" + account + "/ai-search/tokens"} {
 					status, b := e.call(t, "GET", path, "", bearer(s.seed.Value), nil)
-					if s.ok && status != http.StatusOK {
+					switch {
+					case !s.ok:
+						refusedOn(t, s.seed.Name+" on "+path, path, status, b)
+					case s.elsewhere && path != "/user/tokens/verify":
+						if code, _ := errorOf(t, b); status != http.StatusForbidden || code != emulator.CodePermissionDenied || !strings.Contains(string(b), `"Cannot use the access token from location: 127.0.0.1"`) {
+							t.Errorf("%s on %s: %d %s, want 403 code 9109 naming the address", s.seed.Name, path, status, b)
+						}
+					case status != http.StatusOK:
 						t.Errorf("%s on %s: %d %s", s.seed.Name, path, status, b)
-					}
-					if !s.ok {
-						refused(t, s.seed.Name+" on "+path, status, b)
 					}
 				}
 			}
@@ -390,7 +423,7 @@ func TestUnusableAPITokensAreRefused(t *testing.T) {
 			refused(t, "deleted token", status, b)
 			// Anything else is up to the configured credentials.
 			status, _ = e.call(t, "GET", "/user/tokens/verify", "", bearer("never-issued"), nil)
-			if want := map[bool]int{true: 200, false: 403}[opts == nil]; status != want {
+			if want := map[bool]int{true: 200, false: 401}[opts == nil]; status != want {
 				t.Errorf("an unknown credential: %d, want %d", status, want)
 			}
 		})
@@ -399,10 +432,7 @@ func TestUnusableAPITokensAreRefused(t *testing.T) {
 
 func ipCondition(in, notIn []string) *generated.APITokenCondition {
 	c := &generated.APITokenCondition{}
-	c.RequestIP = &struct {
-		In    *generated.CIDRList `json:"in,omitempty"`
-		NotIn *generated.CIDRList `json:"not_in,omitempty"`
-	}{}
+	c.RequestIP = &generated.RequestIPCondition{}
 	if in != nil {
 		c.RequestIP.In = &in
 	}
@@ -431,7 +461,7 @@ func startOpen(t *testing.T, opts ...emulator.Option) *checked {
 // operations are read from the spec.
 func TestAPITokenOperationsRefuseKeyAuth(t *testing.T) {
 	t.Parallel()
-	e := start(t)
+	e := startEmpty(t)
 	tok := e.create(t, owners[0], createBody("target"))
 	doc, err := spec.Load()
 	if err != nil {
@@ -446,7 +476,9 @@ func TestAPITokenOperationsRefuseKeyAuth(t *testing.T) {
 				continue
 			}
 			status, b := e.call(t, method, paths.Replace(tmpl), createBody("x"), keys, nil)
-			refused(t, "X-Auth-Key on "+method+" "+tmpl, status, b)
+			if code, _ := errorOf(t, b); status != http.StatusBadRequest || code != emulator.CodeMissingAuthorization || !strings.Contains(string(b), `Missing \"Authorization\" header`) {
+				t.Errorf("X-Auth-Key on %s %s: %d %s, want 400 code 1001", method, tmpl, status, b)
+			}
 			n++
 		}
 	}
@@ -469,7 +501,7 @@ func TestAPITokenOperationsRefuseKeyAuth(t *testing.T) {
 // cloudflare-go v6 sends DELETE without a body; the schema's example sends {}.
 func TestDeleteAPITokenWithAndWithoutBody(t *testing.T) {
 	t.Parallel()
-	e := start(t)
+	e := startEmpty(t)
 	for _, o := range owners {
 		for name, body := range map[string]string{"no body": "", "empty object": "{}"} {
 			tok := e.create(t, o, createBody(name))
@@ -489,7 +521,7 @@ func TestDeleteAPITokenWithAndWithoutBody(t *testing.T) {
 // is not the credential; with open auth any credential does.
 func TestVerifyConfiguredCredential(t *testing.T) {
 	t.Parallel()
-	e := start(t)
+	e := startEmpty(t)
 	var v1, v2 generated.APITokenVerifyEnvelope
 	e.call(t, "GET", "/user/tokens/verify", "", bearer(token), &v1)
 	e.call(t, "GET", "/user/tokens/verify", "", bearer(token), &v2)
@@ -511,7 +543,7 @@ func TestVerifyConfiguredCredential(t *testing.T) {
 func TestPermissionGroupCatalogue(t *testing.T) {
 	t.Parallel()
 	extra := emulator.PermissionGroup{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Name: "Account Settings Write", Category: "account_and_billing", Scopes: []string{"com.cloudflare.api.account"}}
-	e := start(t, emulator.WithPermissionGroups(extra))
+	e := startEmpty(t, emulator.WithPermissionGroups(extra))
 	for _, o := range owners {
 		names := func(q string) []string {
 			t.Helper()
@@ -582,7 +614,7 @@ func TestPermissionGroupCatalogue(t *testing.T) {
 // the policy id): that update is accepted, and changes nothing it should not.
 func TestUpdateWithTheTokenReadBack(t *testing.T) {
 	t.Parallel()
-	e := start(t)
+	e := startEmpty(t)
 	for _, o := range owners {
 		tok := e.create(t, o, createBody("read-back"))
 		var got generated.APITokenEnvelope

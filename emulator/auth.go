@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/subtle"
-	"net/http"
 )
 
 // bearerAccepted reports whether token, an Authorization bearer's, is a
@@ -40,5 +39,3 @@ func (c *config) keyAccepted(email, key string) bool {
 func equal(a, b string) bool { return ctEqual(a, b) == 1 }
 
 func ctEqual(a, b string) int { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) }
-
-var errAuth = apiError{status: http.StatusForbidden, code: CodeAuth, message: "Authentication error"}

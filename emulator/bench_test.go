@@ -18,6 +18,7 @@ func BenchmarkHandler(b *testing.B) {
 			b.Fatal(err)
 		}
 		seedN(b, srv, account, 50)
+		seedService(b, srv)
 		h := srv.Handler()
 		base := emulator.BasePath + "/accounts/" + account + "/ai-search/tokens"
 		get := base + "/" + srv.Tokens(account)[7].ID
@@ -27,7 +28,7 @@ func BenchmarkHandler(b *testing.B) {
 		}{
 			{"list", "GET", base + "?per_page=20&search=tok", "", http.StatusOK},
 			{"get", "GET", get, "", http.StatusOK},
-			{"create", "POST", base, `{"name":"n","cf_api_id":"i","cf_api_key":"k"}`, http.StatusCreated},
+			{"create", "POST", base, `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, http.StatusCreated},
 		}
 		for _, c := range cases {
 			b.Run(fmt.Sprintf("%s/validation=%v", c.name, validate), func(b *testing.B) {

@@ -28,15 +28,31 @@ func Example() {
 			return nil
 		}))
 	ctx := context.Background()
+
+	// Only a live Cloudflare API token registers: mint the service token
+	// first (POST /user/tokens), then register its id and value.
+	minted, _ := c.CreateUserAPITokenWithResponse(ctx, generated.APITokenCreate{Name: "ai-search-service", Policies: []generated.Policy{{
+		Effect:           generated.Allow,
+		PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.AISearchIndexEngineGroupID}},
+		Resources:        generated.APITokenResources{"com.cloudflare.api.account." + emulator.DefaultAccountID: "*"},
+	}}})
+	svc := minted.JSON200.Result
 	created, _ := c.CreateTokenWithResponse(ctx, emulator.DefaultAccountID, generated.TokenInput{
-		Name: "docs-search", CfAPIID: "a1b2c3", CfAPIKey: "never-returned",
+		Name: "docs-search", CfAPIID: svc.ID, CfAPIKey: svc.Value,
 	})
 	fmt.Println(created.StatusCode(), created.JSON201.Result.Name)
+
+	// A key that is not the token's value is refused, as Cloudflare does.
+	refused, _ := c.CreateTokenWithResponse(ctx, emulator.DefaultAccountID, generated.TokenInput{
+		Name: "docs-search", CfAPIID: svc.ID, CfAPIKey: "not-the-value",
+	})
+	fmt.Println(refused.StatusCode(), refused.JSON400.Errors[0].Message)
 
 	_ = srv.MarkInUse(emulator.DefaultAccountID, created.JSON201.Result.ID, "docs-instance")
 	del, _ := c.DeleteTokenWithResponse(ctx, emulator.DefaultAccountID, created.JSON201.Result.ID)
 	fmt.Println(del.StatusCode(), del.JSON409.Errors[0].Message)
 	// Output:
 	// 201 docs-search
-	// 409 token in use by instances: docs-instance
+	// 400 ai_search_instance_invalid_token
+	// 409 token_in_use_by_instances
 }

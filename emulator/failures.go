@@ -8,9 +8,12 @@ import (
 
 // An apiError is itself a strict-handler response for every operation that
 // can fail in its handler, so every failure, whichever operation answers
-// it, is written by apiError.write: one envelope, `result: null` included.
-// The status must be one the operation documents (400, 404 or 409 on the AI
-// Search operations; any 4xx on the API token operations). respond relies
+// it, is written by apiError.write, in its route family's envelope (see
+// families.go). The status must be one the operation documents (400, 404 or
+// 409 on the AI Search operations; any 4xx on the API token operations).
+// An operation added to the spec gets the auth answers (400, 401, 403)
+// before its handler runs, by its route family; only what its handler
+// itself refuses needs a Visit method here. respond relies
 // on it for every operation whose handler can fail; the compiler checks it
 // here.
 var (

@@ -74,7 +74,7 @@ func FuzzEmulatorHandler(f *testing.F) {
 		}
 		f.Add(false, ix.Method, uint8(3), strings.TrimPrefix(u.Path, "/client/v4"), u.RawQuery, headerText(ix.RequestHeader), uint8(0), ix.RequestBody)
 	}
-	body := []byte(`{"name":"n","cf_api_id":"c","cf_api_key":"k","legacy":false}`)
+	body := []byte(`{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123","legacy":false}`)
 	for auth := range uint8(4) {
 		f.Add(false, "GET", uint8(0), "c3dc5f0b34a14ff8e1b3ec04895e1b22", "page=2&per_page=5&search=se", "", auth, []byte(nil))
 		f.Add(false, "POST", uint8(0), "acct", "", "Content-Type: application/json", auth, body)
@@ -84,7 +84,7 @@ func FuzzEmulatorHandler(f *testing.F) {
 	f.Add(false, "GET", uint8(1), "acct", "per_page=0&page=101&search="+strings.Repeat("x", 300), "", uint8(1), []byte(nil))
 	f.Add(false, "PATCH", uint8(0), "acct", "", "", uint8(1), []byte(nil))
 	f.Add(true, "POST", uint8(0), "acct", "", "Content-Type: text/plain", uint8(2), []byte(`{"name":1}`))
-	f.Add(false, "POST", uint8(0), "acct", "", "Content-Type: application/json", uint8(1), []byte(`{"name":"n","cf_api_id":"c","cf_api_key":"k","extra":{"a":[1,2]}}`))
+	f.Add(false, "POST", uint8(0), "acct", "", "Content-Type: application/json", uint8(1), []byte(`{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123","extra":{"a":[1,2]}}`))
 	f.Add(false, "GET", uint8(3), "/../../etc/passwd", "", "", uint8(1), []byte(nil))
 
 	f.Fuzz(func(t *testing.T, validationOff bool, method string, tmpl uint8, seg, query, headers string, auth uint8, body []byte) {

@@ -16,13 +16,15 @@ import (
 )
 
 // buildHandler owns the wiring, in the order serveHTTP runs it: request
-// log and panic guard → closing after chunked requests → spec routing
-// (404/405 envelopes) → fault injection → auth → request checks (query
+// log and panic guard (and the route family, which shapes every failure
+// envelope) → closing after chunked requests → spec routing (404/405
+// envelopes) → fault injection → authentication (400 9106/6003, 401) →
+// authorization (403 9109) → last use of the token → request checks (query
 // string, body cap, JSON body, spec validation) → the generated handler of
 // the operation (parameter binding) → strict handlers → store. Each
 // request is routed once, by the spec.
 func (s *Server) buildHandler() (http.Handler, error) {
-	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, cfg: s.cfg.aiSearch}, nil,
+	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, logger: s.cfg.logger, propagation: s.cfg.propagation, cfg: s.cfg.aiSearch}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
 	ops, err := s.spec.operationHandlers(strict, paramError)
 	if err != nil {
@@ -33,7 +35,9 @@ func (s *Server) buildHandler() (http.Handler, error) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
+	// The family decides how every failure below is written, before the
+	// request is even routed (a 404 under /ai-search/ is AI Search's).
+	sw := &statusWriter{ResponseWriter: w, family: familyOf(r.URL.Path)}
 	defer s.finish(sw, r, time.Now())
 	closeAfterChunked(sw, r)
 	rt, aerr := s.spec.find(r)
@@ -44,11 +48,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.injectFault(sw, r) {
 		return
 	}
-	r, ok := s.authorize(r, rt) // route-aware; see apitokens_auth.go
-	if !ok {
-		errAuth.write(sw)
+	c, aerr := s.authenticate(r, rt) // route-aware; see apitokens_auth.go
+	if aerr == nil {
+		aerr = authorize(r, rt, c)
+	}
+	if aerr != nil {
+		aerr.write(sw)
 		return
 	}
+	s.noteUse(c)
+	r = withCaller(r, rt, c)
 	if !s.checkRequest(sw, r, rt) {
 		return
 	}
@@ -209,7 +218,10 @@ func (s *Server) finish(sw *statusWriter, r *http.Request, start time.Time) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	family *family // of the request's path; nil for none
 }
+
+func (w *statusWriter) routeFamily() *family { return w.family }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {

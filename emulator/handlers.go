@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -14,9 +15,13 @@ import (
 // its success value and an error: an apiError for a failure the client
 // gets as such, any other error for the strict server's 500.
 type handlers struct {
-	store *store
-	now   func() time.Time
-	cfg   aiSearchConfig
+	store  *store
+	now    func() time.Time
+	logger *slog.Logger
+	// propagation: how long a newly minted API token value takes to reach
+	// AI Search (WithPropagationDelay).
+	propagation time.Duration
+	cfg         aiSearchConfig // job duration and limits (aisearch_choices.go)
 }
 
 var _ generated.StrictServerInterface = (*handlers)(nil)

@@ -21,7 +21,25 @@ const (
 	token   = "test-api-token"
 	email   = "user@example.com"
 	key     = "test-global-key"
+	// svcID and svcKey are the service token tests register (the example
+	// credentials cloudflare-go's tests send): start seeds it as a live
+	// API token of the user, since only those register (code 7012 else).
+	svcID  = "a1b2c3d4e5f6"
+	svcKey = "abc123"
+	// svc2ID and svc2Key: a second one, to update a registration to.
+	svc2ID  = "b2c3d4e5f6a1"
+	svc2Key = "def456"
 )
+
+// seedService makes svcID/svcKey and svc2ID/svc2Key live API tokens of
+// the user's.
+func seedService(t testing.TB, srv *emulator.Server) {
+	t.Helper()
+	if err := srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: svcID, Name: "service", Value: svcKey},
+		emulator.SeedAPIToken{ID: svc2ID, Name: "service 2", Value: svc2Key}); err != nil {
+		t.Fatal(err)
+	}
+}
 
 var (
 	validatorOnce sync.Once
@@ -57,7 +75,16 @@ type checked struct {
 	exchanges []exchange
 }
 
+// start serves an emulator with the configured token and key, and the
+// service token svcID/svcKey seeded (startEmpty: without it).
 func start(t testing.TB, opts ...emulator.Option) *checked {
+	t.Helper()
+	c := startEmpty(t, opts...)
+	seedService(t, c.srv)
+	return c
+}
+
+func startEmpty(t testing.TB, opts ...emulator.Option) *checked {
 	t.Helper()
 	srv, err := emulator.New(append([]emulator.Option{emulator.WithAPITokens(token), emulator.WithAPIKey(email, key)}, opts...)...)
 	if err != nil {
@@ -160,7 +187,7 @@ func (c *checked) do(t testing.TB, method, path, body string, headers map[string
 }
 
 func input(name string) generated.TokenInput {
-	return generated.TokenInput{Name: name, CfAPIID: "cfid-" + name, CfAPIKey: "secret-" + name}
+	return generated.TokenInput{Name: name, CfAPIID: svcID, CfAPIKey: svcKey}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -206,7 +206,7 @@ func (s *Server) seedJob(accountID string, sj SeedJob) error {
 		}
 		switch end := sj.EndedAt.UTC().Truncate(time.Millisecond); {
 		case sj.EndedAt.IsZero():
-			j.plan(s.store.serviceCredential(tx, in, start), start, s.cfg.aiSearch.jobDuration)
+			j.plan(s.store.serviceCredential(tx, in, start, s.cfg.propagation), start, s.cfg.aiSearch.jobDuration)
 		case end.Before(start):
 			return fmt.Errorf("%w: ended_at before started_at", ErrInvalid)
 		default:
@@ -237,16 +237,16 @@ func (j *job) history(end time.Time, reason string) {
 // needed, the cooldown applied); it runs WithJobDuration on the emulator's
 // clock when its credential works.
 func (s *Server) StartJob(accountID, namespace, instanceID string) (Job, error) {
-	return s.startJob(accountID, namespace, instanceID, s.cfg.aiSearch.jobDuration)
+	return s.startJob(accountID, namespace, instanceID, jobRun{s.cfg.aiSearch.jobDuration, s.cfg.propagation})
 }
 
 // RunJob starts an indexing job as StartJob does, but one that takes no
 // time: it has ended when RunJob returns, and the Job says how.
 func (s *Server) RunJob(accountID, namespace, instanceID string) (Job, error) {
-	return s.startJob(accountID, namespace, instanceID, 0)
+	return s.startJob(accountID, namespace, instanceID, jobRun{0, s.cfg.propagation})
 }
 
-func (s *Server) startJob(accountID, namespace, instanceID string, d time.Duration) (Job, error) {
+func (s *Server) startJob(accountID, namespace, instanceID string, run jobRun) (Job, error) {
 	now := s.seedTime(time.Time{})
 	var out Job
 	err := s.store.update(func(tx *tx) error {
@@ -254,7 +254,7 @@ func (s *Server) startJob(accountID, namespace, instanceID string, d time.Durati
 		if err != nil {
 			return err
 		}
-		j, err := s.store.startJob(tx, in, generated.JobSourceUser, nil, now, d)
+		j, err := s.store.startJob(tx, in, generated.JobSourceUser, nil, now, run)
 		out = inspectJob(j, now)
 		return err
 	})

@@ -215,11 +215,11 @@ func garbageBodies() []string {
 	r := rand.New(rand.NewPCG(1, 2))
 	out := []string{
 		`{`, `{"name":`, `[]`, `[{"name":"n"}]`, `"string"`, `42`, `true`, `null`, `{}`,
-		`{"name":"n","cf_api_id":"i","cf_api_key":"k"`, `{"name":"n",,}`, `{'name':'n'}`,
-		`{"name":"n","cf_api_id":"i","cf_api_key":"k"}{}`, `{"name":"n","cf_api_id":"i","cf_api_key":"k"} x`,
+		`{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"`, `{"name":"n",,}`, `{'name':'n'}`,
+		`{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}{}`, `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"} x`,
 		"\x00\x01\x02", "\xff\xfe{}", `{"name":"\ud800"}x`,
-		`{"name":"n","cf_api_id":"i","cf_api_key":"k"}` + strings.Repeat(" ", 70<<10),
-		`{"name":"` + strings.Repeat("a", 70<<10) + `","cf_api_id":"i","cf_api_key":"k"}`,
+		`{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}` + strings.Repeat(" ", 70<<10),
+		`{"name":"` + strings.Repeat("a", 70<<10) + `","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`,
 	}
 	for range 30 {
 		b := make([]byte, 1+r.IntN(200))
@@ -279,10 +279,14 @@ func TestInvalidRequests(t *testing.T) {
 				Message string   `json:"message"`
 				Path    []string `json:"path"`
 			} `json:"errors"`
-			Messages []any `json:"messages"`
+			Messages []any           `json:"messages"`
+			Result   json.RawMessage `json:"result"`
 		}
+		// The route family's envelope: AI Search's has result {} and no
+		// messages; the API token operations' messages [] and result null.
+		aiSearch := strings.Contains(rq.path, "/ai-search/")
 		if status != http.StatusBadRequest || json.Unmarshal(body, &env) != nil || env.Success == nil || *env.Success ||
-			len(env.Errors) == 0 || env.Messages == nil {
+			len(env.Errors) == 0 || (env.Messages == nil) != aiSearch || string(env.Result) != map[bool]string{true: "{}", false: "null"}[aiSearch] {
 			t.Errorf("%s: %d %s, want a 400 envelope", rq.why, status, body)
 			continue
 		}
@@ -317,7 +321,7 @@ func TestQueryPathsNameTheParameter(t *testing.T) {
 	if status != 400 || !strings.Contains(string(body), `"path":["query","per_page"]`) || !strings.Contains(string(body), `"path":["query","page"]`) {
 		t.Errorf("%d %s", status, body)
 	}
-	status, _, body = e.do(t, "PUT", "/accounts/"+account+"/ai-search/tokens/"+uuid.NewString(), `{"name":1,"cf_api_id":"i","cf_api_key":"k"}`, map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+	status, _, body = e.do(t, "PUT", "/accounts/"+account+"/ai-search/tokens/"+uuid.NewString(), `{"name":1,"cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
 	if status != 400 || !strings.Contains(string(body), `"path":["body","name"]`) {
 		t.Errorf("%d %s", status, body)
 	}

@@ -141,7 +141,7 @@ func (s *store) instanceView(tx *tx, in instance, now time.Time) instanceView {
 // storage (no jobs) or its previous job started less than jobCooldown ago
 // (7020). A job still running ends: a new job has started. The outcome is
 // fixed now, from the instance's service credential.
-func (s *store) startJob(tx *tx, in instance, src generated.JobSource, description *string, now time.Time, duration time.Duration) (job, error) {
+func (s *store) startJob(tx *tx, in instance, src generated.JobSource, description *string, now time.Time, run jobRun) (job, error) {
 	if in.Type == "" {
 		return job{}, errBuiltinHasNoJobs
 	}
@@ -160,7 +160,7 @@ func (s *store) startJob(tx *tx, in instance, src generated.JobSource, descripti
 	for j.ID == "" || s.hasJob(tx, in, j.ID) {
 		j.ID = s.newUUID()
 	}
-	j.plan(s.serviceCredential(tx, in, now), now, duration)
+	j.plan(s.serviceCredential(tx, in, now, run.propagation), now, run.duration)
 	s.jobs.put(tx, j)
 	return j, nil
 }
@@ -223,6 +223,10 @@ func (s *store) findJob(tx *tx, ref instanceRef, jobID string) (job, error) {
 	return j, nil
 }
 
+// jobRun is how a job runs: how long when its credential works, and how
+// long a newly minted token takes to reach AI Search (WithPropagationDelay).
+type jobRun struct{ duration, propagation time.Duration }
+
 // jobPages: a per_page of 0 (allowed by the spec) means the default.
 var (
 	jobPages    = pageRule{perPage: 20, minPerPage: 1, maxPerPage: 50, underMin: 20}
@@ -268,7 +272,7 @@ func (h *handlers) createJob(ref instanceRef, body *generated.JobCreate) (genera
 		if err != nil {
 			return err
 		}
-		j, err = h.store.startJob(tx, in, generated.JobSourceUser, description, now, h.cfg.jobDuration)
+		j, err = h.store.startJob(tx, in, generated.JobSourceUser, description, now, jobRun{h.cfg.jobDuration, h.propagation})
 		return err
 	})
 	return jobEnvelope(jobAt(j, now).api(now)), err

@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -17,7 +18,7 @@ import (
 // Why a job's service credential does not work, besides the reasons
 // CredentialWorks gives (ErrNoSuchAPIToken, ErrAPITokenDeleted,
 // ErrValueRolled, ErrWrongValue, ErrAPITokenDisabled, ErrAPITokenExpired,
-// ErrAPITokenNotYetValid, ErrOtherAccount).
+// ErrAPITokenNotYetValid, ErrOtherAccount, ErrNotPropagated).
 var (
 	ErrNoServiceToken       = errors.New("the instance names no registration")
 	ErrRegistrationDisabled = errors.New("the registration is disabled")
@@ -39,6 +40,7 @@ const (
 	EndReasonTokenNotYetValid     = "service_token_not_yet_valid"
 	EndReasonWrongAccount         = "service_token_wrong_account"
 	EndReasonMissingPermission    = "service_token_missing_permission"
+	EndReasonNotPropagated        = "service_token_not_propagated"
 )
 
 // jobFailure is one way a credential dies: its cause (errors.Is), the
@@ -82,6 +84,9 @@ var jobFailures = []jobFailure{
 	}},
 	{ErrPermissionMissing, EndReasonMissingPermission, func(c credentialCheck) string {
 		return fmt.Sprintf("%s lacks permission group %q (%s)", c.prefix(), c.missing.Name, c.missing.ID)
+	}},
+	{ErrNotPropagated, EndReasonNotPropagated, func(c credentialCheck) string {
+		return c.prefix() + " has not reached AI Search yet"
 	}},
 }
 
@@ -132,10 +137,11 @@ func requiredGroups(t generated.InstanceType) []string {
 // serviceCredential judges in's service credential at now, the first
 // cause that applies winning: no registration, the registration disabled,
 // then CredentialWorks's reasons (an unknown, deleted, rolled or wrong
-// token; another account's; expired, disabled or not yet valid), then its
-// policies: none that reaches this account (another account's), or a
-// required group not allowed (or denied) on it.
-func (s *store) serviceCredential(tx *tx, in instance, now time.Time) credentialCheck {
+// token; another account's; expired, disabled or not yet valid; not
+// propagated), then its policies, read as permissions.go reads them: none
+// that allows anything on this account (another account's), or a required
+// group not allowed (or denied) on it.
+func (s *store) serviceCredential(tx *tx, in instance, now time.Time, propagation time.Duration) credentialCheck {
 	c := credentialCheck{account: in.Account, registrationID: in.TokenID}
 	fail := func(err error) credentialCheck { c.failure = failureFor(err); return c }
 	reg, ok := s.registrations.get(tx, in.Account, in.TokenID)
@@ -147,51 +153,18 @@ func (s *store) serviceCredential(tx *tx, in instance, now time.Time) credential
 		return fail(ErrRegistrationDisabled)
 	}
 	c.token, _ = s.apiTokens.lookup(tx, reg.CfAPIID)
-	if _, err := s.credentialProblem(tx, in.Account, reg.CfAPIID, reg.KeySHA256, now); err != nil {
+	if err := s.credentialProblem(tx, in.Account, reg.CfAPIID, reg.KeySHA256, now, propagation); err != nil {
 		return fail(err)
 	}
-	allowed, covered := grantsOn(c.token.Policies, in.Account)
-	if !covered {
+	account := accountScope + "." + in.Account
+	if !slices.ContainsFunc(c.token.Policies, func(p generated.Policy) bool { return p.Effect != generated.Deny && covers(p.Resources, account) }) {
 		return fail(ErrOtherAccount)
 	}
 	for _, id := range requiredGroups(in.Type) {
-		if !allowed[id] {
+		if !allows(c.token.Policies, []string{id}, account) {
 			c.missing, _ = s.group(tx, id)
 			return fail(ErrPermissionMissing)
 		}
 	}
 	return c
-}
-
-// grantsOn returns the permission groups policies grant on account
-// (allowed by a policy that reaches it and denied by none) and whether any
-// allow policy reaches it at all.
-func grantsOn(policies []generated.Policy, account string) (allowed map[string]bool, covered bool) {
-	allowed, denied := map[string]bool{}, map[string]bool{}
-	for _, p := range policies {
-		if !reachesAccount(p.Resources, account) {
-			continue
-		}
-		set := allowed
-		if p.Effect == generated.Deny {
-			set = denied
-		} else {
-			covered = true
-		}
-		for _, g := range p.PermissionGroups {
-			set[g.ID] = true
-		}
-	}
-	for id := range denied {
-		delete(allowed, id)
-	}
-	return allowed, covered
-}
-
-// reachesAccount reports whether policy resources name the account, or
-// every account (com.cloudflare.api.account.*).
-func reachesAccount(resources generated.APITokenResources, account string) bool {
-	_, own := resources[accountScope+"."+account]
-	_, all := resources[accountScope+".*"]
-	return own || all
 }

@@ -54,7 +54,7 @@ func TestLifecycle(t *testing.T) {
 		if tok.CreatedAt.Location() != time.UTC || !tok.CreatedAt.Equal(tok.ModifiedAt) {
 			t.Errorf("timestamps: created %v modified %v, want equal and UTC", tok.CreatedAt, tok.ModifiedAt)
 		}
-		if tok.Name != name || tok.CfAPIID != "cfid-"+name || !*tok.Enabled || *tok.Legacy != (i != 2) {
+		if tok.Name != name || tok.CfAPIID != svcID || !*tok.Enabled || *tok.Legacy != (i != 2) {
 			t.Errorf("created %+v", tok)
 		}
 		for _, want := range []string{`"errors":[]`, `"messages":[]`, `"success":true`} {
@@ -62,7 +62,7 @@ func TestLifecycle(t *testing.T) {
 				t.Errorf("create body lacks %s: %s", want, res.Body)
 			}
 		}
-		if strings.Contains(string(res.Body), "cf_api_key") || strings.Contains(string(res.Body), "secret-") {
+		if strings.Contains(string(res.Body), "cf_api_key") || strings.Contains(string(res.Body), svcKey) {
 			t.Errorf("create echoes the secret: %s", res.Body)
 		}
 		ids = append(ids, tok.ID)
@@ -74,15 +74,15 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	before := got.JSON200.Result
-	upd, err := c.UpdateTokenWithResponse(ctx, account, ids[1], generated.TokenInput{Name: "beta2", CfAPIID: "cfid-new", CfAPIKey: "secret-new"})
+	upd, err := c.UpdateTokenWithResponse(ctx, account, ids[1], generated.TokenInput{Name: "beta2", CfAPIID: svc2ID, CfAPIKey: svc2Key})
 	if err != nil || upd.JSON200 == nil {
 		t.Fatalf("update: %v %s", err, upd.Body)
 	}
 	after := upd.JSON200.Result
-	if after.Name != "beta2" || after.CfAPIID != "cfid-new" || !after.CreatedAt.Equal(before.CreatedAt) || !after.ModifiedAt.After(before.ModifiedAt) || !*after.Legacy {
+	if after.Name != "beta2" || after.CfAPIID != svc2ID || !after.CreatedAt.Equal(before.CreatedAt) || !after.ModifiedAt.After(before.ModifiedAt) || !*after.Legacy {
 		t.Errorf("update: before %+v after %+v", before, after)
 	}
-	if !e.srv.KeyMatches(account, ids[1], "secret-new") || e.srv.KeyMatches(account, ids[1], "secret-beta") {
+	if !e.srv.KeyMatches(account, ids[1], svc2Key) || e.srv.KeyMatches(account, ids[1], svcKey) {
 		t.Error("update did not replace cf_api_key")
 	}
 
@@ -103,7 +103,7 @@ func TestLifecycle(t *testing.T) {
 	}
 	del, _ := c.DeleteTokenWithResponse(ctx, account, ids[0])
 	if del.StatusCode() != http.StatusConflict || del.JSON409.Errors[0].Code != emulator.CodeInUse ||
-		!strings.Contains(del.JSON409.Errors[0].Message, "docs-search") {
+		del.JSON409.Errors[0].Message != "token_in_use_by_instances" {
 		t.Errorf("delete in use: %d %s", del.StatusCode(), del.Body)
 	}
 	if err := e.srv.MarkInUse(account, ids[0]); err != nil {
@@ -127,8 +127,8 @@ func TestLifecycle(t *testing.T) {
 			return r.StatusCode(), r.JSON404
 		},
 	} {
-		if status, env := op(); status != http.StatusNotFound || env == nil || env.Errors[0].Code != emulator.CodeNotFound {
-			t.Errorf("after delete: %d %+v, want 404 code %d", status, env, emulator.CodeNotFound)
+		if status, env := op(); status != http.StatusNotFound || env == nil || env.Errors[0].Code != emulator.CodeTokenNotFound || env.Errors[0].Message != "token_not_found" {
+			t.Errorf("after delete: %d %+v, want 404 code %d", status, env, emulator.CodeTokenNotFound)
 		}
 	}
 	if err := e.srv.MarkInUse(account, ids[0], "x"); err == nil {
@@ -234,24 +234,26 @@ func TestAuth(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
+	// code: 0 when the credential works; else the refusal's code (and its
+	// status: 9106 and 6003 are 400s, 10000 a 401).
 	cases := []struct {
 		name    string
 		headers map[string]string
-		ok      bool
+		code    int
 	}{
-		{"no credentials", nil, false},
-		{"right bearer", bearer(token), true},
-		{"wrong bearer", bearer("nope"), false},
-		{"lowercase scheme", map[string]string{"Authorization": "bearer " + token}, true},
-		{"empty bearer", map[string]string{"Authorization": "Bearer "}, false},
-		{"basic scheme", map[string]string{"Authorization": "Basic " + token}, false},
-		{"right key pair", map[string]string{"X-Auth-Email": email, "X-Auth-Key": key}, true},
-		{"wrong key", map[string]string{"X-Auth-Email": email, "X-Auth-Key": "nope"}, false},
-		{"wrong email", map[string]string{"X-Auth-Email": "x@example.com", "X-Auth-Key": key}, false},
-		{"key without email", map[string]string{"X-Auth-Key": key}, false},
-		{"token as key", map[string]string{"X-Auth-Email": email, "X-Auth-Key": token}, false},
-		{"bearer decides: right bearer, wrong key", map[string]string{"Authorization": "Bearer " + token, "X-Auth-Email": email, "X-Auth-Key": "nope"}, true},
-		{"bearer decides: wrong bearer, right key", map[string]string{"Authorization": "Bearer nope", "X-Auth-Email": email, "X-Auth-Key": key}, false},
+		{"no credentials", nil, emulator.CodeNoCredential},
+		{"right bearer", bearer(token), 0},
+		{"wrong bearer", bearer("nope"), emulator.CodeAuth},
+		{"lowercase scheme", map[string]string{"Authorization": "bearer " + token}, 0},
+		{"empty bearer", map[string]string{"Authorization": "Bearer "}, emulator.CodeInvalidHeaders},
+		{"basic scheme", map[string]string{"Authorization": "Basic " + token}, emulator.CodeInvalidHeaders},
+		{"right key pair", map[string]string{"X-Auth-Email": email, "X-Auth-Key": key}, 0},
+		{"wrong key", map[string]string{"X-Auth-Email": email, "X-Auth-Key": "nope"}, emulator.CodeAuth},
+		{"wrong email", map[string]string{"X-Auth-Email": "x@example.com", "X-Auth-Key": key}, emulator.CodeAuth},
+		{"key without email", map[string]string{"X-Auth-Key": key}, emulator.CodeNoCredential},
+		{"token as key", map[string]string{"X-Auth-Email": email, "X-Auth-Key": token}, emulator.CodeAuth},
+		{"bearer decides: right bearer, wrong key", map[string]string{"Authorization": "Bearer " + token, "X-Auth-Email": email, "X-Auth-Key": "nope"}, 0},
+		{"bearer decides: wrong bearer, right key", map[string]string{"Authorization": "Bearer nope", "X-Auth-Email": email, "X-Auth-Key": key}, emulator.CodeAuth},
 	}
 	for _, tc := range cases {
 		for _, method := range []string{http.MethodGet, http.MethodPost} {
@@ -261,18 +263,16 @@ func TestAuth(t *testing.T) {
 				h[k] = v
 			}
 			if method == http.MethodPost {
-				body, h["Content-Type"] = `{"name":"n","cf_api_id":"i","cf_api_key":"k"}`, "application/json"
+				body, h["Content-Type"] = `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, "application/json"
 			}
 			status, _, b := e.do(t, method, path, body, h)
-			want := http.StatusForbidden
-			if tc.ok {
-				want = map[string]int{http.MethodGet: 200, http.MethodPost: 201}[method]
-			}
+			want := map[int]int{0: map[string]int{http.MethodGet: 200, http.MethodPost: 201}[method],
+				emulator.CodeAuth: 401, emulator.CodeNoCredential: 400, emulator.CodeInvalidHeaders: 400}[tc.code]
 			if status != want {
 				t.Errorf("%s %s: %d, want %d: %s", tc.name, method, status, want, b)
 			}
-			if !tc.ok && !strings.Contains(string(b), `"code":10000`) {
-				t.Errorf("%s: 403 body lacks code 10000: %s", tc.name, b)
+			if tc.code != 0 && !strings.Contains(string(b), fmt.Sprintf(`"code":%d`, tc.code)) {
+				t.Errorf("%s: body lacks code %d: %s", tc.name, tc.code, b)
 			}
 		}
 	}
@@ -293,8 +293,8 @@ func TestAuth(t *testing.T) {
 			t.Errorf("open auth %v: %d %s", h, status, b)
 		}
 	}
-	if status, _, _ := open.do(t, "GET", path, "", map[string]string{"X-Auth-Key": "b"}); status != 403 {
-		t.Errorf("open auth with half a key pair: %d, want 403", status)
+	if status, _, _ := open.do(t, "GET", path, "", map[string]string{"X-Auth-Key": "b"}); status != 400 {
+		t.Errorf("open auth with half a key pair: %d, want 400 (code 9106)", status)
 	}
 }
 
@@ -344,7 +344,7 @@ func TestRequestVariantsClientsSend(t *testing.T) {
 	path := "/accounts/" + account + "/ai-search/tokens"
 	// Members the schema does not name are ignored (Content-Type spellings
 	// are TestUnusualContentTypesGetTheSameChecks's).
-	body := `{"name":"n","cf_api_id":"i","cf_api_key":"k","unknown_field":1}`
+	body := `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123","unknown_field":1}`
 	if status, _, b := e.do(t, "POST", path, body, jsonAuth); status != 201 {
 		t.Errorf("a body with an unknown member: %d %s", status, b)
 	}

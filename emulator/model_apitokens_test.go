@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"pgregory.net/rapid"
 
@@ -147,7 +148,7 @@ func (mc *machine) createAPIToken(t *rapid.T) {
 	env := decode(t, r)
 	switch {
 	case !authorized(auth, false):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, false)
 	case b.unknownAt >= 0:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, []string{"body", "policies", "0", "permission_groups", strconv.Itoa(b.unknownAt), "id"})
 	default:
@@ -181,7 +182,7 @@ func (mc *machine) getAPIToken(t *rapid.T) {
 	want := mc.owned(owner, id)
 	switch {
 	case !authorized(auth, false):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, false)
 	case want == nil:
 		wantError(t, r, env, http.StatusNotFound, codeNotFound, []string{"path", "token_id"})
 	default:
@@ -201,7 +202,7 @@ func (mc *machine) updateAPIToken(t *rapid.T) {
 	cur := mc.owned(owner, id)
 	switch {
 	case !authorized(auth, false):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, false)
 	case cur == nil:
 		wantError(t, r, env, http.StatusNotFound, codeNotFound, []string{"path", "token_id"})
 	case b.unknownAt >= 0:
@@ -228,7 +229,7 @@ func (mc *machine) rollAPIToken(t *rapid.T) {
 	cur := mc.owned(owner, id)
 	switch {
 	case !authorized(auth, false):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, false)
 	case cur == nil:
 		wantError(t, r, env, http.StatusNotFound, codeNotFound, []string{"path", "token_id"})
 	default:
@@ -249,7 +250,7 @@ func (mc *machine) deleteAPIToken(t *rapid.T) {
 	cur := mc.owned(owner, id)
 	switch {
 	case !authorized(auth, false):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, false)
 	case cur == nil:
 		wantError(t, r, env, http.StatusNotFound, codeNotFound, []string{"path", "token_id"})
 	default:
@@ -302,8 +303,12 @@ func (mc *machine) verifyAPIToken(t *rapid.T) {
 	}
 	r := mc.e.send(t, http.MethodGet, apiTokensPath(owner)+"/verify", "", auth, "", nil)
 	env := decode(t, r)
-	if wantID == "" {
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+	if status, code := authRefusal(auth, false); wantID == "" && status != 0 && !strings.HasPrefix(string(auth), "value:") {
+		wantError(t, r, env, status, code, nil) // no usable credential, or one that does not work
+		return
+	}
+	if wantID == "" { // a value, or the configured credential, this path does not verify
+		wantError(t, r, env, http.StatusUnauthorized, codeInvalidAPIToken, nil)
 		return
 	}
 	var res struct{ ID, Status string }
@@ -332,7 +337,7 @@ func (mc *machine) listAPITokens(t *rapid.T) {
 	r := mc.e.send(t, http.MethodGet, apiTokensPath(owner), q.Encode(), auth, "", nil)
 	env := decode(t, r)
 	if !authorized(auth, false) {
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, false)
 		return
 	}
 	var got []wireAPIToken

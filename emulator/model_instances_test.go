@@ -25,7 +25,6 @@ import (
 // Documented codes (Cloudflare's, docs/instances.md).
 const (
 	codeAISearchNotFound = 7002
-	codeInvalidTokenID   = 7012
 	codeSyncInCooldown   = 7020
 	codeJobNotFound      = 7021
 	codeInstanceExists   = 7022
@@ -104,7 +103,7 @@ func (a *maccount) defaultRegistration() string {
 // groups).
 func (mc *machine) jobFailure(acct string, in *minstance) string {
 	reg := mc.m.acct(acct).get(in.reg)
-	_, err := mc.m.credential(acct, reg.cfAPIID, reg.key)
+	err := mc.m.credential(acct, reg.cfAPIID, reg.key)
 	for _, c := range []struct {
 		err    error
 		reason string
@@ -214,13 +213,13 @@ func (mc *machine) createInstance(t *rapid.T) {
 	}
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case !withSource:
 		wantError(t, r, env, http.StatusBadRequest, codeTypeNeedsSource, nil)
 	case a.instances[id] != nil:
 		wantError(t, r, env, http.StatusBadRequest, codeInstanceExists, nil)
 	case given && a.get(tokenID) == nil, !given && reg == "" && typ != "":
-		wantError(t, r, env, http.StatusBadRequest, codeInvalidTokenID, nil)
+		wantError(t, r, env, http.StatusBadRequest, codeInvalidToken, nil)
 	default:
 		if r.status != http.StatusCreated {
 			t.Fatalf("create instance %s: status %d, want 201: %s", id, r.status, r.body)
@@ -245,11 +244,11 @@ func (mc *machine) updateInstanceToken(t *rapid.T) {
 	in := mc.m.acct(acct).instances[id]
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case in == nil:
 		wantError(t, r, env, http.StatusNotFound, codeAISearchNotFound, nil)
 	case given && mc.m.acct(acct).get(tokenID) == nil:
-		wantError(t, r, env, http.StatusBadRequest, codeInvalidTokenID, nil)
+		wantError(t, r, env, http.StatusBadRequest, codeInvalidToken, nil)
 	default:
 		if r.status != http.StatusOK {
 			t.Fatalf("update instance %s: status %d: %s", id, r.status, r.body)
@@ -269,7 +268,7 @@ func (mc *machine) deleteInstance(t *rapid.T) {
 	in := mc.m.acct(acct).instances[id]
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case in == nil:
 		wantError(t, r, env, http.StatusNotFound, codeAISearchNotFound, nil)
 	default:
@@ -317,7 +316,7 @@ func (mc *machine) createJob(t *rapid.T) {
 	in, now := mc.m.acct(acct).instances[id], mc.e.clock.Now()
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case in == nil:
 		wantError(t, r, env, http.StatusNotFound, codeAISearchNotFound, nil)
 	case in.typ == "":
@@ -355,7 +354,7 @@ func (mc *machine) getJob(t *rapid.T) {
 	env := decode(t, r)
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case in == nil:
 		wantError(t, r, env, http.StatusNotFound, codeAISearchNotFound, nil)
 	case want == nil:

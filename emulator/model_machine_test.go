@@ -115,9 +115,9 @@ type body struct {
 
 var nameGen = rapid.StringMatching(`[a-cA-C0-9 -]{0,8}`)
 
-// drawCredential picks what a registration holds: mostly an id the
-// emulator never issued, else an API token's id (live or deleted) with
-// its current value, a value rolled away from it, or a wrong one.
+// drawCredential picks what a registration holds: mostly an API token's
+// id (live or deleted) with its current value, a value rolled away from
+// it, or a wrong one; else an id the emulator never issued.
 func (mc *machine) drawCredential(t *rapid.T) (cfID, key string) {
 	var ids, rolled []string
 	for id := range mc.m.apiTokens {
@@ -126,7 +126,7 @@ func (mc *machine) drawCredential(t *rapid.T) (cfID, key string) {
 	for id := range mc.m.deletedAPI {
 		ids = append(ids, id)
 	}
-	if len(ids) == 0 || rapid.IntRange(0, 9).Draw(t, "known-cf_api_id") < 4 {
+	if len(ids) == 0 || rapid.IntRange(0, 9).Draw(t, "known-cf_api_id") < 2 {
 		cfID = rapid.StringMatching(`[a-f0-9]{1,12}`).Draw(t, "cf_api_id")
 		return cfID, "modeltest-key-" + cfID
 	}
@@ -199,9 +199,8 @@ func (mc *machine) drawBody(t *rapid.T) body {
 	return b
 }
 
-// wantCredentialRefused: a body whose credential names an API token the
-// emulator issued but cannot use is a 400 code 10007, pointing at the key
-// when it is the key that is wrong.
+// wantCredentialRefused: a body whose credential does not work is a 400
+// code 7012, pointing at the key when it is the key that is wrong.
 func wantCredentialRefused(t *rapid.T, r reply, env wireEnvelope, err error) {
 	t.Helper()
 	field := "cf_api_id"
@@ -215,13 +214,13 @@ func (mc *machine) create(t *rapid.T) {
 	acct, auth, b := mc.drawAccount(t), drawAuth(t), mc.drawBody(t)
 	r := mc.e.send(t, http.MethodPost, tokensPath(acct), "", auth, b.contentType, b.raw)
 	env := decode(t, r)
-	known, credErr := mc.m.credential(acct, b.cfID, b.key)
+	credErr := mc.m.credential(acct, b.cfID, b.key)
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case !b.valid:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, b.badPath)
-	case known && credErr != nil:
+	case credErr != nil:
 		wantCredentialRefused(t, r, env, credErr)
 	default:
 		if r.status != http.StatusCreated {
@@ -255,11 +254,11 @@ func (mc *machine) get(t *rapid.T) {
 	want := mc.m.acct(acct).get(id)
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case malformed:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, []string{"path", "id"})
 	case want == nil:
-		wantError(t, r, env, http.StatusNotFound, codeNotFound, nil)
+		wantError(t, r, env, http.StatusNotFound, codeTokenNotFound, nil)
 	default:
 		if r.status != http.StatusOK {
 			t.Fatalf("get %s: status %d, want 200: %s", id, r.status, r.body)
@@ -276,20 +275,20 @@ func (mc *machine) update(t *rapid.T) {
 	r := mc.e.send(t, http.MethodPut, tokensPath(acct)+"/"+id, "", auth, b.contentType, b.raw)
 	env := decode(t, r)
 	cur := mc.m.acct(acct).get(id)
-	known, credErr := mc.m.credential(acct, b.cfID, b.key)
+	credErr := mc.m.credential(acct, b.cfID, b.key)
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case malformed || !b.valid:
 		path := b.badPath
 		if malformed {
 			path = []string{"path", "id"}
 		}
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, path)
-	case known && credErr != nil: // checked before the registration is looked up
+	case credErr != nil: // checked before the registration is looked up
 		wantCredentialRefused(t, r, env, credErr)
 	case cur == nil:
-		wantError(t, r, env, http.StatusNotFound, codeNotFound, nil)
+		wantError(t, r, env, http.StatusNotFound, codeTokenNotFound, nil)
 	default:
 		if r.status != http.StatusOK {
 			t.Fatalf("update %s: status %d, want 200: %s", id, r.status, r.body)
@@ -315,11 +314,11 @@ func (mc *machine) delete(t *rapid.T) {
 	cur := mc.m.acct(acct).get(id)
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case malformed:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, []string{"path", "id"})
 	case cur == nil:
-		wantError(t, r, env, http.StatusNotFound, codeNotFound, nil)
+		wantError(t, r, env, http.StatusNotFound, codeTokenNotFound, nil)
 	case len(mc.m.acct(acct).inUseBy(id)) > 0:
 		wantError(t, r, env, http.StatusConflict, codeInUse, nil)
 	default:
@@ -401,7 +400,7 @@ func (mc *machine) list(t *rapid.T) {
 	env := decode(t, r)
 	switch {
 	case !authorized(auth, true):
-		wantError(t, r, env, http.StatusForbidden, codeAuth, nil)
+		wantAuthRefused(t, r, env, auth, true)
 	case badPath != nil:
 		wantError(t, r, env, http.StatusBadRequest, codeValidation, badPath)
 	default:
@@ -456,7 +455,7 @@ func (mc *machine) invariant(t *rapid.T) {
 			if m == nil || s.Name != m.name || s.CfAPIID != m.cfAPIID || s.Legacy != m.legacy || !slices.Equal(slices.Sorted(slices.Values(s.InUseBy)), a.inUseBy(s.ID)) {
 				t.Fatalf("account %s: stored %+v disagrees with the model %+v (in use by %v)", acct, s, m, a.inUseBy(s.ID))
 			}
-			_, want := mc.m.credential(acct, m.cfAPIID, m.key)
+			want := mc.m.credential(acct, m.cfAPIID, m.key)
 			got := mc.e.srv.CredentialWorks(acct, s.ID)
 			if (got == nil) != (want == nil) || want != nil && !errors.Is(got, want) {
 				t.Fatalf("account %s: CredentialWorks(%s) = %v, the model says %v", acct, s.ID, got, want)
@@ -489,6 +488,14 @@ func (mc *machine) invariant(t *rapid.T) {
 			t.Fatal("a value the model revoked is not revoked")
 		}
 	}
+}
+
+// wantAuthRefused: the answer of a family (AI Search, or the API token
+// operations) to a scheme it refuses.
+func wantAuthRefused(t *rapid.T, r reply, env wireEnvelope, auth authScheme, aiSearch bool) {
+	t.Helper()
+	status, code := authRefusal(auth, aiSearch)
+	wantError(t, r, env, status, code, nil)
 }
 
 func wantError(t *rapid.T, r reply, env wireEnvelope, status, code int, path []string) {

@@ -15,11 +15,15 @@ import (
 
 // Documented error codes (emulator package documentation).
 const (
-	codeAuth         = 10000
-	codeValidation   = 10001
-	codeNotFound     = 10003
-	codeInUse        = 10004
-	codeInvalidToken = 10007
+	codeInvalidAPIToken      = 1000
+	codeMissingAuthorization = 1001
+	codeInvalidToken         = 7012
+	codeTokenNotFound        = 7075
+	codeInUse                = 7076
+	codeNoCredential         = 9106
+	codeAuth                 = 10000
+	codeValidation           = 10001
+	codeNotFound             = 10003
 )
 
 // userOwner is the owner of the user's API tokens.
@@ -147,38 +151,58 @@ func (m *model) revoke(value, id string) { m.revoked[value] = id }
 
 // credential says whether a registration of acct holding cfAPIID and key
 // works, as CredentialWorks and the AI Search create and update judge it:
-// nil, or the documented reason. known: cfAPIID is (or was) a token the
-// emulator issued, so a create or update holding a broken one is refused.
-func (m *model) credential(acct, cfAPIID, key string) (known bool, err error) {
+// nil, or the documented reason. A create or update holding one that does
+// not work is refused (400, code 7012).
+func (m *model) credential(acct, cfAPIID, key string) error {
 	t := m.apiTokens[cfAPIID]
 	switch {
 	case t != nil && key == t.value:
 		if t.owner != userOwner && t.owner != acct {
-			return true, emulator.ErrOtherAccount
+			return emulator.ErrOtherAccount
 		}
 		if t.disabled {
-			return true, emulator.ErrAPITokenDisabled
+			return emulator.ErrAPITokenDisabled
 		}
-		return true, nil
+		return nil
 	case t != nil && m.revoked[key] == cfAPIID:
-		return true, emulator.ErrValueRolled
+		return emulator.ErrValueRolled
 	case t != nil:
-		return true, emulator.ErrWrongValue
+		return emulator.ErrWrongValue
 	case m.deletedAPI[cfAPIID]:
-		return true, emulator.ErrAPITokenDeleted
+		return emulator.ErrAPITokenDeleted
 	}
-	return false, emulator.ErrNoSuchAPIToken
+	return emulator.ErrNoSuchAPIToken
 }
 
-// authorized: a valid bearer token decides alone; without an Authorization
-// header, the e-mail and key pair must both be right, on the operations
-// that accept it (the AI Search ones, not the API token ones).
-func authorized(s authScheme, keyAccepted bool) bool {
+// authRefusal is how the operations of a family answer a scheme of the
+// configured credentials (0, 0: accepted). A valid bearer token decides
+// alone; without an Authorization header, the e-mail and key pair must
+// both be right, on the operations that accept it (AI Search's; the API
+// token operations answer 400 code 1001 to any X-Auth header without an
+// Authorization one). No credential at all, or half the pair where it is
+// accepted, is 400 code 9106; one that does not work a 401: code 10000 on
+// AI Search, 1000 on the API tokens.
+func authRefusal(s authScheme, aiSearch bool) (status, code int) {
+	bad := map[bool]int{true: codeAuth, false: codeInvalidAPIToken}[aiSearch]
 	switch s {
 	case authBearer, authBearerWithBadKey:
-		return true
-	case authKey:
-		return keyAccepted
+		return 0, 0
+	case authNone:
+		return 400, codeNoCredential
+	case authKey, authEmailOnly:
+		switch {
+		case !aiSearch:
+			return 400, codeMissingAuthorization
+		case s == authEmailOnly:
+			return 400, codeNoCredential
+		}
+		return 0, 0
 	}
-	return false
+	return 401, bad
+}
+
+// authorized reports whether a family's operations accept the scheme.
+func authorized(s authScheme, aiSearch bool) bool {
+	status, _ := authRefusal(s, aiSearch)
+	return status == 0
 }

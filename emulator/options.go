@@ -32,6 +32,7 @@ type config struct {
 	// permissionGroups extend the API token catalogue (WithPermissionGroups).
 	permissionGroups []PermissionGroup
 	compactSlack     int // see withCompactSlack
+	propagation      time.Duration
 	aiSearch         aiSearchConfig
 }
 
@@ -71,8 +72,8 @@ func WithAPITokens(tokens ...string) Option {
 			return errors.New("WithAPITokens: no token given")
 		}
 		for _, t := range tokens {
-			if t == "" {
-				return errors.New("WithAPITokens: empty token")
+			if !isB64Token(t) {
+				return errors.New("WithAPITokens: a token must be a bearer token: letters, digits and -._~+/, then any =")
 			}
 		}
 		c.tokens = append(c.tokens, tokens...)
@@ -213,6 +214,22 @@ func withCompactSlack(n int) Option {
 			return errors.New("withCompactSlack: negative slack")
 		}
 		c.compactSlack = n
+		return nil
+	}
+}
+
+// WithPropagationDelay makes a newly minted Cloudflare API token value (of
+// a create or a roll) reach AI Search only d after it was minted, on the
+// emulator's clock (WithClock): until then, registering it (an AI Search
+// token create or update) gets 400, code 7012, as Cloudflare answers for a
+// few seconds after a token is created. Seeded values are known at once.
+// Default 0: at once.
+func WithPropagationDelay(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("WithPropagationDelay: negative delay")
+		}
+		c.propagation = d
 		return nil
 	}
 }

@@ -9,13 +9,29 @@ import (
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/permgroups"
 )
 
 // The permission groups an AI Search service token needs (AI Search docs),
 // on resource com.cloudflare.api.account.<account_id>.
 const (
-	AISearchIndexEngineGroupID   = "9e9b428a0bcd46fd80e580b46a69963c" // "AI Search Index Engine"
-	WorkersR2StorageWriteGroupID = "bf7481a1826f439697cb59a20b22293e" // "Workers R2 Storage Write"
+	AISearchIndexEngineGroupID   = permgroups.AISearchIndexEngine   // "AI Search Index Engine"
+	WorkersR2StorageWriteGroupID = permgroups.WorkersR2StorageWrite // "Workers R2 Storage Write"
+)
+
+// The permission groups the operations require (see the package
+// documentation, "Permissions"): API Tokens Read and Write for the user's
+// tokens, Account API Tokens Read and Write for an account's, and AI
+// Search Read and Edit for the AI Search operations. The AI Search ids are
+// the emulator's choice: no source publishes them.
+const (
+	APITokensReadGroupID         = permgroups.APITokensRead         // "API Tokens Read"
+	APITokensWriteGroupID        = permgroups.APITokensWrite        // "API Tokens Write"
+	AccountAPITokensReadGroupID  = permgroups.AccountAPITokensRead  // "Account API Tokens Read"
+	AccountAPITokensWriteGroupID = permgroups.AccountAPITokensWrite // "Account API Tokens Write"
+	AISearchEditGroupID          = permgroups.AISearchEdit          // "AI Search Edit"
+	AISearchReadGroupID          = permgroups.AISearchRead          // "AI Search Read"
+	AISearchRunGroupID           = permgroups.AISearchRun           // "AI Search Run" (queries: grants no operation of openapi.yaml)
 )
 
 // PermissionGroup is an entry of the permission group catalogue the
@@ -28,23 +44,39 @@ type PermissionGroup struct {
 	Scopes   []string `json:"scopes,omitempty"`   // e.g. com.cloudflare.api.account
 }
 
-const accountScope = "com.cloudflare.api.account"
+const (
+	accountScope = "com.cloudflare.api.account"
+	userScope    = "com.cloudflare.api.user"
+)
 
-// DefaultPermissionGroups is the built-in catalogue: the two AI Search
-// groups and the examples Cloudflare's API schema publishes.
+// DefaultPermissionGroups is the built-in catalogue: the groups the
+// operations require (with their scopes), the two AI Search service token
+// groups, and the examples Cloudflare's API schema publishes.
 func DefaultPermissionGroups() []PermissionGroup {
-	acct := []string{accountScope}
+	acct := func() []string { return []string{accountScope} }
+	user := func() []string { return []string{userScope} }
+	g := func(id, category string, scopes []string) PermissionGroup {
+		return PermissionGroup{ID: id, Name: permgroups.Name(id), Category: category, Scopes: scopes}
+	}
 	return []PermissionGroup{
-		{ID: AISearchIndexEngineGroupID, Name: "AI Search Index Engine", Category: "ai_and_machine_learning", Scopes: acct},
-		{ID: WorkersR2StorageWriteGroupID, Name: "Workers R2 Storage Write", Category: "developer_platform", Scopes: slices.Clone(acct)},
-		{ID: "7cf72faf220841aabcfdfab81c43c4f6", Name: "Billing Read", Category: "account_and_billing", Scopes: slices.Clone(acct)},
-		{ID: "9d24387c6e8544e2bc4024a03991339f", Name: "Load Balancing: Monitors and Pools Read", Category: "network_services", Scopes: slices.Clone(acct)},
-		{ID: "d2a1802cc9a34e30852f8b33869b2f3c", Name: "Load Balancing: Monitors and Pools Write", Category: "network_services", Scopes: slices.Clone(acct)},
-		{ID: "8b47d2786a534c08a1f94ee8f9f599ef", Name: "Workers KV Storage Read", Category: "developer_platform", Scopes: slices.Clone(acct)},
-		{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write", Category: "developer_platform", Scopes: slices.Clone(acct)},
-		{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Category: "developer_platform", Scopes: slices.Clone(acct)},
-		{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: "Workers Scripts Write", Category: "developer_platform", Scopes: slices.Clone(acct)},
-		{ID: "c8fed203ed3043cba015a93ad1616f1f", Name: "Zone Read", Category: "dns_and_zones", Scopes: []string{"com.cloudflare.api.account.zone"}},
+		g(permgroups.AISearchIndexEngine, "ai_and_machine_learning", acct()),
+		g(permgroups.WorkersR2StorageWrite, "developer_platform", acct()),
+		g(permgroups.AISearchEdit, "ai_and_machine_learning", acct()),
+		g(permgroups.AISearchRead, "ai_and_machine_learning", acct()),
+		g(permgroups.AISearchRun, "ai_and_machine_learning", acct()),
+		g(permgroups.APITokensRead, "", user()),
+		g(permgroups.APITokensWrite, "", user()),
+		g(permgroups.AccountAPITokensRead, "", acct()),
+		g(permgroups.AccountAPITokensWrite, "", acct()),
+		g(permgroups.ZoneRead, "dns_and_zones", []string{"com.cloudflare.api.account.zone"}),
+		g(permgroups.MagicNetworkMonitoring, "network_services", acct()),
+		{ID: "7cf72faf220841aabcfdfab81c43c4f6", Name: "Billing Read", Category: "account_and_billing", Scopes: acct()},
+		{ID: "9d24387c6e8544e2bc4024a03991339f", Name: "Load Balancing: Monitors and Pools Read", Category: "network_services", Scopes: acct()},
+		{ID: "d2a1802cc9a34e30852f8b33869b2f3c", Name: "Load Balancing: Monitors and Pools Write", Category: "network_services", Scopes: acct()},
+		{ID: "8b47d2786a534c08a1f94ee8f9f599ef", Name: "Workers KV Storage Read", Category: "developer_platform", Scopes: acct()},
+		{ID: "f7f0eda5697f475c90846e879bab8666", Name: "Workers KV Storage Write", Category: "developer_platform", Scopes: acct()},
+		{ID: "1a71c399035b4950a1bd1466bbe4f420", Name: "Workers Scripts Read", Category: "developer_platform", Scopes: acct()},
+		{ID: "e086da7e2179491d91ee5f35b3ca210a", Name: "Workers Scripts Write", Category: "developer_platform", Scopes: acct()},
 	}
 }
 

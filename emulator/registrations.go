@@ -115,7 +115,7 @@ func (h *handlers) UpdateToken(_ context.Context, req generated.UpdateTokenReque
 }
 
 func (h *handlers) DeleteToken(_ context.Context, req generated.DeleteTokenRequestObject) (generated.DeleteTokenResponseObject, error) {
-	err := registrationError(h.store.update(func(tx *tx) error { return h.store.deleteRegistration(tx, req.AccountID, req.ID) }))
+	err := h.registrationError(req.AccountID, "", h.store.update(func(tx *tx) error { return h.store.deleteRegistration(tx, req.AccountID, req.ID) }))
 	return respond[generated.DeleteTokenResponseObject](generated.DeleteToken200JSONResponse{Success: true, Errors: noErrors(), Messages: noMessages()}, err)
 }
 
@@ -129,13 +129,13 @@ func (h *handlers) createRegistration(account string, body *generated.TokenInput
 	r := registration{Account: account, Enabled: true, CreatedAt: now, ModifiedAt: now}
 	r.setInput(*body, hashKey(body.CfAPIKey))
 	err := h.store.update(func(tx *tx) (err error) {
-		if err := h.store.checkCredential(tx, account, r.CfAPIID, r.KeySHA256, h.now()); err != nil {
+		if err := h.store.checkCredential(tx, account, r.CfAPIID, r.KeySHA256, h.now(), h.propagation); err != nil {
 			return err
 		}
 		r, err = h.store.createRegistration(tx, r)
 		return err
 	})
-	return r, registrationError(err)
+	return r, h.registrationError(account, body.CfAPIID, err)
 }
 
 // updateRegistration replaces the caller-settable fields with the body's.
@@ -147,7 +147,7 @@ func (h *handlers) updateRegistration(account, id string, body *generated.TokenI
 	var r registration
 	keyHash := hashKey(body.CfAPIKey)
 	err := h.store.update(func(tx *tx) error {
-		if err := h.store.checkCredential(tx, account, body.CfAPIID, keyHash, h.now()); err != nil {
+		if err := h.store.checkCredential(tx, account, body.CfAPIID, keyHash, h.now(), h.propagation); err != nil {
 			return err
 		}
 		cur, ok := h.store.registrations.get(tx, account, id)
@@ -160,24 +160,31 @@ func (h *handlers) updateRegistration(account, id string, body *generated.TokenI
 		h.store.registrations.put(tx, r)
 		return nil
 	})
-	return r, registrationError(err)
+	return r, h.registrationError(account, body.CfAPIID, err)
 }
 
+// Cloudflare's answers, with its snake_case messages (its docs' AI Search
+// API error codes).
 var (
-	errRegistrationNotFound = apiError{status: http.StatusNotFound, code: CodeNotFound, message: "token not found", path: []string{"path", "id"}}
+	errRegistrationNotFound = apiError{status: http.StatusNotFound, code: CodeTokenNotFound, message: "token_not_found"}
+	errRegistrationInUse    = apiError{status: http.StatusConflict, code: CodeInUse, message: "token_in_use_by_instances"}
 	errNoBody               = apiError{status: http.StatusBadRequest, code: CodeValidation, message: "body: a JSON request body is required", path: []string{"body"}}
 )
 
 // registrationError is the answer to a failed registration transaction.
-func registrationError(err error) error {
+// Cloudflare's answers do not say why a credential was refused or which
+// instances use a registration: the log does (never the key).
+func (h *handlers) registrationError(account, cfAPIID string, err error) error {
 	var cerr credentialError
 	switch {
 	case errors.As(err, &cerr):
+		h.logger.Info("registration refused: ai_search_instance_invalid_token", "account", account, "cf_api_id", cfAPIID, "reason", cerr.err.Error())
 		return cerr.apiError()
 	case errors.Is(err, ErrNotFound):
 		return errRegistrationNotFound
 	case errors.Is(err, ErrInUse):
-		return apiError{status: http.StatusConflict, code: CodeInUse, message: err.Error()}
+		h.logger.Info("registration delete refused: token_in_use_by_instances", "account", account, "err", err.Error())
+		return errRegistrationInUse
 	}
 	return err
 }

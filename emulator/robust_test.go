@@ -19,7 +19,7 @@ func TestUnusualContentTypesGetTheSameChecks(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
-	good := `{"name":"a","cf_api_id":"x","cf_api_key":"k"}`
+	good := `{"name":"a","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`
 	cases := []struct {
 		contentType, body string
 		want              int
@@ -155,13 +155,13 @@ func TestMemberNamesMatchExactly(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	path := "/accounts/" + account + "/ai-search/tokens"
-	status, _, body := e.do(t, "POST", path, `{"name":"exact","cf_api_id":"x","cf_api_key":"k-12345678","NAME":"other","Cf_Api_Id":"y"}`,
+	status, _, body := e.do(t, "POST", path, `{"name":"exact","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123","NAME":"other","Cf_Api_Id":"y"}`,
 		map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %s", status, body)
 	}
 	got := e.srv.Tokens(account)
-	if len(got) != 1 || got[0].Name != "exact" || got[0].CfAPIID != "x" {
-		t.Errorf("stored %+v, want name %q and cf_api_id %q", got, "exact", "x")
+	if len(got) != 1 || got[0].Name != "exact" || got[0].CfAPIID != svcID {
+		t.Errorf("stored %+v, want name %q and cf_api_id %q", got, "exact", svcID)
 	}
 }

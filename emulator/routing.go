@@ -44,8 +44,13 @@ type operation struct {
 	// token, and/or the legacy X-Auth-Email with X-Auth-Key (see authorize).
 	bearer, key bool
 	// whoami: the handler reads who called (verify answers for the bearer
-	// token itself); only then does authorize put the caller in the context.
+	// token itself); only then does serveHTTP put the caller in the context.
 	whoami bool
+	// family is the operation's route family (families.go); need the
+	// permission groups, any one of which lets an API token run it (none
+	// for whoami operations).
+	family *family
+	need   []string
 }
 
 var sharedAPISpec = sync.OnceValues(newAPISpec)
@@ -69,6 +74,9 @@ func newAPISpec() (*apiSpec, error) {
 		for method, op := range doc.Paths.Value(tpl).Operations() {
 			o := &operation{index: as.count, body: op.RequestBody != nil, whoami: verifyOperations[op.OperationID]}
 			o.bearer, o.key = routeSchemes(&doc, op)
+			if o.family, o.need, err = requirement(tpl, method, o.whoami); err != nil {
+				return nil, err
+			}
 			as.ops[op] = o
 			as.pattern[method+" "+BasePath+tpl] = o
 			as.count++
@@ -105,7 +113,7 @@ type routed struct {
 }
 
 // find returns r's operation, as kin-openapi's router decides it, or the
-// 404 (code 7000) or 405 (code 7001, with Allow) to answer.
+// 404 (code 7000) or 405 (code 10008, with Allow) to answer.
 func (as *apiSpec) find(r *http.Request) (routed, *apiError) {
 	route, params, err := as.router.FindRoute(r)
 	switch {

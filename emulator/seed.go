@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"sort"
 	"time"
@@ -198,6 +199,20 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 		}
 	}
 	return nil
+}
+
+// LogValue summarises f for a log line (slog.LogValuer): how many
+// accounts, registrations, Cloudflare API tokens (the user's and the
+// accounts') and permission groups it holds; never a token or a value.
+// Logged under an empty key (slog.Any("", f)) the counts are top-level.
+func (f *SeedFile) LogValue() slog.Value {
+	regs, apiTokens := 0, len(f.User.APITokens)
+	for _, a := range f.Accounts {
+		regs += len(a.Tokens)
+		apiTokens += len(a.APITokens)
+	}
+	return slog.GroupValue(slog.Int("accounts", len(f.Accounts)), slog.Int("registrations", regs),
+		slog.Int("api_tokens", apiTokens), slog.Int("permission_groups", len(f.PermissionGroups)))
 }
 
 // Empty reports whether the store holds no token at all: no AI Search

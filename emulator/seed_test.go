@@ -21,7 +21,7 @@ func TestSeedExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := newSetClock()
-	e := start(t, emulator.WithClock(clock.Now))
+	e := startEmpty(t, emulator.WithClock(clock.Now))
 	if !e.srv.Empty() {
 		t.Fatal("new server not empty")
 	}

@@ -35,7 +35,7 @@ func TestSharedSpecIsReadOnlyUnderConcurrentUse(t *testing.T) {
 		want               int
 	}{
 		{"GET", base + "?per_page=5&search=t", "", 200},
-		{"POST", base, `{"name":"n","cf_api_id":"i","cf_api_key":"k"}`, 201},
+		{"POST", base, `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, 201},
 		{"POST", base, `{"name":1}`, 400},
 		{"GET", base + "?per_page=1000", "", 400},
 		{"GET", base + "/not-a-uuid", "", 400},
@@ -52,6 +52,10 @@ func TestSharedSpecIsReadOnlyUnderConcurrentUse(t *testing.T) {
 				return
 			}
 			defer srv.Close()
+			if err := srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: svcID, Name: "service", Value: svcKey}); err != nil { // seedService, without t.Fatal
+				t.Error(err)
+				return
+			}
 			v, err := contract.NewValidator()
 			if err != nil {
 				t.Error(err)
@@ -100,6 +104,7 @@ func TestEmulatorsShareNoState(t *testing.T) {
 	a := emulator.NewTestServer(t, emulator.WithAPITokens("token-a"), emulator.WithDeterministicIDs(7),
 		emulator.WithFaults(emulator.Faults{Rate: 1, Statuses: []int{502}, Seed: 1}))
 	b := emulator.NewTestServer(t, emulator.WithAPITokens("token-b"), emulator.WithDeterministicIDs(7))
+	seedService(t, b.Server())
 	call := func(ts *emulator.TestServer, tok, method, path, body string) (int, string) {
 		t.Helper()
 		req, err := http.NewRequest(method, ts.BaseURL+"/accounts/"+ts.AccountID+"/ai-search/tokens"+path, strings.NewReader(body))
@@ -119,7 +124,7 @@ func TestEmulatorsShareNoState(t *testing.T) {
 		json.NewDecoder(resp.Body).Decode(&env)
 		return resp.StatusCode, env.Result.ID
 	}
-	create := `{"name":"n","cf_api_id":"i","cf_api_key":"k"}`
+	create := `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`
 
 	// a's faults (every request a 502) do not reach b.
 	if st, _ := call(a, "token-a", "GET", "", ""); st != http.StatusBadGateway {
@@ -130,12 +135,13 @@ func TestEmulatorsShareNoState(t *testing.T) {
 		t.Fatalf("b create: %d", st)
 	}
 	// Credentials are each server's own.
-	if st, _ := call(b, "token-a", "GET", "", ""); st != http.StatusForbidden {
+	if st, _ := call(b, "token-a", "GET", "", ""); st != http.StatusUnauthorized {
 		t.Errorf("b accepted a's token: %d", st)
 	}
 
 	// The same seed gives the same id stream to each server, from its start.
 	c := emulator.NewTestServer(t, emulator.WithAPITokens("token-c"), emulator.WithDeterministicIDs(7))
+	seedService(t, c.Server())
 	c.FailNext(503)
 	if st, _ := call(c, "token-c", "POST", "", create); st != http.StatusServiceUnavailable {
 		t.Fatalf("c's FailNext: %d, want 503", st)

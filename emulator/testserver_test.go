@@ -62,9 +62,9 @@ func TestNewTestServer(t *testing.T) {
 			t.Errorf("%s: delete in use: %v %d", name, err, d.StatusCode())
 		}
 	}
-	// Wrong credentials are refused.
+	// A request without a credential is refused.
 	c, _ := generated.NewClientWithResponses(ts.BaseURL)
-	if r, _ := c.ListTokensWithResponse(ctx, ts.AccountID, nil); r.StatusCode() != http.StatusForbidden {
+	if r, _ := c.ListTokensWithResponse(ctx, ts.AccountID, nil); r.StatusCode() != http.StatusBadRequest {
 		t.Errorf("no credentials: %d", r.StatusCode())
 	}
 	if got := ts.Tokens(ts.AccountID); len(got) != 1 || got[0].InUseBy[0] != "inst" {
@@ -122,14 +122,14 @@ func TestValidationOff(t *testing.T) {
 		{"POST", base, `{"name":`, 400, `"path":["body"]`},
 		{"POST", base, ``, 400, `"path":["body"]`},
 		{"POST", base, `{"name":"n"` + strings.Repeat(" ", 70<<10) + `}`, 400, `larger than`},
-		{"GET", base + "/not-a-uuid", "", 404, `"code":10003`},
+		{"GET", base + "/not-a-uuid", "", 404, `"code":7075`},
 		{"POST", "/user/tokens", ``, 400, `"path":["body"]`},
 		{"POST", "/user/tokens", `{"name":"n","policies":[{"effect":"maybe","permission_groups":[],"resources":{}}]}`, 400, `"path":["body","policies","0","effect"]`},
 		{"POST", "/user/tokens", `{"name":"no policies"}`, 200, `"policies":[]`},
 		{"POST", "/user/tokens", `{"name":"n","policies":[],"condition":{"request_ip":{"not_in":["1.2.3.4/99"]}}}`, 400, `"path":["body","condition","request_ip","not_in","0"]`},
 		{"PUT", "/user/tokens/" + tok.ID, ``, 400, `"path":["body"]`},
 		{"PUT", "/user/tokens/" + tok.ID, `{"name":"n","policies":[],"status":"weird"}`, 400, `"path":["body","status"]`},
-		{"PUT", "/user/tokens/" + tok.ID + "/value", ``, 400, `"path":["body"]`}, // the spec requires {}
+		{"PUT", "/user/tokens/" + tok.ID + "/value", ``, 200, `"result":"`}, // no body, as Cloudflare's TypeScript SDK sends
 		{"PUT", "/user/tokens/" + tok.ID + "/value", `{"anything":1}`, 200, `"result":"`},
 		{"GET", "/user/tokens?per_page=1000", ``, 200, `"per_page":50`},
 		{"GET", "/user/tokens?per_page=1&page=0", ``, 200, `"page":1,"per_page":5`},
@@ -162,9 +162,12 @@ func TestDeterministicIDs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !ts.ValueMatches(svcID, svcKey) { // a server resumed from a state file has it
+			seedService(t, ts.Server())
+		}
 		var ids []string
 		for i := range n {
-			r, err := c.CreateTokenWithResponse(context.Background(), ts.AccountID, generated.TokenInput{Name: fmt.Sprint("t", i), CfAPIID: "i", CfAPIKey: "k"})
+			r, err := c.CreateTokenWithResponse(context.Background(), ts.AccountID, generated.TokenInput{Name: fmt.Sprint("t", i), CfAPIID: svcID, CfAPIKey: svcKey})
 			if err != nil || r.JSON201 == nil {
 				t.Fatalf("create: %v %d %s", err, r.StatusCode(), r.Body)
 			}

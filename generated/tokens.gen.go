@@ -89,6 +89,24 @@ func (e CacheThreshold) Valid() bool {
 	}
 }
 
+// Defines values for CredentialErrorCode.
+const (
+	N6003 CredentialErrorCode = 6003
+	N9106 CredentialErrorCode = 9106
+)
+
+// Valid indicates whether the value is a known member of the CredentialErrorCode enum.
+func (e CredentialErrorCode) Valid() bool {
+	switch e {
+	case N6003:
+		return true
+	case N9106:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CustomMetadataFieldDataType.
 const (
 	MetadataBoolean  CustomMetadataFieldDataType = "boolean"
@@ -526,18 +544,14 @@ type APIToken = APITokenFields
 
 // APITokenCondition Conditions on the requests the token may make.
 type APITokenCondition struct {
-	// RequestIP Client IP restrictions.
-	RequestIP *struct {
-		// In List of IPv4/IPv6 CIDR addresses.
-		//
-		// Example: ["199.27.128.0/21","2400:cb00::/32"]
-		In *CIDRList `json:"in,omitempty"`
+	// RequestIPLegacy Client IP restrictions in the spelling older clients send
+	// (cloudflare-go v0, Terraform provider v4): read as `request_ip`,
+	// never answered (answers say `request_ip`). A body with both is
+	// refused.
+	RequestIPLegacy *LegacyRequestIPCondition `json:"request.ip,omitempty"`
 
-		// NotIn List of IPv4/IPv6 CIDR addresses.
-		//
-		// Example: ["199.27.128.0/21","2400:cb00::/32"]
-		NotIn *CIDRList `json:"not_in,omitempty"`
-	} `json:"request_ip,omitempty"`
+	// RequestIP Client IP restrictions.
+	RequestIP *RequestIPCondition `json:"request_ip,omitempty"`
 }
 
 // APITokenCreate The body of a create.
@@ -634,10 +648,12 @@ type APITokenFields struct {
 	// Example: 2018-07-01T05:20:00Z
 	IssuedOn time.Time `json:"issued_on"`
 
-	// LastUsedOn Last time the token was used.
+	// LastUsedOn Last time the token was used; null until it is. Cloudflare sends
+	// the key on every token, null included.
+	//
 	//
 	// Example: 2020-01-02T12:34:00Z
-	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+	LastUsedOn *time.Time `json:"last_used_on"`
 
 	// ModifiedOn Last time the token was modified (a roll of its value too).
 	//
@@ -799,10 +815,12 @@ type APITokenWithValue struct {
 	// Example: 2018-07-01T05:20:00Z
 	IssuedOn time.Time `json:"issued_on"`
 
-	// LastUsedOn Last time the token was used.
+	// LastUsedOn Last time the token was used; null until it is. Cloudflare sends
+	// the key on every token, null included.
+	//
 	//
 	// Example: 2020-01-02T12:34:00Z
-	LastUsedOn *time.Time `json:"last_used_on,omitempty"`
+	LastUsedOn *time.Time `json:"last_used_on"`
 
 	// ModifiedOn Last time the token was modified (a roll of its value too).
 	//
@@ -901,6 +919,27 @@ type ContentSelector struct {
 	Selector string `json:"selector"`
 }
 
+// CredentialError Why the request carries no usable credential.
+type CredentialError struct {
+	// Code 9106 (no credential) or 6003 (malformed Authorization header).
+	//
+	// Example: 9106
+	Code CredentialErrorCode `json:"code"`
+
+	// ErrorChain The causes; 6111 for a malformed Authorization header.
+	ErrorChain *[]ErrorCause `json:"error_chain,omitempty"`
+
+	// Message Human-readable text.
+	//
+	// Example: Missing X-Auth-Key, X-Auth-Email or Authorization headers
+	Message string `json:"message"`
+}
+
+// CredentialErrorCode 9106 (no credential) or 6003 (malformed Authorization header).
+//
+// Example: 9106
+type CredentialErrorCode int
+
 // CustomDomains Custom domain hostnames that alias this public endpoint. GET and
 // create responses return the current set; on update (PUT) this field
 // is only echoed back when supplied in the request body, otherwise it
@@ -948,6 +987,9 @@ type DeleteEnvelope struct {
 // Example: @cf/baai/bge-m3
 type EmbeddingModel = string
 
+// EmptyResult Always `{}` in an AI Search failure.
+type EmptyResult = struct{}
+
 // Error An error in a Cloudflare envelope.
 type Error struct {
 	// Code Cloudflare error code (`number` upstream; always whole).
@@ -959,6 +1001,10 @@ type Error struct {
 	//
 	// Example: https://developers.cloudflare.com/api/
 	DocumentationURL *string `json:"documentation_url,omitempty"`
+
+	// ErrorChain The causes of the error, e.g. code 6111 "Invalid format for
+	// Authorization header" under 6003 "Invalid request headers".
+	ErrorChain *[]ErrorCause `json:"error_chain,omitempty"`
 
 	// Message Human-readable text.
 	//
@@ -979,13 +1025,28 @@ type Error struct {
 	} `json:"source,omitempty"`
 }
 
-// ErrorEnvelope The failure envelope of any Cloudflare v4 response.
+// ErrorCause One cause in an error's `error_chain`.
+type ErrorCause struct {
+	// Code Cloudflare error code.
+	//
+	// Example: 6111
+	Code int `json:"code"`
+
+	// Message Human-readable text.
+	//
+	// Example: Invalid format for Authorization header
+	Message string `json:"message"`
+}
+
+// ErrorEnvelope The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
 type ErrorEnvelope struct {
 	// Errors Errors; present on every Cloudflare response, empty on success.
 	Errors Errors `json:"errors"`
 
-	// Messages Informational messages; present on every Cloudflare response, usually empty.
-	Messages *Messages `json:"messages,omitempty"`
+	// Result Always `{}` in an AI Search failure.
+	Result *EmptyResult `json:"result,omitempty"`
 
 	// Success Always false here.
 	Success bool `json:"success"`
@@ -1922,6 +1983,12 @@ type JobLogListEnvelope struct {
 	Success bool `json:"success"`
 }
 
+// LegacyRequestIPCondition Client IP restrictions in the spelling older clients send
+// (cloudflare-go v0, Terraform provider v4): read as `request_ip`,
+// never answered (answers say `request_ip`). A body with both is
+// refused.
+type LegacyRequestIPCondition = RequestIPCondition
+
 // Message An informational message in a Cloudflare envelope.
 type Message struct {
 	// Code Cloudflare message code (`number` upstream; always whole).
@@ -1946,6 +2013,9 @@ type Message struct {
 		// Example: /policies/0
 		Pointer *string `json:"pointer,omitempty"`
 	} `json:"source,omitempty"`
+
+	// Type The message's kind; Cloudflare sends null (verify's "This API Token is valid and active").
+	Type *string `json:"type"`
 }
 
 // Messages Informational messages; present on every Cloudflare response, usually empty.
@@ -2255,6 +2325,19 @@ type PublicEndpointSwitch struct {
 	Disabled *bool `json:"disabled,omitempty"`
 }
 
+// RequestIPCondition Client IP restrictions.
+type RequestIPCondition struct {
+	// In List of IPv4/IPv6 CIDR addresses.
+	//
+	// Example: ["199.27.128.0/21","2400:cb00::/32"]
+	In *CIDRList `json:"in,omitempty"`
+
+	// NotIn List of IPv4/IPv6 CIDR addresses.
+	//
+	// Example: ["199.27.128.0/21","2400:cb00::/32"]
+	NotIn *CIDRList `json:"not_in,omitempty"`
+}
+
 // RerankingModel The model that reranks results when `reranking` is on. Empty or null means AI Search's default.
 //
 // Example: @cf/baai/bge-reranker-base
@@ -2461,16 +2544,25 @@ type ValidationError struct {
 	Path []string `json:"path"`
 }
 
-// ValidationErrorEnvelope The failure envelope of an input-validation error; every error names its `path`.
+// ValidationErrorEnvelope The failure envelope of an AI Search 400 that is not about a
+// credential being refused: input-validation errors, every one naming
+// its `path` (ValidationError), or, for a request that carries no
+// usable credential, its one CredentialError (code 9106, or 6003 with
+// 6111 in its error_chain).
 type ValidationErrorEnvelope struct {
 	// Errors What is wrong with the request, and where.
-	Errors []ValidationError `json:"errors"`
+	Errors []ValidationErrorEnvelope_Errors_Item `json:"errors"`
 
-	// Messages Informational messages; present on every Cloudflare response, usually empty.
-	Messages *Messages `json:"messages,omitempty"`
+	// Result Always `{}` in an AI Search failure.
+	Result *EmptyResult `json:"result,omitempty"`
 
 	// Success Always false here.
 	Success bool `json:"success"`
+}
+
+// ValidationErrorEnvelope_Errors_Item An input-validation error with its path, or why no credential was usable.
+type ValidationErrorEnvelope_Errors_Item struct {
+	union json.RawMessage
 }
 
 // WebCrawlerDiscoverOptions Options for parse_type 'discover', where Browser Run discovers URLs by link following and sitemaps. Ignored for 'sitemap'.
@@ -2671,11 +2763,37 @@ type PermissionGroupScope = string
 // Example: 62af0db3-c410-40b2-9ee3-0e93f6dd1de0
 type TokenID = string
 
-// AuthenticationError The failure envelope of any Cloudflare v4 response.
+// APITokenForbidden The failure envelope of the Cloudflare API token operations
+// (Cloudflare's api-response-common-failure): `messages` and a null
+// `result` are always present.
+type APITokenForbidden = FailureEnvelope
+
+// APITokenRateLimited The failure envelope of the Cloudflare API token operations
+// (Cloudflare's api-response-common-failure): `messages` and a null
+// `result` are always present.
+type APITokenRateLimited = FailureEnvelope
+
+// AuthenticationError The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
 type AuthenticationError = ErrorEnvelope
 
-// RateLimited The failure envelope of any Cloudflare v4 response.
+// NoCredential The failure envelope of an AI Search 400 that is not about a
+// credential being refused: input-validation errors, every one naming
+// its `path` (ValidationError), or, for a request that carries no
+// usable credential, its one CredentialError (code 9106, or 6003 with
+// 6111 in its error_chain).
+type NoCredential = ValidationErrorEnvelope
+
+// RateLimited The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
 type RateLimited = ErrorEnvelope
+
+// Unauthorized The failure envelope of the AI Search operations:
+// `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
+// `result: {}` and no `messages` there.
+type Unauthorized = ErrorEnvelope
 
 // APITokenRoll An empty JSON object.
 type APITokenRoll = map[string]interface{}
@@ -2910,6 +3028,68 @@ type UpdateUserAPITokenJSONRequestBody = APITokenUpdate
 
 // RollUserAPITokenJSONRequestBody defines body for RollUserAPIToken for application/json ContentType.
 type RollUserAPITokenJSONRequestBody = RollUserAPITokenJSONBody
+
+// AsValidationError returns the union data inside the ValidationErrorEnvelope_Errors_Item as a ValidationError
+func (t ValidationErrorEnvelope_Errors_Item) AsValidationError() (ValidationError, error) {
+	var body ValidationError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromValidationError overwrites any union data inside the ValidationErrorEnvelope_Errors_Item as the provided ValidationError
+func (t *ValidationErrorEnvelope_Errors_Item) FromValidationError(v ValidationError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeValidationError performs a merge with any union data inside the ValidationErrorEnvelope_Errors_Item, using the provided ValidationError
+func (t *ValidationErrorEnvelope_Errors_Item) MergeValidationError(v ValidationError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCredentialError returns the union data inside the ValidationErrorEnvelope_Errors_Item as a CredentialError
+func (t ValidationErrorEnvelope_Errors_Item) AsCredentialError() (CredentialError, error) {
+	var body CredentialError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialError overwrites any union data inside the ValidationErrorEnvelope_Errors_Item as the provided CredentialError
+func (t *ValidationErrorEnvelope_Errors_Item) FromCredentialError(v CredentialError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialError performs a merge with any union data inside the ValidationErrorEnvelope_Errors_Item, using the provided CredentialError
+func (t *ValidationErrorEnvelope_Errors_Item) MergeCredentialError(v CredentialError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ValidationErrorEnvelope_Errors_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ValidationErrorEnvelope_Errors_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -3478,8 +3658,12 @@ type ClientInterface interface {
 	// VerifyAccountAPIToken Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
 	VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3585,8 +3769,12 @@ type ClientInterface interface {
 	// VerifyUserAPIToken Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
 	VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4625,8 +4813,12 @@ func (c *Client) ListAccountPermissionGroups(ctx context.Context, accountID APIT
 // VerifyAccountAPIToken Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Corresponds with GET /accounts/{account_id}/tokens/verify (the `VerifyAccountAPIToken` operationId).
 func (c *Client) VerifyAccountAPIToken(ctx context.Context, accountID APITokenAccountID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4842,8 +5034,12 @@ func (c *Client) ListUserPermissionGroups(ctx context.Context, params *ListUserP
 // VerifyUserAPIToken Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Corresponds with GET /user/tokens/verify (the `VerifyUserAPIToken` operationId).
 func (c *Client) VerifyUserAPIToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8316,8 +8512,12 @@ type ClientWithResponsesInterface interface {
 	// VerifyAccountAPITokenWithResponse Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8433,8 +8633,12 @@ type ClientWithResponsesInterface interface {
 	// VerifyUserAPITokenWithResponse Verify a token
 	//
 	// Test whether a token works: the bearer token of this very request is
-	// the one verified. A token that is disabled, expired or unknown gets a
-	// failure, like any bad credential.
+	// the one verified. A valid one gets `messages: [{"code": 10000,
+	// "message": "This API Token is valid and active", "type": null}]`; one
+	// that is disabled, expired, unknown, rolled away or another owner's
+	// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+	// "Invalid API Token". It needs no permission group, and the token's
+	// `condition.request_ip` is not applied to it: it documents no 403.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8518,6 +8722,8 @@ type ListInstancesResponse struct {
 	JSON200 *InstanceListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -8534,6 +8740,11 @@ func (r ListInstancesResponse) GetJSON200() *InstanceListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListInstancesResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListInstancesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8587,6 +8798,8 @@ type CreateInstanceResponse struct {
 	JSON201 *InstanceEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *ErrorEnvelope
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -8603,6 +8816,11 @@ func (r CreateInstanceResponse) GetJSON201() *InstanceEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateInstanceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8654,6 +8872,10 @@ type DeleteInstanceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8667,6 +8889,16 @@ type DeleteInstanceResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteInstanceResponse) GetJSON200() *InstanceEnvelope {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8723,6 +8955,10 @@ type GetInstanceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8736,6 +8972,16 @@ type GetInstanceResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetInstanceResponse) GetJSON200() *InstanceEnvelope {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8794,6 +9040,8 @@ type UpdateInstanceResponse struct {
 	JSON200 *InstanceEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8812,6 +9060,11 @@ func (r UpdateInstanceResponse) GetJSON200() *InstanceEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateInstanceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8870,6 +9123,8 @@ type ListJobsResponse struct {
 	JSON200 *JobListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8890,6 +9145,11 @@ func (r ListJobsResponse) GetJSON200() *JobListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListJobsResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListJobsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8948,6 +9208,8 @@ type CreateJobResponse struct {
 	JSON200 *JobEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8966,6 +9228,11 @@ func (r CreateJobResponse) GetJSON200() *JobEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateJobResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9029,6 +9296,8 @@ type GetJobResponse struct {
 	JSON200 *JobEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9049,6 +9318,11 @@ func (r GetJobResponse) GetJSON200() *JobEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetJobResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9112,6 +9386,8 @@ type CancelJobResponse struct {
 	JSON200 *JobEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9132,6 +9408,11 @@ func (r CancelJobResponse) GetJSON200() *JobEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CancelJobResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CancelJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9195,6 +9476,8 @@ type ListJobLogsResponse struct {
 	JSON200 *JobLogListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9215,6 +9498,11 @@ func (r ListJobLogsResponse) GetJSON200() *JobLogListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListJobLogsResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListJobLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9278,6 +9566,8 @@ type ListNamespacesResponse struct {
 	JSON200 *NamespaceListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -9294,6 +9584,11 @@ func (r ListNamespacesResponse) GetJSON200() *NamespaceListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListNamespacesResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespacesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9347,6 +9642,8 @@ type CreateNamespaceResponse struct {
 	JSON201 *NamespaceEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *ErrorEnvelope
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -9365,6 +9662,11 @@ func (r CreateNamespaceResponse) GetJSON201() *NamespaceEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateNamespaceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9423,6 +9725,8 @@ type DeleteNamespaceResponse struct {
 	JSON200 *DeleteEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9441,6 +9745,11 @@ func (r DeleteNamespaceResponse) GetJSON200() *DeleteEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteNamespaceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9497,6 +9806,10 @@ type GetNamespaceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *NamespaceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9510,6 +9823,16 @@ type GetNamespaceResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetNamespaceResponse) GetJSON200() *NamespaceEnvelope {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetNamespaceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9568,6 +9891,8 @@ type UpdateNamespaceResponse struct {
 	JSON200 *NamespaceEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9588,6 +9913,11 @@ func (r UpdateNamespaceResponse) GetJSON200() *NamespaceEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateNamespaceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9651,6 +9981,8 @@ type ListNamespaceInstancesResponse struct {
 	JSON200 *InstanceListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -9667,6 +9999,11 @@ func (r ListNamespaceInstancesResponse) GetJSON200() *InstanceListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListNamespaceInstancesResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespaceInstancesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9720,6 +10057,8 @@ type CreateNamespaceInstanceResponse struct {
 	JSON201 *InstanceEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *ErrorEnvelope
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -9736,6 +10075,11 @@ func (r CreateNamespaceInstanceResponse) GetJSON201() *InstanceEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateNamespaceInstanceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9787,6 +10131,10 @@ type DeleteNamespaceInstanceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9800,6 +10148,16 @@ type DeleteNamespaceInstanceResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteNamespaceInstanceResponse) GetJSON200() *InstanceEnvelope {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9856,6 +10214,10 @@ type GetNamespaceInstanceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9869,6 +10231,16 @@ type GetNamespaceInstanceResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetNamespaceInstanceResponse) GetJSON200() *InstanceEnvelope {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9927,6 +10299,8 @@ type MoveInstanceResponse struct {
 	JSON200 *DeleteEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -9945,6 +10319,11 @@ func (r MoveInstanceResponse) GetJSON200() *DeleteEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r MoveInstanceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MoveInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10003,6 +10382,8 @@ type UpdateNamespaceInstanceResponse struct {
 	JSON200 *InstanceEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10021,6 +10402,11 @@ func (r UpdateNamespaceInstanceResponse) GetJSON200() *InstanceEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateNamespaceInstanceResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10079,6 +10465,8 @@ type ListNamespaceJobsResponse struct {
 	JSON200 *JobListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10099,6 +10487,11 @@ func (r ListNamespaceJobsResponse) GetJSON200() *JobListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListNamespaceJobsResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10157,6 +10550,8 @@ type CreateNamespaceJobResponse struct {
 	JSON200 *JobEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10175,6 +10570,11 @@ func (r CreateNamespaceJobResponse) GetJSON200() *JobEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateNamespaceJobResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10238,6 +10638,8 @@ type GetNamespaceJobResponse struct {
 	JSON200 *JobEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10258,6 +10660,11 @@ func (r GetNamespaceJobResponse) GetJSON200() *JobEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetNamespaceJobResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10321,6 +10728,8 @@ type CancelNamespaceJobResponse struct {
 	JSON200 *JobEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10341,6 +10750,11 @@ func (r CancelNamespaceJobResponse) GetJSON200() *JobEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CancelNamespaceJobResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10404,6 +10818,8 @@ type ListNamespaceJobLogsResponse struct {
 	JSON200 *JobLogListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10424,6 +10840,11 @@ func (r ListNamespaceJobLogsResponse) GetJSON200() *JobLogListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListNamespaceJobLogsResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10487,6 +10908,8 @@ type ListTokensResponse struct {
 	JSON200 *TokenListEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -10503,6 +10926,11 @@ func (r ListTokensResponse) GetJSON200() *TokenListEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r ListTokensResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTokensResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10556,6 +10984,8 @@ type CreateTokenResponse struct {
 	JSON201 *TokenEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -10572,6 +11002,11 @@ func (r CreateTokenResponse) GetJSON201() *TokenEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r CreateTokenResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10625,6 +11060,8 @@ type DeleteTokenResponse struct {
 	JSON200 *DeleteEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10645,6 +11082,11 @@ func (r DeleteTokenResponse) GetJSON200() *DeleteEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r DeleteTokenResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10708,6 +11150,8 @@ type GetTokenResponse struct {
 	JSON200 *TokenEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10726,6 +11170,11 @@ func (r GetTokenResponse) GetJSON200() *TokenEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetTokenResponse) GetJSON400() *ValidationErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10784,6 +11233,8 @@ type UpdateTokenResponse struct {
 	JSON200 *TokenEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *AuthenticationError
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10802,6 +11253,11 @@ func (r UpdateTokenResponse) GetJSON200() *TokenEnvelope {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateTokenResponse) GetJSON400() *ErrorEnvelope {
 	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateTokenResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10859,9 +11315,9 @@ type ListAccountAPITokensResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -10874,12 +11330,12 @@ func (r ListAccountAPITokensResponse) GetJSON200() *APITokenListEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListAccountAPITokensResponse) GetJSON403() *AuthenticationError {
+func (r ListAccountAPITokensResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListAccountAPITokensResponse) GetJSON429() *RateLimited {
+func (r ListAccountAPITokensResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -10928,9 +11384,9 @@ type CreateAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenCreateEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -10943,12 +11399,12 @@ func (r CreateAccountAPITokenResponse) GetJSON200() *APITokenCreateEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r CreateAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r CreateAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r CreateAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -10997,9 +11453,9 @@ type ListAccountPermissionGroupsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PermissionGroupListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11012,12 +11468,12 @@ func (r ListAccountPermissionGroupsResponse) GetJSON200() *PermissionGroupListEn
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListAccountPermissionGroupsResponse) GetJSON403() *AuthenticationError {
+func (r ListAccountPermissionGroupsResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListAccountPermissionGroupsResponse) GetJSON429() *RateLimited {
+func (r ListAccountPermissionGroupsResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11065,10 +11521,8 @@ type VerifyAccountAPITokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenVerifyEnvelope
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11080,13 +11534,8 @@ func (r VerifyAccountAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
 	return r.JSON200
 }
 
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r VerifyAccountAPITokenResponse) GetJSON403() *AuthenticationError {
-	return r.JSON403
-}
-
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r VerifyAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r VerifyAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11135,9 +11584,9 @@ type DeleteAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenDeleteEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11150,12 +11599,12 @@ func (r DeleteAccountAPITokenResponse) GetJSON200() *APITokenDeleteEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DeleteAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r DeleteAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r DeleteAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r DeleteAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11204,9 +11653,9 @@ type GetAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11219,12 +11668,12 @@ func (r GetAccountAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r GetAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r GetAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r GetAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r GetAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11273,9 +11722,9 @@ type UpdateAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11288,12 +11737,12 @@ func (r UpdateAccountAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r UpdateAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UpdateAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r UpdateAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11342,9 +11791,9 @@ type RollAccountAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenValueEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11357,12 +11806,12 @@ func (r RollAccountAPITokenResponse) GetJSON200() *APITokenValueEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RollAccountAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r RollAccountAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RollAccountAPITokenResponse) GetJSON429() *RateLimited {
+func (r RollAccountAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11411,9 +11860,9 @@ type ListUserAPITokensResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11426,12 +11875,12 @@ func (r ListUserAPITokensResponse) GetJSON200() *APITokenListEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListUserAPITokensResponse) GetJSON403() *AuthenticationError {
+func (r ListUserAPITokensResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListUserAPITokensResponse) GetJSON429() *RateLimited {
+func (r ListUserAPITokensResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11480,9 +11929,9 @@ type CreateUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenCreateEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11495,12 +11944,12 @@ func (r CreateUserAPITokenResponse) GetJSON200() *APITokenCreateEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r CreateUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r CreateUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r CreateUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11549,9 +11998,9 @@ type ListUserPermissionGroupsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PermissionGroupListEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11564,12 +12013,12 @@ func (r ListUserPermissionGroupsResponse) GetJSON200() *PermissionGroupListEnvel
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListUserPermissionGroupsResponse) GetJSON403() *AuthenticationError {
+func (r ListUserPermissionGroupsResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListUserPermissionGroupsResponse) GetJSON429() *RateLimited {
+func (r ListUserPermissionGroupsResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11617,10 +12066,8 @@ type VerifyUserAPITokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenVerifyEnvelope
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11632,13 +12079,8 @@ func (r VerifyUserAPITokenResponse) GetJSON200() *APITokenVerifyEnvelope {
 	return r.JSON200
 }
 
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r VerifyUserAPITokenResponse) GetJSON403() *AuthenticationError {
-	return r.JSON403
-}
-
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r VerifyUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r VerifyUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11687,9 +12129,9 @@ type DeleteUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenDeleteEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11702,12 +12144,12 @@ func (r DeleteUserAPITokenResponse) GetJSON200() *APITokenDeleteEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DeleteUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r DeleteUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r DeleteUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r DeleteUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11756,9 +12198,9 @@ type GetUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11771,12 +12213,12 @@ func (r GetUserAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r GetUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r GetUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r GetUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r GetUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11825,9 +12267,9 @@ type UpdateUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11840,12 +12282,12 @@ func (r UpdateUserAPITokenResponse) GetJSON200() *APITokenEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r UpdateUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UpdateUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r UpdateUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -11894,9 +12336,9 @@ type RollUserAPITokenResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APITokenValueEnvelope
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AuthenticationError
+	JSON403 *APITokenForbidden
 	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *RateLimited
+	JSON429 *APITokenRateLimited
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *FailureEnvelope
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -11909,12 +12351,12 @@ func (r RollUserAPITokenResponse) GetJSON200() *APITokenValueEnvelope {
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RollUserAPITokenResponse) GetJSON403() *AuthenticationError {
+func (r RollUserAPITokenResponse) GetJSON403() *APITokenForbidden {
 	return r.JSON403
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RollUserAPITokenResponse) GetJSON429() *RateLimited {
+func (r RollUserAPITokenResponse) GetJSON429() *APITokenRateLimited {
 	return r.JSON429
 }
 
@@ -12773,8 +13215,12 @@ func (c *ClientWithResponses) ListAccountPermissionGroupsWithResponse(ctx contex
 // VerifyAccountAPITokenWithResponse Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12956,8 +13402,12 @@ func (c *ClientWithResponses) ListUserPermissionGroupsWithResponse(ctx context.C
 // VerifyUserAPITokenWithResponse Verify a token
 //
 // Test whether a token works: the bearer token of this very request is
-// the one verified. A token that is disabled, expired or unknown gets a
-// failure, like any bad credential.
+// the one verified. A valid one gets `messages: [{"code": 10000,
+// "message": "This API Token is valid and active", "type": null}]`; one
+// that is disabled, expired, unknown, rolled away or another owner's
+// (an account's token at `/user/tokens/verify`) gets 401, code 1000
+// "Invalid API Token". It needs no permission group, and the token's
+// `condition.request_ip` is not applied to it: it documents no 403.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13098,6 +13548,13 @@ func ParseListInstancesResponse(rsp *http.Response) (*ListInstancesResponse, err
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13158,6 +13615,13 @@ func ParseCreateInstanceResponse(rsp *http.Response) (*CreateInstanceResponse, e
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest ErrorEnvelope
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13210,6 +13674,20 @@ func ParseDeleteInstanceResponse(rsp *http.Response) (*DeleteInstanceResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -13270,6 +13748,20 @@ func ParseGetInstanceResponse(rsp *http.Response) (*GetInstanceResponse, error) 
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -13338,6 +13830,13 @@ func ParseUpdateInstanceResponse(rsp *http.Response) (*UpdateInstanceResponse, e
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13404,6 +13903,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -13479,6 +13985,13 @@ func ParseCreateJobResponse(rsp *http.Response) (*CreateJobResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13539,6 +14052,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -13614,6 +14134,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13687,6 +14214,13 @@ func ParseListJobLogsResponse(rsp *http.Response) (*ListJobLogsResponse, error) 
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -13762,6 +14296,13 @@ func ParseListNamespacesResponse(rsp *http.Response) (*ListNamespacesResponse, e
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13821,6 +14362,13 @@ func ParseCreateNamespaceResponse(rsp *http.Response) (*CreateNamespaceResponse,
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest ErrorEnvelope
@@ -13889,6 +14437,13 @@ func ParseDeleteNamespaceResponse(rsp *http.Response) (*DeleteNamespaceResponse,
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13948,6 +14503,20 @@ func ParseGetNamespaceResponse(rsp *http.Response) (*GetNamespaceResponse, error
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14015,6 +14584,13 @@ func ParseUpdateNamespaceResponse(rsp *http.Response) (*UpdateNamespaceResponse,
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14090,6 +14666,13 @@ func ParseListNamespaceInstancesResponse(rsp *http.Response) (*ListNamespaceInst
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14150,6 +14733,13 @@ func ParseCreateNamespaceInstanceResponse(rsp *http.Response) (*CreateNamespaceI
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest ErrorEnvelope
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14202,6 +14792,20 @@ func ParseDeleteNamespaceInstanceResponse(rsp *http.Response) (*DeleteNamespaceI
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14262,6 +14866,20 @@ func ParseGetNamespaceInstanceResponse(rsp *http.Response) (*GetNamespaceInstanc
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14330,6 +14948,13 @@ func ParseMoveInstanceResponse(rsp *http.Response) (*MoveInstanceResponse, error
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14397,6 +15022,13 @@ func ParseUpdateNamespaceInstanceResponse(rsp *http.Response) (*UpdateNamespaceI
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14463,6 +15095,13 @@ func ParseListNamespaceJobsResponse(rsp *http.Response) (*ListNamespaceJobsRespo
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14538,6 +15177,13 @@ func ParseCreateNamespaceJobResponse(rsp *http.Response) (*CreateNamespaceJobRes
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14598,6 +15244,13 @@ func ParseGetNamespaceJobResponse(rsp *http.Response) (*GetNamespaceJobResponse,
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14673,6 +15326,13 @@ func ParseCancelNamespaceJobResponse(rsp *http.Response) (*CancelNamespaceJobRes
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14746,6 +15406,13 @@ func ParseListNamespaceJobLogsResponse(rsp *http.Response) (*ListNamespaceJobLog
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -14821,6 +15488,13 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14881,6 +15555,13 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14940,6 +15621,13 @@ func ParseDeleteTokenResponse(rsp *http.Response) (*DeleteTokenResponse, error) 
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
@@ -15015,6 +15703,13 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15082,6 +15777,13 @@ func ParseUpdateTokenResponse(rsp *http.Response) (*UpdateTokenResponse, error) 
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest AuthenticationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15143,14 +15845,14 @@ func ParseListAccountAPITokensResponse(rsp *http.Response) (*ListAccountAPIToken
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15203,14 +15905,14 @@ func ParseCreateAccountAPITokenResponse(rsp *http.Response) (*CreateAccountAPITo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15263,14 +15965,14 @@ func ParseListAccountPermissionGroupsResponse(rsp *http.Response) (*ListAccountP
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15322,15 +16024,8 @@ func ParseVerifyAccountAPITokenResponse(rsp *http.Response) (*VerifyAccountAPITo
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15383,14 +16078,14 @@ func ParseDeleteAccountAPITokenResponse(rsp *http.Response) (*DeleteAccountAPITo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15443,14 +16138,14 @@ func ParseGetAccountAPITokenResponse(rsp *http.Response) (*GetAccountAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15503,14 +16198,14 @@ func ParseUpdateAccountAPITokenResponse(rsp *http.Response) (*UpdateAccountAPITo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15563,14 +16258,14 @@ func ParseRollAccountAPITokenResponse(rsp *http.Response) (*RollAccountAPITokenR
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15623,14 +16318,14 @@ func ParseListUserAPITokensResponse(rsp *http.Response) (*ListUserAPITokensRespo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15683,14 +16378,14 @@ func ParseCreateUserAPITokenResponse(rsp *http.Response) (*CreateUserAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15743,14 +16438,14 @@ func ParseListUserPermissionGroupsResponse(rsp *http.Response) (*ListUserPermiss
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15802,15 +16497,8 @@ func ParseVerifyUserAPITokenResponse(rsp *http.Response) (*VerifyUserAPITokenRes
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15863,14 +16551,14 @@ func ParseDeleteUserAPITokenResponse(rsp *http.Response) (*DeleteUserAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15923,14 +16611,14 @@ func ParseGetUserAPITokenResponse(rsp *http.Response) (*GetUserAPITokenResponse,
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -15983,14 +16671,14 @@ func ParseUpdateUserAPITokenResponse(rsp *http.Response) (*UpdateUserAPITokenRes
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16043,14 +16731,14 @@ func ParseRollUserAPITokenResponse(rsp *http.Response) (*RollUserAPITokenRespons
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest AuthenticationError
+		var dest APITokenForbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest RateLimited
+		var dest APITokenRateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -18512,7 +19200,20 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	return m
 }
 
+type APITokenForbiddenJSONResponse FailureEnvelope
+
+type APITokenRateLimitedResponseHeaders struct {
+	RetryAfter int
+}
+type APITokenRateLimitedJSONResponse struct {
+	Body FailureEnvelope
+
+	Headers APITokenRateLimitedResponseHeaders
+}
+
 type AuthenticationErrorJSONResponse ErrorEnvelope
+
+type NoCredentialJSONResponse ValidationErrorEnvelope
 
 type RateLimitedResponseHeaders struct {
 	RetryAfter int
@@ -18522,6 +19223,8 @@ type RateLimitedJSONResponse struct {
 
 	Headers RateLimitedResponseHeaders
 }
+
+type UnauthorizedJSONResponse ErrorEnvelope
 
 type ListInstancesRequestObject struct {
 	AccountID AccountID `json:"account_id"`
@@ -18556,6 +19259,20 @@ func (response ListInstances400JSONResponse) VisitListInstancesResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInstances401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListInstances401JSONResponse) VisitListInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18628,6 +19345,20 @@ func (response CreateInstance400JSONResponse) VisitCreateInstanceResponse(w http
 	return err
 }
 
+type CreateInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateInstance401JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateInstance403JSONResponse ErrorEnvelope
 
 func (response CreateInstance403JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
@@ -18676,6 +19407,34 @@ func (response DeleteInstance200JSONResponse) VisitDeleteInstanceResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response DeleteInstance400JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteInstance401JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18744,6 +19503,34 @@ func (response GetInstance200JSONResponse) VisitGetInstanceResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response GetInstance400JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetInstance401JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -18831,6 +19618,20 @@ func (response UpdateInstance400JSONResponse) VisitUpdateInstanceResponse(w http
 	return err
 }
 
+type UpdateInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateInstance401JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateInstance403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -18910,6 +19711,20 @@ func (response ListJobs400JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListJobs401JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19011,6 +19826,20 @@ func (response CreateJob400JSONResponse) VisitCreateJobResponse(w http.ResponseW
 	return err
 }
 
+type CreateJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateJob401JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateJob403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -19103,6 +19932,20 @@ func (response GetJob400JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetJob401JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19205,6 +20048,20 @@ func (response CancelJob400JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	return err
 }
 
+type CancelJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CancelJob401JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CancelJob403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -19299,6 +20156,20 @@ func (response ListJobLogs400JSONResponse) VisitListJobLogsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListJobLogs401JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19399,6 +20270,20 @@ func (response ListNamespaces400JSONResponse) VisitListNamespacesResponse(w http
 	return err
 }
 
+type ListNamespaces401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaces401JSONResponse) VisitListNamespacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNamespaces403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -19463,6 +20348,20 @@ func (response CreateNamespace400JSONResponse) VisitCreateNamespaceResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateNamespace401JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19547,6 +20446,20 @@ func (response DeleteNamespace400JSONResponse) VisitDeleteNamespaceResponse(w ht
 	return err
 }
 
+type DeleteNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteNamespace401JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteNamespace403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -19611,6 +20524,34 @@ func (response GetNamespace200JSONResponse) VisitGetNamespaceResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response GetNamespace400JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetNamespace401JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19694,6 +20635,20 @@ func (response UpdateNamespace400JSONResponse) VisitUpdateNamespaceResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateNamespace401JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19795,6 +20750,20 @@ func (response ListNamespaceInstances400JSONResponse) VisitListNamespaceInstance
 	return err
 }
 
+type ListNamespaceInstances401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaceInstances401JSONResponse) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNamespaceInstances403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -19864,6 +20833,20 @@ func (response CreateNamespaceInstance400JSONResponse) VisitCreateNamespaceInsta
 	return err
 }
 
+type CreateNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateNamespaceInstance401JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateNamespaceInstance403JSONResponse ErrorEnvelope
 
 func (response CreateNamespaceInstance403JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
@@ -19913,6 +20896,34 @@ func (response DeleteNamespaceInstance200JSONResponse) VisitDeleteNamespaceInsta
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response DeleteNamespaceInstance400JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteNamespaceInstance401JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -19982,6 +20993,34 @@ func (response GetNamespaceInstance200JSONResponse) VisitGetNamespaceInstanceRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response GetNamespaceInstance400JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetNamespaceInstance401JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20070,6 +21109,20 @@ func (response MoveInstance400JSONResponse) VisitMoveInstanceResponse(w http.Res
 	return err
 }
 
+type MoveInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MoveInstance401JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MoveInstance403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -20154,6 +21207,20 @@ func (response UpdateNamespaceInstance400JSONResponse) VisitUpdateNamespaceInsta
 	return err
 }
 
+type UpdateNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateNamespaceInstance401JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateNamespaceInstance403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -20234,6 +21301,20 @@ func (response ListNamespaceJobs400JSONResponse) VisitListNamespaceJobsResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaceJobs401JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20336,6 +21417,20 @@ func (response CreateNamespaceJob400JSONResponse) VisitCreateNamespaceJobRespons
 	return err
 }
 
+type CreateNamespaceJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateNamespaceJob401JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateNamespaceJob403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -20429,6 +21524,20 @@ func (response GetNamespaceJob400JSONResponse) VisitGetNamespaceJobResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetNamespaceJob401JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20532,6 +21641,20 @@ func (response CancelNamespaceJob400JSONResponse) VisitCancelNamespaceJobRespons
 	return err
 }
 
+type CancelNamespaceJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CancelNamespaceJob401JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CancelNamespaceJob403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -20627,6 +21750,20 @@ func (response ListNamespaceJobLogs400JSONResponse) VisitListNamespaceJobLogsRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaceJobLogs401JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20727,6 +21864,20 @@ func (response ListTokens400JSONResponse) VisitListTokensResponse(w http.Respons
 	return err
 }
 
+type ListTokens401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTokens401JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTokens403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -20795,6 +21946,20 @@ func (response CreateToken400JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateToken401JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -20859,6 +22024,20 @@ func (response DeleteToken400JSONResponse) VisitDeleteTokenResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteToken401JSONResponse) VisitDeleteTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -20959,6 +22138,20 @@ func (response GetToken400JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 	return err
 }
 
+type GetToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetToken401JSONResponse) VisitGetTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetToken403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -21042,6 +22235,20 @@ func (response UpdateToken400JSONResponse) VisitUpdateTokenResponse(w http.Respo
 	return err
 }
 
+type UpdateToken401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateToken401JSONResponse) VisitUpdateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateToken403JSONResponse struct {
 	AuthenticationErrorJSONResponse
 }
@@ -21110,9 +22317,7 @@ func (response ListAccountAPITokens200JSONResponse) VisitListAccountAPITokensRes
 	return err
 }
 
-type ListAccountAPITokens403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListAccountAPITokens403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListAccountAPITokens403JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
 
@@ -21126,7 +22331,9 @@ func (response ListAccountAPITokens403JSONResponse) VisitListAccountAPITokensRes
 	return err
 }
 
-type ListAccountAPITokens429JSONResponse struct{ RateLimitedJSONResponse }
+type ListAccountAPITokens429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListAccountAPITokens429JSONResponse) VisitListAccountAPITokensResponse(w http.ResponseWriter) error {
 
@@ -21181,9 +22388,7 @@ func (response CreateAccountAPIToken200JSONResponse) VisitCreateAccountAPITokenR
 	return err
 }
 
-type CreateAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type CreateAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response CreateAccountAPIToken403JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21197,7 +22402,9 @@ func (response CreateAccountAPIToken403JSONResponse) VisitCreateAccountAPITokenR
 	return err
 }
 
-type CreateAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type CreateAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response CreateAccountAPIToken429JSONResponse) VisitCreateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21252,9 +22459,7 @@ func (response ListAccountPermissionGroups200JSONResponse) VisitListAccountPermi
 	return err
 }
 
-type ListAccountPermissionGroups403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListAccountPermissionGroups403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListAccountPermissionGroups403JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -21268,7 +22473,9 @@ func (response ListAccountPermissionGroups403JSONResponse) VisitListAccountPermi
 	return err
 }
 
-type ListAccountPermissionGroups429JSONResponse struct{ RateLimitedJSONResponse }
+type ListAccountPermissionGroups429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListAccountPermissionGroups429JSONResponse) VisitListAccountPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -21322,23 +22529,9 @@ func (response VerifyAccountAPIToken200JSONResponse) VisitVerifyAccountAPITokenR
 	return err
 }
 
-type VerifyAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
+type VerifyAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
 }
-
-func (response VerifyAccountAPIToken403JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type VerifyAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
 
 func (response VerifyAccountAPIToken429JSONResponse) VisitVerifyAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21393,9 +22586,7 @@ func (response DeleteAccountAPIToken200JSONResponse) VisitDeleteAccountAPITokenR
 	return err
 }
 
-type DeleteAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type DeleteAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response DeleteAccountAPIToken403JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21409,7 +22600,9 @@ func (response DeleteAccountAPIToken403JSONResponse) VisitDeleteAccountAPITokenR
 	return err
 }
 
-type DeleteAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type DeleteAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response DeleteAccountAPIToken429JSONResponse) VisitDeleteAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21464,9 +22657,7 @@ func (response GetAccountAPIToken200JSONResponse) VisitGetAccountAPITokenRespons
 	return err
 }
 
-type GetAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type GetAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response GetAccountAPIToken403JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21480,7 +22671,9 @@ func (response GetAccountAPIToken403JSONResponse) VisitGetAccountAPITokenRespons
 	return err
 }
 
-type GetAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type GetAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response GetAccountAPIToken429JSONResponse) VisitGetAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21536,9 +22729,7 @@ func (response UpdateAccountAPIToken200JSONResponse) VisitUpdateAccountAPITokenR
 	return err
 }
 
-type UpdateAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type UpdateAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response UpdateAccountAPIToken403JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21552,7 +22743,9 @@ func (response UpdateAccountAPIToken403JSONResponse) VisitUpdateAccountAPITokenR
 	return err
 }
 
-type UpdateAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type UpdateAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response UpdateAccountAPIToken429JSONResponse) VisitUpdateAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21608,9 +22801,7 @@ func (response RollAccountAPIToken200JSONResponse) VisitRollAccountAPITokenRespo
 	return err
 }
 
-type RollAccountAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type RollAccountAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response RollAccountAPIToken403JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21624,7 +22815,9 @@ func (response RollAccountAPIToken403JSONResponse) VisitRollAccountAPITokenRespo
 	return err
 }
 
-type RollAccountAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type RollAccountAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response RollAccountAPIToken429JSONResponse) VisitRollAccountAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21678,9 +22871,7 @@ func (response ListUserAPITokens200JSONResponse) VisitListUserAPITokensResponse(
 	return err
 }
 
-type ListUserAPITokens403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListUserAPITokens403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListUserAPITokens403JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
 
@@ -21694,7 +22885,9 @@ func (response ListUserAPITokens403JSONResponse) VisitListUserAPITokensResponse(
 	return err
 }
 
-type ListUserAPITokens429JSONResponse struct{ RateLimitedJSONResponse }
+type ListUserAPITokens429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListUserAPITokens429JSONResponse) VisitListUserAPITokensResponse(w http.ResponseWriter) error {
 
@@ -21748,9 +22941,7 @@ func (response CreateUserAPIToken200JSONResponse) VisitCreateUserAPITokenRespons
 	return err
 }
 
-type CreateUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type CreateUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response CreateUserAPIToken403JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21764,7 +22955,9 @@ func (response CreateUserAPIToken403JSONResponse) VisitCreateUserAPITokenRespons
 	return err
 }
 
-type CreateUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type CreateUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response CreateUserAPIToken429JSONResponse) VisitCreateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21818,9 +23011,7 @@ func (response ListUserPermissionGroups200JSONResponse) VisitListUserPermissionG
 	return err
 }
 
-type ListUserPermissionGroups403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type ListUserPermissionGroups403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response ListUserPermissionGroups403JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -21834,7 +23025,9 @@ func (response ListUserPermissionGroups403JSONResponse) VisitListUserPermissionG
 	return err
 }
 
-type ListUserPermissionGroups429JSONResponse struct{ RateLimitedJSONResponse }
+type ListUserPermissionGroups429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response ListUserPermissionGroups429JSONResponse) VisitListUserPermissionGroupsResponse(w http.ResponseWriter) error {
 
@@ -21887,23 +23080,9 @@ func (response VerifyUserAPIToken200JSONResponse) VisitVerifyUserAPITokenRespons
 	return err
 }
 
-type VerifyUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
+type VerifyUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
 }
-
-func (response VerifyUserAPIToken403JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type VerifyUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
 
 func (response VerifyUserAPIToken429JSONResponse) VisitVerifyUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21957,9 +23136,7 @@ func (response DeleteUserAPIToken200JSONResponse) VisitDeleteUserAPITokenRespons
 	return err
 }
 
-type DeleteUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type DeleteUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response DeleteUserAPIToken403JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -21973,7 +23150,9 @@ func (response DeleteUserAPIToken403JSONResponse) VisitDeleteUserAPITokenRespons
 	return err
 }
 
-type DeleteUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type DeleteUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response DeleteUserAPIToken429JSONResponse) VisitDeleteUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -22027,9 +23206,7 @@ func (response GetUserAPIToken200JSONResponse) VisitGetUserAPITokenResponse(w ht
 	return err
 }
 
-type GetUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type GetUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response GetUserAPIToken403JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -22043,7 +23220,9 @@ func (response GetUserAPIToken403JSONResponse) VisitGetUserAPITokenResponse(w ht
 	return err
 }
 
-type GetUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type GetUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response GetUserAPIToken429JSONResponse) VisitGetUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -22098,9 +23277,7 @@ func (response UpdateUserAPIToken200JSONResponse) VisitUpdateUserAPITokenRespons
 	return err
 }
 
-type UpdateUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type UpdateUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response UpdateUserAPIToken403JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -22114,7 +23291,9 @@ func (response UpdateUserAPIToken403JSONResponse) VisitUpdateUserAPITokenRespons
 	return err
 }
 
-type UpdateUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type UpdateUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response UpdateUserAPIToken429JSONResponse) VisitUpdateUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -22169,9 +23348,7 @@ func (response RollUserAPIToken200JSONResponse) VisitRollUserAPITokenResponse(w 
 	return err
 }
 
-type RollUserAPIToken403JSONResponse struct {
-	AuthenticationErrorJSONResponse
-}
+type RollUserAPIToken403JSONResponse struct{ APITokenForbiddenJSONResponse }
 
 func (response RollUserAPIToken403JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -22185,7 +23362,9 @@ func (response RollUserAPIToken403JSONResponse) VisitRollUserAPITokenResponse(w 
 	return err
 }
 
-type RollUserAPIToken429JSONResponse struct{ RateLimitedJSONResponse }
+type RollUserAPIToken429JSONResponse struct {
+	APITokenRateLimitedJSONResponse
+}
 
 func (response RollUserAPIToken429JSONResponse) VisitRollUserAPITokenResponse(w http.ResponseWriter) error {
 
@@ -23595,10 +24774,13 @@ func (sh *strictHandler) RollAccountAPIToken(w http.ResponseWriter, r *http.Requ
 
 	var body RollAccountAPITokenJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
-		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
-		return
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
 	}
-	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RollAccountAPIToken(ctx, request.(RollAccountAPITokenRequestObject))
@@ -23820,10 +25002,13 @@ func (sh *strictHandler) RollUserAPIToken(w http.ResponseWriter, r *http.Request
 
 	var body RollUserAPITokenJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
-		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
-		return
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
 	}
-	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RollUserAPIToken(ctx, request.(RollUserAPITokenRequestObject))

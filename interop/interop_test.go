@@ -113,12 +113,17 @@ func TestSDKLifecycle(t *testing.T) {
 	c := newSDK(t, ts, w, option.WithMaxRetries(0))
 	ctx := context.Background()
 	acc := str(ts.AccountID)
+	// AI Search registers only a live Cloudflare API token: the credentials
+	// cloudflare-go's own tests send (a1b2c3d4e5f6 / abc123), seeded as the
+	// user's tokens, and a second one to update to.
+	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "a1b2c3d4e5f6", Name: "service", Value: "abc123"},
+		emulator.SeedAPIToken{ID: "b2c3d4e5f6a1", Name: "service 2", Value: "sdk-secret-new"})
 
 	var ids []string
 	for i := range 5 {
 		tok, err := c.AISearch.Tokens.New(ctx, ai_search.TokenNewParams{
 			AccountID: acc, Name: str(fmt.Sprintf("sdk-%d", i)),
-			CfAPIID: str("cfid"), CfAPIKey: str(fmt.Sprintf("sdk-secret-%d", i)),
+			CfAPIID: str("a1b2c3d4e5f6"), CfAPIKey: str("abc123"),
 			Legacy: boolean(i%2 == 0),
 		})
 		if err != nil {
@@ -163,7 +168,7 @@ func TestSDKLifecycle(t *testing.T) {
 		t.Errorf("read: %v %+v", err, got)
 	}
 	upd, err := c.AISearch.Tokens.Update(ctx, ids[1], ai_search.TokenUpdateParams{
-		AccountID: acc, Name: str("sdk-1-renamed"), CfAPIID: str("cfid2"), CfAPIKey: str("sdk-secret-new"),
+		AccountID: acc, Name: str("sdk-1-renamed"), CfAPIID: str("b2c3d4e5f6a1"), CfAPIKey: str("sdk-secret-new"),
 	})
 	if err != nil || upd.Name != "sdk-1-renamed" || !upd.Legacy || !upd.ModifiedAt.After(got.ModifiedAt.Add(-1)) {
 		t.Errorf("update: %v %+v", err, upd)
@@ -176,7 +181,7 @@ func TestSDKLifecycle(t *testing.T) {
 		t.Fatalf("delete: %v", err)
 	}
 	_, err = c.AISearch.Tokens.Read(ctx, ids[4], ai_search.TokenReadParams{AccountID: acc})
-	if e := apiError(t, err, http.StatusNotFound); len(e.Errors) != 1 || e.Errors[0].Code != emulator.CodeNotFound {
+	if e := apiError(t, err, http.StatusNotFound); len(e.Errors) != 1 || e.Errors[0].Code != emulator.CodeTokenNotFound {
 		t.Errorf("404 errors: %+v", e.Errors)
 	}
 	_, err = c.AISearch.Tokens.Delete(ctx, ids[4], ai_search.TokenDeleteParams{AccountID: acc})
@@ -211,15 +216,15 @@ func TestSDKWithKeyPair(t *testing.T) {
 		t.Fatalf("list: %v %+v", err, page)
 	}
 
-	// A wrong bearer decides even next to a right key pair: 403, not retried.
+	// A wrong bearer decides even next to a right key pair: 401, not retried.
 	w := newWire(t)
 	c = newClient(append(keyPair, option.WithAPIToken("wrong"), option.WithHTTPClient(&http.Client{Transport: w}))...)
 	_, err = c.AISearch.Tokens.List(context.Background(), ai_search.TokenListParams{AccountID: str(ts.AccountID)})
-	if e := apiError(t, err, http.StatusForbidden); e.Errors[0].Code != emulator.CodeAuth {
-		t.Errorf("403 errors: %+v", e.Errors)
+	if e := apiError(t, err, http.StatusUnauthorized); e.Errors[0].Code != emulator.CodeAuth {
+		t.Errorf("401 errors: %+v", e.Errors)
 	}
 	if n := w.count(); n != 1 {
-		t.Errorf("403 sent %d times", n)
+		t.Errorf("401 sent %d times", n)
 	}
 }
 

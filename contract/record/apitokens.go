@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/internal/permgroups"
 )
 
 // The scenarios of the Cloudflare API token operations. Both owners, the
@@ -136,7 +137,7 @@ const (
 )
 
 // aiSearchIndexEngine is the permission group id of "AI Search Index Engine".
-const aiSearchIndexEngine = "9e9b428a0bcd46fd80e580b46a69963c"
+const aiSearchIndexEngine = permgroups.AISearchIndexEngine
 
 // aiSearchPolicies grant what an AI Search service token needs on the
 // account (see docs/contract.md): the "AI Search Index Engine" group, or
@@ -260,7 +261,7 @@ func (r *session) apiTokenLifecycle(ctx context.Context, api tokenAPI) error {
 	}
 	err = r.run(ctx, asBearer(rolled), step{"verify with the rolled value", 200, api.verify})
 	if err == nil {
-		err = r.run(ctx, asBearer(value), step{"verify with the value before the roll", 403, api.verify})
+		err = r.run(ctx, asBearer(value), step{"verify with the value before the roll", 401, api.verify})
 	}
 	if err == nil {
 		err = r.run(ctx, auth, step{"delete", 200, bindID(api.delete, id)})
@@ -347,17 +348,20 @@ func (r *session) apiTokenInvalidInput(ctx context.Context, c *generated.ClientW
 }
 
 // apiTokenNoCredentials: every operation of both owners without
-// credentials gets 403, code 10000; so does the legacy X-Auth-Email and
-// X-Auth-Key pair, which these operations do not take (made-up values:
-// the server refuses any).
+// credentials gets 400, code 9106; the legacy X-Auth-Email and X-Auth-Key
+// pair, which these operations do not take, 400, code 1001 (made-up
+// values); a token the server does not know 401, code 1000.
 func (r *session) apiTokenNoCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
 	for _, api := range []tokenAPI{userTokens(c), r.tokens(c, "account")} {
-		if err := r.run(ctx, nil, withSuffix(r.operations(api, unknownAPITokenID, 403), "without credentials")...); err != nil {
+		if err := r.run(ctx, nil, withSuffix(r.operations(api, unknownAPITokenID, 400), "without credentials")...); err != nil {
 			return err
 		}
 	}
 	legacy := Credentials{Email: "recorder@example.com", APIKey: "refused-" + randomHex(8)}.Apply
-	return r.run(ctx, legacy, step{"list with X-Auth-Email and X-Auth-Key", 403, bindPage(userTokens(c).list, nil, nil)})
+	if err := r.run(ctx, legacy, step{"list with X-Auth-Email and X-Auth-Key", 400, bindPage(userTokens(c).list, nil, nil)}); err != nil {
+		return err
+	}
+	return r.run(ctx, asBearer("refused-"+randomHex(8)), step{"list with a refused token", 401, bindPage(userTokens(c).list, nil, nil)})
 }
 
 // apiTokenRateLimited: every operation of both owners answered 429 with

@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -488,13 +489,27 @@ func (r *session) instancesEach(ctx context.Context, c *generated.ClientWithResp
 }
 
 // instancesNoCredentials: every instance, job and namespace operation
-// without credentials gets 403, and with a credential the server refuses.
+// without credentials gets 400 (code 9106), and with a credential the
+// server refuses 401 (code 10000); a malformed Authorization header is a
+// 400 (code 6003).
 func (r *session) instancesNoCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
-	refused := Credentials{APIToken: "refused-" + randomHex(8)}
-	if got, err := status(c.ListInstancesWithResponse(ctx, r.opts.AccountID, nil, refused.Apply)); expectStatus("list with a refused token", 403, got, err) != nil {
-		return expectStatus("list with a refused token", 403, got, err)
+	malformed := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Basic "+randomHex(8))
+		return nil
 	}
-	return r.instancesEach(ctx, c, 403)
+	if got, err := status(c.ListInstancesWithResponse(ctx, r.opts.AccountID, nil, malformed)); expectStatus("list with a malformed Authorization header", 400, got, err) != nil {
+		return expectStatus("list with a malformed Authorization header", 400, got, err)
+	}
+	if err := r.instancesEach(ctx, c, 400); err != nil {
+		return err
+	}
+	return r.instancesEach(ctx, c, 401, Credentials{APIToken: "refused-" + randomHex(8)}.Apply)
+}
+
+// instancesForbidden: the service token works but may not manage AI Search:
+// every instance, job and namespace operation gets 403 (code 9109).
+func (r *session) instancesForbidden(ctx context.Context, c *generated.ClientWithResponses) error {
+	return r.instancesEach(ctx, c, 403, asBearer(r.opts.ServiceTokenKey))
 }
 
 // instancesRateLimited: every instance, job and namespace operation

@@ -26,6 +26,7 @@ import (
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/internal/permgroups"
 )
 
 // Options configure Record.
@@ -43,9 +44,13 @@ type Options struct {
 	Transport http.RoundTripper
 
 	// ServiceTokenID and ServiceTokenKey are the cf_api_id and cf_api_key
-	// the lifecycle registers. The real API wants a real service token (see
-	// docs/contract.md); when empty, made-up values are used, which an emulator
-	// accepts. The key is a secret: it is redacted like the credentials.
+	// the lifecycle registers: AI Search (and the emulator) registers only
+	// the current value of a live Cloudflare API token (400, code 7012,
+	// otherwise). When they are empty, Record mints one with the API token
+	// credential (POST /user/tokens, "AI Search Index Engine" on the
+	// account), outside the recordings, and deletes it at the end; with
+	// the legacy credentials, which cannot mint, they are required. The key
+	// is a secret: it is redacted like the credentials.
 	ServiceTokenID, ServiceTokenKey string
 
 	// MarkInUse, when set, lets Record provoke a 409: it marks a token as
@@ -78,19 +83,21 @@ type Limits struct{ Instances, Namespaces int }
 
 // Scenarios are the names of the scenarios Record can run, in order: the
 // AI Search tokens API's lifecycle, pagination, invalid-input,
-// no-credentials, in-use (needs MarkInUse) and rate-limited (needs
-// RateLimit); the AI Search instance, job and namespace operations'
-// instances (the lifecycle in both route families), instances-not-found,
-// instances-refused, instances-invalid-input, instances-no-credentials,
+// no-credentials, forbidden (the service token, which may manage neither
+// registrations nor API tokens, on every operation), in-use (needs
+// MarkInUse) and rate-limited (needs RateLimit); the AI Search instance,
+// job and namespace operations' instances (the lifecycle in both route
+// families), instances-not-found, instances-refused,
+// instances-invalid-input, instances-no-credentials, instances-forbidden,
 // instances-rate-limited (needs RateLimit) and instances-limits (needs
 // Limits); then the Cloudflare API token operations', which need an API
 // token (Credentials.APIToken: they take no other credential):
 // api-tokens-user and api-tokens-account (the lifecycle of a token of each
 // owner), api-tokens-invalid-input, api-tokens-no-credentials and
 // api-tokens-rate-limited (needs RateLimit).
-var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "in-use", "rate-limited",
+var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "forbidden", "in-use", "rate-limited",
 	"instances", "instances-not-found", "instances-refused", "instances-invalid-input", "instances-no-credentials",
-	"instances-rate-limited", "instances-limits",
+	"instances-forbidden", "instances-rate-limited", "instances-limits",
 	"api-tokens-user", "api-tokens-account", "api-tokens-invalid-input", "api-tokens-no-credentials", "api-tokens-rate-limited"}
 
 // Record runs a scripted lifecycle against opts.BaseURL with the generated
@@ -118,27 +125,39 @@ func Record(ctx context.Context, opts Options) ([]string, error) {
 		opts.Transport = http.DefaultTransport
 	}
 	run := randomHex(3)
-	if opts.ServiceTokenID == "" {
-		opts.ServiceTokenID = "recorded-cf-api-id-" + run
+	if (opts.ServiceTokenID == "") != (opts.ServiceTokenKey == "") {
+		return nil, errors.New("record: give both the service token's id and its value, or neither (then one is minted)")
 	}
-	if opts.ServiceTokenKey == "" {
-		opts.ServiceTokenKey = "recorded-secret-" + randomHex(12)
+	if opts.ServiceTokenID == "" && opts.Credentials.APIToken == "" {
+		return nil, errors.New("record: no service token: give its id and value, or an API token credential to mint one (AI Search registers only a live Cloudflare API token)")
 	}
-	r := &session{opts: opts, prefix: "contract-" + run, known: knownSecrets(opts)}
+	// The scenarios are bound to their session, which needs the service
+	// token: choose them, and check their files, on a probe first.
+	probe := &session{opts: opts}
 	for _, name := range opts.Only {
-		if !slices.ContainsFunc(r.scenarios(), func(s scenario) bool { return s.name == name }) {
+		if !slices.ContainsFunc(probe.scenarios(), func(s scenario) bool { return s.name == name }) {
 			return nil, fmt.Errorf("record: scenario %q is unknown or needs what is not set (MarkInUse, RateLimit, an API token for api-tokens-*)", name)
 		}
 	}
+	for _, sc := range probe.scenarios() {
+		// Checked before anything is recorded, so a refusal leaves no partial run.
+		if _, err := os.Lstat(probe.file(sc)); err == nil && !opts.Overwrite && probe.wanted(sc) {
+			return nil, fmt.Errorf("record: %s: %w; refusing to overwrite it", probe.file(sc), fs.ErrExist)
+		}
+	}
+	if opts.ServiceTokenID == "" {
+		id, value, err := mintServiceToken(ctx, opts, "contract-"+run+"-service")
+		if err != nil {
+			return nil, err
+		}
+		defer deleteServiceToken(opts, id)
+		opts.ServiceTokenID, opts.ServiceTokenKey = id, value
+	}
+	r := &session{opts: opts, prefix: "contract-" + run, known: knownSecrets(opts)}
 	var todo []scenario
 	for _, sc := range r.scenarios() {
-		if len(opts.Only) > 0 && !slices.Contains(opts.Only, sc.name) {
-			continue
-		}
-		todo = append(todo, sc)
-		// Checked before anything is recorded, so a refusal leaves no partial run.
-		if _, err := os.Lstat(r.file(sc)); err == nil && !opts.Overwrite {
-			return nil, fmt.Errorf("record: %s: %w; refusing to overwrite it", r.file(sc), fs.ErrExist)
+		if r.wanted(sc) {
+			todo = append(todo, sc)
 		}
 	}
 	var files []string
@@ -152,6 +171,11 @@ func Record(ctx context.Context, opts Options) ([]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// wanted reports whether the run records sc (Options.Only).
+func (r *session) wanted(sc scenario) bool {
+	return len(r.opts.Only) == 0 || slices.Contains(r.opts.Only, sc.name)
 }
 
 type scenario struct {
@@ -383,4 +407,43 @@ func expectStatus(step string, want, got int, err error) error {
 		return fmt.Errorf("%s: status %d, want %d", step, got, want)
 	}
 	return nil
+}
+
+// mintServiceToken creates the Cloudflare API token the scenarios
+// register, with the API token credential, outside any recording.
+func mintServiceToken(ctx context.Context, opts Options, name string) (id, value string, err error) {
+	c, err := plainClient(opts)
+	if err != nil {
+		return "", "", err
+	}
+	body := generated.APITokenCreate{Name: name, Policies: []generated.Policy{{
+		Effect:           generated.Allow,
+		// What an R2 instance's indexing jobs need, so that the instance
+		// scenarios' jobs run (the service token AI Search's docs describe).
+		PermissionGroups: []generated.PolicyPermissionGroup{{ID: aiSearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},
+		Resources:        generated.APITokenResources{"com.cloudflare.api.account." + opts.AccountID: "*"},
+	}}}
+	resp, err := c.CreateUserAPITokenWithResponse(ctx, body, opts.Credentials.Apply)
+	if err != nil {
+		return "", "", fmt.Errorf("record: mint the service token: %w", err)
+	}
+	if resp.JSON200 == nil {
+		return "", "", fmt.Errorf("record: mint the service token: POST /user/tokens answered %d (the API token needs \"API Tokens Write\"; or give a service token)", resp.StatusCode())
+	}
+	return resp.JSON200.Result.ID, resp.JSON200.Result.Value, nil
+}
+
+// deleteServiceToken deletes the token mintServiceToken made; a failure
+// leaves it behind, which is harmless for a recording, so it is ignored.
+func deleteServiceToken(opts Options, id string) {
+	c, err := plainClient(opts)
+	if err != nil {
+		return
+	}
+	_, _ = c.DeleteUserAPITokenWithResponse(context.Background(), id, opts.Credentials.Apply)
+}
+
+// plainClient talks to the API outside any recording.
+func plainClient(opts Options) (*generated.ClientWithResponses, error) {
+	return generated.NewClientWithResponses(opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: opts.Transport}))
 }

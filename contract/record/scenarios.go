@@ -3,6 +3,8 @@ package record
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -17,6 +19,7 @@ func (r *session) scenarios() []scenario {
 		{"pagination", r.pagination},
 		{"invalid-input", r.invalidInput},
 		{"no-credentials", r.noCredentials},
+		{"forbidden", r.forbidden},
 	}
 	if r.opts.MarkInUse != nil {
 		out = append(out, scenario{"in-use", r.inUse})
@@ -30,6 +33,7 @@ func (r *session) scenarios() []scenario {
 		scenario{"instances-refused", r.instancesRefused},
 		scenario{"instances-invalid-input", r.instancesInvalidInput},
 		scenario{"instances-no-credentials", r.instancesNoCredentials},
+		scenario{"instances-forbidden", r.instancesForbidden},
 	)
 	if r.opts.RateLimit != nil {
 		out = append(out, scenario{"instances-rate-limited", r.instancesRateLimited})
@@ -181,33 +185,85 @@ func (r *session) invalidInput(ctx context.Context, c *generated.ClientWithRespo
 	return expect("update bad id", 400, upd, err)
 }
 
-// noCredentials: every operation without credentials gets 403, code 10000,
-// and so does a credential the server refuses.
+// noCredentials: every operation without a credential gets 400, code
+// 9106; with a malformed Authorization header 400, code 6003; with a
+// credential the server does not know 401, code 10000.
 func (r *session) noCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
 	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
-	refused := Credentials{APIToken: "refused-" + randomHex(8)}
-	list, err := c.ListTokensWithResponse(ctx, acct, nil, refused.Apply)
-	if err := expect("list with a refused token", 403, list, err); err != nil {
+	refused := Credentials{APIToken: "refused-" + randomHex(8)}.Apply
+	malformed := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Basic "+randomHex(8))
+		return nil
+	}
+	list, err := c.ListTokensWithResponse(ctx, acct, nil, malformed)
+	if err := expect("list with a malformed Authorization header", 400, list, err); err != nil {
 		return err
 	}
-	list, err = c.ListTokensWithResponse(ctx, acct, nil)
+	for _, a := range []struct {
+		how    string
+		status int
+		auth   []generated.RequestEditorFn
+	}{{"without credentials", 400, nil}, {"with a refused token", 401, []generated.RequestEditorFn{refused}}} {
+		list, err := c.ListTokensWithResponse(ctx, acct, nil, a.auth...)
+		if err := expect("list "+a.how, a.status, list, err); err != nil {
+			return err
+		}
+		create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-anonymous"), a.auth...)
+		if err := expect("create "+a.how, a.status, create, err); err != nil {
+			return err
+		}
+		get, err := c.GetTokenWithResponse(ctx, acct, id, a.auth...)
+		if err := expect("get "+a.how, a.status, get, err); err != nil {
+			return err
+		}
+		upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-anonymous"), a.auth...)
+		if err := expect("update "+a.how, a.status, upd, err); err != nil {
+			return err
+		}
+		del, err := c.DeleteTokenWithResponse(ctx, acct, id, a.auth...)
+		if err := expect("delete "+a.how, a.status, del, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forbidden: the service token works (verify answers 200) but holds no
+// permission to manage AI Search registrations or API tokens: every other
+// operation gets 403, code 9109.
+func (r *session) forbidden(ctx context.Context, c *generated.ClientWithResponses) error {
+	svc := asBearer(r.opts.ServiceTokenKey)
+	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+	if err := r.run(ctx, svc, step{"verify the service token", 200, userTokens(c).verify}); err != nil {
+		return err
+	}
+	list, err := c.ListTokensWithResponse(ctx, acct, nil, svc)
 	if err := expect("list", 403, list, err); err != nil {
 		return err
 	}
-	create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-anonymous"))
+	create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-forbidden"), svc)
 	if err := expect("create", 403, create, err); err != nil {
 		return err
 	}
-	get, err := c.GetTokenWithResponse(ctx, acct, id)
+	get, err := c.GetTokenWithResponse(ctx, acct, id, svc)
 	if err := expect("get", 403, get, err); err != nil {
 		return err
 	}
-	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-anonymous"))
+	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-forbidden"), svc)
 	if err := expect("update", 403, upd, err); err != nil {
 		return err
 	}
-	del, err := c.DeleteTokenWithResponse(ctx, acct, id)
-	return expect("delete", 403, del, err)
+	del, err := c.DeleteTokenWithResponse(ctx, acct, id, svc)
+	if err := expect("delete", 403, del, err); err != nil {
+		return err
+	}
+	for _, api := range []tokenAPI{userTokens(c), r.tokens(c, "account")} {
+		ops := slices.DeleteFunc(r.operations(api, unknownAPITokenID, 403), func(s step) bool { return s.name == "verify" })
+		if err := r.run(ctx, svc, withSuffix(ops, "of "+api.owner+" API tokens")...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inUse: a token used by an instance cannot be deleted (409).

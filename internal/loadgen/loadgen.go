@@ -9,9 +9,12 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -20,6 +23,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/internal/permgroups"
 )
 
 // Limits keep a mistyped flag from running away with the machine.
@@ -44,6 +50,11 @@ type Config struct {
 	Record bool
 	// HTTPClient overrides the default client (one keep-alive connection per worker).
 	HTTPClient *http.Client
+	// ServiceTokenID and ServiceTokenKey are the credential creates and
+	// updates register, which must be a live Cloudflare API token (AI Search
+	// answers 400, code 7012, to any other). When they are empty, Run mints
+	// one first (POST /user/tokens, with APIToken) and registers it.
+	ServiceTokenID, ServiceTokenKey string
 }
 
 // CheckLoopback refuses base URLs whose host is not a loopback address, so
@@ -89,8 +100,13 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// Run sends the traffic and waits for every worker. It returns an error only
-// for a bad Config; failed requests are counted in the Result.
+// ErrServiceToken is Run's error when the service token it must mint first
+// cannot be (the Config was fine).
+var ErrServiceToken = errors.New("mint the service token")
+
+// Run sends the traffic and waits for every worker. It returns an error
+// for a bad Config, or ErrServiceToken when the service token it must mint
+// first cannot be; failed requests are counted in the Result.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -113,6 +129,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		defer tr.CloseIdleConnections()
 	}
 	tokensURL := strings.TrimSuffix(cfg.BaseURL, "/") + "/accounts/" + url.PathEscape(cfg.AccountID) + "/ai-search/tokens"
+	if cfg.ServiceTokenID == "" || cfg.ServiceTokenKey == "" {
+		var err error
+		if cfg.ServiceTokenID, cfg.ServiceTokenKey, err = mintServiceToken(ctx, hc, &cfg); err != nil {
+			return nil, err
+		}
+	}
 
 	// The duration stops new requests but lets those in flight finish, so
 	// that every sent write has a known outcome.
@@ -143,3 +165,47 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res := merge(workers, time.Since(start), cfg.Concurrency, cfg.Record)
 	return res, nil
 }
+
+// mintServiceToken creates the Cloudflare API token the run registers: a
+// user token granting "AI Search Index Engine" on the account.
+func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, value string, err error) {
+	body, err := json.Marshal(map[string]any{
+		"name": "loadgen-service-token",
+		"policies": []any{map[string]any{
+			"effect":            "allow",
+			"permission_groups": []any{map[string]string{"id": aiSearchIndexEngine}},
+			"resources":         map[string]string{"com.cloudflare.api.account." + cfg.AccountID: "*"},
+		}},
+	})
+	if err != nil {
+		return "", "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(cfg.BaseURL, "/")+"/user/tokens", bytes.NewReader(body))
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", ErrServiceToken, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	cfauth.Credentials{Token: cfg.APIToken}.Set(req.Header)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", ErrServiceToken, err)
+	}
+	defer resp.Body.Close()
+	var env struct {
+		Result struct {
+			ID    string `json:"id"`
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err == nil {
+		err = json.Unmarshal(data, &env)
+	}
+	if resp.StatusCode != http.StatusOK || err != nil || env.Result.ID == "" || env.Result.Value == "" {
+		return "", "", fmt.Errorf("%w: POST /user/tokens answered %d (the API token needs \"API Tokens Write\")", ErrServiceToken, resp.StatusCode)
+	}
+	return env.Result.ID, env.Result.Value, nil
+}
+
+// aiSearchIndexEngine is the permission group a service token needs.
+const aiSearchIndexEngine = permgroups.AISearchIndexEngine

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -60,6 +61,9 @@ func TestRunRefusesBadConfig(t *testing.T) {
 	}
 }
 
+// mintedID is the id of the service token the fake mints.
+const mintedID = "0123456789abcdef0123456789abcdef"
+
 // fake is a minimal in-memory tokens API: enough to check the generator's
 // bookkeeping without depending on the emulator package.
 type fake struct {
@@ -79,6 +83,10 @@ func newFake() (*httptest.Server, *fake) {
 	}
 	mux.HandleFunc("GET "+base, func(w http.ResponseWriter, r *http.Request) {
 		write(w, 200, map[string]any{"success": true, "result": []any{}})
+	})
+	// The service token the run mints when it is given none.
+	mux.HandleFunc("POST /client/v4/user/tokens", func(w http.ResponseWriter, r *http.Request) {
+		write(w, 200, map[string]any{"success": true, "result": map[string]any{"id": mintedID, "value": "minted-value"}})
 	})
 	mux.HandleFunc("POST "+base, func(w http.ResponseWriter, r *http.Request) {
 		var in input
@@ -156,6 +164,9 @@ func TestRunRecordsAcknowledgedState(t *testing.T) {
 		if !ok || got.Name != e.Name || got.CfAPIID != e.CfAPIID || legacy != e.Legacy {
 			t.Errorf("%s: stored %+v (present %v), want %+v", id, got, ok, e)
 		}
+		if got.CfAPIID != mintedID || got.CfAPIKey != "minted-value" {
+			t.Errorf("%s: registered %q, want the minted service token %q", id, got.CfAPIID, mintedID)
+		}
 	}
 	if len(f.tokens) != live+1 { // +1: the seeded token
 		t.Errorf("store holds %d tokens, the run acknowledged %d live ones (+1 seeded)", len(f.tokens), live)
@@ -166,7 +177,8 @@ func TestRunStopsAtDuration(t *testing.T) {
 	srv, _ := newFake()
 	defer srv.Close()
 	start := time.Now()
-	res, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Concurrency: 2, Duration: 150 * time.Millisecond, Mix: Mix{OpList: 1}})
+	res, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Concurrency: 2, Duration: 150 * time.Millisecond, Mix: Mix{OpList: 1},
+		ServiceTokenID: "svc", ServiceTokenKey: "svc-key"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,11 +198,29 @@ func TestRunDoesNotFollowRedirects(t *testing.T) {
 	defer target.Close()
 	srv := httptest.NewServer(http.RedirectHandler(target.URL+"/elsewhere", http.StatusFound))
 	defer srv.Close()
-	res, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Requests: 5, Mix: Mix{OpList: 1}})
+	res, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Requests: 5, Mix: Mix{OpList: 1},
+		ServiceTokenID: "svc", ServiceTokenKey: "svc-key"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := followed.Load(); n != 0 || res.Statuses[http.StatusFound] != 5 || res.Unexpected() != 5 {
 		t.Errorf("followed %d redirects; statuses %v, unexpected %d", n, res.Statuses, res.Unexpected())
+	}
+}
+
+// A service token that cannot be minted stops the run before any traffic.
+func TestRunRefusedMint(t *testing.T) {
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent.Add(1)
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	defer srv.Close()
+	_, err := Run(context.Background(), Config{BaseURL: srv.URL + "/client/v4", AccountID: "acct", APIToken: "tok", Requests: 5})
+	if !errors.Is(err, ErrServiceToken) || !strings.Contains(err.Error(), "mint the service token") || !strings.Contains(err.Error(), "403") {
+		t.Errorf("Run = %v, want the refused mint", err)
+	}
+	if n := sent.Load(); n != 1 {
+		t.Errorf("%d requests sent, want only the mint", n)
 	}
 }

@@ -82,8 +82,8 @@ func (w *worker) nextInput() (input, Expected) {
 	w.seq++
 	in := input{
 		Name:     fmt.Sprintf("load-%d-%d", w.id, w.seq),
-		CfAPIID:  fmt.Sprintf("cfid%d-%d", w.id, w.seq),
-		CfAPIKey: fmt.Sprintf("loadgen-not-a-secret-%d", w.rng.Uint64()),
+		CfAPIID:  w.cfg.ServiceTokenID,
+		CfAPIKey: w.cfg.ServiceTokenKey,
 	}
 	exp := Expected{Name: in.Name, CfAPIID: in.CfAPIID, Legacy: true}
 	if r := w.rng.IntN(3); r < 2 {

@@ -28,7 +28,7 @@ func TestVerifyValidFixtures(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("--coverage: exit %d\n%s%s", r.code, r.out, r.err)
 	}
-	for _, want := range []string{"ai-search-delete-tokens", "user-api-tokens-roll-token", "ai-search-move-instance", "  4XX   503\n", ", coverage 219/219\n"} {
+	for _, want := range []string{"ai-search-delete-tokens", "user-api-tokens-roll-token", "ai-search-move-instance", "  503\n", ", coverage 253/253\n"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("--coverage output lacks %q:\n%s", want, r.out)
 		}
@@ -188,7 +188,6 @@ func TestRecordFromEmulator(t *testing.T) {
 		t.Fatalf("test server account %s: want the default this test relies on", srv.AccountID)
 	}
 	h := useAPI(t, "", "", cliAPIToken) // no account: --emulator means the emulator's default, as in the README
-	h.set("CF_API_KEY", cliCfAPIKey)
 	out := t.TempDir()
 	// The instance scenarios too: the registration's made-up service token
 	// ends each job at once, so their cancels are recorded refused.
@@ -223,6 +222,13 @@ func TestRecordUsage(t *testing.T) {
 		if r := h.run("", args...); r.code != 2 {
 			t.Errorf("%s: exit %d, want 2 (%s)", name, r.code, r.err)
 		}
+	}
+	// The service token to register is --cf-api-id with $CF_API_KEY, or
+	// neither (record mints one).
+	withToken := useAPI(t, "", cliAccount, cliAPIToken)
+	if r := withToken.run("", "record", "--base-url", "http://127.0.0.1:1/client/v4", "--out", t.TempDir(), "--cf-api-id", "a1b2c3d4e5f6"); r.code != 2 ||
+		!strings.Contains(r.err, "--cf-api-id and $CF_API_KEY go together") {
+		t.Errorf("--cf-api-id without $CF_API_KEY: exit %d, want 2 (%s)", r.code, r.err)
 	}
 	// The base URL is held to the client's rule for an API root, which
 	// names the right one.

@@ -67,6 +67,9 @@ answers, 2 usage.`,
 			Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
 		}
 		res, err := loadgen.Run(ctx, cfg)
+		if errors.Is(err, loadgen.ErrServiceToken) {
+			return err // the server refused, not the flags
+		}
 		if err != nil {
 			return Usagef("%s", flagNames(err.Error()))
 		}

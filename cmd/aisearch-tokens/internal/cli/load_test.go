@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 )
 
 func runLoadCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -67,13 +68,32 @@ func TestLoadRunsAgainstEmulator(t *testing.T) {
 	}
 }
 
-// A run whose every answer is unexpected (here all 403) measured nothing
-// useful: it fails instead of reporting throughput.
+// A run whose every answer is unexpected (here all 403: the token may mint
+// the service token but not manage AI Search) measured nothing useful: it
+// fails instead of reporting throughput.
 func TestLoadFailsWhenEveryAnswerIsUnexpected(t *testing.T) {
 	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	code, _, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": "not-the-emulators-token"}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
+	const minter = "load-token-that-may-only-mint-tokens"
+	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "0123456789abcdef0123456789abcdef", Name: "minter", Value: minter,
+		Policies: []generated.Policy{{Effect: generated.Allow, PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.APITokensWriteGroupID}},
+			Resources: generated.APITokenResources{"com.cloudflare.api.user." + emulator.UserID: "*"}}}})
+	code, _, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": minter}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
 	if code != ExitFailure || !strings.Contains(stderr, "unexpected status") {
 		t.Fatalf("exit %d, stderr %q; want exit %d naming the unexpected statuses", code, stderr, ExitFailure)
+	}
+}
+
+// A token the server refuses cannot mint the service token the load
+// registers: the run stops before any traffic, exit 1, naming the refusal.
+func TestLoadFailsWhenTheServiceTokenCannotBeMinted(t *testing.T) {
+	t.Parallel()
+	ts := emulator.NewTestServer(t)
+	code, _, stderr := runLoadCLI(t, map[string]string{"CLOUDFLARE_API_TOKEN": "not-the-emulators-token"}, "--base-url", ts.BaseURL, "--account-id", ts.AccountID, "--concurrency", "2", "--requests", "20")
+	if code != ExitFailure || !strings.Contains(stderr, "mint the service token: POST /user/tokens answered 401") {
+		t.Fatalf("exit %d, stderr %q; want exit %d naming the refused mint", code, stderr, ExitFailure)
+	}
+	if n := len(ts.Tokens(ts.AccountID)); n != 0 {
+		t.Errorf("%d registrations after a refused mint", n)
 	}
 }

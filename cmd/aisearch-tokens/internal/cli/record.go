@@ -31,8 +31,10 @@ or an emulator's) and save each as a go-vcr cassette, with every credential
 and secret redacted; check them with ` + "`aisearch-tokens verify DIR`" + `.
 
 Credentials (never flags): $` + cfauth.EnvAPIToken + `, or $` + cfauth.EnvAPIKey + ` with $` + cfauth.EnvEmail + `; the
-registered service token's value: $` + envCfAPIKey + `. Against the real API the
-credential needs "AI Search Edit", and for the api-tokens-* scenarios
+registered service token's value: $` + envCfAPIKey + ` (with --cf-api-id; without
+both, record mints one with $` + cfauth.EnvAPIToken + ` and deletes it at the end:
+AI Search registers only a live token). Against the real API the credential
+needs "AI Search Edit", and for minting and the api-tokens-* scenarios
 "API Tokens Write".
 
 Exit codes: 0 recorded, 1 failure (also: a cassette exists, without
@@ -44,7 +46,7 @@ Exit codes: 0 recorded, 1 failure (also: a cassette exists, without
 	out := fs.String("out", "", "`directory` for the cassettes (required)")
 	force := fs.Bool("force", false, "overwrite cassettes that exist in --out (without it, record refuses to start)")
 	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
-	cfAPIID := fs.String("cf-api-id", "", "id of a real service API token to register (the real API refuses made-up ones); its value comes from $"+envCfAPIKey)
+	cfAPIID := fs.String("cf-api-id", "", "id of a live service API token to register, its value from $"+envCfAPIKey+" (AI Search refuses any other); without both, record mints one with $"+cfauth.EnvAPIToken+" and deletes it at the end")
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
 	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(record.Scenarios, ", ")+
 		" (in-use and instances-limits need the Go API, rate-limited, instances-rate-limited and api-tokens-rate-limited --emulator, api-tokens-* $"+cfauth.EnvAPIToken+": they create and delete real API tokens)")
@@ -88,6 +90,9 @@ func (r *runner) record(ctx context.Context, f recordFlags) error {
 	creds, err := record.CredentialsFromEnv(r.env.Getenv)
 	if err != nil {
 		return Usagef("%s", libraryPrefix.ReplaceAllString(err.Error(), ""))
+	}
+	if (f.cfAPIID == "") != (r.env.Getenv(envCfAPIKey) == "") {
+		return Usagef("--cf-api-id and $%s go together: the service token to register, or neither (then record mints one)", envCfAPIKey)
 	}
 	opts := record.Options{BaseURL: f.baseURL, AccountID: f.account, Credentials: creds, OutDir: f.out,
 		ServiceTokenID: f.cfAPIID, ServiceTokenKey: r.env.Getenv(envCfAPIKey), Only: only, Overwrite: f.force,

@@ -16,7 +16,6 @@ func TestRecordRefusesToOverwrite(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewTestServer(t, emulator.WithAPITokens(cliAPIToken))
 	h := useAPI(t, "", "", cliAPIToken)
-	h.set("CF_API_KEY", cliCfAPIKey)
 	out := t.TempDir()
 	existing := filepath.Join(out, "recorded-rate-limited.yaml")
 	const mine = "my own hand-made cassette\n"

@@ -35,6 +35,7 @@ type serveFlags struct {
 	faultRate         float64
 	faultSeed         uint64
 	latency           time.Duration
+	propagation       time.Duration
 	validate          bool
 	timeouts          serveTimeouts
 }
@@ -98,6 +99,7 @@ Ctrl-C or SIGTERM stops it gracefully (exit 0).`,
 	fs.Uint64Var(&f.faultSeed, "fault-seed", 0, "seed of the --fault-rate choices, to replay a run (0: a fresh one)")
 	fs.DurationVar(&f.latency, "latency", 0, "added to every request, e.g. 50ms")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against openapi.yaml")
+	fs.DurationVar(&f.propagation, "propagation-delay", 0, "a new API token's value reaches AI Search this long after it was minted: registering it sooner gets 400 code 7012, as Cloudflare's can for a few seconds (0: at once)")
 	f.timeouts = defaultServeTimeouts
 	fs.DurationVar(&f.timeouts.readHeader, "read-header-timeout", f.timeouts.readHeader, "time a client has to send a request's headers")
 	fs.DurationVar(&f.timeouts.read, "read-timeout", f.timeouts.read, "time a client has to send a whole request, body included (must exceed --latency)")
@@ -187,6 +189,12 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	if f.faultRate != 0 || f.latency != 0 {
 		opts = append(opts, emulator.WithFaults(faults))
 	}
+	if f.propagation < 0 {
+		return nil, Usagef("--propagation-delay must not be negative")
+	}
+	if f.propagation > 0 {
+		opts = append(opts, emulator.WithPropagationDelay(f.propagation))
+	}
 	return opts, nil
 }
 
@@ -207,10 +215,6 @@ func serveSeed(srv *emulator.Server, path string, resumed bool, logger *slog.Log
 	if err := srv.SeedFrom(seed); err != nil {
 		return err
 	}
-	n := 0
-	for _, a := range seed.Accounts {
-		n += len(a.Tokens)
-	}
-	logger.Info("seeded", "accounts", len(seed.Accounts), "tokens", n)
+	logger.Info("seeded", slog.Any("", seed)) // accounts, registrations, api_tokens, permission_groups
 	return nil
 }

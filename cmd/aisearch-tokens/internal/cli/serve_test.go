@@ -108,7 +108,7 @@ func TestServeInProcess(t *testing.T) {
 		t.Fatal("serve did not stop after its context was cancelled")
 	}
 	logs := errb.String()
-	if !strings.Contains(logs, "msg=request") || !strings.Contains(logs, "tokens=3") {
+	if !strings.Contains(logs, "msg=request") || !strings.Contains(logs, "msg=seeded accounts=2 registrations=3 api_tokens=3 permission_groups=1") {
 		t.Errorf("logs lack request or seed lines:\n%s", logs)
 	}
 	for _, secret := range []string{serveToken, "example-not-a-real-key"} {
@@ -262,8 +262,13 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	state := filepath.Join(t.TempDir(), "state.log")
-	p := startServe(t, "--state", state)
+	dir := t.TempDir()
+	state, seed := filepath.Join(dir, "state.log"), filepath.Join(dir, "seed.json")
+	// The service token the creates register: AI Search takes only a live one.
+	if err := os.WriteFile(seed, []byte(`{"accounts":{},"user":{"api_tokens":[{"id":"a1b2c3d4e5f6","name":"service","value":"abc123"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startServe(t, "--state", state, "--seed", seed)
 	list := p.url + "/accounts/acc/ai-search/tokens"
 
 	const workers, perWorker, killAfter = 6, 400, 150
@@ -279,7 +284,7 @@ func TestServeStateSurvivesSIGKILL(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range perWorker {
-				status, body, err := call("POST", list, fmt.Sprintf(`{"name":"w%d-%d","cf_api_id":"i","cf_api_key":"k"}`, w, i))
+				status, body, err := call("POST", list, fmt.Sprintf(`{"name":"w%d-%d","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, w, i))
 				if err != nil {
 					return // the server is gone
 				}
@@ -455,4 +460,85 @@ func TestServeIdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 		t.Fatalf("%d of %d idle keep-alive connections still open after 10s (--idle-timeout %s)", open, conns, timeout)
 	}
 	t.Logf("%d idle keep-alive connections: all closed within %s with --idle-timeout %s", conns, longest.Round(10*time.Millisecond), timeout)
+}
+
+// --propagation-delay: a token minted through serve registers only once the
+// delay has passed (400 code 7012 before).
+func TestServePropagationDelay(t *testing.T) {
+	t.Parallel()
+	url, stop := serveInProcess(t, "--propagation-delay", "1h")
+	defer stop()
+	status, body, err := call("POST", url+"/user/tokens", `{"name":"svc","policies":[]}`)
+	var created struct {
+		Result struct{ ID, Value string } `json:"result"`
+	}
+	if err != nil || status != 200 || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("mint: %v %d %s", err, status, body)
+	}
+	status, body, err = call("POST", url+"/accounts/acc/ai-search/tokens", `{"name":"svc","cf_api_id":"`+created.Result.ID+`","cf_api_key":"`+created.Result.Value+`"}`)
+	if err != nil || status != 400 || !strings.Contains(string(body), `"code":7012`) {
+		t.Errorf("register a token minted a moment ago: %v %d %s, want 400 code 7012", err, status, body)
+	}
+	if r := run(t, "", "serve", "--propagation-delay", "-1s"); r.code != 2 || !strings.Contains(r.err, "--propagation-delay must not be negative") {
+		t.Errorf("a negative delay: exit %d, %q", r.code, r.err)
+	}
+}
+
+// serve answers as Cloudflare does (issue 16's rows, through the serve
+// command rather than a TestServer): 400 9106 and 6003, 401 10000 and 1000,
+// 403 9109 for a seeded token lacking the group, 400 7012 for an unknown
+// cf_api_id, 404 7075, verify's message, a roll without a body, and the AI
+// Search failure envelope.
+func TestServeAnswersAsCloudflare(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "seed.json")
+	if err := os.WriteFile(seed, []byte(`{"accounts":{},"user":{"api_tokens":[
+		{"id":"0123456789abcdef0123456789abcdef","name":"service","value":"service-token-value",
+		 "policies":[{"effect":"allow","permission_groups":[{"id":"9e9b428a0bcd46fd80e580b46a69963c"}],"resources":{"com.cloudflare.api.account.c3dc5f0b34a14ff8e1b3ec04895e1b22":"*"}}]}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, stop := serveInProcess(t, "--seed", seed)
+	defer stop()
+	ai := url + "/accounts/c3dc5f0b34a14ff8e1b3ec04895e1b22/ai-search/tokens"
+	send := func(method, u, auth, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, u, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	bearer := "Bearer " + serveToken
+	for _, c := range []struct {
+		what, method, url, auth, body string
+		status                        int
+		has                           string
+	}{
+		{"no credential", "GET", ai, "", "", 400, `{"errors":[{"code":9106,"message":"Missing X-Auth-Key, X-Auth-Email or Authorization headers"}],"result":{},"success":false}`},
+		{"malformed Authorization", "GET", ai, "Basic x", "", 400, `"code":6003,"error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]`},
+		{"AI Search, unknown token", "GET", ai, "Bearer nope", "", 401, `{"errors":[{"code":10000,"message":"Authentication error"}],"result":{},"success":false}`},
+		{"API tokens, unknown token", "GET", url + "/user/tokens", "Bearer nope", "", 401, `{"errors":[{"code":1000,"message":"Invalid API Token"}],"messages":[],"result":null,"success":false}`},
+		{"a token without API Tokens Write", "POST", url + "/user/tokens", "Bearer service-token-value", `{"name":"n","policies":[]}`, 403, `"code":9109,"message":"Unauthorized to access requested resource"`},
+		{"an unknown cf_api_id", "POST", ai, bearer, `{"name":"n","cf_api_id":"a1b2c3d4e5f6","cf_api_key":"abc123"}`, 400, `"code":7012,"message":"ai_search_instance_invalid_token"`},
+		{"an unknown registration", "GET", ai + "/62af0db3-c410-40b2-9ee3-0e93f6dd1de0", bearer, "", 404, `{"errors":[{"code":7075,"message":"token_not_found"}],"result":{},"success":false}`},
+		{"verify", "GET", url + "/user/tokens/verify", "Bearer service-token-value", "", 200, `"messages":[{"code":10000,"message":"This API Token is valid and active","type":null}]`},
+		{"a roll without a body", "PUT", url + "/user/tokens/0123456789abcdef0123456789abcdef/value", bearer, "", 200, `"success":true`},
+	} {
+		if status, body := send(c.method, c.url, c.auth, c.body); status != c.status || !strings.Contains(body, c.has) {
+			t.Errorf("%s: %d %s, want %d with %s", c.what, status, body, c.status, c.has)
+		}
+	}
 }

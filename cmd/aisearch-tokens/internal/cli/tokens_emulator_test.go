@@ -87,9 +87,10 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 	step(rolled+"\n", 0, "register", "--name", "ai-search-service", "--cf-api-id", cfID)
 
 	// create a second one, key from the environment; list shows both.
-	h.set("CF_API_KEY", cliCfAPIKey+"-2")
+	cf2ID, cf2Key := mintServiceToken(t, ts)
+	h.set("CF_API_KEY", cf2Key)
 	var second struct{ ID string }
-	decode(step("", 0, "create", "--name", "backup", "--cf-api-id", "cf-2", "--legacy=false", "--json"), &second)
+	decode(step("", 0, "create", "--name", "backup", "--cf-api-id", cf2ID, "--legacy=false", "--json"), &second)
 	h.set("CF_API_KEY", "")
 	var list []struct {
 		ID     string `json:"id"`
@@ -103,10 +104,12 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 		t.Errorf("list --search:\n%s", r.out)
 	}
 
-	// update the key from stdin, keeping the rest; legacy false survives.
-	step(cliCfAPIKey+"-rotated\n", 0, "update", second.ID, "--name", "backup-2")
+	// update the key from stdin (the token's value rolled), keeping the
+	// rest; legacy false survives.
+	rolled2 := rollAPIToken(t, srv.Client(), cf2ID)
+	step(rolled2+"\n", 0, "update", second.ID, "--name", "backup-2")
 	toks := ts.Tokens(ts.AccountID)
-	if toks[1].Name != "backup-2" || toks[1].CfAPIID != "cf-2" || toks[1].Legacy || !ts.KeyMatches(ts.AccountID, second.ID, cliCfAPIKey+"-rotated") {
+	if toks[1].Name != "backup-2" || toks[1].CfAPIID != cf2ID || toks[1].Legacy || !ts.KeyMatches(ts.AccountID, second.ID, rolled2) {
 		t.Errorf("after update: %+v", toks[1])
 	}
 
@@ -139,7 +142,7 @@ func TestCLILifecycleAgainstTheEmulator(t *testing.T) {
 
 	for _, o := range outputs {
 		assertNoSecrets(t, o)
-		if strings.Contains(o, ts.APIToken) || strings.Contains(o, rolled) {
+		if strings.Contains(o, ts.APIToken) || strings.Contains(o, rolled) || strings.Contains(o, rolled2) {
 			t.Errorf("the emulator's API token or the rolled value leaked:\n%s", o)
 		}
 	}

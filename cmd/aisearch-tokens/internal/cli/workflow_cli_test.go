@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 )
 
 func TestWorkflowCommandsHelp(t *testing.T) {
@@ -181,7 +182,7 @@ func TestWorkflowExitCodes(t *testing.T) {
 
 	// Could not check: the issuer credential is refused (1).
 	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "not-a-token-of-this-emulator")
-	if r := e.step(t, cli.ExitFailure, "check"); !strings.Contains(r.err, "could not check") || !strings.Contains(r.err, "403") {
+	if r := e.step(t, cli.ExitFailure, "check"); !strings.Contains(r.err, "could not check") || !strings.Contains(r.err, "401") || !strings.Contains(r.err, "code 1000") {
 		t.Errorf("check with a refused issuer: %q", r.err)
 	}
 	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "")
@@ -305,7 +306,7 @@ func TestWorkflowIssuerCredential(t *testing.T) {
 	e.step(t, cli.ExitOK, "rotate", p.TokenID)
 	// A wrong issuer token is refused by the token operations only.
 	e.h.set("CLOUDFLARE_ISSUER_API_TOKEN", "wrong-issuer-token")
-	if r := e.step(t, cli.ExitFailure, "rotate", p.TokenID); !strings.Contains(r.err, "403") {
+	if r := e.step(t, cli.ExitFailure, "rotate", p.TokenID); !strings.Contains(r.err, "401") || !strings.Contains(r.err, "code 1000") {
 		t.Errorf("rotate with a wrong issuer: %q", r.err)
 	}
 	if err := e.ts.CredentialWorks(e.ts.AccountID, p.TokenID); err != nil {
@@ -355,27 +356,24 @@ func TestWorkflowTimeout(t *testing.T) {
 }
 
 // provision with a token that lacks "API Tokens Write": Cloudflare answers
-// the create with 403 code 9109. The message names the permission group
-// and the credential used (never its value), and nothing is created.
-//
-// The emulator does not enforce permissions yet (issue 16 adds it): a
-// handler in front of it answers as Cloudflare does, so the test holds
-// before and after.
+// the create with 403 code 9109, and so does the emulator, which enforces
+// the token's policies. The message names the permission group and the
+// credential used (never its value), and nothing is created.
 func TestProvisionWithoutAPITokensWrite(t *testing.T) {
 	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	emu := ts.Server().Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/user/tokens") {
-			reply(w, http.StatusForbidden, `{"success":false,"errors":[{"code":9109,"message":"Unauthorized to access requested resource"}],"messages":[],"result":null}`)
-			return
-		}
-		emu.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	h := useAPI(t, srv.URL+emulator.BasePath, ts.AccountID, ts.APIToken)
+	// May manage AI Search and read the user's tokens, not create them.
+	const limited = "limited-token-VALUE-0123456789abcdef"
+	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "0123456789abcdef0123456789abcdef", Name: "limited", Value: limited,
+		Policies: []generated.Policy{
+			{Effect: generated.Allow, PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.AISearchEditGroupID}},
+				Resources: generated.APITokenResources{"com.cloudflare.api.account." + ts.AccountID: "*"}},
+			{Effect: generated.Allow, PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.APITokensReadGroupID}},
+				Resources: generated.APITokenResources{"com.cloudflare.api.user." + emulator.UserID: "*"}},
+		}})
+	h := useAPI(t, ts.BaseURL, ts.AccountID, limited)
 	issuer := filepath.Join(t.TempDir(), "issuer")
-	if err := os.WriteFile(issuer, []byte(ts.APIToken), 0o600); err != nil {
+	if err := os.WriteFile(issuer, []byte(limited), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	before := len(ts.APITokens(emulator.UserOwner))
@@ -392,7 +390,7 @@ func TestProvisionWithoutAPITokensWrite(t *testing.T) {
 		if r.code != cli.ExitFailure || !strings.Contains(r.err, want) || !strings.Contains(r.err, "(code 9109)") || r.out != "" {
 			t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s\nwant: %s", tc.args, r.code, r.out, r.err, want)
 		}
-		assertNoneOf(t, []string{ts.APIToken}, map[string]string{"stderr": r.err})
+		assertNoneOf(t, []string{ts.APIToken, limited}, map[string]string{"stderr": r.err})
 	}
 	if n, regs := len(ts.APITokens(emulator.UserOwner)), len(ts.Tokens(ts.AccountID)); n != before || regs != 0 {
 		t.Errorf("created %d tokens and %d registrations", n-before, regs)

@@ -33,11 +33,11 @@ func TestWorkflowAgainstServe(t *testing.T) {
 	const issuerID = "1f2e3d4c5b6a1f2e3d4c5b6a1f2e3d4c"
 	issuerValue := "issuer-WORKFLOW-" + fmt.Sprint(time.Now().UnixNano())
 	// The "Token Creator" token of Cloudflare's guide, seeded with its
-	// permission group (policies are recorded, not enforced).
+	// permission group on the emulator's user (the emulator enforces it).
 	seed := writeFile(t, dir, "seed.json", `{
   "permission_groups": [{"id": "686d18d5ac6c441c867cbf6771e58a0a", "name": "API Tokens Write", "category": "account_and_billing", "scopes": ["com.cloudflare.api.user"]}],
   "user": {"api_tokens": [{"id": "`+issuerID+`", "name": "Token Creator", "value": "`+issuerValue+`",
-    "policies": [{"effect": "allow", "permission_groups": [{"id": "686d18d5ac6c441c867cbf6771e58a0a"}], "resources": {"com.cloudflare.api.user.0123456789abcdef0123456789abcdef": "*"}}]}]}
+    "policies": [{"effect": "allow", "permission_groups": [{"id": "686d18d5ac6c441c867cbf6771e58a0a"}], "resources": {"com.cloudflare.api.user.`+emulator.UserID+`": "*"}}]}]}
 }`)
 	issuerFile := writeFile(t, dir, "issuer-token", issuerValue+"\n")
 	state := filepath.Join(dir, "state.log")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/aisearch"
+	"github.com/go-aisearch/tokens/emulator"
 )
 
 // scene is one part of the demo: a title and the steps that play it.
@@ -23,10 +24,18 @@ var scenes = []scene{
 // lifecycle walks the tokens API end to end with the aisearch client,
 // including the 404 after a delete and the 409 of a token in use.
 func (r *run) lifecycle() {
+	// AI Search registers only a live Cloudflare API token: two service
+	// tokens, as if POST /user/tokens had made them (the workflow scene
+	// below mints its own through the API).
+	svc, next := r.serviceToken("service"), r.serviceToken("service 2")
+	if svc.id == "" || next.id == "" {
+		return
+	}
+	r.note("emulator: service tokens %s and %s, as POST /user/tokens makes them", short(svc.id), short(next.id))
 	var ids []string
 	for _, name := range []string{"docs-search", "blog-search", "archive-search"} {
 		if !r.step(nil, func() (string, error) {
-			t, err := r.c.Registrations.Create(r.ctx, aisearch.RegistrationParams{Name: name, CfAPIID: "cfid-" + name, CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
+			t, err := r.c.Registrations.Create(r.ctx, aisearch.RegistrationParams{Name: name, CfAPIID: svc.id, CfAPIKey: svc.key})
 			ids = append(ids, t.ID)
 			return fmt.Sprintf("created %q", name), err
 		}) {
@@ -67,7 +76,7 @@ func (r *run) lifecycle() {
 	})
 
 	r.step(nil, func() (string, error) {
-		t, err := r.c.Registrations.Update(r.ctx, ids[0], aisearch.RegistrationParams{Name: "docs-search (rotated)", CfAPIID: "cfid-rotated", CfAPIKey: aisearch.Secret("demo-secret-" + randomHex(8))})
+		t, err := r.c.Registrations.Update(r.ctx, ids[0], aisearch.RegistrationParams{Name: "docs-search (rotated)", CfAPIID: next.id, CfAPIKey: next.key})
 		return fmt.Sprintf("renamed to %q, key rotated", t.Name), err
 	})
 
@@ -93,6 +102,24 @@ func (r *run) lifecycle() {
 		r.expect(err != nil || len(left) == 2, "final list has %d tokens, want 2", len(left))
 		return "left: " + names(left), err
 	})
+}
+
+// credential is a Cloudflare API token's id and value.
+type credential struct {
+	id  string
+	key aisearch.Secret
+}
+
+// serviceToken seeds a live Cloudflare API token of the user in the
+// emulator and returns its id and value (zero, and a failure noted, when
+// the emulator refuses it).
+func (r *run) serviceToken(name string) credential {
+	c := credential{id: randomHex(16), key: aisearch.Secret("demo-secret-" + randomHex(8))}
+	if err := r.srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: c.id, Name: name, Value: string(c.key)}); err != nil {
+		r.expect(false, "seed a service token: %v", err)
+		return credential{}
+	}
+	return c
 }
 
 // collect gathers every token All yields.
