@@ -48,17 +48,17 @@
 // registration it uses (token_id: one of the account's, else 400 7012;
 // without it, the account's oldest enabled registration); while any does,
 // deleting the registration gets 409 code 7076 token_in_use_by_instances,
-// computed from the instances. A job
-// starts an indexing pass on the emulator's clock (WithClock, so tests move
-// time instead of sleeping; WithJobDuration): it ends well when the
-// registration's Cloudflare API token works for the account with the
-// permission groups AI Search needs, otherwise at once with an end_reason
-// and a log line that name the cause (EndReasonTokenDeleted...; Job.Err
-// holds ErrAPITokenDeleted, ErrValueRolled, ErrPermissionMissing...). The
-// choices Cloudflare's sources leave open are in aisearch_choices.go and
-// docs/instances.md. CreateInstance, StartJob, RunJob, Job, Jobs,
-// Instances and Namespaces drive and inspect them from Go; MarkInUse makes
-// built-in instances use a registration.
+// computed from the instances. A job starts an indexing pass on the
+// emulator's clock (WithClock, so tests move time instead of sleeping;
+// WithJobDuration): it ends well when the registration's Cloudflare API
+// token works for the account with the permission groups AI Search needs,
+// otherwise at once with an end_reason and a log line that name the cause
+// (EndReasonTokenDeleted...; Job.Err holds ErrAPITokenDeleted,
+// ErrValueRolled, ErrPermissionMissing...). The choices Cloudflare's sources
+// leave open are in aisearch_choices.go and docs/instances.md.
+// CreateInstance, StartJob, RunJob, Job, Jobs, Instances and Namespaces
+// drive and inspect them from Go; MarkInUse makes built-in instances use a
+// registration.
 //
 // WithStateFile persists the store in an fsynced, append-only log that
 // survives kill -9: one line per transaction, {"tx":[change...]}, each
