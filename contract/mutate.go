@@ -163,7 +163,7 @@ func bodyMutants(s *openapi3.Schema, node any, path []any, emit func(name string
 	s = specval.MergeAllOf(s) // allOf [fields, {value}] is mutated field by field
 	where := "body" + pathString(path)
 	if len(path) > 0 && s.Type != nil && len(s.Type.Slice()) > 0 {
-		emit(fmt.Sprintf("retype %s (%s)", where, kind(node)), set(otherType(node)))
+		emit(fmt.Sprintf("retype %s (%s)", where, kind(node)), set(otherType(node, s)))
 		if node != nil && !s.Nullable {
 			emit("null "+where, set(nil))
 		}
@@ -340,7 +340,10 @@ func kind(node any) string {
 }
 
 // otherType returns a value of a different JSON type than node.
-func otherType(node any) any {
+// otherType is a value of another JSON type than node, and than s's
+// type when node is null (a null integer retyped to 0 would still be an
+// integer).
+func otherType(node any, s *openapi3.Schema) any {
 	switch node.(type) {
 	case string:
 		return 12345
@@ -349,6 +352,9 @@ func otherType(node any) any {
 	case []any:
 		return map[string]any{}
 	case nil:
+		if s.Type.Includes("integer") || s.Type.Includes("number") {
+			return "1"
+		}
 		return 0
 	default:
 		return []any{}

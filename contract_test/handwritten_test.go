@@ -138,5 +138,6 @@ func handwritten() map[string][]hx {
 		},
 	}
 	maps.Copy(out, handwrittenAPITokens())
+	maps.Copy(out, handwrittenInstances())
 	return out
 }

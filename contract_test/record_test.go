@@ -11,10 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/contract/record"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 )
 
 var rerecord = flag.Bool("record", false, "re-record the emulator-* fixtures in testdata/ from the emulator")
@@ -32,12 +34,18 @@ const (
 // creds into dir and returns the files and the secrets in play.
 func recordFromEmulator(t *testing.T, dir, prefix string, creds record.Credentials, only ...string) ([]string, []string) {
 	t.Helper()
-	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey))
+	// Jobs outlast a scenario (it cancels them); the limits are small
+	// enough for instances-limits to reach.
+	srv := emulator.NewTestServer(t, emulator.WithAPITokens(secretToken), emulator.WithAPIKey(secretEmail, secretKey),
+		emulator.WithJobDuration(time.Hour), emulator.WithMaxInstances(6), emulator.WithMaxNamespaces(2))
 	// The service token the scenarios register: a live API token of the
-	// user (AI Search registers no other), with no permission of its own
-	// (the forbidden scenario uses it as a bearer).
+	// user (AI Search registers no other), which holds the groups an
+	// instance's jobs need (so that they run) but no permission to manage
+	// AI Search or API tokens (the forbidden scenarios use it as a bearer).
 	serviceKey := "svc-key-" + strings.Repeat("s3", 16)
-	srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "a1b2c3d4e5f6", Name: "ai-search-service", Value: serviceKey})
+	srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "a1b2c3d4e5f6", Name: "ai-search-service", Value: serviceKey,
+		Policies: []generated.Policy{{Effect: generated.Allow, Resources: generated.APITokenResources{"com.cloudflare.api.account." + recordAcct: "*"},
+			PermissionGroups: []generated.PolicyPermissionGroup{{ID: emulator.AISearchIndexEngineGroupID}, {ID: emulator.WorkersR2StorageWriteGroupID}}}}})
 	opts := record.Options{
 		BaseURL: srv.BaseURL, AccountID: recordAcct, Credentials: creds, OutDir: dir, Prefix: prefix,
 		ServiceTokenID: "a1b2c3d4e5f6", ServiceTokenKey: serviceKey, Only: only,
@@ -46,6 +54,7 @@ func recordFromEmulator(t *testing.T, dir, prefix string, creds record.Credentia
 			req.Header.Set(emulator.FaultHeader, "429,retry-after=30")
 			return nil
 		},
+		Limits: &record.Limits{Instances: 6, Namespaces: 2},
 	}
 	files, err := record.Record(context.Background(), opts)
 	if err != nil {

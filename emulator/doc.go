@@ -40,12 +40,25 @@
 // (net/http hides whether it also had a Content-Length, the shape of
 // request smuggling).
 //
-// An AI Search instance names the registration it uses (token_id); while
-// any does, deleting the registration gets 409 code 7076
-// token_in_use_by_instances. The emulator keeps a
-// minimal instances table (account, namespace "default", id, token_id,
-// created_at) that MarkInUse and the seed file's in_use_by write, and the
-// 409 is computed from it. Instances lists them.
+// AI Search instances, their indexing jobs and the namespaces that group
+// them (both route families, move, job cancel and logs) answer with
+// Cloudflare's codes (7002, 7012, 7013, 7020-7022, 7046, 7052, 7062-7067,
+// 7097; see the Code constants). An instance keeps every setting its create
+// and update bodies carry, with the documented defaults, and names the
+// registration it uses (token_id: one of the account's, else 400 7012;
+// without it, the account's oldest enabled registration); while any does,
+// deleting the registration gets 409 code 7076 token_in_use_by_instances,
+// computed from the instances. A job starts an indexing pass on the
+// emulator's clock (WithClock, so tests move time instead of sleeping;
+// WithJobDuration): it ends well when the registration's Cloudflare API
+// token works for the account with the permission groups AI Search needs,
+// otherwise at once with an end_reason and a log line that name the cause
+// (EndReasonTokenDeleted...; Job.Err holds ErrAPITokenDeleted,
+// ErrValueRolled, ErrPermissionMissing...). The choices Cloudflare's sources
+// leave open are in aisearch_choices.go and docs/instances.md.
+// CreateInstance, StartJob, RunJob, Job, Jobs, Instances and Namespaces
+// drive and inspect them from Go; MarkInUse makes built-in instances use a
+// registration.
 //
 // WithStateFile persists the store in an fsynced, append-only log that
 // survives kill -9: one line per transaction, {"tx":[change...]}, each
@@ -189,7 +202,7 @@
 // # Adding a resource
 //
 // A resource (say, namespaces) takes seven steps, each in the resource's
-// own file (instances.go is a small example):
+// own file (namespaces.go is a small example):
 //
 //  1. Record: a struct of plain, JSON-tagged fields that names its owner
 //     and id (Account, ID), and a key function returning them. Rows are

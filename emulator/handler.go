@@ -24,7 +24,7 @@ import (
 // the operation (parameter binding) → strict handlers → store. Each
 // request is routed once, by the spec.
 func (s *Server) buildHandler() (http.Handler, error) {
-	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, logger: s.cfg.logger, propagation: s.cfg.propagation}, nil,
+	strict := generated.NewStrictHandlerWithOptions(&handlers{store: s.store, now: s.cfg.clock, logger: s.cfg.logger, propagation: s.cfg.propagation, cfg: s.cfg.aiSearch}, nil,
 		generated.StrictHTTPServerOptions{RequestErrorHandlerFunc: bodyError, ResponseErrorHandlerFunc: s.internalError})
 	ops, err := s.spec.operationHandlers(strict, paramError)
 	if err != nil {

@@ -21,6 +21,7 @@ type handlers struct {
 	// propagation: how long a newly minted API token value takes to reach
 	// AI Search (WithPropagationDelay).
 	propagation time.Duration
+	cfg         aiSearchConfig // job duration and limits (aisearch_choices.go)
 }
 
 var _ generated.StrictServerInterface = (*handlers)(nil)

@@ -205,6 +205,9 @@ func wrongTypes(s *openapi3.Schema) []any {
 			out = append(out, v)
 		}
 	}
+	if s.Nullable { // null is a wrong type only where the schema refuses it
+		return out
+	}
 	return append(out, nil)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 const (
@@ -65,6 +66,7 @@ func drawAuth(t *rapid.T) authScheme {
 type env struct {
 	t         *testing.T
 	srv       *emulator.Server
+	clock     *testsupport.Clock // the sequence's, moved by its advance action
 	url       string
 	hc        *http.Client
 	validator *contract.Validator
@@ -81,7 +83,8 @@ func newEnv(t *testing.T) *env {
 
 // fresh starts a sequence on a new emulator.
 func (e *env) fresh() {
-	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithAPIKey(apiEmail, apiKey))
+	e.clock = newSetClock()
+	srv, err := emulator.New(emulator.WithAPITokens(apiToken), emulator.WithAPIKey(apiEmail, apiKey), emulator.WithClock(e.clock.Now))
 	if err != nil {
 		e.t.Fatal(err)
 	}

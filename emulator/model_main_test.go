@@ -1,8 +1,9 @@
 // Package modeltest_test checks the emulator against a small reference
 // model of the documented behaviour with pgregory.net/rapid: random
 // sequences of create, get, update, delete, list and in-use marks on two
-// accounts, with valid and invalid input and every auth scheme, sent over
-// HTTP. After every step the status and body must agree with the model and
+// accounts (registrations, API tokens, AI Search instances and their
+// jobs, on a clock the sequence moves), with valid and invalid input and
+// every auth scheme, sent over HTTP. After every step the status and body must agree with the model and
 // the interaction must satisfy the contract (contract.Check).
 //
 // make test runs a few hundred sequences; make fuzz runs many thousands

@@ -40,7 +40,7 @@ type mtoken struct {
 type maccount struct {
 	order     []string // creation order
 	tokens    map[string]*mtoken
-	instances map[string]string // instance id → the registration it uses
+	instances map[string]*minstance // by id (namespace default)
 }
 
 // mapitoken is a Cloudflare API token.
@@ -64,7 +64,7 @@ type model struct {
 func newModel(accounts ...string) *model {
 	m := &model{accounts: map[string]*maccount{}, apiTokens: map[string]*mapitoken{}, revoked: map[string]string{}, deletedAPI: map[string]bool{}}
 	for _, a := range accounts {
-		m.accounts[a] = &maccount{tokens: map[string]*mtoken{}, instances: map[string]string{}}
+		m.accounts[a] = &maccount{tokens: map[string]*mtoken{}, instances: map[string]*minstance{}}
 	}
 	return m
 }
@@ -88,9 +88,9 @@ func (m *model) remove(acct, id string) {
 // inUseBy lists the instances that use a registration, sorted.
 func (a *maccount) inUseBy(id string) []string {
 	var out []string
-	for in, reg := range a.instances {
-		if reg == id {
-			out = append(out, in)
+	for id2, in := range a.instances {
+		if in.reg == id {
+			out = append(out, id2)
 		}
 	}
 	slices.Sort(out)
@@ -98,15 +98,20 @@ func (a *maccount) inUseBy(id string) []string {
 }
 
 // markInUse: exactly names use the registration; an instance named here
-// that used another one now uses this one.
-func (a *maccount) markInUse(id string, names []string) {
-	for in, reg := range a.instances {
-		if reg == id && !slices.Contains(names, in) {
-			delete(a.instances, in)
+// that used another one now uses this one (keeping its type and jobs), one
+// not there yet is a built-in one.
+func (a *maccount) markInUse(id string, names []string, now time.Time) {
+	for name, in := range a.instances {
+		if in.reg == id && !slices.Contains(names, name) {
+			delete(a.instances, name)
 		}
 	}
 	for _, n := range names {
-		a.instances[n] = id
+		if in := a.instances[n]; in != nil {
+			in.reg = id
+		} else {
+			a.instances[n] = &minstance{reg: id, createdAt: now}
+		}
 	}
 }
 

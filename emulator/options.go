@@ -33,6 +33,7 @@ type config struct {
 	permissionGroups []PermissionGroup
 	compactSlack     int // see withCompactSlack
 	propagation      time.Duration
+	aiSearch         aiSearchConfig
 }
 
 // DefaultMaxBodyBytes caps request bodies; a token registration is a few
@@ -46,6 +47,7 @@ func newConfig(opts []Option) (config, error) {
 		logger:       slog.New(slog.DiscardHandler),
 		maxBody:      DefaultMaxBodyBytes,
 		compactSlack: compactSlack,
+		aiSearch:     aiSearchConfig{jobDuration: DefaultJobDuration, maxInstances: DefaultMaxInstances, maxNamespaces: DefaultMaxNamespaces},
 	}
 	for _, o := range opts {
 		if o == nil {

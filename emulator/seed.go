@@ -24,7 +24,14 @@ import (
 //	   "tokens": [{"id": "<uuid>", "name": "...", "cf_api_id": "...",
 //	     "cf_api_key": "...", "legacy": true, "enabled": true,
 //	     "created_at": "<RFC 3339>", "in_use_by": ["<instance name>"]}],
-//	   "api_tokens": [<API token>]}},
+//	   "api_tokens": [<API token>],
+//	   "namespaces": [{"name": "...", "description": "...", "created_at": "<RFC 3339>"}],
+//	   "instances": [{"namespace": "default", "id": "...", "type": "r2",
+//	     "source": "<bucket>", "token_id": "<uuid>", "paused": false,
+//	     "created_at": "<RFC 3339>", "settings": {<create body fields>}}],
+//	   "jobs": [{"namespace": "default", "instance": "...", "id": "...",
+//	     "source": "user", "description": "...", "started_at": "<RFC 3339>",
+//	     "ended_at": "<RFC 3339>", "end_reason": "..."}]}},
 //	 "user": {"api_tokens": [<API token>]},
 //	 "permission_groups": [{"id": "<32 hex>", "name": "...",
 //	   "category": "developer_platform", "scopes": ["com.cloudflare.api.account"]}]}
@@ -37,7 +44,8 @@ import (
 //
 // A registration needs id, name, cf_api_id and cf_api_key; an API token id,
 // name and value (kept as its SHA-256 only; an account's API tokens need a
-// 32-character account id); a permission group id and name. Permission
+// 32-character account id); a permission group id and name; a namespace a
+// name; an instance an id (SeedInstance); a job its instance (SeedJob). Permission
 // groups load first, so tokens may use them. testdata/seed.example.json is
 // a complete example.
 type SeedFile struct {
@@ -46,11 +54,15 @@ type SeedFile struct {
 	PermissionGroups []PermissionGroup      `json:"permission_groups,omitempty"` // added to the catalogue
 }
 
-// SeedAccount is one account of a SeedFile: AI Search registrations and
-// Cloudflare API tokens.
+// SeedAccount is one account of a SeedFile: AI Search registrations,
+// Cloudflare API tokens, and AI Search namespaces, instances (which name
+// registrations as token_id) and indexing jobs, loaded in that order.
 type SeedAccount struct {
-	Tokens    []SeedToken    `json:"tokens"`
-	APITokens []SeedAPIToken `json:"api_tokens,omitempty"`
+	Tokens     []SeedToken     `json:"tokens"`
+	APITokens  []SeedAPIToken  `json:"api_tokens,omitempty"`
+	Namespaces []SeedNamespace `json:"namespaces,omitempty"`
+	Instances  []SeedInstance  `json:"instances,omitempty"`
+	Jobs       []SeedJob       `json:"jobs,omitempty"`
 }
 
 // SeedToken is a token to preload.
@@ -107,6 +119,9 @@ func ParseSeed(data []byte) (*SeedFile, error) {
 			}
 			seen[t.ID] = true
 		}
+		if err := f.Accounts[acc].checkAISearch(); err != nil {
+			return nil, fmt.Errorf("seed: account %s: %w", acc, err)
+		}
 	}
 	return &f, nil
 }
@@ -145,7 +160,7 @@ func (s *Server) SeedFrom(f *SeedFile) error {
 		return err
 	}
 	for _, acc := range f.accountIDs() {
-		if err := s.Seed(acc, f.Accounts[acc].Tokens...); err != nil {
+		if err := s.SeedAccount(acc, f.Accounts[acc]); err != nil {
 			return err
 		}
 	}

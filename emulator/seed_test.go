@@ -33,10 +33,11 @@ func TestSeedExample(t *testing.T) {
 		t.Fatalf("seeded %+v", got)
 	}
 	first, second := got[0], got[1]
-	if first.Legacy || !first.Enabled || !slices.Equal(first.InUseBy, []string{"docs-search"}) || !first.CreatedAt.Equal(time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)) {
+	if first.Legacy || !first.Enabled || !slices.Equal(first.InUseBy, []string{"docs-search", "blog", "staging/blog"}) || !first.CreatedAt.Equal(time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)) {
 		t.Errorf("first %+v", first)
 	}
-	if ins := e.srv.Instances(account); len(ins) != 1 || ins[0].ID != "docs-search" || ins[0].Namespace != "default" || ins[0].TokenID != first.ID {
+	// in_use_by's instance first; TestSeedExampleAISearch checks the others
+	if ins := e.srv.Instances(account); len(ins) != 3 || ins[0].ID != "docs-search" || ins[0].Namespace != "default" || ins[0].TokenID != first.ID {
 		t.Errorf("instances %+v", ins)
 	}
 	if !second.Legacy || !second.Enabled || !second.CreatedAt.Equal(clock.Now()) || !second.ModifiedAt.Equal(clock.Now()) || second.InUseBy != nil {

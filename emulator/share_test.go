@@ -180,9 +180,11 @@ func TestEmulatorsShareNoState(t *testing.T) {
 
 // The emulator is what users' test binaries import: it must not drag in
 // the contract checker (go-vcr, YAML v4). go list -deps shows what a
-// program importing it compiles and links.
+// program importing it compiles and links. Not parallel: a child process
+// holds a copy of every open file until it execs, the state file's lock
+// included, so a parallel test reopening a state file could find it still
+// locked; sequential tests finish before the parallel ones resume.
 func TestEmulatorDoesNotImportContract(t *testing.T) {
-	t.Parallel()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command on PATH")

@@ -71,7 +71,9 @@ func (v *v0Reader) putRegistration(account string, raw json.RawMessage) ([]store
 	out = append(out, v.deregister(account, "", func(in, reg string) bool { return reg == r.ID && !slices.Contains(old.InUseBy, in) })...)
 	for _, name := range old.InUseBy {
 		v.instances[[2]string{account, name}] = r.ID
-		out = append(out, stored(instanceKey, instance{Account: account, Namespace: defaultNamespace, ID: name, TokenID: r.ID, CreatedAt: r.ModifiedAt}))
+		in := newInstance(account, defaultNamespace, name, r.ModifiedAt)
+		in.TokenID = r.ID
+		out = append(out, stored(instanceKey, in))
 	}
 	return out, nil
 }

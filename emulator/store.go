@@ -35,6 +35,8 @@ type store struct {
 
 	registrations *table[registration]    // AI Search token registrations, per account
 	instances     *table[instance]        // AI Search instances, per account
+	namespaces    *table[namespace]       // AI Search namespaces, per account
+	jobs          *table[job]             // AI Search indexing jobs, per account
 	apiTokens     *table[apiTokenRecord]  // Cloudflare API tokens, per owner
 	revoked       *table[revokedValue]    // API token values that never work again
 	groups        *table[PermissionGroup] // permission groups seeded at run time
@@ -61,6 +63,8 @@ func newStore(ids *idSource, groups []PermissionGroup, logger *slog.Logger) *sto
 	}
 	s.registrations = register(s, newTable("registrations", registrationKey))
 	s.instances = register(s, newTable("instances", instanceKey))
+	s.namespaces = register(s, newTable("namespaces", namespaceKey))
+	s.jobs = register(s, newTable("jobs", jobKey))
 	s.groups = register(s, newTable("permission_groups", groupKey))
 	s.revoked = register(s, newTable("revoked_values", revokedKey))
 	s.revoked.index = s.indexRevoked

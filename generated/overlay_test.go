@@ -14,6 +14,8 @@ import (
 // change that breaks them fails to compile. This file pins what the
 // compiler cannot see: the JSON those choices put on the wire.
 
+func ptr[T any](v T) *T { return &v }
+
 func encode(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -41,6 +43,21 @@ func TestOverlayWireShapes(t *testing.T) {
 			[]string{`"resources":{"com.cloudflare.api.account.a":{"com.cloudflare.api.account.zone.z":"*"}}`}},
 		// The delete result is always {}; success is a plain bool.
 		{"delete envelope", generated.DeleteEnvelope{Success: true}, []string{`"result":{}`, `"success":true`}},
+		// An instance's server-set nullable fields travel as null; request
+		// bodies leave unset fields out, so an update names only its own.
+		{"unset instance fields", generated.Instance{ID: "docs"}, []string{`"namespace":null`, `"last_activity":null`, `"created_by":null`, `"public_endpoint_id":null`, `!"token_id"`}},
+		{"update body", generated.InstanceUpdate{Paused: ptr(true)}, []string{`{"paused":true}`}},
+		// A listed instance carries every key, null where unset.
+		{"listed instance", generated.InstanceListItem{ID: "docs"}, []string{`"token_id":null`, `"type":null`, `"cache":false`, `"sync_interval":0`}},
+		// cache_ttl and sync_interval are int, scores float64, log times float64.
+		{"numbers", generated.InstanceCreate{ID: "d", CacheTTL: ptr(600), SyncInterval: ptr(900), ScoreThreshold: ptr(0.5)},
+			[]string{`"cache_ttl":600`, `"sync_interval":900`, `"score_threshold":0.5`}},
+		{"job log", generated.JobLog{ID: 1, CreatedAt: 1.7e12}, []string{`"created_at":1700000000000`}},
+		// Enum constants carry their type's name.
+		{"enums", generated.InstanceCreate{ID: "d", Type: ptr(generated.InstanceTypeR2), FusionMethod: ptr(generated.FusionMethodRRF)},
+			[]string{`"type":"r2"`, `"fusion_method":"rrf"`}},
+		// A running job has no ended_at nor end_reason.
+		{"running job", generated.Job{ID: "j", Source: generated.JobSourceUser}, []string{`!"ended_at"`, `!"end_reason"`, `"source":"user"`}},
 	} {
 		got := encode(t, tc.v)
 		for _, w := range tc.want {

@@ -41,6 +41,54 @@ func (e APITokenStatus) Valid() bool {
 	}
 }
 
+// Defines values for BoostByDirection.
+const (
+	BoostByDirectionAsc       BoostByDirection = "asc"
+	BoostByDirectionDesc      BoostByDirection = "desc"
+	BoostByDirectionExists    BoostByDirection = "exists"
+	BoostByDirectionNotExists BoostByDirection = "not_exists"
+)
+
+// Valid indicates whether the value is a known member of the BoostByDirection enum.
+func (e BoostByDirection) Valid() bool {
+	switch e {
+	case BoostByDirectionAsc:
+		return true
+	case BoostByDirectionDesc:
+		return true
+	case BoostByDirectionExists:
+		return true
+	case BoostByDirectionNotExists:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CacheThreshold.
+const (
+	CacheThresholdAnythingGoes     CacheThreshold = "anything_goes"
+	CacheThresholdCloseEnough      CacheThreshold = "close_enough"
+	CacheThresholdFlexibleFriend   CacheThreshold = "flexible_friend"
+	CacheThresholdSuperStrictMatch CacheThreshold = "super_strict_match"
+)
+
+// Valid indicates whether the value is a known member of the CacheThreshold enum.
+func (e CacheThreshold) Valid() bool {
+	switch e {
+	case CacheThresholdAnythingGoes:
+		return true
+	case CacheThresholdCloseEnough:
+		return true
+	case CacheThresholdFlexibleFriend:
+		return true
+	case CacheThresholdSuperStrictMatch:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CredentialErrorCode.
 const (
 	N6003 CredentialErrorCode = 6003
@@ -53,6 +101,117 @@ func (e CredentialErrorCode) Valid() bool {
 	case N6003:
 		return true
 	case N9106:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomMetadataFieldDataType.
+const (
+	MetadataBoolean  CustomMetadataFieldDataType = "boolean"
+	MetadataDatetime CustomMetadataFieldDataType = "datetime"
+	MetadataNumber   CustomMetadataFieldDataType = "number"
+	MetadataText     CustomMetadataFieldDataType = "text"
+)
+
+// Valid indicates whether the value is a known member of the CustomMetadataFieldDataType enum.
+func (e CustomMetadataFieldDataType) Valid() bool {
+	switch e {
+	case MetadataBoolean:
+		return true
+	case MetadataDatetime:
+		return true
+	case MetadataNumber:
+		return true
+	case MetadataText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FusionMethod.
+const (
+	FusionMethodMax FusionMethod = "max"
+	FusionMethodRRF FusionMethod = "rrf"
+)
+
+// Valid indicates whether the value is a known member of the FusionMethod enum.
+func (e FusionMethod) Valid() bool {
+	switch e {
+	case FusionMethodMax:
+		return true
+	case FusionMethodRRF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IndexingOptionsKeywordTokenizer.
+const (
+	KeywordTokenizerPorter  IndexingOptionsKeywordTokenizer = "porter"
+	KeywordTokenizerTrigram IndexingOptionsKeywordTokenizer = "trigram"
+)
+
+// Valid indicates whether the value is a known member of the IndexingOptionsKeywordTokenizer enum.
+func (e IndexingOptionsKeywordTokenizer) Valid() bool {
+	switch e {
+	case KeywordTokenizerPorter:
+		return true
+	case KeywordTokenizerTrigram:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InstanceType.
+const (
+	InstanceTypeR2         InstanceType = "r2"
+	InstanceTypeWebCrawler InstanceType = "web-crawler"
+)
+
+// Valid indicates whether the value is a known member of the InstanceType enum.
+func (e InstanceType) Valid() bool {
+	switch e {
+	case InstanceTypeR2:
+		return true
+	case InstanceTypeWebCrawler:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JobSource.
+const (
+	JobSourceSchedule JobSource = "schedule"
+	JobSourceUser     JobSource = "user"
+)
+
+// Valid indicates whether the value is a known member of the JobSource enum.
+func (e JobSource) Valid() bool {
+	switch e {
+	case JobSourceSchedule:
+		return true
+	case JobSourceUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JobCancelAction.
+const (
+	JobActionCancel JobCancelAction = "cancel"
+)
+
+// Valid indicates whether the value is a known member of the JobCancelAction enum.
+func (e JobCancelAction) Valid() bool {
+	switch e {
+	case JobActionCancel:
 		return true
 	default:
 		return false
@@ -152,6 +311,81 @@ func (e PolicyEffect) Valid() bool {
 	}
 }
 
+// Defines values for PublicEndpointRateLimitTechnique.
+const (
+	RateLimitFixed   PublicEndpointRateLimitTechnique = "fixed"
+	RateLimitSliding PublicEndpointRateLimitTechnique = "sliding"
+)
+
+// Valid indicates whether the value is a known member of the PublicEndpointRateLimitTechnique enum.
+func (e PublicEndpointRateLimitTechnique) Valid() bool {
+	switch e {
+	case RateLimitFixed:
+		return true
+	case RateLimitSliding:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RetrievalOptionsKeywordMatchMode.
+const (
+	KeywordMatchAnd RetrievalOptionsKeywordMatchMode = "and"
+	KeywordMatchOr  RetrievalOptionsKeywordMatchMode = "or"
+)
+
+// Valid indicates whether the value is a known member of the RetrievalOptionsKeywordMatchMode enum.
+func (e RetrievalOptionsKeywordMatchMode) Valid() bool {
+	switch e {
+	case KeywordMatchAnd:
+		return true
+	case KeywordMatchOr:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebCrawlerDiscoverOptionsSource.
+const (
+	DiscoverFromAll      WebCrawlerDiscoverOptionsSource = "all"
+	DiscoverFromLinks    WebCrawlerDiscoverOptionsSource = "links"
+	DiscoverFromSitemaps WebCrawlerDiscoverOptionsSource = "sitemaps"
+)
+
+// Valid indicates whether the value is a known member of the WebCrawlerDiscoverOptionsSource enum.
+func (e WebCrawlerDiscoverOptionsSource) Valid() bool {
+	switch e {
+	case DiscoverFromAll:
+		return true
+	case DiscoverFromLinks:
+		return true
+	case DiscoverFromSitemaps:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebCrawlerParamsParseType.
+const (
+	ParseTypeDiscover WebCrawlerParamsParseType = "discover"
+	ParseTypeSitemap  WebCrawlerParamsParseType = "sitemap"
+)
+
+// Valid indicates whether the value is a known member of the WebCrawlerParamsParseType enum.
+func (e WebCrawlerParamsParseType) Valid() bool {
+	switch e {
+	case ParseTypeDiscover:
+		return true
+	case ParseTypeSitemap:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for APITokenDirection.
 const (
 	APITokenDirectionAsc  APITokenDirection = "asc"
@@ -164,6 +398,105 @@ func (e APITokenDirection) Valid() bool {
 	case APITokenDirectionAsc:
 		return true
 	case APITokenDirectionDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InstanceOrderBy.
+const (
+	InstanceOrderByCreatedAt InstanceOrderBy = "created_at"
+)
+
+// Valid indicates whether the value is a known member of the InstanceOrderBy enum.
+func (e InstanceOrderBy) Valid() bool {
+	switch e {
+	case InstanceOrderByCreatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InstanceOrderByDirection.
+const (
+	InstanceOrderByDirectionAsc  InstanceOrderByDirection = "asc"
+	InstanceOrderByDirectionDesc InstanceOrderByDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the InstanceOrderByDirection enum.
+func (e InstanceOrderByDirection) Valid() bool {
+	switch e {
+	case InstanceOrderByDirectionAsc:
+		return true
+	case InstanceOrderByDirectionDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListInstancesParamsOrderBy.
+const (
+	ListInstancesParamsOrderByCreatedAt ListInstancesParamsOrderBy = "created_at"
+)
+
+// Valid indicates whether the value is a known member of the ListInstancesParamsOrderBy enum.
+func (e ListInstancesParamsOrderBy) Valid() bool {
+	switch e {
+	case ListInstancesParamsOrderByCreatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListInstancesParamsOrderByDirection.
+const (
+	ListInstancesParamsOrderByDirectionAsc  ListInstancesParamsOrderByDirection = "asc"
+	ListInstancesParamsOrderByDirectionDesc ListInstancesParamsOrderByDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the ListInstancesParamsOrderByDirection enum.
+func (e ListInstancesParamsOrderByDirection) Valid() bool {
+	switch e {
+	case ListInstancesParamsOrderByDirectionAsc:
+		return true
+	case ListInstancesParamsOrderByDirectionDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListNamespaceInstancesParamsOrderBy.
+const (
+	ListNamespaceInstancesParamsOrderByCreatedAt ListNamespaceInstancesParamsOrderBy = "created_at"
+)
+
+// Valid indicates whether the value is a known member of the ListNamespaceInstancesParamsOrderBy enum.
+func (e ListNamespaceInstancesParamsOrderBy) Valid() bool {
+	switch e {
+	case ListNamespaceInstancesParamsOrderByCreatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListNamespaceInstancesParamsOrderByDirection.
+const (
+	ListNamespaceInstancesParamsOrderByDirectionAsc  ListNamespaceInstancesParamsOrderByDirection = "asc"
+	ListNamespaceInstancesParamsOrderByDirectionDesc ListNamespaceInstancesParamsOrderByDirection = "desc"
+)
+
+// Valid indicates whether the value is a known member of the ListNamespaceInstancesParamsOrderByDirection enum.
+func (e ListNamespaceInstancesParamsOrderByDirection) Valid() bool {
+	switch e {
+	case ListNamespaceInstancesParamsOrderByDirectionAsc:
+		return true
+	case ListNamespaceInstancesParamsOrderByDirectionDesc:
 		return true
 	default:
 		return false
@@ -518,10 +851,73 @@ type APITokenWithValue struct {
 	Value APITokenValue `json:"value"`
 }
 
+// BoostBy A metadata field to boost search results by.
+type BoostBy struct {
+	// Direction Boost direction. 'desc' = higher values rank higher (e.g. newer
+	// timestamps). 'asc' = lower values rank higher. 'exists' = boost
+	// chunks that have the field. 'not_exists' = boost chunks that lack
+	// the field. Optional: defaults to 'asc' for numeric/datetime
+	// fields, 'exists' for text/boolean fields.
+	//
+	//
+	// Example: desc
+	Direction *BoostByDirection `json:"direction,omitempty"`
+
+	// Field Metadata field name to boost by. Use 'timestamp' for document
+	// freshness, or any custom_metadata field. Numeric and datetime
+	// fields support all four directions (asc, desc, exists,
+	// not_exists); text/boolean fields only support exists/not_exists.
+	//
+	//
+	// Example: timestamp
+	Field string `json:"field"`
+}
+
+// BoostByDirection Boost direction. 'desc' = higher values rank higher (e.g. newer
+// timestamps). 'asc' = lower values rank higher. 'exists' = boost
+// chunks that have the field. 'not_exists' = boost chunks that lack
+// the field. Optional: defaults to 'asc' for numeric/datetime
+// fields, 'exists' for text/boolean fields.
+//
+// Example: desc
+type BoostByDirection string
+
 // CIDRList List of IPv4/IPv6 CIDR addresses.
 //
 // Example: ["199.27.128.0/21","2400:cb00::/32"]
 type CIDRList = []string
+
+// CacheTTL Cache entry TTL in seconds. Allowed values: 600 (10min), 1800
+// (30min), 3600 (1h), 7200 (2h), 21600 (6h), 43200 (12h), 86400
+// (24h), 172800 (48h), 259200 (72h), 518400 (6d).
+type CacheTTL = int
+
+// CacheThreshold How similar a query must be to a cached one to reuse its answer.
+type CacheThreshold string
+
+// ChatModel A text-generation model: `ai_search_model` writes the answers,
+// `rewrite_model` rewrites queries, `summarization_model` summarises
+// documents while indexing. Empty or null: AI Search's default.
+//
+// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+type ChatModel = string
+
+// ContentSelector A path-to-selector mapping for extracting specific content from crawled pages.
+type ContentSelector struct {
+	// Path Glob pattern to match against the page URL path. Uses standard glob syntax: * matches within a segment, ** crosses directories.
+	//
+	// Example: **/article/**
+	Path string `json:"path"`
+
+	// Selector CSS selector to extract content from pages matching the path
+	// pattern. Must not contain disallowed characters (;, `, $, {, },
+	// \). Must target a single element; if multiple elements match, the
+	// selector is ignored and the full page is used.
+	//
+	//
+	// Example: article div.post-body
+	Selector string `json:"selector"`
+}
 
 // CredentialError Why the request carries no usable credential.
 type CredentialError struct {
@@ -544,7 +940,34 @@ type CredentialError struct {
 // Example: 9106
 type CredentialErrorCode int
 
-// DeleteEnvelope The success envelope of a delete; `result` is an empty object.
+// CustomDomains Custom domain hostnames that alias this public endpoint. GET and
+// create responses return the current set; on update (PUT) this field
+// is only echoed back when supplied in the request body, otherwise it
+// is null (omit it to leave domains unchanged).
+type CustomDomains = []string
+
+// CustomMetadata Up to 5 custom metadata fields.
+type CustomMetadata = []CustomMetadataField
+
+// CustomMetadataField A metadata field that indexing extracts from each document, and searches can filter or boost by.
+type CustomMetadataField struct {
+	// DataType The field's type.
+	//
+	// Example: text
+	DataType CustomMetadataFieldDataType `json:"data_type"`
+
+	// FieldName The field's name.
+	//
+	// Example: author
+	FieldName string `json:"field_name"`
+}
+
+// CustomMetadataFieldDataType The field's type.
+//
+// Example: text
+type CustomMetadataFieldDataType string
+
+// DeleteEnvelope The success envelope of a token or namespace delete and of an instance move; `result` is an empty object.
 type DeleteEnvelope struct {
 	// Errors Errors; present on every Cloudflare response, empty on success.
 	Errors *Errors `json:"errors,omitempty"`
@@ -558,6 +981,11 @@ type DeleteEnvelope struct {
 	// Success Always true here.
 	Success bool `json:"success"`
 }
+
+// EmbeddingModel The model that embeds chunks for vector search. Empty or null means AI Search's default.
+//
+// Example: @cf/baai/bge-m3
+type EmbeddingModel = string
 
 // EmptyResult Always `{}` in an AI Search failure.
 type EmptyResult = struct{}
@@ -644,6 +1072,917 @@ type FailureEnvelope struct {
 	Success bool `json:"success"`
 }
 
+// FusionMethod How vector and keyword results are merged.
+type FusionMethod string
+
+// IndexMethod Controls which storage backends are used during indexing. Defaults to vector-only.
+type IndexMethod struct {
+	// Keyword Enable keyword (BM25) storage backend.
+	Keyword bool `json:"keyword"`
+
+	// Vector Enable vector (embedding) storage backend.
+	Vector bool `json:"vector"`
+}
+
+// IndexingOptions Indexing settings; null means the defaults.
+type IndexingOptions struct {
+	// KeywordTokenizer Tokenizer used for keyword search indexing. porter provides
+	// word-level tokenization with Porter stemming (good for natural
+	// language queries). trigram enables character-level substring
+	// matching (good for partial matches, code, identifiers). Changing
+	// this triggers a full re-index. Defaults to porter.
+	KeywordTokenizer *IndexingOptionsKeywordTokenizer `json:"keyword_tokenizer,omitempty"`
+}
+
+// IndexingOptionsKeywordTokenizer Tokenizer used for keyword search indexing. porter provides
+// word-level tokenization with Porter stemming (good for natural
+// language queries). trigram enables character-level substring
+// matching (good for partial matches, code, identifiers). Changing
+// this triggers a full re-index. Defaults to porter.
+type IndexingOptionsKeywordTokenizer string
+
+// Instance An AI Search instance, as create, get, update and delete answer it.
+type Instance struct {
+	// AiGatewayID The AI Gateway that model calls go through; null for none.
+	//
+	// Example: my-gateway
+	AiGatewayID *string `json:"ai_gateway_id,omitempty"`
+
+	// AiSearchModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	AiSearchModel *ChatModel `json:"ai_search_model,omitempty"`
+
+	// Cache Whether answers are cached.
+	Cache *bool `json:"cache,omitempty"`
+
+	// CacheThreshold How similar a query must be to a cached one to reuse its answer.
+	CacheThreshold *CacheThreshold `json:"cache_threshold,omitempty"`
+
+	// CacheTTL Cache entry TTL in seconds. Allowed values: 600 (10min), 1800
+	// (30min), 3600 (1h), 7200 (2h), 21600 (6h), 43200 (12h), 86400
+	// (24h), 172800 (48h), 259200 (72h), 518400 (6d).
+	CacheTTL *CacheTTL `json:"cache_ttl,omitempty"`
+
+	// ChunkOverlap How much consecutive chunks overlap, in percent.
+	ChunkOverlap *int `json:"chunk_overlap,omitempty"`
+
+	// ChunkSize Chunk size, in tokens.
+	//
+	// Example: 256
+	ChunkSize *int `json:"chunk_size,omitempty"`
+
+	// CreatedAt When the instance was created (RFC 3339, UTC).
+	//
+	// Example: 2026-01-02T03:04:05Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy Who created the instance, or null when unknown.
+	CreatedBy *string `json:"created_by"`
+
+	// CustomMetadata Up to 5 custom metadata fields.
+	CustomMetadata *CustomMetadata `json:"custom_metadata,omitempty"`
+
+	// EmbeddingModel The model that embeds chunks for vector search. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-m3
+	EmbeddingModel *EmbeddingModel `json:"embedding_model,omitempty"`
+
+	// Enable Whether the instance is enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// EngineVersion The version of AI Search's engine the instance runs on.
+	EngineVersion *float64 `json:"engine_version,omitempty"`
+
+	// FusionMethod How vector and keyword results are merged.
+	FusionMethod *FusionMethod `json:"fusion_method,omitempty"`
+
+	// HybridSearchEnabled Deprecated; use index_method instead.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	HybridSearchEnabled *bool `json:"hybrid_search_enabled,omitempty"`
+
+	// ID AI Search instance ID. Lowercase alphanumeric, hyphens, and underscores; unique within its namespace.
+	//
+	// Example: my-ai-search
+	ID string `json:"id"`
+
+	// IndexMethod Controls which storage backends are used during indexing. Defaults to vector-only.
+	IndexMethod *IndexMethod `json:"index_method,omitempty"`
+
+	// IndexingOptions Indexing settings; null means the defaults.
+	IndexingOptions *IndexingOptions `json:"indexing_options,omitempty"`
+
+	// LastActivity When the instance last indexed or answered, if ever.
+	LastActivity *time.Time `json:"last_activity"`
+
+	// MaxNumResults The most results a search returns.
+	MaxNumResults *int `json:"max_num_results,omitempty"`
+
+	// Metadata Free-form facts about how the instance was made.
+	Metadata *InstanceMetadata `json:"metadata,omitempty"`
+
+	// ModifiedAt When the instance was last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-01-02T03:04:05Z
+	ModifiedAt time.Time `json:"modified_at"`
+
+	// ModifiedBy Who last changed the instance, or null when unknown.
+	ModifiedBy *string `json:"modified_by"`
+
+	// Namespace The namespace the instance is in.
+	//
+	// Example: default
+	Namespace *string `json:"namespace"`
+
+	// Paused Whether scheduled syncs are paused.
+	Paused *bool `json:"paused,omitempty"`
+
+	// PublicEndpointID The id of the instance's public endpoint, if it has one.
+	PublicEndpointID *string `json:"public_endpoint_id"`
+
+	// PublicEndpointParams The instance's public endpoint (`<public_endpoint_id>.search.ai.cloudflare.com`). Replaced wholesale on update.
+	PublicEndpointParams *PublicEndpointParams `json:"public_endpoint_params,omitempty"`
+
+	// Reranking Whether results are reranked (with `reranking_model`).
+	Reranking *bool `json:"reranking,omitempty"`
+
+	// RerankingModel The model that reranks results when `reranking` is on. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-reranker-base
+	RerankingModel *RerankingModel `json:"reranking_model,omitempty"`
+
+	// RetrievalOptions Search settings; null means the defaults.
+	RetrievalOptions *RetrievalOptions `json:"retrieval_options,omitempty"`
+
+	// RewriteModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	RewriteModel *ChatModel `json:"rewrite_model,omitempty"`
+
+	// RewriteQuery Whether queries are rewritten (with `rewrite_model`) before searching.
+	RewriteQuery *bool `json:"rewrite_query,omitempty"`
+
+	// ScoreThreshold The lowest score a result may have.
+	ScoreThreshold *float64 `json:"score_threshold,omitempty"`
+
+	// Source The R2 bucket's name or the website's root URL; null for built-in storage.
+	//
+	// Example: my-bucket
+	Source *string `json:"source,omitempty"`
+
+	// SourceParams Settings of the data source; null means the defaults.
+	SourceParams *SourceParams `json:"source_params,omitempty"`
+
+	// Status The instance's state. A new instance is "waiting". Cloudflare
+	// documents no other value (no enum); clients must accept any
+	// string.
+	Status *string `json:"status,omitempty"`
+
+	// SyncInterval Interval between automatic syncs, in seconds. Allowed values: 900
+	// (15min), 1800 (30min), 3600 (1h), 7200 (2h), 14400 (4h), 21600
+	// (6h), 43200 (12h), 86400 (24h).
+	SyncInterval *SyncInterval `json:"sync_interval,omitempty"`
+
+	// TokenID The `id` of the registered AI Search token (the service credential,
+	// `POST /accounts/{account_id}/ai-search/tokens`) the instance uses to
+	// reach R2, Vectorize and Workers AI while indexing. One that names
+	// no registration of the account is refused (400, code 7012); a
+	// registration that an instance names cannot be deleted (409, code
+	// 7076).
+	//
+	//
+	// Example: 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e
+	TokenID *string `json:"token_id,omitempty"`
+
+	// Type Where the instance's data comes from: `r2` (an R2 bucket) or
+	// `web-crawler` (a website). Null (or absent) is built-in storage,
+	// which has no indexing jobs.
+	//
+	//
+	// Example: r2
+	Type *InstanceType `json:"type,omitempty"`
+}
+
+// InstanceCreate The body of a create. Only `id` is required; the rest takes its default.
+type InstanceCreate struct {
+	// AiGatewayID The AI Gateway that model calls go through; null for none.
+	//
+	// Example: my-gateway
+	AiGatewayID *string `json:"ai_gateway_id,omitempty"`
+
+	// AiSearchModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	AiSearchModel *ChatModel `json:"ai_search_model,omitempty"`
+
+	// Cache Whether answers are cached.
+	Cache *bool `json:"cache,omitempty"`
+
+	// CacheThreshold How similar a query must be to a cached one to reuse its answer.
+	CacheThreshold *CacheThreshold `json:"cache_threshold,omitempty"`
+
+	// CacheTTL Cache entry TTL in seconds. Allowed values: 600 (10min), 1800
+	// (30min), 3600 (1h), 7200 (2h), 21600 (6h), 43200 (12h), 86400
+	// (24h), 172800 (48h), 259200 (72h), 518400 (6d).
+	CacheTTL *CacheTTL `json:"cache_ttl,omitempty"`
+
+	// Chunk Whether documents are split into chunks.
+	Chunk *bool `json:"chunk,omitempty"`
+
+	// ChunkOverlap How much consecutive chunks overlap, in percent.
+	ChunkOverlap *int `json:"chunk_overlap,omitempty"`
+
+	// ChunkSize Chunk size, in tokens.
+	//
+	// Example: 256
+	ChunkSize *int `json:"chunk_size,omitempty"`
+
+	// CustomMetadata Up to 5 custom metadata fields.
+	CustomMetadata *CustomMetadata `json:"custom_metadata,omitempty"`
+
+	// EmbeddingModel The model that embeds chunks for vector search. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-m3
+	EmbeddingModel *EmbeddingModel `json:"embedding_model,omitempty"`
+
+	// FusionMethod How vector and keyword results are merged.
+	FusionMethod *FusionMethod `json:"fusion_method,omitempty"`
+
+	// HybridSearchEnabled Deprecated; use index_method instead.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	HybridSearchEnabled *bool `json:"hybrid_search_enabled,omitempty"`
+
+	// ID AI Search instance ID. Lowercase alphanumeric, hyphens, and underscores; unique within its namespace.
+	//
+	// Example: my-ai-search
+	ID string `json:"id"`
+
+	// IndexMethod Controls which storage backends are used during indexing. Defaults to vector-only.
+	IndexMethod *IndexMethod `json:"index_method,omitempty"`
+
+	// IndexingOptions Indexing settings; null means the defaults.
+	IndexingOptions *IndexingOptions `json:"indexing_options,omitempty"`
+
+	// MaxNumResults The most results a search returns.
+	MaxNumResults *int `json:"max_num_results,omitempty"`
+
+	// Metadata Free-form facts about how the instance was made.
+	Metadata *InstanceMetadata `json:"metadata,omitempty"`
+
+	// PublicEndpointParams The instance's public endpoint (`<public_endpoint_id>.search.ai.cloudflare.com`). Replaced wholesale on update.
+	PublicEndpointParams *PublicEndpointParams `json:"public_endpoint_params,omitempty"`
+
+	// Reranking Whether results are reranked (with `reranking_model`).
+	Reranking *bool `json:"reranking,omitempty"`
+
+	// RerankingModel The model that reranks results when `reranking` is on. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-reranker-base
+	RerankingModel *RerankingModel `json:"reranking_model,omitempty"`
+
+	// RetrievalOptions Search settings; null means the defaults.
+	RetrievalOptions *RetrievalOptions `json:"retrieval_options,omitempty"`
+
+	// RewriteModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	RewriteModel *ChatModel `json:"rewrite_model,omitempty"`
+
+	// RewriteQuery Whether queries are rewritten (with `rewrite_model`) before searching.
+	RewriteQuery *bool `json:"rewrite_query,omitempty"`
+
+	// ScoreThreshold The lowest score a result may have.
+	ScoreThreshold *float64 `json:"score_threshold,omitempty"`
+
+	// Source The R2 bucket's name or the website's root URL; null for built-in storage.
+	//
+	// Example: my-bucket
+	Source *string `json:"source,omitempty"`
+
+	// SourceParams Settings of the data source; null means the defaults.
+	SourceParams *SourceParams `json:"source_params,omitempty"`
+
+	// SyncInterval Interval between automatic syncs, in seconds. Allowed values: 900
+	// (15min), 1800 (30min), 3600 (1h), 7200 (2h), 14400 (4h), 21600
+	// (6h), 43200 (12h), 86400 (24h).
+	SyncInterval *SyncInterval `json:"sync_interval,omitempty"`
+
+	// TokenID The `id` of the registered AI Search token (the service credential,
+	// `POST /accounts/{account_id}/ai-search/tokens`) the instance uses to
+	// reach R2, Vectorize and Workers AI while indexing. One that names
+	// no registration of the account is refused (400, code 7012); a
+	// registration that an instance names cannot be deleted (409, code
+	// 7076).
+	//
+	//
+	// Example: 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e
+	TokenID *string `json:"token_id,omitempty"`
+
+	// Type Where the instance's data comes from: `r2` (an R2 bucket) or
+	// `web-crawler` (a website). Null (or absent) is built-in storage,
+	// which has no indexing jobs.
+	//
+	//
+	// Example: r2
+	Type *InstanceType `json:"type,omitempty"`
+}
+
+// InstanceEnvelope The success envelope of one instance.
+type InstanceEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result An AI Search instance, as create, get, update and delete answer it.
+	Result Instance `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// InstanceListEnvelope The success envelope of a list of instances.
+type InstanceListEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result One page of instances (an empty array past the end, never null).
+	Result []InstanceListItem `json:"result"`
+
+	// ResultInfo Pagination of a list (`number` upstream; always whole).
+	ResultInfo ResultInfo `json:"result_info"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// InstanceListItem An AI Search instance as a list shows it: every field present, null where unset (a looser shape than Instance).
+type InstanceListItem struct {
+	// AiGatewayID The AI Gateway that model calls go through; null for none.
+	AiGatewayID *string `json:"ai_gateway_id"`
+
+	// AiSearchModel The model that writes answers; null for the default.
+	AiSearchModel *string `json:"ai_search_model"`
+
+	// Cache Whether answers are cached.
+	Cache bool `json:"cache"`
+
+	// CacheThreshold How similar a query must be to a cached one to reuse its answer.
+	CacheThreshold *CacheThreshold `json:"cache_threshold"`
+
+	// CacheTTL Cache entry TTL in seconds (600, 1800, 3600, 7200, 21600, 43200, 86400, 172800, 259200 or 518400).
+	CacheTTL int `json:"cache_ttl"`
+
+	// Chunk Whether documents are split into chunks.
+	Chunk bool `json:"chunk"`
+
+	// ChunkOverlap How much consecutive chunks overlap, in percent.
+	ChunkOverlap *int `json:"chunk_overlap"`
+
+	// ChunkSize Chunk size, in tokens.
+	ChunkSize *int `json:"chunk_size"`
+
+	// CreatedAt When the instance was created (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy Who created the instance, or null when unknown.
+	CreatedBy *string `json:"created_by"`
+
+	// CustomMetadata The custom metadata fields, or null.
+	CustomMetadata *CustomMetadata `json:"custom_metadata"`
+
+	// EmbeddingModel The model that embeds chunks; null for the default.
+	EmbeddingModel *string `json:"embedding_model"`
+
+	// Enable Whether the instance is enabled.
+	Enable bool `json:"enable"`
+
+	// EngineVersion The version of AI Search's engine the instance runs on.
+	EngineVersion float64 `json:"engine_version"`
+
+	// FusionMethod How vector and keyword results are merged.
+	FusionMethod FusionMethod `json:"fusion_method"`
+
+	// HybridSearchEnabled Deprecated; see index_method.
+	HybridSearchEnabled bool `json:"hybrid_search_enabled"`
+
+	// ID AI Search instance ID, unique within its namespace.
+	ID string `json:"id"`
+
+	// IndexMethod Which storage backends are used during indexing.
+	IndexMethod IndexMethod `json:"index_method"`
+
+	// IndexingOptions Indexing settings, or null.
+	IndexingOptions *IndexingOptions `json:"indexing_options"`
+
+	// LastActivity When the instance last indexed or answered, if ever.
+	LastActivity *time.Time `json:"last_activity"`
+
+	// MaxNumResults The most results a search returns.
+	MaxNumResults *int `json:"max_num_results"`
+
+	// Metadata Free-form facts about how the instance was made, or null.
+	Metadata *InstanceMetadata `json:"metadata"`
+
+	// ModifiedAt When the instance was last changed (RFC 3339, UTC).
+	ModifiedAt time.Time `json:"modified_at"`
+
+	// ModifiedBy Who last changed the instance, or null when unknown.
+	ModifiedBy *string `json:"modified_by"`
+
+	// Namespace The namespace the instance is in.
+	Namespace string `json:"namespace"`
+
+	// Paused Whether scheduled syncs are paused.
+	Paused bool `json:"paused"`
+
+	// PublicEndpointID The id of the instance's public endpoint, or null.
+	PublicEndpointID *string `json:"public_endpoint_id"`
+
+	// PublicEndpointParams The instance's public endpoint settings, or null.
+	PublicEndpointParams *PublicEndpointParams `json:"public_endpoint_params"`
+
+	// Reranking Whether results are reranked.
+	Reranking bool `json:"reranking"`
+
+	// RerankingModel The reranking model; null for the default.
+	RerankingModel *string `json:"reranking_model"`
+
+	// RetrievalOptions Search settings, or null.
+	RetrievalOptions *RetrievalOptions `json:"retrieval_options"`
+
+	// RewriteModel The model that rewrites queries; null for the default.
+	RewriteModel *string `json:"rewrite_model"`
+
+	// RewriteQuery Whether queries are rewritten before searching.
+	RewriteQuery bool `json:"rewrite_query"`
+
+	// ScoreThreshold The lowest score a result may have.
+	ScoreThreshold *float64 `json:"score_threshold"`
+
+	// Source The R2 bucket's name or the website's root URL; null for built-in storage.
+	Source *string `json:"source"`
+
+	// SourceParams Settings of the data source, or null.
+	SourceParams *SourceParams `json:"source_params"`
+
+	// Status The instance's state ("waiting" when new); any string.
+	Status string `json:"status"`
+
+	// Summarization Whether documents are summarised while indexing.
+	Summarization bool `json:"summarization"`
+
+	// SummarizationModel The summarisation model; null for the default.
+	SummarizationModel *string `json:"summarization_model"`
+
+	// SyncInterval Interval between automatic syncs, in seconds (900, 1800, 3600, 7200, 14400, 21600, 43200 or 86400).
+	SyncInterval int `json:"sync_interval"`
+
+	// SystemPromptAiSearch The system prompt for answers, or null.
+	SystemPromptAiSearch *string `json:"system_prompt_ai_search"`
+
+	// SystemPromptIndexSummarization The system prompt for summaries made while indexing, or null.
+	SystemPromptIndexSummarization *string `json:"system_prompt_index_summarization"`
+
+	// SystemPromptRewriteQuery The system prompt for query rewriting, or null.
+	SystemPromptRewriteQuery *string `json:"system_prompt_rewrite_query"`
+
+	// TokenID The id of the registered AI Search token the instance uses, or null.
+	TokenID *string `json:"token_id"`
+
+	// Type r2, web-crawler, or null for built-in storage.
+	Type *InstanceType `json:"type"`
+}
+
+// InstanceMetadata Free-form facts about how the instance was made.
+type InstanceMetadata struct {
+	// CreatedFromAisearchWizard Whether the dashboard's wizard created the instance.
+	CreatedFromAisearchWizard *bool `json:"created_from_aisearch_wizard,omitempty"`
+
+	// WorkerDomain The domain of the Worker the wizard set up, if any.
+	WorkerDomain *string `json:"worker_domain,omitempty"`
+}
+
+// InstanceMove The body of a move.
+type InstanceMove struct {
+	// NewNamespace Target namespace to move the instance into.
+	//
+	// Example: staging
+	NewNamespace string `json:"new_namespace"`
+}
+
+// InstanceSettings The settings an instance's create, update and answers share.
+type InstanceSettings struct {
+	// AiGatewayID The AI Gateway that model calls go through; null for none.
+	//
+	// Example: my-gateway
+	AiGatewayID *string `json:"ai_gateway_id,omitempty"`
+
+	// AiSearchModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	AiSearchModel *ChatModel `json:"ai_search_model,omitempty"`
+
+	// Cache Whether answers are cached.
+	Cache *bool `json:"cache,omitempty"`
+
+	// CacheThreshold How similar a query must be to a cached one to reuse its answer.
+	CacheThreshold *CacheThreshold `json:"cache_threshold,omitempty"`
+
+	// CacheTTL Cache entry TTL in seconds. Allowed values: 600 (10min), 1800
+	// (30min), 3600 (1h), 7200 (2h), 21600 (6h), 43200 (12h), 86400
+	// (24h), 172800 (48h), 259200 (72h), 518400 (6d).
+	CacheTTL *CacheTTL `json:"cache_ttl,omitempty"`
+
+	// ChunkOverlap How much consecutive chunks overlap, in percent.
+	ChunkOverlap *int `json:"chunk_overlap,omitempty"`
+
+	// ChunkSize Chunk size, in tokens.
+	//
+	// Example: 256
+	ChunkSize *int `json:"chunk_size,omitempty"`
+
+	// CustomMetadata Up to 5 custom metadata fields.
+	CustomMetadata *CustomMetadata `json:"custom_metadata,omitempty"`
+
+	// EmbeddingModel The model that embeds chunks for vector search. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-m3
+	EmbeddingModel *EmbeddingModel `json:"embedding_model,omitempty"`
+
+	// FusionMethod How vector and keyword results are merged.
+	FusionMethod *FusionMethod `json:"fusion_method,omitempty"`
+
+	// IndexMethod Controls which storage backends are used during indexing. Defaults to vector-only.
+	IndexMethod *IndexMethod `json:"index_method,omitempty"`
+
+	// IndexingOptions Indexing settings; null means the defaults.
+	IndexingOptions *IndexingOptions `json:"indexing_options,omitempty"`
+
+	// MaxNumResults The most results a search returns.
+	MaxNumResults *int `json:"max_num_results,omitempty"`
+
+	// Metadata Free-form facts about how the instance was made.
+	Metadata *InstanceMetadata `json:"metadata,omitempty"`
+
+	// PublicEndpointParams The instance's public endpoint (`<public_endpoint_id>.search.ai.cloudflare.com`). Replaced wholesale on update.
+	PublicEndpointParams *PublicEndpointParams `json:"public_endpoint_params,omitempty"`
+
+	// Reranking Whether results are reranked (with `reranking_model`).
+	Reranking *bool `json:"reranking,omitempty"`
+
+	// RerankingModel The model that reranks results when `reranking` is on. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-reranker-base
+	RerankingModel *RerankingModel `json:"reranking_model,omitempty"`
+
+	// RetrievalOptions Search settings; null means the defaults.
+	RetrievalOptions *RetrievalOptions `json:"retrieval_options,omitempty"`
+
+	// RewriteModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	RewriteModel *ChatModel `json:"rewrite_model,omitempty"`
+
+	// RewriteQuery Whether queries are rewritten (with `rewrite_model`) before searching.
+	RewriteQuery *bool `json:"rewrite_query,omitempty"`
+
+	// ScoreThreshold The lowest score a result may have.
+	ScoreThreshold *float64 `json:"score_threshold,omitempty"`
+
+	// Source The R2 bucket's name or the website's root URL; null for built-in storage.
+	//
+	// Example: my-bucket
+	Source *string `json:"source,omitempty"`
+
+	// SourceParams Settings of the data source; null means the defaults.
+	SourceParams *SourceParams `json:"source_params,omitempty"`
+
+	// SyncInterval Interval between automatic syncs, in seconds. Allowed values: 900
+	// (15min), 1800 (30min), 3600 (1h), 7200 (2h), 14400 (4h), 21600
+	// (6h), 43200 (12h), 86400 (24h).
+	SyncInterval *SyncInterval `json:"sync_interval,omitempty"`
+
+	// TokenID The `id` of the registered AI Search token (the service credential,
+	// `POST /accounts/{account_id}/ai-search/tokens`) the instance uses to
+	// reach R2, Vectorize and Workers AI while indexing. One that names
+	// no registration of the account is refused (400, code 7012); a
+	// registration that an instance names cannot be deleted (409, code
+	// 7076).
+	//
+	//
+	// Example: 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e
+	TokenID *string `json:"token_id,omitempty"`
+}
+
+// InstanceType Where the instance's data comes from: `r2` (an R2 bucket) or
+// `web-crawler` (a website). Null (or absent) is built-in storage,
+// which has no indexing jobs.
+//
+// Example: r2
+type InstanceType string
+
+// InstanceUpdate The body of an update; it requires nothing. `id`, `type` and `hybrid_search_enabled` cannot be changed.
+type InstanceUpdate struct {
+	// AiGatewayID The AI Gateway that model calls go through; null for none.
+	//
+	// Example: my-gateway
+	AiGatewayID *string `json:"ai_gateway_id,omitempty"`
+
+	// AiSearchModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	AiSearchModel *ChatModel `json:"ai_search_model,omitempty"`
+
+	// Cache Whether answers are cached.
+	Cache *bool `json:"cache,omitempty"`
+
+	// CacheThreshold How similar a query must be to a cached one to reuse its answer.
+	CacheThreshold *CacheThreshold `json:"cache_threshold,omitempty"`
+
+	// CacheTTL Cache entry TTL in seconds. Allowed values: 600 (10min), 1800
+	// (30min), 3600 (1h), 7200 (2h), 21600 (6h), 43200 (12h), 86400
+	// (24h), 172800 (48h), 259200 (72h), 518400 (6d).
+	CacheTTL *CacheTTL `json:"cache_ttl,omitempty"`
+
+	// Chunk Whether documents are split into chunks.
+	Chunk *bool `json:"chunk,omitempty"`
+
+	// ChunkOverlap How much consecutive chunks overlap, in percent.
+	ChunkOverlap *int `json:"chunk_overlap,omitempty"`
+
+	// ChunkSize Chunk size, in tokens.
+	//
+	// Example: 256
+	ChunkSize *int `json:"chunk_size,omitempty"`
+
+	// CustomMetadata Up to 5 custom metadata fields.
+	CustomMetadata *CustomMetadata `json:"custom_metadata,omitempty"`
+
+	// EmbeddingModel The model that embeds chunks for vector search. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-m3
+	EmbeddingModel *EmbeddingModel `json:"embedding_model,omitempty"`
+
+	// FusionMethod How vector and keyword results are merged.
+	FusionMethod *FusionMethod `json:"fusion_method,omitempty"`
+
+	// IndexMethod Controls which storage backends are used during indexing. Defaults to vector-only.
+	IndexMethod *IndexMethod `json:"index_method,omitempty"`
+
+	// IndexingOptions Indexing settings; null means the defaults.
+	IndexingOptions *IndexingOptions `json:"indexing_options,omitempty"`
+
+	// MaxNumResults The most results a search returns.
+	MaxNumResults *int `json:"max_num_results,omitempty"`
+
+	// Metadata Free-form facts about how the instance was made.
+	Metadata *InstanceMetadata `json:"metadata,omitempty"`
+
+	// Paused Whether scheduled syncs are paused.
+	Paused *bool `json:"paused,omitempty"`
+
+	// PublicEndpointParams The instance's public endpoint (`<public_endpoint_id>.search.ai.cloudflare.com`). Replaced wholesale on update.
+	PublicEndpointParams *PublicEndpointParams `json:"public_endpoint_params,omitempty"`
+
+	// Reranking Whether results are reranked (with `reranking_model`).
+	Reranking *bool `json:"reranking,omitempty"`
+
+	// RerankingModel The model that reranks results when `reranking` is on. Empty or null means AI Search's default.
+	//
+	// Example: @cf/baai/bge-reranker-base
+	RerankingModel *RerankingModel `json:"reranking_model,omitempty"`
+
+	// RetrievalOptions Search settings; null means the defaults.
+	RetrievalOptions *RetrievalOptions `json:"retrieval_options,omitempty"`
+
+	// RewriteModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	RewriteModel *ChatModel `json:"rewrite_model,omitempty"`
+
+	// RewriteQuery Whether queries are rewritten (with `rewrite_model`) before searching.
+	RewriteQuery *bool `json:"rewrite_query,omitempty"`
+
+	// ScoreThreshold The lowest score a result may have.
+	ScoreThreshold *float64 `json:"score_threshold,omitempty"`
+
+	// Source The R2 bucket's name or the website's root URL; null for built-in storage.
+	//
+	// Example: my-bucket
+	Source *string `json:"source,omitempty"`
+
+	// SourceParams Settings of the data source; null means the defaults.
+	SourceParams *SourceParams `json:"source_params,omitempty"`
+
+	// Summarization Whether documents are summarised (with `summarization_model`) while indexing.
+	Summarization *bool `json:"summarization,omitempty"`
+
+	// SummarizationModel A text-generation model: `ai_search_model` writes the answers,
+	// `rewrite_model` rewrites queries, `summarization_model` summarises
+	// documents while indexing. Empty or null: AI Search's default.
+	//
+	//
+	// Example: @cf/meta/llama-3.3-70b-instruct-fp8-fast
+	SummarizationModel *ChatModel `json:"summarization_model,omitempty"`
+
+	// SyncInterval Interval between automatic syncs, in seconds. Allowed values: 900
+	// (15min), 1800 (30min), 3600 (1h), 7200 (2h), 14400 (4h), 21600
+	// (6h), 43200 (12h), 86400 (24h).
+	SyncInterval *SyncInterval `json:"sync_interval,omitempty"`
+
+	// SystemPromptAiSearch The system prompt for answers; null for AI Search's default.
+	SystemPromptAiSearch *string `json:"system_prompt_ai_search,omitempty"`
+
+	// SystemPromptIndexSummarization The system prompt for summaries made while indexing; null for the default.
+	SystemPromptIndexSummarization *string `json:"system_prompt_index_summarization,omitempty"`
+
+	// SystemPromptRewriteQuery The system prompt for query rewriting; null for the default.
+	SystemPromptRewriteQuery *string `json:"system_prompt_rewrite_query,omitempty"`
+
+	// TokenID The `id` of the registered AI Search token (the service credential,
+	// `POST /accounts/{account_id}/ai-search/tokens`) the instance uses to
+	// reach R2, Vectorize and Workers AI while indexing. One that names
+	// no registration of the account is refused (400, code 7012); a
+	// registration that an instance names cannot be deleted (409, code
+	// 7076).
+	//
+	//
+	// Example: 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e
+	TokenID *string `json:"token_id,omitempty"`
+}
+
+// Job An indexing job: one sync of an instance's source. It runs from
+// `started_at` to `ended_at` (absent while it runs); `end_reason`
+// says why it ended. Cloudflare documents no `status` field and no
+// format for the times.
+type Job struct {
+	// Description The description given at creation.
+	//
+	// Example: nightly re-index
+	Description *string `json:"description,omitempty"`
+
+	// EndReason Why the job ended, when it has (for example a cancel, or
+	// `new_job_has_started` when a newer job replaced it). Cloudflare
+	// documents no list of values.
+	//
+	//
+	// Example: new_job_has_started
+	EndReason *string `json:"end_reason,omitempty"`
+
+	// EndedAt When the job ended; absent while it runs.
+	//
+	// Example: 2026-01-02T03:05:00Z
+	EndedAt *string `json:"ended_at,omitempty"`
+
+	// ID The job's identifier. Set by the server.
+	//
+	// Example: 1f1e5c2a-6d1b-4a4e-9f0e-3c2b1a0d9e8f
+	ID string `json:"id"`
+
+	// LastSeenAt When the job last reported progress.
+	//
+	// Example: 2026-01-02T03:04:59Z
+	LastSeenAt *string `json:"last_seen_at,omitempty"`
+
+	// Source Who started the job: `user` (a create) or `schedule` (the instance's `sync_interval`).
+	//
+	// Example: user
+	Source JobSource `json:"source"`
+
+	// StartedAt When the job started.
+	//
+	// Example: 2026-01-02T03:04:05Z
+	StartedAt *string `json:"started_at,omitempty"`
+}
+
+// JobSource Who started the job: `user` (a create) or `schedule` (the instance's `sync_interval`).
+//
+// Example: user
+type JobSource string
+
+// JobCancel The body of a job cancel.
+type JobCancel struct {
+	// Action What to do with the job; only `cancel` exists.
+	Action JobCancelAction `json:"action"`
+}
+
+// JobCancelAction What to do with the job; only `cancel` exists.
+type JobCancelAction string
+
+// JobCreate The body of a job create (optional).
+type JobCreate struct {
+	// Description A description of the job.
+	//
+	// Example: nightly re-index
+	Description *string `json:"description,omitempty"`
+}
+
+// JobEnvelope The success envelope of one job.
+type JobEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result An indexing job: one sync of an instance's source. It runs from
+	// `started_at` to `ended_at` (absent while it runs); `end_reason`
+	// says why it ended. Cloudflare documents no `status` field and no
+	// format for the times.
+	Result Job `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// JobListEnvelope The success envelope of a list of jobs.
+type JobListEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result One page of jobs (an empty array past the end, never null).
+	Result []Job `json:"result"`
+
+	// ResultInfo Pagination of a list (`number` upstream; always whole).
+	ResultInfo ResultInfo `json:"result_info"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// JobLog One log line of an indexing job.
+type JobLog struct {
+	// CreatedAt When the line was written, as a Unix time (Cloudflare documents no unit).
+	//
+	// Example: 1767323045
+	CreatedAt float64 `json:"created_at"`
+
+	// ID The line's number within the job.
+	//
+	// Example: 1
+	ID int `json:"id"`
+
+	// Message What happened.
+	//
+	// Example: Indexing started
+	Message string `json:"message"`
+
+	// MessageType The line's kind, as a number (Cloudflare documents no list of values).
+	//
+	// Example: 1
+	MessageType int `json:"message_type"`
+}
+
+// JobLogListEnvelope The success envelope of a page of job log lines.
+type JobLogListEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result One page of log lines (an empty array past the end, never null).
+	Result []JobLog `json:"result"`
+
+	// ResultInfo Pagination of a list (`number` upstream; always whole).
+	ResultInfo ResultInfo `json:"result_info"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
 // LegacyRequestIPCondition Client IP restrictions in the spelling older clients send
 // (cloudflare-go v0, Terraform provider v4): read as `request_ip`,
 // never answered (answers say `request_ip`). A body with both is
@@ -681,6 +2020,141 @@ type Message struct {
 
 // Messages Informational messages; present on every Cloudflare response, usually empty.
 type Messages = []Message
+
+// Namespace A namespace of AI Search instances.
+type Namespace struct {
+	// CreatedAt When the namespace was created (RFC 3339, UTC).
+	//
+	// Example: 2026-01-02T03:04:05Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Description Optional description for the namespace. Max 256 characters.
+	//
+	// Example: Production environment
+	Description *NamespaceDescription `json:"description,omitempty"`
+
+	// Name The namespace's name.
+	//
+	// Example: production
+	Name string `json:"name"`
+
+	// PublicEndpointID The id of the namespace's public endpoint, if it has one.
+	PublicEndpointID *string `json:"public_endpoint_id"`
+
+	// PublicEndpointParams The namespace's public endpoint, which searches several of its
+	// instances at once; null when never set. Replaced wholesale on update.
+	PublicEndpointParams *NamespacePublicEndpointParams `json:"public_endpoint_params,omitempty"`
+}
+
+// NamespaceCreate The body of a namespace create.
+type NamespaceCreate struct {
+	// Description Optional description for the namespace. Max 256 characters.
+	//
+	// Example: Production environment
+	Description *NamespaceDescription `json:"description,omitempty"`
+
+	// Name The new namespace's name.
+	//
+	// Example: production
+	Name string `json:"name"`
+
+	// PublicEndpointParams The namespace's public endpoint, which searches several of its
+	// instances at once; null when never set. Replaced wholesale on update.
+	PublicEndpointParams *NamespacePublicEndpointParams `json:"public_endpoint_params,omitempty"`
+}
+
+// NamespaceDescription Optional description for the namespace. Max 256 characters.
+//
+// Example: Production environment
+type NamespaceDescription = string
+
+// NamespaceEnvelope The success envelope of one namespace.
+type NamespaceEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result A namespace of AI Search instances.
+	Result Namespace `json:"result"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// NamespaceListEnvelope The success envelope of a list of namespaces.
+type NamespaceListEnvelope struct {
+	// Errors Errors; present on every Cloudflare response, empty on success.
+	Errors *Errors `json:"errors,omitempty"`
+
+	// Messages Informational messages; present on every Cloudflare response, usually empty.
+	Messages *Messages `json:"messages,omitempty"`
+
+	// Result One page of namespaces (an empty array past the end, never null).
+	Result []Namespace `json:"result"`
+
+	// ResultInfo Pagination of a list (`number` upstream; always whole).
+	ResultInfo ResultInfo `json:"result_info"`
+
+	// Success Always true here.
+	Success bool `json:"success"`
+}
+
+// NamespacePublicEndpointParams The namespace's public endpoint, which searches several of its
+// instances at once; null when never set. Replaced wholesale on update.
+type NamespacePublicEndpointParams struct {
+	// AuthorizedHosts The hosts allowed to call the public endpoint from a browser.
+	AuthorizedHosts *[]string `json:"authorized_hosts,omitempty"`
+
+	// ChatCompletionsEndpoint One endpoint of the public endpoint, on unless disabled.
+	ChatCompletionsEndpoint *PublicEndpointSwitch `json:"chat_completions_endpoint,omitempty"`
+
+	// CustomDomains Custom domain hostnames that alias this public endpoint. GET and
+	// create responses return the current set; on update (PUT) this field
+	// is only echoed back when supplied in the request body, otherwise it
+	// is null (omit it to leave domains unchanged).
+	CustomDomains *CustomDomains `json:"custom_domains,omitempty"`
+
+	// DefaultDomainEnabled When false, the namespace is reachable only via a registered custom
+	// domain and the default host returns 404. Requires at least one
+	// custom domain. Defaults to true; resend it on every update to keep
+	// the default host off.
+	DefaultDomainEnabled *bool `json:"default_domain_enabled,omitempty"`
+
+	// Enabled Whether the public endpoint is on.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// InstancesAllowed Instance IDs exposed through the namespace public endpoint. Empty
+	// means nothing is searchable. Every ID must be an existing instance
+	// in this namespace (else 400, code 7097), and the list cannot
+	// exceed the account's multi-instance search limit.
+	//
+	//
+	// Example: ["docs","blog"]
+	InstancesAllowed *[]string `json:"instances_allowed,omitempty"`
+
+	// Mcp The public endpoint's MCP server.
+	Mcp *PublicEndpointMCP `json:"mcp,omitempty"`
+
+	// RateLimit The public endpoint's rate limit.
+	RateLimit *PublicEndpointRateLimit `json:"rate_limit,omitempty"`
+
+	// SearchEndpoint One endpoint of the public endpoint, on unless disabled.
+	SearchEndpoint *PublicEndpointSwitch `json:"search_endpoint,omitempty"`
+}
+
+// NamespaceUpdate The body of a namespace update.
+type NamespaceUpdate struct {
+	// Description Optional description for the namespace. Max 256 characters.
+	//
+	// Example: Production environment
+	Description *NamespaceDescription `json:"description,omitempty"`
+
+	// PublicEndpointParams The namespace's public endpoint, which searches several of its
+	// instances at once; null when never set. Replaced wholesale on update.
+	PublicEndpointParams *NamespacePublicEndpointParams `json:"public_endpoint_params,omitempty"`
+}
 
 // PermissionGroup A permission group API tokens can be granted.
 type PermissionGroup struct {
@@ -782,6 +2256,75 @@ type PolicyPermissionGroup struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// PublicEndpointMCP The public endpoint's MCP server.
+type PublicEndpointMCP struct {
+	// Description The MCP tool's description.
+	Description *string `json:"description,omitempty"`
+
+	// Disabled Disable MCP endpoint for this public endpoint
+	Disabled *bool `json:"disabled,omitempty"`
+}
+
+// PublicEndpointParams The instance's public endpoint (`<public_endpoint_id>.search.ai.cloudflare.com`). Replaced wholesale on update.
+type PublicEndpointParams struct {
+	// AuthorizedHosts The hosts allowed to call the public endpoint from a browser.
+	AuthorizedHosts *[]string `json:"authorized_hosts,omitempty"`
+
+	// ChatCompletionsEndpoint One endpoint of the public endpoint, on unless disabled.
+	ChatCompletionsEndpoint *PublicEndpointSwitch `json:"chat_completions_endpoint,omitempty"`
+
+	// CustomDomains Custom domain hostnames that alias this public endpoint. GET and
+	// create responses return the current set; on update (PUT) this field
+	// is only echoed back when supplied in the request body, otherwise it
+	// is null (omit it to leave domains unchanged).
+	CustomDomains *CustomDomains `json:"custom_domains,omitempty"`
+
+	// DefaultDomainEnabled When false, the instance is reachable only via a registered custom
+	// domain and the default <public_endpoint_id>.search.ai.cloudflare.com
+	// host returns 404. Requires at least one custom domain. Defaults to
+	// true. public_endpoint_params is replaced wholesale on update, so
+	// resend default_domain_enabled on every update to keep the default
+	// host off; omitting it resets to true.
+	DefaultDomainEnabled *bool `json:"default_domain_enabled,omitempty"`
+
+	// Enabled Whether the public endpoint is on.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Mcp The public endpoint's MCP server.
+	Mcp *PublicEndpointMCP `json:"mcp,omitempty"`
+
+	// RateLimit The public endpoint's rate limit.
+	RateLimit *PublicEndpointRateLimit `json:"rate_limit,omitempty"`
+
+	// SearchEndpoint One endpoint of the public endpoint, on unless disabled.
+	SearchEndpoint *PublicEndpointSwitch `json:"search_endpoint,omitempty"`
+}
+
+// PublicEndpointRateLimit The public endpoint's rate limit.
+type PublicEndpointRateLimit struct {
+	// PeriodMs The window, in milliseconds.
+	//
+	// Example: 60000
+	PeriodMs *int `json:"period_ms,omitempty"`
+
+	// Requests Requests allowed per window.
+	//
+	// Example: 100
+	Requests *int `json:"requests,omitempty"`
+
+	// Technique Fixed or sliding windows.
+	Technique *PublicEndpointRateLimitTechnique `json:"technique,omitempty"`
+}
+
+// PublicEndpointRateLimitTechnique Fixed or sliding windows.
+type PublicEndpointRateLimitTechnique string
+
+// PublicEndpointSwitch One endpoint of the public endpoint, on unless disabled.
+type PublicEndpointSwitch struct {
+	// Disabled Disable this endpoint of the public endpoint.
+	Disabled *bool `json:"disabled,omitempty"`
+}
+
 // RequestIPCondition Client IP restrictions.
 type RequestIPCondition struct {
 	// In List of IPv4/IPv6 CIDR addresses.
@@ -794,6 +2337,11 @@ type RequestIPCondition struct {
 	// Example: ["199.27.128.0/21","2400:cb00::/32"]
 	NotIn *CIDRList `json:"not_in,omitempty"`
 }
+
+// RerankingModel The model that reranks results when `reranking` is on. Empty or null means AI Search's default.
+//
+// Example: @cf/baai/bge-reranker-base
+type RerankingModel = string
 
 // ResultInfo Pagination of a list (`number` upstream; always whole).
 type ResultInfo struct {
@@ -817,6 +2365,68 @@ type ResultInfo struct {
 	// Example: 1
 	TotalCount int `json:"total_count"`
 }
+
+// RetrievalOptions Search settings; null means the defaults.
+type RetrievalOptions struct {
+	// BoostBy Metadata fields to boost search results by. Fields must match
+	// 'timestamp' or a defined custom_metadata field.
+	//
+	//
+	// Example: [{"direction":"desc","field":"timestamp"}]
+	BoostBy *[]BoostBy `json:"boost_by,omitempty"`
+
+	// KeywordMatchMode Controls which documents are candidates for BM25 scoring. 'and'
+	// restricts candidates to documents containing all query terms;
+	// 'or' includes any document containing at least one term, ranked
+	// by BM25 relevance. When omitted on an update, the existing stored
+	// value is preserved; when never set, search falls back to 'and'.
+	KeywordMatchMode *RetrievalOptionsKeywordMatchMode `json:"keyword_match_mode,omitempty"`
+}
+
+// RetrievalOptionsKeywordMatchMode Controls which documents are candidates for BM25 scoring. 'and'
+// restricts candidates to documents containing all query terms;
+// 'or' includes any document containing at least one term, ranked
+// by BM25 relevance. When omitted on an update, the existing stored
+// value is preserved; when never set, search falls back to 'and'.
+type RetrievalOptionsKeywordMatchMode string
+
+// SourceParams Settings of the data source; null means the defaults.
+type SourceParams struct {
+	// ExcludeItems List of path patterns to exclude. Uses micromatch glob syntax: *
+	// matches within a path segment, ** matches across path segments
+	// (e.g., /admin/** matches /admin/users and
+	// /admin/settings/advanced). Most accounts are limited to 10 rules;
+	// contact support to raise it.
+	//
+	//
+	// Example: ["/admin/**","/private/**","**\\temp\\**"]
+	ExcludeItems *[]string `json:"exclude_items,omitempty"`
+
+	// IncludeItems List of path patterns to include. Uses micromatch glob syntax: *
+	// matches within a path segment, ** matches across path segments
+	// (e.g., /blog/** matches /blog/post and /blog/2024/post). Most
+	// accounts are limited to 10 rules; contact support to raise it.
+	//
+	//
+	// Example: ["/blog/**","/docs/**/*.html","**\\blog\\**.html"]
+	IncludeItems *[]string `json:"include_items,omitempty"`
+
+	// Prefix Only the R2 objects whose key starts with this prefix.
+	//
+	// Example: docs/
+	Prefix *string `json:"prefix,omitempty"`
+
+	// R2Jurisdiction The R2 bucket's jurisdiction.
+	R2Jurisdiction *string `json:"r2_jurisdiction,omitempty"`
+
+	// WebCrawler How a `web-crawler` instance crawls its website.
+	WebCrawler *WebCrawlerParams `json:"web_crawler,omitempty"`
+}
+
+// SyncInterval Interval between automatic syncs, in seconds. Allowed values: 900
+// (15min), 1800 (30min), 3600 (1h), 7200 (2h), 14400 (4h), 21600
+// (6h), 43200 (12h), 86400 (24h).
+type SyncInterval = int
 
 // Token A registered service API token. Its secret (`cf_api_key`) is never returned.
 type Token struct {
@@ -955,6 +2565,105 @@ type ValidationErrorEnvelope_Errors_Item struct {
 	union json.RawMessage
 }
 
+// WebCrawlerDiscoverOptions Options for parse_type 'discover', where Browser Run discovers URLs by link following and sitemaps. Ignored for 'sitemap'.
+type WebCrawlerDiscoverOptions struct {
+	// Depth Maximum link-follow depth from the seed URL.
+	//
+	// Example: 5
+	Depth *float64 `json:"depth,omitempty"`
+
+	// IncludeExternalLinks Follow links that point outside the source domain. Must stay `false`: discover crawls are restricted to the zone you own.
+	//
+	// Example: false
+	IncludeExternalLinks *bool `json:"include_external_links,omitempty"`
+
+	// IncludeSubdomains Follow links to subdomains of the source host.
+	//
+	// Example: false
+	IncludeSubdomains *bool `json:"include_subdomains,omitempty"`
+
+	// Limit Maximum number of pages to crawl (1-100000).
+	//
+	// Example: 10000
+	Limit *float64 `json:"limit,omitempty"`
+
+	// MaxAge Maximum content age in seconds to accept (0-604800).
+	//
+	// Example: 86400
+	MaxAge *float64 `json:"max_age,omitempty"`
+
+	// Source Where the crawler looks for URLs: 'sitemaps' reads sitemap XML only, 'links' follows page links only, 'all' does both.
+	//
+	// Example: all
+	Source *WebCrawlerDiscoverOptionsSource `json:"source,omitempty"`
+}
+
+// WebCrawlerDiscoverOptionsSource Where the crawler looks for URLs: 'sitemaps' reads sitemap XML only, 'links' follows page links only, 'all' does both.
+//
+// Example: all
+type WebCrawlerDiscoverOptionsSource string
+
+// WebCrawlerParams How a `web-crawler` instance crawls its website.
+type WebCrawlerParams struct {
+	// DiscoverOptions Options for parse_type 'discover', where Browser Run discovers URLs by link following and sitemaps. Ignored for 'sitemap'.
+	DiscoverOptions *WebCrawlerDiscoverOptions `json:"discover_options,omitempty"`
+
+	// ParseOptions How crawled pages are read.
+	ParseOptions *WebCrawlerParseOptions `json:"parse_options,omitempty"`
+
+	// ParseType How URLs are discovered. 'sitemap' reads XML sitemaps; 'discover' follows links recursively and requires the source to be a Verified zone on this account.
+	//
+	// Example: sitemap
+	ParseType *WebCrawlerParamsParseType `json:"parse_type,omitempty"`
+}
+
+// WebCrawlerParamsParseType How URLs are discovered. 'sitemap' reads XML sitemaps; 'discover' follows links recursively and requires the source to be a Verified zone on this account.
+//
+// Example: sitemap
+type WebCrawlerParamsParseType string
+
+// WebCrawlerParseOptions How crawled pages are read.
+type WebCrawlerParseOptions struct {
+	// ContentSelector List of path-to-selector mappings for extracting specific content
+	// from crawled pages. Each entry pairs a URL glob pattern with a
+	// CSS selector. The first matching path wins. Only the matched HTML
+	// fragment is stored and indexed. Omit the field to disable content
+	// selection: empty arrays are rejected.
+	//
+	//
+	// Example: [{"path":"**/blog/**","selector":"article div.post-body"},{"path":"**/docs/**","selector":"main"}]
+	ContentSelector *[]ContentSelector `json:"content_selector,omitempty"`
+
+	// IncludeHeaders Up to 5 custom HTTP headers sent with each crawl request. Names
+	// must be RFC-7230 token characters (no spaces, colons, or control
+	// characters); values must be HTAB + printable ASCII (no CR/LF).
+	//
+	//
+	// Example: {"cache-control":"no-cache, no-store"}
+	IncludeHeaders *map[string]string `json:"include_headers,omitempty"`
+
+	// IncludeImages Whether images are indexed too.
+	IncludeImages *bool `json:"include_images,omitempty"`
+
+	// SpecificSitemaps List of specific sitemap URLs to use for crawling. Only valid when parse_type is 'sitemap'.
+	//
+	// Example: ["https://example.com/sitemap.xml","https://example.com/blog-sitemap.xml"]
+	SpecificSitemaps *[]string `json:"specific_sitemaps,omitempty"`
+
+	// UseBrowserRendering Whether pages are rendered in a browser before they are read.
+	UseBrowserRendering *bool `json:"use_browser_rendering,omitempty"`
+}
+
+// AISearchPage Page number (1-indexed).
+//
+// Example: 1
+type AISearchPage = int
+
+// AISearchPerPage Number of results per page.
+//
+// Example: 20
+type AISearchPerPage = int
+
 // APITokenAccountID The Cloudflare account identifier (32 hex digits) that owns the tokens.
 //
 // Example: c3dc5f0b34a14ff8e1b3ec04895e1b22
@@ -988,6 +2697,57 @@ type APITokenPerPage = int
 // Example: c3dc5f0b34a14ff8e1b3ec04895e1b22
 type AccountID = string
 
+// InstanceID The AI Search instance's id (unique within its namespace).
+//
+// Example: my-ai-search
+type InstanceID = string
+
+// InstanceNamespaceFilter Only the instances of this namespace.
+//
+// Example: production
+type InstanceNamespaceFilter = string
+
+// InstanceOrderBy Field to order results by.
+type InstanceOrderBy string
+
+// InstanceOrderByDirection Order direction.
+type InstanceOrderByDirection string
+
+// InstanceSearch Filter instances whose id contains this string (case-insensitive).
+//
+// Example: docs
+type InstanceSearch = string
+
+// JobID The indexing job's identifier.
+//
+// Example: 1f1e5c2a-6d1b-4a4e-9f0e-3c2b1a0d9e8f
+type JobID = string
+
+// JobInstanceID The id of the AI Search instance whose jobs these are (1 to 64 characters).
+//
+// Example: my-ai-search
+type JobInstanceID = string
+
+// JobLogPerPage Number of log lines per page.
+//
+// Example: 20
+type JobLogPerPage = int
+
+// JobPerPage Number of jobs per page.
+//
+// Example: 20
+type JobPerPage = int
+
+// NamespaceName The namespace's name (`default` exists in every account).
+//
+// Example: production
+type NamespaceName = string
+
+// NamespaceSearch Filter namespaces whose name or description contains this string (case-insensitive).
+//
+// Example: prod
+type NamespaceSearch = string
+
 // PermissionGroupName Filter by the name of the permission group (URL-encoded).
 //
 // Example: Account%20Settings%20Write
@@ -1018,6 +2778,13 @@ type APITokenRateLimited = FailureEnvelope
 // `result: {}` and no `messages` there.
 type AuthenticationError = ErrorEnvelope
 
+// NoCredential The failure envelope of an AI Search 400 that is not about a
+// credential being refused: input-validation errors, every one naming
+// its `path` (ValidationError), or, for a request that carries no
+// usable credential, its one CredentialError (code 9106, or 6003 with
+// 6111 in its error_chain).
+type NoCredential = ValidationErrorEnvelope
+
 // RateLimited The failure envelope of the AI Search operations:
 // `{"success": false, "errors": [...], "result": {}}`. Cloudflare sends
 // `result: {}` and no `messages` there.
@@ -1030,6 +2797,108 @@ type Unauthorized = ErrorEnvelope
 
 // APITokenRoll An empty JSON object.
 type APITokenRoll = map[string]interface{}
+
+// ListInstancesParams defines parameters for ListInstances.
+type ListInstancesParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of results per page.
+	PerPage *AISearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Search Filter instances whose id contains this string (case-insensitive).
+	Search *InstanceSearch `form:"search,omitempty" json:"search,omitempty"`
+
+	// Namespace Only the instances of this namespace.
+	Namespace *InstanceNamespaceFilter `form:"namespace,omitempty" json:"namespace,omitempty"`
+
+	// OrderBy Field to order results by.
+	OrderBy *ListInstancesParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+
+	// OrderByDirection Order direction.
+	OrderByDirection *ListInstancesParamsOrderByDirection `form:"order_by_direction,omitempty" json:"order_by_direction,omitempty"`
+}
+
+// ListInstancesParamsOrderBy defines parameters for ListInstances.
+type ListInstancesParamsOrderBy string
+
+// ListInstancesParamsOrderByDirection defines parameters for ListInstances.
+type ListInstancesParamsOrderByDirection string
+
+// ListJobsParams defines parameters for ListJobs.
+type ListJobsParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of jobs per page.
+	PerPage *JobPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// ListJobLogsParams defines parameters for ListJobLogs.
+type ListJobLogsParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of log lines per page.
+	PerPage *JobLogPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// ListNamespacesParams defines parameters for ListNamespaces.
+type ListNamespacesParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of results per page.
+	PerPage *AISearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Search Filter namespaces whose name or description contains this string (case-insensitive).
+	Search *NamespaceSearch `form:"search,omitempty" json:"search,omitempty"`
+}
+
+// ListNamespaceInstancesParams defines parameters for ListNamespaceInstances.
+type ListNamespaceInstancesParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of results per page.
+	PerPage *AISearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Search Filter instances whose id contains this string (case-insensitive).
+	Search *InstanceSearch `form:"search,omitempty" json:"search,omitempty"`
+
+	// Namespace Only the instances of this namespace.
+	Namespace *InstanceNamespaceFilter `form:"namespace,omitempty" json:"namespace,omitempty"`
+
+	// OrderBy Field to order results by.
+	OrderBy *ListNamespaceInstancesParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+
+	// OrderByDirection Order direction.
+	OrderByDirection *ListNamespaceInstancesParamsOrderByDirection `form:"order_by_direction,omitempty" json:"order_by_direction,omitempty"`
+}
+
+// ListNamespaceInstancesParamsOrderBy defines parameters for ListNamespaceInstances.
+type ListNamespaceInstancesParamsOrderBy string
+
+// ListNamespaceInstancesParamsOrderByDirection defines parameters for ListNamespaceInstances.
+type ListNamespaceInstancesParamsOrderByDirection string
+
+// ListNamespaceJobsParams defines parameters for ListNamespaceJobs.
+type ListNamespaceJobsParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of jobs per page.
+	PerPage *JobPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// ListNamespaceJobLogsParams defines parameters for ListNamespaceJobLogs.
+type ListNamespaceJobLogsParams struct {
+	// Page Page number (1-indexed).
+	Page *AISearchPage `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Number of log lines per page.
+	PerPage *JobLogPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
 
 // ListTokensParams defines parameters for ListTokens.
 type ListTokensParams struct {
@@ -1102,6 +2971,39 @@ type ListUserPermissionGroupsParams struct {
 
 // RollUserAPITokenJSONBody defines parameters for RollUserAPIToken.
 type RollUserAPITokenJSONBody = map[string]interface{}
+
+// CreateInstanceJSONRequestBody defines body for CreateInstance for application/json ContentType.
+type CreateInstanceJSONRequestBody = InstanceCreate
+
+// UpdateInstanceJSONRequestBody defines body for UpdateInstance for application/json ContentType.
+type UpdateInstanceJSONRequestBody = InstanceUpdate
+
+// CreateJobJSONRequestBody defines body for CreateJob for application/json ContentType.
+type CreateJobJSONRequestBody = JobCreate
+
+// CancelJobJSONRequestBody defines body for CancelJob for application/json ContentType.
+type CancelJobJSONRequestBody = JobCancel
+
+// CreateNamespaceJSONRequestBody defines body for CreateNamespace for application/json ContentType.
+type CreateNamespaceJSONRequestBody = NamespaceCreate
+
+// UpdateNamespaceJSONRequestBody defines body for UpdateNamespace for application/json ContentType.
+type UpdateNamespaceJSONRequestBody = NamespaceUpdate
+
+// CreateNamespaceInstanceJSONRequestBody defines body for CreateNamespaceInstance for application/json ContentType.
+type CreateNamespaceInstanceJSONRequestBody = InstanceCreate
+
+// MoveInstanceJSONRequestBody defines body for MoveInstance for application/json ContentType.
+type MoveInstanceJSONRequestBody = InstanceMove
+
+// UpdateNamespaceInstanceJSONRequestBody defines body for UpdateNamespaceInstance for application/json ContentType.
+type UpdateNamespaceInstanceJSONRequestBody = InstanceUpdate
+
+// CreateNamespaceJobJSONRequestBody defines body for CreateNamespaceJob for application/json ContentType.
+type CreateNamespaceJobJSONRequestBody = JobCreate
+
+// CancelNamespaceJobJSONRequestBody defines body for CancelNamespaceJob for application/json ContentType.
+type CancelNamespaceJobJSONRequestBody = JobCancel
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = TokenInput
@@ -1262,6 +3164,392 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+
+	// ListInstances List instances
+	//
+	// List the account's AI Search instances, in every namespace unless
+	// `namespace` filters them, newest first by default. List items carry
+	// every field, null where unset.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances (the `ListInstances` operationId).
+	ListInstances(ctx context.Context, accountID AccountID, params *ListInstancesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateInstanceWithBody Create an instance
+	//
+	// Create an AI Search instance. Only `id` is required; every field left
+	// out takes its default. A new instance's `status` is "waiting".
+	// `token_id` names the registered service token the instance uses (see
+	// the AI Search tokens operations); Cloudflare's API guide makes it
+	// optional once the account has one, and wrangler never sends it. An
+	// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+	CreateInstanceWithBody(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateInstance Create an instance
+	//
+	// Create an AI Search instance. Only `id` is required; every field left
+	// out takes its default. A new instance's `status` is "waiting".
+	// `token_id` names the registered service token the instance uses (see
+	// the AI Search tokens operations); Cloudflare's API guide makes it
+	// optional once the account has one, and wrangler never sends it. An
+	// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+	CreateInstance(ctx context.Context, accountID AccountID, body CreateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteInstance Delete an instance
+	//
+	// Permanently delete an AI Search instance and all its indexed data.
+	// The answer is the deleted instance. Its registered token, no longer
+	// used by it, may then be deleted.
+	//
+	// Corresponds with DELETE /accounts/{account_id}/ai-search/instances/{id} (the `DeleteInstance` operationId).
+	DeleteInstance(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInstance Get an instance
+	//
+	// Retrieve the configuration and status of an AI Search instance.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id} (the `GetInstance` operationId).
+	GetInstance(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateInstanceWithBody Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+	UpdateInstanceWithBody(ctx context.Context, accountID AccountID, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateInstance Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+	UpdateInstance(ctx context.Context, accountID AccountID, id InstanceID, body UpdateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListJobs List jobs
+	//
+	// List the indexing jobs of an AI Search instance, newest first.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs (the `ListJobs` operationId).
+	ListJobs(ctx context.Context, accountID AccountID, id JobInstanceID, params *ListJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateJobWithBody Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+	CreateJobWithBody(ctx context.Context, accountID AccountID, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateJob Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+	CreateJob(ctx context.Context, accountID AccountID, id JobInstanceID, body CreateJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetJob Get a job
+	//
+	// Retrieve an indexing job of an AI Search instance, running or ended.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `GetJob` operationId).
+	GetJob(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelJobWithBody Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+	CancelJobWithBody(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelJob Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+	CancelJob(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, body CancelJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListJobLogs List job logs
+	//
+	// List the log lines of an indexing job, oldest first.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs (the `ListJobLogs` operationId).
+	ListJobLogs(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, params *ListJobLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNamespaces List namespaces
+	//
+	// List the account's namespaces, with their descriptions and creation
+	// times. Every account has the namespace `default`.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces (the `ListNamespaces` operationId).
+	ListNamespaces(ctx context.Context, accountID AccountID, params *ListNamespacesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNamespaceWithBody Create a namespace
+	//
+	// Create a namespace for organizing AI Search instances. Instance ids
+	// are unique within a namespace; the same id may exist in another one.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+	CreateNamespaceWithBody(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNamespace Create a namespace
+	//
+	// Create a namespace for organizing AI Search instances. Instance ids
+	// are unique within a namespace; the same id may exist in another one.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+	CreateNamespace(ctx context.Context, accountID AccountID, body CreateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteNamespace Delete a namespace
+	//
+	// Permanently delete a namespace. It must be empty (no instances:
+	// 400, code 7066), and `default` cannot be deleted (400, code 7065).
+	//
+	// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name} (the `DeleteNamespace` operationId).
+	DeleteNamespace(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetNamespace Get a namespace
+	//
+	// Retrieve a namespace and its description.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name} (the `GetNamespace` operationId).
+	GetNamespace(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNamespaceWithBody Update a namespace
+	//
+	// Update a namespace's description and/or its public endpoint
+	// settings. The `default` namespace's description cannot be changed
+	// (400, code 7065), but its public endpoint can.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+	UpdateNamespaceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNamespace Update a namespace
+	//
+	// Update a namespace's description and/or its public endpoint
+	// settings. The `default` namespace's description cannot be changed
+	// (400, code 7065), but its public endpoint can.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+	UpdateNamespace(ctx context.Context, accountID AccountID, name NamespaceName, body UpdateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNamespaceInstances List instances
+	//
+	// List the AI Search instances of the namespace `name`, newest first by
+	// default. List items carry every field, null where unset. The
+	// `namespace` query parameter, shared with the account-level list, is
+	// redundant here.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `ListNamespaceInstances` operationId).
+	ListNamespaceInstances(ctx context.Context, accountID AccountID, name NamespaceName, params *ListNamespaceInstancesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNamespaceInstanceWithBody Create an instance
+	//
+	// Create an AI Search instance in the namespace `name` (wrangler's
+	// route, with `default` unless told otherwise). Only `id` is required;
+	// every field left out takes its default. A new instance's `status` is
+	// "waiting". `token_id` names the registered service token the
+	// instance uses (see the AI Search tokens operations); Cloudflare's API
+	// guide makes it optional once the account has one, and wrangler never
+	// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+	// needs a `source`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+	CreateNamespaceInstanceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNamespaceInstance Create an instance
+	//
+	// Create an AI Search instance in the namespace `name` (wrangler's
+	// route, with `default` unless told otherwise). Only `id` is required;
+	// every field left out takes its default. A new instance's `status` is
+	// "waiting". `token_id` names the registered service token the
+	// instance uses (see the AI Search tokens operations); Cloudflare's API
+	// guide makes it optional once the account has one, and wrangler never
+	// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+	// needs a `source`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+	CreateNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, body CreateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteNamespaceInstance Delete an instance
+	//
+	// Permanently delete an AI Search instance and all its indexed data.
+	// The answer is the deleted instance. Its registered token, no longer
+	// used by it, may then be deleted.
+	//
+	// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `DeleteNamespaceInstance` operationId).
+	DeleteNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetNamespaceInstance Get an instance
+	//
+	// Retrieve the configuration and status of an AI Search instance.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `GetNamespaceInstance` operationId).
+	GetNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveInstanceWithBody Move an instance to another namespace
+	//
+	// Move an instance from its namespace (`name`) to `new_namespace`
+	// (`default` moves it back). Ids are unique within a namespace, so a
+	// target that already has an instance with this id refuses it (400,
+	// code 7022), as does the namespace the instance is already in (400,
+	// code 7067). Moving removes the instance from the old namespace's
+	// `public_endpoint_params.instances_allowed`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+	MoveInstanceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MoveInstance Move an instance to another namespace
+	//
+	// Move an instance from its namespace (`name`) to `new_namespace`
+	// (`default` moves it back). Ids are unique within a namespace, so a
+	// target that already has an instance with this id refuses it (400,
+	// code 7022), as does the namespace the instance is already in (400,
+	// code 7067). Moving removes the instance from the old namespace's
+	// `public_endpoint_params.instances_allowed`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+	MoveInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body MoveInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNamespaceInstanceWithBody Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+	UpdateNamespaceInstanceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNamespaceInstance Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+	UpdateNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body UpdateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNamespaceJobs List jobs
+	//
+	// List the indexing jobs of an AI Search instance, newest first.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `ListNamespaceJobs` operationId).
+	ListNamespaceJobs(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, params *ListNamespaceJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNamespaceJobWithBody Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+	CreateNamespaceJobWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNamespaceJob Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+	CreateNamespaceJob(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, body CreateNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetNamespaceJob Get a job
+	//
+	// Retrieve an indexing job of an AI Search instance, running or ended.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `GetNamespaceJob` operationId).
+	GetNamespaceJob(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelNamespaceJobWithBody Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+	CancelNamespaceJobWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelNamespaceJob Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+	CancelNamespaceJob(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, body CancelNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListNamespaceJobLogs List job logs
+	//
+	// List the log lines of an indexing job, oldest first.
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs (the `ListNamespaceJobLogs` operationId).
+	ListNamespaceJobLogs(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params *ListNamespaceJobLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTokens List tokens
 	//
@@ -1550,6 +3838,762 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
 	RollUserAPIToken(ctx context.Context, tokenID APITokenID, body RollUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ListInstances List instances
+//
+// List the account's AI Search instances, in every namespace unless
+// `namespace` filters them, newest first by default. List items carry
+// every field, null where unset.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances (the `ListInstances` operationId).
+func (c *Client) ListInstances(ctx context.Context, accountID AccountID, params *ListInstancesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListInstancesRequest(c.Server, accountID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateInstanceWithBody Create an instance
+//
+// Create an AI Search instance. Only `id` is required; every field left
+// out takes its default. A new instance's `status` is "waiting".
+// `token_id` names the registered service token the instance uses (see
+// the AI Search tokens operations); Cloudflare's API guide makes it
+// optional once the account has one, and wrangler never sends it. An
+// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+func (c *Client) CreateInstanceWithBody(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInstanceRequestWithBody(c.Server, accountID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateInstance Create an instance
+//
+// Create an AI Search instance. Only `id` is required; every field left
+// out takes its default. A new instance's `status` is "waiting".
+// `token_id` names the registered service token the instance uses (see
+// the AI Search tokens operations); Cloudflare's API guide makes it
+// optional once the account has one, and wrangler never sends it. An
+// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+func (c *Client) CreateInstance(ctx context.Context, accountID AccountID, body CreateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInstanceRequest(c.Server, accountID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteInstance Delete an instance
+//
+// Permanently delete an AI Search instance and all its indexed data.
+// The answer is the deleted instance. Its registered token, no longer
+// used by it, may then be deleted.
+//
+// Corresponds with DELETE /accounts/{account_id}/ai-search/instances/{id} (the `DeleteInstance` operationId).
+func (c *Client) DeleteInstance(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteInstanceRequest(c.Server, accountID, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInstance Get an instance
+//
+// Retrieve the configuration and status of an AI Search instance.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id} (the `GetInstance` operationId).
+func (c *Client) GetInstance(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInstanceRequest(c.Server, accountID, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateInstanceWithBody Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+func (c *Client) UpdateInstanceWithBody(ctx context.Context, accountID AccountID, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateInstanceRequestWithBody(c.Server, accountID, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateInstance Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+func (c *Client) UpdateInstance(ctx context.Context, accountID AccountID, id InstanceID, body UpdateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateInstanceRequest(c.Server, accountID, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListJobs List jobs
+//
+// List the indexing jobs of an AI Search instance, newest first.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs (the `ListJobs` operationId).
+func (c *Client) ListJobs(ctx context.Context, accountID AccountID, id JobInstanceID, params *ListJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListJobsRequest(c.Server, accountID, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateJobWithBody Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+func (c *Client) CreateJobWithBody(ctx context.Context, accountID AccountID, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateJobRequestWithBody(c.Server, accountID, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateJob Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+func (c *Client) CreateJob(ctx context.Context, accountID AccountID, id JobInstanceID, body CreateJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateJobRequest(c.Server, accountID, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetJob Get a job
+//
+// Retrieve an indexing job of an AI Search instance, running or ended.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `GetJob` operationId).
+func (c *Client) GetJob(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetJobRequest(c.Server, accountID, id, jobID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelJobWithBody Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+func (c *Client) CancelJobWithBody(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelJobRequestWithBody(c.Server, accountID, id, jobID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelJob Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+func (c *Client) CancelJob(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, body CancelJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelJobRequest(c.Server, accountID, id, jobID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListJobLogs List job logs
+//
+// List the log lines of an indexing job, oldest first.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs (the `ListJobLogs` operationId).
+func (c *Client) ListJobLogs(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, params *ListJobLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListJobLogsRequest(c.Server, accountID, id, jobID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNamespaces List namespaces
+//
+// List the account's namespaces, with their descriptions and creation
+// times. Every account has the namespace `default`.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces (the `ListNamespaces` operationId).
+func (c *Client) ListNamespaces(ctx context.Context, accountID AccountID, params *ListNamespacesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNamespacesRequest(c.Server, accountID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNamespaceWithBody Create a namespace
+//
+// Create a namespace for organizing AI Search instances. Instance ids
+// are unique within a namespace; the same id may exist in another one.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+func (c *Client) CreateNamespaceWithBody(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNamespaceRequestWithBody(c.Server, accountID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNamespace Create a namespace
+//
+// Create a namespace for organizing AI Search instances. Instance ids
+// are unique within a namespace; the same id may exist in another one.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+func (c *Client) CreateNamespace(ctx context.Context, accountID AccountID, body CreateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNamespaceRequest(c.Server, accountID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteNamespace Delete a namespace
+//
+// Permanently delete a namespace. It must be empty (no instances:
+// 400, code 7066), and `default` cannot be deleted (400, code 7065).
+//
+// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name} (the `DeleteNamespace` operationId).
+func (c *Client) DeleteNamespace(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteNamespaceRequest(c.Server, accountID, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetNamespace Get a namespace
+//
+// Retrieve a namespace and its description.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name} (the `GetNamespace` operationId).
+func (c *Client) GetNamespace(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetNamespaceRequest(c.Server, accountID, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNamespaceWithBody Update a namespace
+//
+// Update a namespace's description and/or its public endpoint
+// settings. The `default` namespace's description cannot be changed
+// (400, code 7065), but its public endpoint can.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+func (c *Client) UpdateNamespaceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNamespaceRequestWithBody(c.Server, accountID, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNamespace Update a namespace
+//
+// Update a namespace's description and/or its public endpoint
+// settings. The `default` namespace's description cannot be changed
+// (400, code 7065), but its public endpoint can.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+func (c *Client) UpdateNamespace(ctx context.Context, accountID AccountID, name NamespaceName, body UpdateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNamespaceRequest(c.Server, accountID, name, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNamespaceInstances List instances
+//
+// List the AI Search instances of the namespace `name`, newest first by
+// default. List items carry every field, null where unset. The
+// `namespace` query parameter, shared with the account-level list, is
+// redundant here.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `ListNamespaceInstances` operationId).
+func (c *Client) ListNamespaceInstances(ctx context.Context, accountID AccountID, name NamespaceName, params *ListNamespaceInstancesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNamespaceInstancesRequest(c.Server, accountID, name, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNamespaceInstanceWithBody Create an instance
+//
+// Create an AI Search instance in the namespace `name` (wrangler's
+// route, with `default` unless told otherwise). Only `id` is required;
+// every field left out takes its default. A new instance's `status` is
+// "waiting". `token_id` names the registered service token the
+// instance uses (see the AI Search tokens operations); Cloudflare's API
+// guide makes it optional once the account has one, and wrangler never
+// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+// needs a `source`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+func (c *Client) CreateNamespaceInstanceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNamespaceInstanceRequestWithBody(c.Server, accountID, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNamespaceInstance Create an instance
+//
+// Create an AI Search instance in the namespace `name` (wrangler's
+// route, with `default` unless told otherwise). Only `id` is required;
+// every field left out takes its default. A new instance's `status` is
+// "waiting". `token_id` names the registered service token the
+// instance uses (see the AI Search tokens operations); Cloudflare's API
+// guide makes it optional once the account has one, and wrangler never
+// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+// needs a `source`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+func (c *Client) CreateNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, body CreateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNamespaceInstanceRequest(c.Server, accountID, name, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteNamespaceInstance Delete an instance
+//
+// Permanently delete an AI Search instance and all its indexed data.
+// The answer is the deleted instance. Its registered token, no longer
+// used by it, may then be deleted.
+//
+// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `DeleteNamespaceInstance` operationId).
+func (c *Client) DeleteNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteNamespaceInstanceRequest(c.Server, accountID, name, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetNamespaceInstance Get an instance
+//
+// Retrieve the configuration and status of an AI Search instance.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `GetNamespaceInstance` operationId).
+func (c *Client) GetNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetNamespaceInstanceRequest(c.Server, accountID, name, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveInstanceWithBody Move an instance to another namespace
+//
+// Move an instance from its namespace (`name`) to `new_namespace`
+// (`default` moves it back). Ids are unique within a namespace, so a
+// target that already has an instance with this id refuses it (400,
+// code 7022), as does the namespace the instance is already in (400,
+// code 7067). Moving removes the instance from the old namespace's
+// `public_endpoint_params.instances_allowed`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+func (c *Client) MoveInstanceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveInstanceRequestWithBody(c.Server, accountID, name, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MoveInstance Move an instance to another namespace
+//
+// Move an instance from its namespace (`name`) to `new_namespace`
+// (`default` moves it back). Ids are unique within a namespace, so a
+// target that already has an instance with this id refuses it (400,
+// code 7022), as does the namespace the instance is already in (400,
+// code 7067). Moving removes the instance from the old namespace's
+// `public_endpoint_params.instances_allowed`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+func (c *Client) MoveInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body MoveInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveInstanceRequest(c.Server, accountID, name, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNamespaceInstanceWithBody Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+func (c *Client) UpdateNamespaceInstanceWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNamespaceInstanceRequestWithBody(c.Server, accountID, name, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNamespaceInstance Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+func (c *Client) UpdateNamespaceInstance(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body UpdateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNamespaceInstanceRequest(c.Server, accountID, name, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNamespaceJobs List jobs
+//
+// List the indexing jobs of an AI Search instance, newest first.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `ListNamespaceJobs` operationId).
+func (c *Client) ListNamespaceJobs(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, params *ListNamespaceJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNamespaceJobsRequest(c.Server, accountID, name, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNamespaceJobWithBody Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+func (c *Client) CreateNamespaceJobWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNamespaceJobRequestWithBody(c.Server, accountID, name, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNamespaceJob Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+func (c *Client) CreateNamespaceJob(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, body CreateNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNamespaceJobRequest(c.Server, accountID, name, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetNamespaceJob Get a job
+//
+// Retrieve an indexing job of an AI Search instance, running or ended.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `GetNamespaceJob` operationId).
+func (c *Client) GetNamespaceJob(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetNamespaceJobRequest(c.Server, accountID, name, id, jobID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelNamespaceJobWithBody Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+func (c *Client) CancelNamespaceJobWithBody(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelNamespaceJobRequestWithBody(c.Server, accountID, name, id, jobID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelNamespaceJob Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+func (c *Client) CancelNamespaceJob(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, body CancelNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelNamespaceJobRequest(c.Server, accountID, name, id, jobID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListNamespaceJobLogs List job logs
+//
+// List the log lines of an indexing job, oldest first.
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs (the `ListNamespaceJobLogs` operationId).
+func (c *Client) ListNamespaceJobLogs(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params *ListNamespaceJobLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNamespaceJobLogsRequest(c.Server, accountID, name, id, jobID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ListTokens List tokens
@@ -2128,6 +5172,1673 @@ func (c *Client) RollUserAPIToken(ctx context.Context, tokenID APITokenID, body 
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewListInstancesRequest constructs an http.Request for the ListInstances method
+func NewListInstancesRequest(server string, accountID AccountID, params *ListInstancesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Search != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Namespace != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "namespace", *params.Namespace, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_by", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderByDirection != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_by_direction", *params.OrderByDirection, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateInstanceRequest calls the generic CreateInstance builder with application/json body
+func NewCreateInstanceRequest(server string, accountID AccountID, body CreateInstanceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateInstanceRequestWithBody(server, accountID, "application/json", bodyReader)
+}
+
+// NewCreateInstanceRequestWithBody constructs an http.Request for the CreateInstance method, with any body, and a specified content type
+func NewCreateInstanceRequestWithBody(server string, accountID AccountID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteInstanceRequest constructs an http.Request for the DeleteInstance method
+func NewDeleteInstanceRequest(server string, accountID AccountID, id InstanceID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetInstanceRequest constructs an http.Request for the GetInstance method
+func NewGetInstanceRequest(server string, accountID AccountID, id InstanceID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateInstanceRequest calls the generic UpdateInstance builder with application/json body
+func NewUpdateInstanceRequest(server string, accountID AccountID, id InstanceID, body UpdateInstanceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateInstanceRequestWithBody(server, accountID, id, "application/json", bodyReader)
+}
+
+// NewUpdateInstanceRequestWithBody constructs an http.Request for the UpdateInstance method, with any body, and a specified content type
+func NewUpdateInstanceRequestWithBody(server string, accountID AccountID, id InstanceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListJobsRequest constructs an http.Request for the ListJobs method
+func NewListJobsRequest(server string, accountID AccountID, id JobInstanceID, params *ListJobsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s/jobs", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateJobRequest calls the generic CreateJob builder with application/json body
+func NewCreateJobRequest(server string, accountID AccountID, id JobInstanceID, body CreateJobJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateJobRequestWithBody(server, accountID, id, "application/json", bodyReader)
+}
+
+// NewCreateJobRequestWithBody constructs an http.Request for the CreateJob method, with any body, and a specified content type
+func NewCreateJobRequestWithBody(server string, accountID AccountID, id JobInstanceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s/jobs", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetJobRequest constructs an http.Request for the GetJob method
+func NewGetJobRequest(server string, accountID AccountID, id JobInstanceID, jobID JobID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "job_id", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s/jobs/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCancelJobRequest calls the generic CancelJob builder with application/json body
+func NewCancelJobRequest(server string, accountID AccountID, id JobInstanceID, jobID JobID, body CancelJobJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCancelJobRequestWithBody(server, accountID, id, jobID, "application/json", bodyReader)
+}
+
+// NewCancelJobRequestWithBody constructs an http.Request for the CancelJob method, with any body, and a specified content type
+func NewCancelJobRequestWithBody(server string, accountID AccountID, id JobInstanceID, jobID JobID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "job_id", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s/jobs/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListJobLogsRequest constructs an http.Request for the ListJobLogs method
+func NewListJobLogsRequest(server string, accountID AccountID, id JobInstanceID, jobID JobID, params *ListJobLogsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "job_id", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/instances/%s/jobs/%s/logs", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListNamespacesRequest constructs an http.Request for the ListNamespaces method
+func NewListNamespacesRequest(server string, accountID AccountID, params *ListNamespacesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Search != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateNamespaceRequest calls the generic CreateNamespace builder with application/json body
+func NewCreateNamespaceRequest(server string, accountID AccountID, body CreateNamespaceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateNamespaceRequestWithBody(server, accountID, "application/json", bodyReader)
+}
+
+// NewCreateNamespaceRequestWithBody constructs an http.Request for the CreateNamespace method, with any body, and a specified content type
+func NewCreateNamespaceRequestWithBody(server string, accountID AccountID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteNamespaceRequest constructs an http.Request for the DeleteNamespace method
+func NewDeleteNamespaceRequest(server string, accountID AccountID, name NamespaceName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetNamespaceRequest constructs an http.Request for the GetNamespace method
+func NewGetNamespaceRequest(server string, accountID AccountID, name NamespaceName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateNamespaceRequest calls the generic UpdateNamespace builder with application/json body
+func NewUpdateNamespaceRequest(server string, accountID AccountID, name NamespaceName, body UpdateNamespaceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateNamespaceRequestWithBody(server, accountID, name, "application/json", bodyReader)
+}
+
+// NewUpdateNamespaceRequestWithBody constructs an http.Request for the UpdateNamespace method, with any body, and a specified content type
+func NewUpdateNamespaceRequestWithBody(server string, accountID AccountID, name NamespaceName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListNamespaceInstancesRequest constructs an http.Request for the ListNamespaceInstances method
+func NewListNamespaceInstancesRequest(server string, accountID AccountID, name NamespaceName, params *ListNamespaceInstancesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Search != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Namespace != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "namespace", *params.Namespace, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_by", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderByDirection != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_by_direction", *params.OrderByDirection, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateNamespaceInstanceRequest calls the generic CreateNamespaceInstance builder with application/json body
+func NewCreateNamespaceInstanceRequest(server string, accountID AccountID, name NamespaceName, body CreateNamespaceInstanceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateNamespaceInstanceRequestWithBody(server, accountID, name, "application/json", bodyReader)
+}
+
+// NewCreateNamespaceInstanceRequestWithBody constructs an http.Request for the CreateNamespaceInstance method, with any body, and a specified content type
+func NewCreateNamespaceInstanceRequestWithBody(server string, accountID AccountID, name NamespaceName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteNamespaceInstanceRequest constructs an http.Request for the DeleteNamespaceInstance method
+func NewDeleteNamespaceInstanceRequest(server string, accountID AccountID, name NamespaceName, id InstanceID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetNamespaceInstanceRequest constructs an http.Request for the GetNamespaceInstance method
+func NewGetNamespaceInstanceRequest(server string, accountID AccountID, name NamespaceName, id InstanceID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMoveInstanceRequest calls the generic MoveInstance builder with application/json body
+func NewMoveInstanceRequest(server string, accountID AccountID, name NamespaceName, id InstanceID, body MoveInstanceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMoveInstanceRequestWithBody(server, accountID, name, id, "application/json", bodyReader)
+}
+
+// NewMoveInstanceRequestWithBody constructs an http.Request for the MoveInstance method, with any body, and a specified content type
+func NewMoveInstanceRequestWithBody(server string, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateNamespaceInstanceRequest calls the generic UpdateNamespaceInstance builder with application/json body
+func NewUpdateNamespaceInstanceRequest(server string, accountID AccountID, name NamespaceName, id InstanceID, body UpdateNamespaceInstanceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateNamespaceInstanceRequestWithBody(server, accountID, name, id, "application/json", bodyReader)
+}
+
+// NewUpdateNamespaceInstanceRequestWithBody constructs an http.Request for the UpdateNamespaceInstance method, with any body, and a specified content type
+func NewUpdateNamespaceInstanceRequestWithBody(server string, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListNamespaceJobsRequest constructs an http.Request for the ListNamespaceJobs method
+func NewListNamespaceJobsRequest(server string, accountID AccountID, name NamespaceName, id JobInstanceID, params *ListNamespaceJobsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s/jobs", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateNamespaceJobRequest calls the generic CreateNamespaceJob builder with application/json body
+func NewCreateNamespaceJobRequest(server string, accountID AccountID, name NamespaceName, id JobInstanceID, body CreateNamespaceJobJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateNamespaceJobRequestWithBody(server, accountID, name, id, "application/json", bodyReader)
+}
+
+// NewCreateNamespaceJobRequestWithBody constructs an http.Request for the CreateNamespaceJob method, with any body, and a specified content type
+func NewCreateNamespaceJobRequestWithBody(server string, accountID AccountID, name NamespaceName, id JobInstanceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s/jobs", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetNamespaceJobRequest constructs an http.Request for the GetNamespaceJob method
+func NewGetNamespaceJobRequest(server string, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam3 string
+
+	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "job_id", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s/jobs/%s", pathParam0, pathParam1, pathParam2, pathParam3)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCancelNamespaceJobRequest calls the generic CancelNamespaceJob builder with application/json body
+func NewCancelNamespaceJobRequest(server string, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, body CancelNamespaceJobJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCancelNamespaceJobRequestWithBody(server, accountID, name, id, jobID, "application/json", bodyReader)
+}
+
+// NewCancelNamespaceJobRequestWithBody constructs an http.Request for the CancelNamespaceJob method, with any body, and a specified content type
+func NewCancelNamespaceJobRequestWithBody(server string, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam3 string
+
+	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "job_id", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s/jobs/%s", pathParam0, pathParam1, pathParam2, pathParam3)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListNamespaceJobLogsRequest constructs an http.Request for the ListNamespaceJobLogs method
+func NewListNamespaceJobLogsRequest(server string, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params *ListNamespaceJobLogsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam3 string
+
+	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "job_id", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s/ai-search/namespaces/%s/instances/%s/jobs/%s/logs", pathParam0, pathParam1, pathParam2, pathParam3)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewListTokensRequest constructs an http.Request for the ListTokens method
@@ -3268,6 +7979,422 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ListInstancesWithResponse List instances
+	//
+	// List the account's AI Search instances, in every namespace unless
+	// `namespace` filters them, newest first by default. List items carry
+	// every field, null where unset.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances (the `ListInstances` operationId).
+	ListInstancesWithResponse(ctx context.Context, accountID AccountID, params *ListInstancesParams, reqEditors ...RequestEditorFn) (*ListInstancesResponse, error)
+
+	// CreateInstanceWithBodyWithResponse Create an instance
+	//
+	// Create an AI Search instance. Only `id` is required; every field left
+	// out takes its default. A new instance's `status` is "waiting".
+	// `token_id` names the registered service token the instance uses (see
+	// the AI Search tokens operations); Cloudflare's API guide makes it
+	// optional once the account has one, and wrangler never sends it. An
+	// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+	CreateInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInstanceResponse, error)
+
+	// CreateInstanceWithResponse Create an instance
+	//
+	// Create an AI Search instance. Only `id` is required; every field left
+	// out takes its default. A new instance's `status` is "waiting".
+	// `token_id` names the registered service token the instance uses (see
+	// the AI Search tokens operations); Cloudflare's API guide makes it
+	// optional once the account has one, and wrangler never sends it. An
+	// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+	CreateInstanceWithResponse(ctx context.Context, accountID AccountID, body CreateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInstanceResponse, error)
+
+	// DeleteInstanceWithResponse Delete an instance
+	//
+	// Permanently delete an AI Search instance and all its indexed data.
+	// The answer is the deleted instance. Its registered token, no longer
+	// used by it, may then be deleted.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /accounts/{account_id}/ai-search/instances/{id} (the `DeleteInstance` operationId).
+	DeleteInstanceWithResponse(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*DeleteInstanceResponse, error)
+
+	// GetInstanceWithResponse Get an instance
+	//
+	// Retrieve the configuration and status of an AI Search instance.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id} (the `GetInstance` operationId).
+	GetInstanceWithResponse(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*GetInstanceResponse, error)
+
+	// UpdateInstanceWithBodyWithResponse Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+	UpdateInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateInstanceResponse, error)
+
+	// UpdateInstanceWithResponse Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+	UpdateInstanceWithResponse(ctx context.Context, accountID AccountID, id InstanceID, body UpdateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateInstanceResponse, error)
+
+	// ListJobsWithResponse List jobs
+	//
+	// List the indexing jobs of an AI Search instance, newest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs (the `ListJobs` operationId).
+	ListJobsWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, params *ListJobsParams, reqEditors ...RequestEditorFn) (*ListJobsResponse, error)
+
+	// CreateJobWithBodyWithResponse Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+	CreateJobWithBodyWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateJobResponse, error)
+
+	// CreateJobWithResponse Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+	CreateJobWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, body CreateJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJobResponse, error)
+
+	// GetJobWithResponse Get a job
+	//
+	// Retrieve an indexing job of an AI Search instance, running or ended.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `GetJob` operationId).
+	GetJobWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*GetJobResponse, error)
+
+	// CancelJobWithBodyWithResponse Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+	CancelJobWithBodyWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelJobResponse, error)
+
+	// CancelJobWithResponse Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+	CancelJobWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, body CancelJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelJobResponse, error)
+
+	// ListJobLogsWithResponse List job logs
+	//
+	// List the log lines of an indexing job, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs (the `ListJobLogs` operationId).
+	ListJobLogsWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, params *ListJobLogsParams, reqEditors ...RequestEditorFn) (*ListJobLogsResponse, error)
+
+	// ListNamespacesWithResponse List namespaces
+	//
+	// List the account's namespaces, with their descriptions and creation
+	// times. Every account has the namespace `default`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces (the `ListNamespaces` operationId).
+	ListNamespacesWithResponse(ctx context.Context, accountID AccountID, params *ListNamespacesParams, reqEditors ...RequestEditorFn) (*ListNamespacesResponse, error)
+
+	// CreateNamespaceWithBodyWithResponse Create a namespace
+	//
+	// Create a namespace for organizing AI Search instances. Instance ids
+	// are unique within a namespace; the same id may exist in another one.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+	CreateNamespaceWithBodyWithResponse(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNamespaceResponse, error)
+
+	// CreateNamespaceWithResponse Create a namespace
+	//
+	// Create a namespace for organizing AI Search instances. Instance ids
+	// are unique within a namespace; the same id may exist in another one.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+	CreateNamespaceWithResponse(ctx context.Context, accountID AccountID, body CreateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNamespaceResponse, error)
+
+	// DeleteNamespaceWithResponse Delete a namespace
+	//
+	// Permanently delete a namespace. It must be empty (no instances:
+	// 400, code 7066), and `default` cannot be deleted (400, code 7065).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name} (the `DeleteNamespace` operationId).
+	DeleteNamespaceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*DeleteNamespaceResponse, error)
+
+	// GetNamespaceWithResponse Get a namespace
+	//
+	// Retrieve a namespace and its description.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name} (the `GetNamespace` operationId).
+	GetNamespaceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*GetNamespaceResponse, error)
+
+	// UpdateNamespaceWithBodyWithResponse Update a namespace
+	//
+	// Update a namespace's description and/or its public endpoint
+	// settings. The `default` namespace's description cannot be changed
+	// (400, code 7065), but its public endpoint can.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+	UpdateNamespaceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNamespaceResponse, error)
+
+	// UpdateNamespaceWithResponse Update a namespace
+	//
+	// Update a namespace's description and/or its public endpoint
+	// settings. The `default` namespace's description cannot be changed
+	// (400, code 7065), but its public endpoint can.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+	UpdateNamespaceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, body UpdateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNamespaceResponse, error)
+
+	// ListNamespaceInstancesWithResponse List instances
+	//
+	// List the AI Search instances of the namespace `name`, newest first by
+	// default. List items carry every field, null where unset. The
+	// `namespace` query parameter, shared with the account-level list, is
+	// redundant here.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `ListNamespaceInstances` operationId).
+	ListNamespaceInstancesWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, params *ListNamespaceInstancesParams, reqEditors ...RequestEditorFn) (*ListNamespaceInstancesResponse, error)
+
+	// CreateNamespaceInstanceWithBodyWithResponse Create an instance
+	//
+	// Create an AI Search instance in the namespace `name` (wrangler's
+	// route, with `default` unless told otherwise). Only `id` is required;
+	// every field left out takes its default. A new instance's `status` is
+	// "waiting". `token_id` names the registered service token the
+	// instance uses (see the AI Search tokens operations); Cloudflare's API
+	// guide makes it optional once the account has one, and wrangler never
+	// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+	// needs a `source`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+	CreateNamespaceInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNamespaceInstanceResponse, error)
+
+	// CreateNamespaceInstanceWithResponse Create an instance
+	//
+	// Create an AI Search instance in the namespace `name` (wrangler's
+	// route, with `default` unless told otherwise). Only `id` is required;
+	// every field left out takes its default. A new instance's `status` is
+	// "waiting". `token_id` names the registered service token the
+	// instance uses (see the AI Search tokens operations); Cloudflare's API
+	// guide makes it optional once the account has one, and wrangler never
+	// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+	// needs a `source`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+	CreateNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, body CreateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNamespaceInstanceResponse, error)
+
+	// DeleteNamespaceInstanceWithResponse Delete an instance
+	//
+	// Permanently delete an AI Search instance and all its indexed data.
+	// The answer is the deleted instance. Its registered token, no longer
+	// used by it, may then be deleted.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `DeleteNamespaceInstance` operationId).
+	DeleteNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*DeleteNamespaceInstanceResponse, error)
+
+	// GetNamespaceInstanceWithResponse Get an instance
+	//
+	// Retrieve the configuration and status of an AI Search instance.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `GetNamespaceInstance` operationId).
+	GetNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*GetNamespaceInstanceResponse, error)
+
+	// MoveInstanceWithBodyWithResponse Move an instance to another namespace
+	//
+	// Move an instance from its namespace (`name`) to `new_namespace`
+	// (`default` moves it back). Ids are unique within a namespace, so a
+	// target that already has an instance with this id refuses it (400,
+	// code 7022), as does the namespace the instance is already in (400,
+	// code 7067). Moving removes the instance from the old namespace's
+	// `public_endpoint_params.instances_allowed`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+	MoveInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveInstanceResponse, error)
+
+	// MoveInstanceWithResponse Move an instance to another namespace
+	//
+	// Move an instance from its namespace (`name`) to `new_namespace`
+	// (`default` moves it back). Ids are unique within a namespace, so a
+	// target that already has an instance with this id refuses it (400,
+	// code 7022), as does the namespace the instance is already in (400,
+	// code 7067). Moving removes the instance from the old namespace's
+	// `public_endpoint_params.instances_allowed`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+	MoveInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body MoveInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveInstanceResponse, error)
+
+	// UpdateNamespaceInstanceWithBodyWithResponse Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+	UpdateNamespaceInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNamespaceInstanceResponse, error)
+
+	// UpdateNamespaceInstanceWithResponse Update an instance
+	//
+	// Update the configuration of an AI Search instance. The body requires
+	// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+	// here. `public_endpoint_params` is replaced wholesale.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+	UpdateNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body UpdateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNamespaceInstanceResponse, error)
+
+	// ListNamespaceJobsWithResponse List jobs
+	//
+	// List the indexing jobs of an AI Search instance, newest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `ListNamespaceJobs` operationId).
+	ListNamespaceJobsWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, params *ListNamespaceJobsParams, reqEditors ...RequestEditorFn) (*ListNamespaceJobsResponse, error)
+
+	// CreateNamespaceJobWithBodyWithResponse Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+	CreateNamespaceJobWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNamespaceJobResponse, error)
+
+	// CreateNamespaceJobWithResponse Create a job
+	//
+	// Start an indexing job (a sync of the instance's source) now. The
+	// answer is 200, not 201, with the job. Instances with built-in
+	// storage (no `type`) have no jobs. A job within 30 seconds of the
+	// previous one is refused (429, code 7020). The job indexes with the
+	// instance's service credential (`token_id`): a credential that no
+	// longer works ends it with an `end_reason`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+	CreateNamespaceJobWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, body CreateNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNamespaceJobResponse, error)
+
+	// GetNamespaceJobWithResponse Get a job
+	//
+	// Retrieve an indexing job of an AI Search instance, running or ended.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `GetNamespaceJob` operationId).
+	GetNamespaceJobWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*GetNamespaceJobResponse, error)
+
+	// CancelNamespaceJobWithBodyWithResponse Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+	CancelNamespaceJobWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelNamespaceJobResponse, error)
+
+	// CancelNamespaceJobWithResponse Cancel a job
+	//
+	// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+	// A job that has already ended cannot be cancelled (400, code 7046).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+	CancelNamespaceJobWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, body CancelNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelNamespaceJobResponse, error)
+
+	// ListNamespaceJobLogsWithResponse List job logs
+	//
+	// List the log lines of an indexing job, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs (the `ListNamespaceJobLogs` operationId).
+	ListNamespaceJobLogsWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params *ListNamespaceJobLogsParams, reqEditors ...RequestEditorFn) (*ListNamespaceJobLogsResponse, error)
+
 	// ListTokensWithResponse List tokens
 	//
 	// List stored AI Search credentials in the account without exposing their secrets.
@@ -3581,6 +8708,2192 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /user/tokens/{token_id}/value (the `RollUserAPIToken` operationId).
 	RollUserAPITokenWithResponse(ctx context.Context, tokenID APITokenID, body RollUserAPITokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RollUserAPITokenResponse, error)
+}
+
+// ListInstancesResponse429Headers the declared response headers of an HTTP 429 response for ListInstances
+type ListInstancesResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListInstancesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListInstancesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListInstancesResponse) GetJSON200() *InstanceListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListInstancesResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListInstancesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListInstancesResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListInstancesResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListInstancesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListInstancesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListInstancesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListInstancesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateInstanceResponse429Headers the declared response headers of an HTTP 429 response for CreateInstance
+type CreateInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type CreateInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateInstanceResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateInstanceResponse) GetJSON201() *InstanceEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateInstanceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateInstanceResponse) GetJSON403() *ErrorEnvelope {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteInstanceResponse429Headers the declared response headers of an HTTP 429 response for DeleteInstance
+type DeleteInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type DeleteInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteInstanceResponse) GetJSON200() *InstanceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetInstanceResponse429Headers the declared response headers of an HTTP 429 response for GetInstance
+type GetInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInstanceResponse) GetJSON200() *InstanceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateInstanceResponse429Headers the declared response headers of an HTTP 429 response for UpdateInstance
+type UpdateInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type UpdateInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateInstanceResponse) GetJSON200() *InstanceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateInstanceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListJobsResponse429Headers the declared response headers of an HTTP 429 response for ListJobs
+type ListJobsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListJobsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListJobsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListJobsResponse) GetJSON200() *JobListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListJobsResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListJobsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListJobsResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListJobsResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListJobsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListJobsResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListJobsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListJobsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListJobsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListJobsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *ErrorEnvelope
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateJobResponse) GetJSON200() *JobEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateJobResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateJobResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateJobResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateJobResponse) GetJSON429() *ErrorEnvelope {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateJobResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetJobResponse429Headers the declared response headers of an HTTP 429 response for GetJob
+type GetJobResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetJobResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetJobResponse) GetJSON200() *JobEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetJobResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetJobResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetJobResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetJobResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetJobResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CancelJobResponse429Headers the declared response headers of an HTTP 429 response for CancelJob
+type CancelJobResponse429Headers struct {
+	RetryAfter int
+}
+
+type CancelJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CancelJobResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelJobResponse) GetJSON200() *JobEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CancelJobResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CancelJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CancelJobResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CancelJobResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CancelJobResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CancelJobResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListJobLogsResponse429Headers the declared response headers of an HTTP 429 response for ListJobLogs
+type ListJobLogsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListJobLogsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobLogListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListJobLogsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListJobLogsResponse) GetJSON200() *JobLogListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListJobLogsResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListJobLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListJobLogsResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListJobLogsResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListJobLogsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListJobLogsResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListJobLogsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListJobLogsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListJobLogsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListJobLogsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNamespacesResponse429Headers the declared response headers of an HTTP 429 response for ListNamespaces
+type ListNamespacesResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListNamespacesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NamespaceListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListNamespacesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNamespacesResponse) GetJSON200() *NamespaceListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNamespacesResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespacesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNamespacesResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListNamespacesResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNamespacesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNamespacesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNamespacesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNamespacesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateNamespaceResponse429Headers the declared response headers of an HTTP 429 response for CreateNamespace
+type CreateNamespaceResponse429Headers struct {
+	RetryAfter int
+}
+
+type CreateNamespaceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *NamespaceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorEnvelope
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateNamespaceResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateNamespaceResponse) GetJSON201() *NamespaceEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateNamespaceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateNamespaceResponse) GetJSON403() *ErrorEnvelope {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateNamespaceResponse) GetJSON409() *ErrorEnvelope {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateNamespaceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateNamespaceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateNamespaceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateNamespaceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateNamespaceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteNamespaceResponse429Headers the declared response headers of an HTTP 429 response for DeleteNamespace
+type DeleteNamespaceResponse429Headers struct {
+	RetryAfter int
+}
+
+type DeleteNamespaceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteNamespaceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON200() *DeleteEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteNamespaceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteNamespaceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteNamespaceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteNamespaceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteNamespaceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetNamespaceResponse429Headers the declared response headers of an HTTP 429 response for GetNamespace
+type GetNamespaceResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetNamespaceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NamespaceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetNamespaceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetNamespaceResponse) GetJSON200() *NamespaceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetNamespaceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetNamespaceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetNamespaceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetNamespaceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetNamespaceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetNamespaceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetNamespaceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetNamespaceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateNamespaceResponse429Headers the declared response headers of an HTTP 429 response for UpdateNamespace
+type UpdateNamespaceResponse429Headers struct {
+	RetryAfter int
+}
+
+type UpdateNamespaceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NamespaceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateNamespaceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON200() *NamespaceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON409() *ErrorEnvelope {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateNamespaceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateNamespaceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateNamespaceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateNamespaceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateNamespaceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNamespaceInstancesResponse429Headers the declared response headers of an HTTP 429 response for ListNamespaceInstances
+type ListNamespaceInstancesResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListNamespaceInstancesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListNamespaceInstancesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNamespaceInstancesResponse) GetJSON200() *InstanceListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNamespaceInstancesResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespaceInstancesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNamespaceInstancesResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListNamespaceInstancesResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNamespaceInstancesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNamespaceInstancesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNamespaceInstancesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNamespaceInstancesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateNamespaceInstanceResponse429Headers the declared response headers of an HTTP 429 response for CreateNamespaceInstance
+type CreateNamespaceInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type CreateNamespaceInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateNamespaceInstanceResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateNamespaceInstanceResponse) GetJSON201() *InstanceEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateNamespaceInstanceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateNamespaceInstanceResponse) GetJSON403() *ErrorEnvelope {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateNamespaceInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateNamespaceInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateNamespaceInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateNamespaceInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateNamespaceInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteNamespaceInstanceResponse429Headers the declared response headers of an HTTP 429 response for DeleteNamespaceInstance
+type DeleteNamespaceInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type DeleteNamespaceInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteNamespaceInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON200() *InstanceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteNamespaceInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteNamespaceInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteNamespaceInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteNamespaceInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteNamespaceInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetNamespaceInstanceResponse429Headers the declared response headers of an HTTP 429 response for GetNamespaceInstance
+type GetNamespaceInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetNamespaceInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *NoCredential
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetNamespaceInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON200() *InstanceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON400() *NoCredential {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetNamespaceInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetNamespaceInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetNamespaceInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetNamespaceInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetNamespaceInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MoveInstanceResponse429Headers the declared response headers of an HTTP 429 response for MoveInstance
+type MoveInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type MoveInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *MoveInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MoveInstanceResponse) GetJSON200() *DeleteEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MoveInstanceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MoveInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MoveInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MoveInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MoveInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r MoveInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MoveInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MoveInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MoveInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateNamespaceInstanceResponse429Headers the declared response headers of an HTTP 429 response for UpdateNamespaceInstance
+type UpdateNamespaceInstanceResponse429Headers struct {
+	RetryAfter int
+}
+
+type UpdateNamespaceInstanceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstanceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateNamespaceInstanceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON200() *InstanceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateNamespaceInstanceResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateNamespaceInstanceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateNamespaceInstanceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateNamespaceInstanceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateNamespaceInstanceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNamespaceJobsResponse429Headers the declared response headers of an HTTP 429 response for ListNamespaceJobs
+type ListNamespaceJobsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListNamespaceJobsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListNamespaceJobsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON200() *JobListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListNamespaceJobsResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNamespaceJobsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNamespaceJobsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNamespaceJobsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNamespaceJobsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateNamespaceJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *ErrorEnvelope
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON200() *JobEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON429() *ErrorEnvelope {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateNamespaceJobResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateNamespaceJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateNamespaceJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateNamespaceJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateNamespaceJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetNamespaceJobResponse429Headers the declared response headers of an HTTP 429 response for GetNamespaceJob
+type GetNamespaceJobResponse429Headers struct {
+	RetryAfter int
+}
+
+type GetNamespaceJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetNamespaceJobResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON200() *JobEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetNamespaceJobResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetNamespaceJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetNamespaceJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetNamespaceJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetNamespaceJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CancelNamespaceJobResponse429Headers the declared response headers of an HTTP 429 response for CancelNamespaceJob
+type CancelNamespaceJobResponse429Headers struct {
+	RetryAfter int
+}
+
+type CancelNamespaceJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CancelNamespaceJobResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON200() *JobEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON400() *ErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CancelNamespaceJobResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelNamespaceJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelNamespaceJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelNamespaceJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelNamespaceJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListNamespaceJobLogsResponse429Headers the declared response headers of an HTTP 429 response for ListNamespaceJobLogs
+type ListNamespaceJobLogsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ListNamespaceJobLogsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JobLogListEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ValidationErrorEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AuthenticationError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorEnvelope
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorEnvelope
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListNamespaceJobLogsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON200() *JobLogListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON400() *ValidationErrorEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON403() *AuthenticationError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON404() *ErrorEnvelope {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListNamespaceJobLogsResponse) GetJSON503() *ErrorEnvelope {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNamespaceJobLogsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNamespaceJobLogsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNamespaceJobLogsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNamespaceJobLogsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // ListTokensResponse429Headers the declared response headers of an HTTP 429 response for ListTokens
@@ -5081,6 +12394,644 @@ func (r RollUserAPITokenResponse) ContentType() string {
 	return ""
 }
 
+// ListInstancesWithResponse List instances
+//
+// List the account's AI Search instances, in every namespace unless
+// `namespace` filters them, newest first by default. List items carry
+// every field, null where unset.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances (the `ListInstances` operationId).
+func (c *ClientWithResponses) ListInstancesWithResponse(ctx context.Context, accountID AccountID, params *ListInstancesParams, reqEditors ...RequestEditorFn) (*ListInstancesResponse, error) {
+	rsp, err := c.ListInstances(ctx, accountID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListInstancesResponse(rsp)
+}
+
+// CreateInstanceWithBodyWithResponse Create an instance
+//
+// Create an AI Search instance. Only `id` is required; every field left
+// out takes its default. A new instance's `status` is "waiting".
+// `token_id` names the registered service token the instance uses (see
+// the AI Search tokens operations); Cloudflare's API guide makes it
+// optional once the account has one, and wrangler never sends it. An
+// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+func (c *ClientWithResponses) CreateInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInstanceResponse, error) {
+	rsp, err := c.CreateInstanceWithBody(ctx, accountID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateInstanceResponse(rsp)
+}
+
+// CreateInstanceWithResponse Create an instance
+//
+// Create an AI Search instance. Only `id` is required; every field left
+// out takes its default. A new instance's `status` is "waiting".
+// `token_id` names the registered service token the instance uses (see
+// the AI Search tokens operations); Cloudflare's API guide makes it
+// optional once the account has one, and wrangler never sends it. An
+// instance with a `type` (`r2` or `web-crawler`) also needs a `source`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances (the `CreateInstance` operationId).
+func (c *ClientWithResponses) CreateInstanceWithResponse(ctx context.Context, accountID AccountID, body CreateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInstanceResponse, error) {
+	rsp, err := c.CreateInstance(ctx, accountID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateInstanceResponse(rsp)
+}
+
+// DeleteInstanceWithResponse Delete an instance
+//
+// Permanently delete an AI Search instance and all its indexed data.
+// The answer is the deleted instance. Its registered token, no longer
+// used by it, may then be deleted.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /accounts/{account_id}/ai-search/instances/{id} (the `DeleteInstance` operationId).
+func (c *ClientWithResponses) DeleteInstanceWithResponse(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*DeleteInstanceResponse, error) {
+	rsp, err := c.DeleteInstance(ctx, accountID, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteInstanceResponse(rsp)
+}
+
+// GetInstanceWithResponse Get an instance
+//
+// Retrieve the configuration and status of an AI Search instance.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id} (the `GetInstance` operationId).
+func (c *ClientWithResponses) GetInstanceWithResponse(ctx context.Context, accountID AccountID, id InstanceID, reqEditors ...RequestEditorFn) (*GetInstanceResponse, error) {
+	rsp, err := c.GetInstance(ctx, accountID, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInstanceResponse(rsp)
+}
+
+// UpdateInstanceWithBodyWithResponse Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+func (c *ClientWithResponses) UpdateInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateInstanceResponse, error) {
+	rsp, err := c.UpdateInstanceWithBody(ctx, accountID, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateInstanceResponse(rsp)
+}
+
+// UpdateInstanceWithResponse Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/instances/{id} (the `UpdateInstance` operationId).
+func (c *ClientWithResponses) UpdateInstanceWithResponse(ctx context.Context, accountID AccountID, id InstanceID, body UpdateInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateInstanceResponse, error) {
+	rsp, err := c.UpdateInstance(ctx, accountID, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateInstanceResponse(rsp)
+}
+
+// ListJobsWithResponse List jobs
+//
+// List the indexing jobs of an AI Search instance, newest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs (the `ListJobs` operationId).
+func (c *ClientWithResponses) ListJobsWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, params *ListJobsParams, reqEditors ...RequestEditorFn) (*ListJobsResponse, error) {
+	rsp, err := c.ListJobs(ctx, accountID, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListJobsResponse(rsp)
+}
+
+// CreateJobWithBodyWithResponse Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+func (c *ClientWithResponses) CreateJobWithBodyWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateJobResponse, error) {
+	rsp, err := c.CreateJobWithBody(ctx, accountID, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateJobResponse(rsp)
+}
+
+// CreateJobWithResponse Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/instances/{id}/jobs (the `CreateJob` operationId).
+func (c *ClientWithResponses) CreateJobWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, body CreateJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJobResponse, error) {
+	rsp, err := c.CreateJob(ctx, accountID, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateJobResponse(rsp)
+}
+
+// GetJobWithResponse Get a job
+//
+// Retrieve an indexing job of an AI Search instance, running or ended.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `GetJob` operationId).
+func (c *ClientWithResponses) GetJobWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*GetJobResponse, error) {
+	rsp, err := c.GetJob(ctx, accountID, id, jobID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetJobResponse(rsp)
+}
+
+// CancelJobWithBodyWithResponse Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+func (c *ClientWithResponses) CancelJobWithBodyWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelJobResponse, error) {
+	rsp, err := c.CancelJobWithBody(ctx, accountID, id, jobID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelJobResponse(rsp)
+}
+
+// CancelJobWithResponse Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id} (the `CancelJob` operationId).
+func (c *ClientWithResponses) CancelJobWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, body CancelJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelJobResponse, error) {
+	rsp, err := c.CancelJob(ctx, accountID, id, jobID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelJobResponse(rsp)
+}
+
+// ListJobLogsWithResponse List job logs
+//
+// List the log lines of an indexing job, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs (the `ListJobLogs` operationId).
+func (c *ClientWithResponses) ListJobLogsWithResponse(ctx context.Context, accountID AccountID, id JobInstanceID, jobID JobID, params *ListJobLogsParams, reqEditors ...RequestEditorFn) (*ListJobLogsResponse, error) {
+	rsp, err := c.ListJobLogs(ctx, accountID, id, jobID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListJobLogsResponse(rsp)
+}
+
+// ListNamespacesWithResponse List namespaces
+//
+// List the account's namespaces, with their descriptions and creation
+// times. Every account has the namespace `default`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces (the `ListNamespaces` operationId).
+func (c *ClientWithResponses) ListNamespacesWithResponse(ctx context.Context, accountID AccountID, params *ListNamespacesParams, reqEditors ...RequestEditorFn) (*ListNamespacesResponse, error) {
+	rsp, err := c.ListNamespaces(ctx, accountID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNamespacesResponse(rsp)
+}
+
+// CreateNamespaceWithBodyWithResponse Create a namespace
+//
+// Create a namespace for organizing AI Search instances. Instance ids
+// are unique within a namespace; the same id may exist in another one.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+func (c *ClientWithResponses) CreateNamespaceWithBodyWithResponse(ctx context.Context, accountID AccountID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNamespaceResponse, error) {
+	rsp, err := c.CreateNamespaceWithBody(ctx, accountID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNamespaceResponse(rsp)
+}
+
+// CreateNamespaceWithResponse Create a namespace
+//
+// Create a namespace for organizing AI Search instances. Instance ids
+// are unique within a namespace; the same id may exist in another one.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces (the `CreateNamespace` operationId).
+func (c *ClientWithResponses) CreateNamespaceWithResponse(ctx context.Context, accountID AccountID, body CreateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNamespaceResponse, error) {
+	rsp, err := c.CreateNamespace(ctx, accountID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNamespaceResponse(rsp)
+}
+
+// DeleteNamespaceWithResponse Delete a namespace
+//
+// Permanently delete a namespace. It must be empty (no instances:
+// 400, code 7066), and `default` cannot be deleted (400, code 7065).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name} (the `DeleteNamespace` operationId).
+func (c *ClientWithResponses) DeleteNamespaceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*DeleteNamespaceResponse, error) {
+	rsp, err := c.DeleteNamespace(ctx, accountID, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteNamespaceResponse(rsp)
+}
+
+// GetNamespaceWithResponse Get a namespace
+//
+// Retrieve a namespace and its description.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name} (the `GetNamespace` operationId).
+func (c *ClientWithResponses) GetNamespaceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, reqEditors ...RequestEditorFn) (*GetNamespaceResponse, error) {
+	rsp, err := c.GetNamespace(ctx, accountID, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetNamespaceResponse(rsp)
+}
+
+// UpdateNamespaceWithBodyWithResponse Update a namespace
+//
+// Update a namespace's description and/or its public endpoint
+// settings. The `default` namespace's description cannot be changed
+// (400, code 7065), but its public endpoint can.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+func (c *ClientWithResponses) UpdateNamespaceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNamespaceResponse, error) {
+	rsp, err := c.UpdateNamespaceWithBody(ctx, accountID, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNamespaceResponse(rsp)
+}
+
+// UpdateNamespaceWithResponse Update a namespace
+//
+// Update a namespace's description and/or its public endpoint
+// settings. The `default` namespace's description cannot be changed
+// (400, code 7065), but its public endpoint can.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name} (the `UpdateNamespace` operationId).
+func (c *ClientWithResponses) UpdateNamespaceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, body UpdateNamespaceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNamespaceResponse, error) {
+	rsp, err := c.UpdateNamespace(ctx, accountID, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNamespaceResponse(rsp)
+}
+
+// ListNamespaceInstancesWithResponse List instances
+//
+// List the AI Search instances of the namespace `name`, newest first by
+// default. List items carry every field, null where unset. The
+// `namespace` query parameter, shared with the account-level list, is
+// redundant here.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `ListNamespaceInstances` operationId).
+func (c *ClientWithResponses) ListNamespaceInstancesWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, params *ListNamespaceInstancesParams, reqEditors ...RequestEditorFn) (*ListNamespaceInstancesResponse, error) {
+	rsp, err := c.ListNamespaceInstances(ctx, accountID, name, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNamespaceInstancesResponse(rsp)
+}
+
+// CreateNamespaceInstanceWithBodyWithResponse Create an instance
+//
+// Create an AI Search instance in the namespace `name` (wrangler's
+// route, with `default` unless told otherwise). Only `id` is required;
+// every field left out takes its default. A new instance's `status` is
+// "waiting". `token_id` names the registered service token the
+// instance uses (see the AI Search tokens operations); Cloudflare's API
+// guide makes it optional once the account has one, and wrangler never
+// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+// needs a `source`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+func (c *ClientWithResponses) CreateNamespaceInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNamespaceInstanceResponse, error) {
+	rsp, err := c.CreateNamespaceInstanceWithBody(ctx, accountID, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNamespaceInstanceResponse(rsp)
+}
+
+// CreateNamespaceInstanceWithResponse Create an instance
+//
+// Create an AI Search instance in the namespace `name` (wrangler's
+// route, with `default` unless told otherwise). Only `id` is required;
+// every field left out takes its default. A new instance's `status` is
+// "waiting". `token_id` names the registered service token the
+// instance uses (see the AI Search tokens operations); Cloudflare's API
+// guide makes it optional once the account has one, and wrangler never
+// sends it. An instance with a `type` (`r2` or `web-crawler`) also
+// needs a `source`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances (the `CreateNamespaceInstance` operationId).
+func (c *ClientWithResponses) CreateNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, body CreateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNamespaceInstanceResponse, error) {
+	rsp, err := c.CreateNamespaceInstance(ctx, accountID, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNamespaceInstanceResponse(rsp)
+}
+
+// DeleteNamespaceInstanceWithResponse Delete an instance
+//
+// Permanently delete an AI Search instance and all its indexed data.
+// The answer is the deleted instance. Its registered token, no longer
+// used by it, may then be deleted.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `DeleteNamespaceInstance` operationId).
+func (c *ClientWithResponses) DeleteNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*DeleteNamespaceInstanceResponse, error) {
+	rsp, err := c.DeleteNamespaceInstance(ctx, accountID, name, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteNamespaceInstanceResponse(rsp)
+}
+
+// GetNamespaceInstanceWithResponse Get an instance
+//
+// Retrieve the configuration and status of an AI Search instance.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `GetNamespaceInstance` operationId).
+func (c *ClientWithResponses) GetNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, reqEditors ...RequestEditorFn) (*GetNamespaceInstanceResponse, error) {
+	rsp, err := c.GetNamespaceInstance(ctx, accountID, name, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetNamespaceInstanceResponse(rsp)
+}
+
+// MoveInstanceWithBodyWithResponse Move an instance to another namespace
+//
+// Move an instance from its namespace (`name`) to `new_namespace`
+// (`default` moves it back). Ids are unique within a namespace, so a
+// target that already has an instance with this id refuses it (400,
+// code 7022), as does the namespace the instance is already in (400,
+// code 7067). Moving removes the instance from the old namespace's
+// `public_endpoint_params.instances_allowed`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+func (c *ClientWithResponses) MoveInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveInstanceResponse, error) {
+	rsp, err := c.MoveInstanceWithBody(ctx, accountID, name, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveInstanceResponse(rsp)
+}
+
+// MoveInstanceWithResponse Move an instance to another namespace
+//
+// Move an instance from its namespace (`name`) to `new_namespace`
+// (`default` moves it back). Ids are unique within a namespace, so a
+// target that already has an instance with this id refuses it (400,
+// code 7022), as does the namespace the instance is already in (400,
+// code 7067). Moving removes the instance from the old namespace's
+// `public_endpoint_params.instances_allowed`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `MoveInstance` operationId).
+func (c *ClientWithResponses) MoveInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body MoveInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveInstanceResponse, error) {
+	rsp, err := c.MoveInstance(ctx, accountID, name, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMoveInstanceResponse(rsp)
+}
+
+// UpdateNamespaceInstanceWithBodyWithResponse Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+func (c *ClientWithResponses) UpdateNamespaceInstanceWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNamespaceInstanceResponse, error) {
+	rsp, err := c.UpdateNamespaceInstanceWithBody(ctx, accountID, name, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNamespaceInstanceResponse(rsp)
+}
+
+// UpdateNamespaceInstanceWithResponse Update an instance
+//
+// Update the configuration of an AI Search instance. The body requires
+// nothing; `id`, `type` and `hybrid_search_enabled` cannot be changed
+// here. `public_endpoint_params` is replaced wholesale.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id} (the `UpdateNamespaceInstance` operationId).
+func (c *ClientWithResponses) UpdateNamespaceInstanceWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id InstanceID, body UpdateNamespaceInstanceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNamespaceInstanceResponse, error) {
+	rsp, err := c.UpdateNamespaceInstance(ctx, accountID, name, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNamespaceInstanceResponse(rsp)
+}
+
+// ListNamespaceJobsWithResponse List jobs
+//
+// List the indexing jobs of an AI Search instance, newest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `ListNamespaceJobs` operationId).
+func (c *ClientWithResponses) ListNamespaceJobsWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, params *ListNamespaceJobsParams, reqEditors ...RequestEditorFn) (*ListNamespaceJobsResponse, error) {
+	rsp, err := c.ListNamespaceJobs(ctx, accountID, name, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNamespaceJobsResponse(rsp)
+}
+
+// CreateNamespaceJobWithBodyWithResponse Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+func (c *ClientWithResponses) CreateNamespaceJobWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNamespaceJobResponse, error) {
+	rsp, err := c.CreateNamespaceJobWithBody(ctx, accountID, name, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNamespaceJobResponse(rsp)
+}
+
+// CreateNamespaceJobWithResponse Create a job
+//
+// Start an indexing job (a sync of the instance's source) now. The
+// answer is 200, not 201, with the job. Instances with built-in
+// storage (no `type`) have no jobs. A job within 30 seconds of the
+// previous one is refused (429, code 7020). The job indexes with the
+// instance's service credential (`token_id`): a credential that no
+// longer works ends it with an `end_reason`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs (the `CreateNamespaceJob` operationId).
+func (c *ClientWithResponses) CreateNamespaceJobWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, body CreateNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNamespaceJobResponse, error) {
+	rsp, err := c.CreateNamespaceJob(ctx, accountID, name, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNamespaceJobResponse(rsp)
+}
+
+// GetNamespaceJobWithResponse Get a job
+//
+// Retrieve an indexing job of an AI Search instance, running or ended.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `GetNamespaceJob` operationId).
+func (c *ClientWithResponses) GetNamespaceJobWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, reqEditors ...RequestEditorFn) (*GetNamespaceJobResponse, error) {
+	rsp, err := c.GetNamespaceJob(ctx, accountID, name, id, jobID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetNamespaceJobResponse(rsp)
+}
+
+// CancelNamespaceJobWithBodyWithResponse Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+func (c *ClientWithResponses) CancelNamespaceJobWithBodyWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelNamespaceJobResponse, error) {
+	rsp, err := c.CancelNamespaceJobWithBody(ctx, accountID, name, id, jobID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelNamespaceJobResponse(rsp)
+}
+
+// CancelNamespaceJobWithResponse Cancel a job
+//
+// Cancel a running indexing job: the body is `{"action": "cancel"}`.
+// A job that has already ended cannot be cancelled (400, code 7046).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id} (the `CancelNamespaceJob` operationId).
+func (c *ClientWithResponses) CancelNamespaceJobWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, body CancelNamespaceJobJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelNamespaceJobResponse, error) {
+	rsp, err := c.CancelNamespaceJob(ctx, accountID, name, id, jobID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelNamespaceJobResponse(rsp)
+}
+
+// ListNamespaceJobLogsWithResponse List job logs
+//
+// List the log lines of an indexing job, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs (the `ListNamespaceJobLogs` operationId).
+func (c *ClientWithResponses) ListNamespaceJobLogsWithResponse(ctx context.Context, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params *ListNamespaceJobLogsParams, reqEditors ...RequestEditorFn) (*ListNamespaceJobLogsResponse, error) {
+	rsp, err := c.ListNamespaceJobLogs(ctx, accountID, name, id, jobID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNamespaceJobLogsResponse(rsp)
+}
+
 // ListTokensWithResponse List tokens
 //
 // List stored AI Search credentials in the account without exposing their secrets.
@@ -5567,6 +13518,1946 @@ func (c *ClientWithResponses) RollUserAPITokenWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseRollUserAPITokenResponse(rsp)
+}
+
+// ParseListInstancesResponse parses an HTTP response from a ListInstancesWithResponse call
+func ParseListInstancesResponse(rsp *http.Response) (*ListInstancesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListInstancesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListInstancesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateInstanceResponse parses an HTTP response from a CreateInstanceWithResponse call
+func ParseCreateInstanceResponse(rsp *http.Response) (*CreateInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteInstanceResponse parses an HTTP response from a DeleteInstanceWithResponse call
+func ParseDeleteInstanceResponse(rsp *http.Response) (*DeleteInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetInstanceResponse parses an HTTP response from a GetInstanceWithResponse call
+func ParseGetInstanceResponse(rsp *http.Response) (*GetInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateInstanceResponse parses an HTTP response from a UpdateInstanceWithResponse call
+func ParseUpdateInstanceResponse(rsp *http.Response) (*UpdateInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListJobsResponse parses an HTTP response from a ListJobsWithResponse call
+func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListJobsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListJobsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateJobResponse parses an HTTP response from a CreateJobWithResponse call
+func ParseCreateJobResponse(rsp *http.Response) (*CreateJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetJobResponse parses an HTTP response from a GetJobWithResponse call
+func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetJobResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCancelJobResponse parses an HTTP response from a CancelJobWithResponse call
+func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CancelJobResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListJobLogsResponse parses an HTTP response from a ListJobLogsWithResponse call
+func ParseListJobLogsResponse(rsp *http.Response) (*ListJobLogsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListJobLogsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobLogListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListJobLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNamespacesResponse parses an HTTP response from a ListNamespacesWithResponse call
+func ParseListNamespacesResponse(rsp *http.Response) (*ListNamespacesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNamespacesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NamespaceListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListNamespacesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateNamespaceResponse parses an HTTP response from a CreateNamespaceWithResponse call
+func ParseCreateNamespaceResponse(rsp *http.Response) (*CreateNamespaceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateNamespaceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest NamespaceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateNamespaceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteNamespaceResponse parses an HTTP response from a DeleteNamespaceWithResponse call
+func ParseDeleteNamespaceResponse(rsp *http.Response) (*DeleteNamespaceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteNamespaceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteNamespaceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetNamespaceResponse parses an HTTP response from a GetNamespaceWithResponse call
+func ParseGetNamespaceResponse(rsp *http.Response) (*GetNamespaceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetNamespaceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NamespaceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetNamespaceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateNamespaceResponse parses an HTTP response from a UpdateNamespaceWithResponse call
+func ParseUpdateNamespaceResponse(rsp *http.Response) (*UpdateNamespaceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateNamespaceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NamespaceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateNamespaceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNamespaceInstancesResponse parses an HTTP response from a ListNamespaceInstancesWithResponse call
+func ParseListNamespaceInstancesResponse(rsp *http.Response) (*ListNamespaceInstancesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNamespaceInstancesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListNamespaceInstancesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateNamespaceInstanceResponse parses an HTTP response from a CreateNamespaceInstanceWithResponse call
+func ParseCreateNamespaceInstanceResponse(rsp *http.Response) (*CreateNamespaceInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateNamespaceInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateNamespaceInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteNamespaceInstanceResponse parses an HTTP response from a DeleteNamespaceInstanceWithResponse call
+func ParseDeleteNamespaceInstanceResponse(rsp *http.Response) (*DeleteNamespaceInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteNamespaceInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DeleteNamespaceInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetNamespaceInstanceResponse parses an HTTP response from a GetNamespaceInstanceWithResponse call
+func ParseGetNamespaceInstanceResponse(rsp *http.Response) (*GetNamespaceInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetNamespaceInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest NoCredential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetNamespaceInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMoveInstanceResponse parses an HTTP response from a MoveInstanceWithResponse call
+func ParseMoveInstanceResponse(rsp *http.Response) (*MoveInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MoveInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers MoveInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateNamespaceInstanceResponse parses an HTTP response from a UpdateNamespaceInstanceWithResponse call
+func ParseUpdateNamespaceInstanceResponse(rsp *http.Response) (*UpdateNamespaceInstanceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateNamespaceInstanceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstanceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateNamespaceInstanceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNamespaceJobsResponse parses an HTTP response from a ListNamespaceJobsWithResponse call
+func ParseListNamespaceJobsResponse(rsp *http.Response) (*ListNamespaceJobsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNamespaceJobsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListNamespaceJobsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateNamespaceJobResponse parses an HTTP response from a CreateNamespaceJobWithResponse call
+func ParseCreateNamespaceJobResponse(rsp *http.Response) (*CreateNamespaceJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateNamespaceJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetNamespaceJobResponse parses an HTTP response from a GetNamespaceJobWithResponse call
+func ParseGetNamespaceJobResponse(rsp *http.Response) (*GetNamespaceJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetNamespaceJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetNamespaceJobResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCancelNamespaceJobResponse parses an HTTP response from a CancelNamespaceJobWithResponse call
+func ParseCancelNamespaceJobResponse(rsp *http.Response) (*CancelNamespaceJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelNamespaceJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CancelNamespaceJobResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListNamespaceJobLogsResponse parses an HTTP response from a ListNamespaceJobLogsWithResponse call
+func ParseListNamespaceJobLogsResponse(rsp *http.Response) (*ListNamespaceJobLogsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNamespaceJobLogsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JobLogListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ValidationErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AuthenticationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListNamespaceJobLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseListTokensResponse parses an HTTP response from a ListTokensWithResponse call
@@ -6880,6 +16771,84 @@ func ParseRollUserAPITokenResponse(rsp *http.Response) (*RollUserAPITokenRespons
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListInstances List instances
+	// (GET /accounts/{account_id}/ai-search/instances)
+	ListInstances(w http.ResponseWriter, r *http.Request, accountID AccountID, params ListInstancesParams)
+	// CreateInstance Create an instance
+	// (POST /accounts/{account_id}/ai-search/instances)
+	CreateInstance(w http.ResponseWriter, r *http.Request, accountID AccountID)
+	// DeleteInstance Delete an instance
+	// (DELETE /accounts/{account_id}/ai-search/instances/{id})
+	DeleteInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, id InstanceID)
+	// GetInstance Get an instance
+	// (GET /accounts/{account_id}/ai-search/instances/{id})
+	GetInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, id InstanceID)
+	// UpdateInstance Update an instance
+	// (PUT /accounts/{account_id}/ai-search/instances/{id})
+	UpdateInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, id InstanceID)
+	// ListJobs List jobs
+	// (GET /accounts/{account_id}/ai-search/instances/{id}/jobs)
+	ListJobs(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, params ListJobsParams)
+	// CreateJob Create a job
+	// (POST /accounts/{account_id}/ai-search/instances/{id}/jobs)
+	CreateJob(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID)
+	// GetJob Get a job
+	// (GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id})
+	GetJob(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, jobID JobID)
+	// CancelJob Cancel a job
+	// (PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id})
+	CancelJob(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, jobID JobID)
+	// ListJobLogs List job logs
+	// (GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs)
+	ListJobLogs(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, jobID JobID, params ListJobLogsParams)
+	// ListNamespaces List namespaces
+	// (GET /accounts/{account_id}/ai-search/namespaces)
+	ListNamespaces(w http.ResponseWriter, r *http.Request, accountID AccountID, params ListNamespacesParams)
+	// CreateNamespace Create a namespace
+	// (POST /accounts/{account_id}/ai-search/namespaces)
+	CreateNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID)
+	// DeleteNamespace Delete a namespace
+	// (DELETE /accounts/{account_id}/ai-search/namespaces/{name})
+	DeleteNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName)
+	// GetNamespace Get a namespace
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name})
+	GetNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName)
+	// UpdateNamespace Update a namespace
+	// (PUT /accounts/{account_id}/ai-search/namespaces/{name})
+	UpdateNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName)
+	// ListNamespaceInstances List instances
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances)
+	ListNamespaceInstances(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, params ListNamespaceInstancesParams)
+	// CreateNamespaceInstance Create an instance
+	// (POST /accounts/{account_id}/ai-search/namespaces/{name}/instances)
+	CreateNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName)
+	// DeleteNamespaceInstance Delete an instance
+	// (DELETE /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	DeleteNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID)
+	// GetNamespaceInstance Get an instance
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	GetNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID)
+	// MoveInstance Move an instance to another namespace
+	// (PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	MoveInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID)
+	// UpdateNamespaceInstance Update an instance
+	// (PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	UpdateNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID)
+	// ListNamespaceJobs List jobs
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs)
+	ListNamespaceJobs(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, params ListNamespaceJobsParams)
+	// CreateNamespaceJob Create a job
+	// (POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs)
+	CreateNamespaceJob(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID)
+	// GetNamespaceJob Get a job
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id})
+	GetNamespaceJob(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID)
+	// CancelNamespaceJob Cancel a job
+	// (PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id})
+	CancelNamespaceJob(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID)
+	// ListNamespaceJobLogs List job logs
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs)
+	ListNamespaceJobLogs(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params ListNamespaceJobLogsParams)
 	// ListTokens List tokens
 	// (GET /accounts/{account_id}/ai-search/tokens)
 	ListTokens(w http.ResponseWriter, r *http.Request, accountID AccountID, params ListTokensParams)
@@ -6953,6 +16922,1335 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListInstances operation middleware
+func (siw *ServerInterfaceWrapper) ListInstances(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListInstancesParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "search" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "search", r.URL.Query(), &params.Search, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "search"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "search", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "namespace" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "namespace", r.URL.Query(), &params.Namespace, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "namespace"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "namespace", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", r.URL.Query(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "order_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "order_by", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "order_by_direction" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by_direction", r.URL.Query(), &params.OrderByDirection, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "order_by_direction"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "order_by_direction", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListInstances(w, r, accountID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateInstance operation middleware
+func (siw *ServerInterfaceWrapper) CreateInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateInstance(w, r, accountID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteInstance operation middleware
+func (siw *ServerInterfaceWrapper) DeleteInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteInstance(w, r, accountID, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetInstance operation middleware
+func (siw *ServerInterfaceWrapper) GetInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetInstance(w, r, accountID, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateInstance operation middleware
+func (siw *ServerInterfaceWrapper) UpdateInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateInstance(w, r, accountID, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListJobs operation middleware
+func (siw *ServerInterfaceWrapper) ListJobs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListJobsParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListJobs(w, r, accountID, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateJob operation middleware
+func (siw *ServerInterfaceWrapper) CreateJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateJob(w, r, accountID, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetJob operation middleware
+func (siw *ServerInterfaceWrapper) GetJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "job_id" -------------
+	var jobID JobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "job_id", r.PathValue("job_id"), &jobID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "job_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetJob(w, r, accountID, id, jobID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CancelJob operation middleware
+func (siw *ServerInterfaceWrapper) CancelJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "job_id" -------------
+	var jobID JobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "job_id", r.PathValue("job_id"), &jobID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "job_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CancelJob(w, r, accountID, id, jobID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListJobLogs operation middleware
+func (siw *ServerInterfaceWrapper) ListJobLogs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "job_id" -------------
+	var jobID JobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "job_id", r.PathValue("job_id"), &jobID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "job_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListJobLogsParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListJobLogs(w, r, accountID, id, jobID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNamespaces operation middleware
+func (siw *ServerInterfaceWrapper) ListNamespaces(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNamespacesParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "search" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "search", r.URL.Query(), &params.Search, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "search"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "search", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNamespaces(w, r, accountID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateNamespace operation middleware
+func (siw *ServerInterfaceWrapper) CreateNamespace(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateNamespace(w, r, accountID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteNamespace operation middleware
+func (siw *ServerInterfaceWrapper) DeleteNamespace(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteNamespace(w, r, accountID, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNamespace operation middleware
+func (siw *ServerInterfaceWrapper) GetNamespace(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNamespace(w, r, accountID, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateNamespace operation middleware
+func (siw *ServerInterfaceWrapper) UpdateNamespace(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateNamespace(w, r, accountID, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNamespaceInstances operation middleware
+func (siw *ServerInterfaceWrapper) ListNamespaceInstances(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNamespaceInstancesParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "search" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "search", r.URL.Query(), &params.Search, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "search"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "search", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "namespace" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "namespace", r.URL.Query(), &params.Namespace, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "namespace"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "namespace", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", r.URL.Query(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "order_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "order_by", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "order_by_direction" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by_direction", r.URL.Query(), &params.OrderByDirection, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "order_by_direction"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "order_by_direction", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNamespaceInstances(w, r, accountID, name, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateNamespaceInstance operation middleware
+func (siw *ServerInterfaceWrapper) CreateNamespaceInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateNamespaceInstance(w, r, accountID, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteNamespaceInstance operation middleware
+func (siw *ServerInterfaceWrapper) DeleteNamespaceInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteNamespaceInstance(w, r, accountID, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNamespaceInstance operation middleware
+func (siw *ServerInterfaceWrapper) GetNamespaceInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNamespaceInstance(w, r, accountID, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MoveInstance operation middleware
+func (siw *ServerInterfaceWrapper) MoveInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MoveInstance(w, r, accountID, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateNamespaceInstance operation middleware
+func (siw *ServerInterfaceWrapper) UpdateNamespaceInstance(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id InstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateNamespaceInstance(w, r, accountID, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNamespaceJobs operation middleware
+func (siw *ServerInterfaceWrapper) ListNamespaceJobs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNamespaceJobsParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNamespaceJobs(w, r, accountID, name, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateNamespaceJob operation middleware
+func (siw *ServerInterfaceWrapper) CreateNamespaceJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateNamespaceJob(w, r, accountID, name, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNamespaceJob operation middleware
+func (siw *ServerInterfaceWrapper) GetNamespaceJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "job_id" -------------
+	var jobID JobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "job_id", r.PathValue("job_id"), &jobID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "job_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNamespaceJob(w, r, accountID, name, id, jobID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CancelNamespaceJob operation middleware
+func (siw *ServerInterfaceWrapper) CancelNamespaceJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "job_id" -------------
+	var jobID JobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "job_id", r.PathValue("job_id"), &jobID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "job_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CancelNamespaceJob(w, r, accountID, name, id, jobID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNamespaceJobLogs operation middleware
+func (siw *ServerInterfaceWrapper) ListNamespaceJobLogs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "account_id" -------------
+	var accountID AccountID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "account_id", r.PathValue("account_id"), &accountID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "account_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "name" -------------
+	var name NamespaceName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id JobInstanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "job_id" -------------
+	var jobID JobID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "job_id", r.PathValue("job_id"), &jobID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "job_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNamespaceJobLogsParams
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "per_page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "per_page", r.URL.Query(), &params.PerPage, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "per_page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "per_page", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNamespaceJobLogs(w, r, accountID, name, id, jobID, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListTokens operation middleware
 func (siw *ServerInterfaceWrapper) ListTokens(w http.ResponseWriter, r *http.Request) {
@@ -7851,6 +19149,32 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances", wrapper.ListInstances)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances", wrapper.CreateInstance)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}", wrapper.DeleteInstance)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}", wrapper.GetInstance)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}", wrapper.UpdateInstance)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}/jobs", wrapper.ListJobs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}/jobs", wrapper.CreateJob)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}", wrapper.GetJob)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}", wrapper.CancelJob)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs", wrapper.ListJobLogs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces", wrapper.ListNamespaces)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces", wrapper.CreateNamespace)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}", wrapper.DeleteNamespace)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}", wrapper.GetNamespace)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}", wrapper.UpdateNamespace)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances", wrapper.ListNamespaceInstances)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances", wrapper.CreateNamespaceInstance)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}", wrapper.DeleteNamespaceInstance)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}", wrapper.GetNamespaceInstance)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}", wrapper.MoveInstance)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}", wrapper.UpdateNamespaceInstance)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs", wrapper.ListNamespaceJobs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs", wrapper.CreateNamespaceJob)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}", wrapper.GetNamespaceJob)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}", wrapper.CancelNamespaceJob)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs", wrapper.ListNamespaceJobLogs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/accounts/{account_id}/ai-search/tokens", wrapper.ListTokens)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/accounts/{account_id}/ai-search/tokens", wrapper.CreateToken)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/accounts/{account_id}/ai-search/tokens/{id}", wrapper.DeleteToken)
@@ -7889,6 +19213,8 @@ type APITokenRateLimitedJSONResponse struct {
 
 type AuthenticationErrorJSONResponse ErrorEnvelope
 
+type NoCredentialJSONResponse ValidationErrorEnvelope
+
 type RateLimitedResponseHeaders struct {
 	RetryAfter int
 }
@@ -7899,6 +19225,2607 @@ type RateLimitedJSONResponse struct {
 }
 
 type UnauthorizedJSONResponse ErrorEnvelope
+
+type ListInstancesRequestObject struct {
+	AccountID AccountID `json:"account_id"`
+	Params    ListInstancesParams
+}
+
+type ListInstancesResponseObject interface {
+	VisitListInstancesResponse(w http.ResponseWriter) error
+}
+
+type ListInstances200JSONResponse InstanceListEnvelope
+
+func (response ListInstances200JSONResponse) VisitListInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInstances400JSONResponse ValidationErrorEnvelope
+
+func (response ListInstances400JSONResponse) VisitListInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInstances401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListInstances401JSONResponse) VisitListInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInstances403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListInstances403JSONResponse) VisitListInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInstances429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListInstances429JSONResponse) VisitListInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceRequestObject struct {
+	AccountID AccountID `json:"account_id"`
+	Body      *CreateInstanceJSONRequestBody
+}
+
+type CreateInstanceResponseObject interface {
+	VisitCreateInstanceResponse(w http.ResponseWriter) error
+}
+
+type CreateInstance201JSONResponse InstanceEnvelope
+
+func (response CreateInstance201JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstance400JSONResponse ErrorEnvelope
+
+func (response CreateInstance400JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateInstance401JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstance403JSONResponse ErrorEnvelope
+
+func (response CreateInstance403JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateInstance429JSONResponse) VisitCreateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstanceRequestObject struct {
+	AccountID AccountID  `json:"account_id"`
+	ID        InstanceID `json:"id"`
+}
+
+type DeleteInstanceResponseObject interface {
+	VisitDeleteInstanceResponse(w http.ResponseWriter) error
+}
+
+type DeleteInstance200JSONResponse InstanceEnvelope
+
+func (response DeleteInstance200JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response DeleteInstance400JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteInstance401JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response DeleteInstance403JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance404JSONResponse ErrorEnvelope
+
+func (response DeleteInstance404JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteInstance429JSONResponse) VisitDeleteInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstanceRequestObject struct {
+	AccountID AccountID  `json:"account_id"`
+	ID        InstanceID `json:"id"`
+}
+
+type GetInstanceResponseObject interface {
+	VisitGetInstanceResponse(w http.ResponseWriter) error
+}
+
+type GetInstance200JSONResponse InstanceEnvelope
+
+func (response GetInstance200JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response GetInstance400JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetInstance401JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetInstance403JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance404JSONResponse ErrorEnvelope
+
+func (response GetInstance404JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetInstance429JSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInstanceRequestObject struct {
+	AccountID AccountID  `json:"account_id"`
+	ID        InstanceID `json:"id"`
+	Body      *UpdateInstanceJSONRequestBody
+}
+
+type UpdateInstanceResponseObject interface {
+	VisitUpdateInstanceResponse(w http.ResponseWriter) error
+}
+
+type UpdateInstance200JSONResponse InstanceEnvelope
+
+func (response UpdateInstance200JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInstance400JSONResponse ErrorEnvelope
+
+func (response UpdateInstance400JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateInstance401JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response UpdateInstance403JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInstance404JSONResponse ErrorEnvelope
+
+func (response UpdateInstance404JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateInstance429JSONResponse) VisitUpdateInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobsRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	ID        JobInstanceID `json:"id"`
+	Params    ListJobsParams
+}
+
+type ListJobsResponseObject interface {
+	VisitListJobsResponse(w http.ResponseWriter) error
+}
+
+type ListJobs200JSONResponse JobListEnvelope
+
+func (response ListJobs200JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs400JSONResponse ValidationErrorEnvelope
+
+func (response ListJobs400JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListJobs401JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListJobs403JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs404JSONResponse ErrorEnvelope
+
+func (response ListJobs404JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListJobs429JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs503JSONResponse ErrorEnvelope
+
+func (response ListJobs503JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJobRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	ID        JobInstanceID `json:"id"`
+	Body      *CreateJobJSONRequestBody
+}
+
+type CreateJobResponseObject interface {
+	VisitCreateJobResponse(w http.ResponseWriter) error
+}
+
+type CreateJob200JSONResponse JobEnvelope
+
+func (response CreateJob200JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJob400JSONResponse ValidationErrorEnvelope
+
+func (response CreateJob400JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateJob401JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJob403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response CreateJob403JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJob404JSONResponse ErrorEnvelope
+
+func (response CreateJob404JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJob429JSONResponse ErrorEnvelope
+
+func (response CreateJob429JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateJob503JSONResponse ErrorEnvelope
+
+func (response CreateJob503JSONResponse) VisitCreateJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJobRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	ID        JobInstanceID `json:"id"`
+	JobID     JobID         `json:"job_id"`
+}
+
+type GetJobResponseObject interface {
+	VisitGetJobResponse(w http.ResponseWriter) error
+}
+
+type GetJob200JSONResponse JobEnvelope
+
+func (response GetJob200JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob400JSONResponse ValidationErrorEnvelope
+
+func (response GetJob400JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetJob401JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetJob403JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob404JSONResponse ErrorEnvelope
+
+func (response GetJob404JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetJob429JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJob503JSONResponse ErrorEnvelope
+
+func (response GetJob503JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJobRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	ID        JobInstanceID `json:"id"`
+	JobID     JobID         `json:"job_id"`
+	Body      *CancelJobJSONRequestBody
+}
+
+type CancelJobResponseObject interface {
+	VisitCancelJobResponse(w http.ResponseWriter) error
+}
+
+type CancelJob200JSONResponse JobEnvelope
+
+func (response CancelJob200JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJob400JSONResponse ErrorEnvelope
+
+func (response CancelJob400JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CancelJob401JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJob403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response CancelJob403JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJob404JSONResponse ErrorEnvelope
+
+func (response CancelJob404JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJob429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CancelJob429JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelJob503JSONResponse ErrorEnvelope
+
+func (response CancelJob503JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogsRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	ID        JobInstanceID `json:"id"`
+	JobID     JobID         `json:"job_id"`
+	Params    ListJobLogsParams
+}
+
+type ListJobLogsResponseObject interface {
+	VisitListJobLogsResponse(w http.ResponseWriter) error
+}
+
+type ListJobLogs200JSONResponse JobLogListEnvelope
+
+func (response ListJobLogs200JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs400JSONResponse ValidationErrorEnvelope
+
+func (response ListJobLogs400JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListJobLogs401JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListJobLogs403JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs404JSONResponse ErrorEnvelope
+
+func (response ListJobLogs404JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListJobLogs429JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobLogs503JSONResponse ErrorEnvelope
+
+func (response ListJobLogs503JSONResponse) VisitListJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespacesRequestObject struct {
+	AccountID AccountID `json:"account_id"`
+	Params    ListNamespacesParams
+}
+
+type ListNamespacesResponseObject interface {
+	VisitListNamespacesResponse(w http.ResponseWriter) error
+}
+
+type ListNamespaces200JSONResponse NamespaceListEnvelope
+
+func (response ListNamespaces200JSONResponse) VisitListNamespacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaces400JSONResponse ValidationErrorEnvelope
+
+func (response ListNamespaces400JSONResponse) VisitListNamespacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaces401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaces401JSONResponse) VisitListNamespacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaces403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListNamespaces403JSONResponse) VisitListNamespacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaces429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListNamespaces429JSONResponse) VisitListNamespacesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceRequestObject struct {
+	AccountID AccountID `json:"account_id"`
+	Body      *CreateNamespaceJSONRequestBody
+}
+
+type CreateNamespaceResponseObject interface {
+	VisitCreateNamespaceResponse(w http.ResponseWriter) error
+}
+
+type CreateNamespace201JSONResponse NamespaceEnvelope
+
+func (response CreateNamespace201JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespace400JSONResponse ErrorEnvelope
+
+func (response CreateNamespace400JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateNamespace401JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespace403JSONResponse ErrorEnvelope
+
+func (response CreateNamespace403JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespace409JSONResponse ErrorEnvelope
+
+func (response CreateNamespace409JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespace429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateNamespace429JSONResponse) VisitCreateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+}
+
+type DeleteNamespaceResponseObject interface {
+	VisitDeleteNamespaceResponse(w http.ResponseWriter) error
+}
+
+type DeleteNamespace200JSONResponse DeleteEnvelope
+
+func (response DeleteNamespace200JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespace400JSONResponse ErrorEnvelope
+
+func (response DeleteNamespace400JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteNamespace401JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespace403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response DeleteNamespace403JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespace404JSONResponse ErrorEnvelope
+
+func (response DeleteNamespace404JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespace429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteNamespace429JSONResponse) VisitDeleteNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+}
+
+type GetNamespaceResponseObject interface {
+	VisitGetNamespaceResponse(w http.ResponseWriter) error
+}
+
+type GetNamespace200JSONResponse NamespaceEnvelope
+
+func (response GetNamespace200JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response GetNamespace400JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetNamespace401JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetNamespace403JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace404JSONResponse ErrorEnvelope
+
+func (response GetNamespace404JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespace429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetNamespace429JSONResponse) VisitGetNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	Body      *UpdateNamespaceJSONRequestBody
+}
+
+type UpdateNamespaceResponseObject interface {
+	VisitUpdateNamespaceResponse(w http.ResponseWriter) error
+}
+
+type UpdateNamespace200JSONResponse NamespaceEnvelope
+
+func (response UpdateNamespace200JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace400JSONResponse ErrorEnvelope
+
+func (response UpdateNamespace400JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateNamespace401JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response UpdateNamespace403JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace404JSONResponse ErrorEnvelope
+
+func (response UpdateNamespace404JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace409JSONResponse ErrorEnvelope
+
+func (response UpdateNamespace409JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespace429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateNamespace429JSONResponse) VisitUpdateNamespaceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceInstancesRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	Params    ListNamespaceInstancesParams
+}
+
+type ListNamespaceInstancesResponseObject interface {
+	VisitListNamespaceInstancesResponse(w http.ResponseWriter) error
+}
+
+type ListNamespaceInstances200JSONResponse InstanceListEnvelope
+
+func (response ListNamespaceInstances200JSONResponse) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceInstances400JSONResponse ValidationErrorEnvelope
+
+func (response ListNamespaceInstances400JSONResponse) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceInstances401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaceInstances401JSONResponse) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceInstances403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListNamespaceInstances403JSONResponse) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceInstances429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListNamespaceInstances429JSONResponse) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceInstanceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	Body      *CreateNamespaceInstanceJSONRequestBody
+}
+
+type CreateNamespaceInstanceResponseObject interface {
+	VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error
+}
+
+type CreateNamespaceInstance201JSONResponse InstanceEnvelope
+
+func (response CreateNamespaceInstance201JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceInstance400JSONResponse ErrorEnvelope
+
+func (response CreateNamespaceInstance400JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateNamespaceInstance401JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceInstance403JSONResponse ErrorEnvelope
+
+func (response CreateNamespaceInstance403JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateNamespaceInstance429JSONResponse) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstanceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        InstanceID    `json:"id"`
+}
+
+type DeleteNamespaceInstanceResponseObject interface {
+	VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error
+}
+
+type DeleteNamespaceInstance200JSONResponse InstanceEnvelope
+
+func (response DeleteNamespaceInstance200JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response DeleteNamespaceInstance400JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteNamespaceInstance401JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response DeleteNamespaceInstance403JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance404JSONResponse ErrorEnvelope
+
+func (response DeleteNamespaceInstance404JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteNamespaceInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteNamespaceInstance429JSONResponse) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstanceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        InstanceID    `json:"id"`
+}
+
+type GetNamespaceInstanceResponseObject interface {
+	VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error
+}
+
+type GetNamespaceInstance200JSONResponse InstanceEnvelope
+
+func (response GetNamespaceInstance200JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance400JSONResponse struct{ NoCredentialJSONResponse }
+
+func (response GetNamespaceInstance400JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetNamespaceInstance401JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetNamespaceInstance403JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance404JSONResponse ErrorEnvelope
+
+func (response GetNamespaceInstance404JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetNamespaceInstance429JSONResponse) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveInstanceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        InstanceID    `json:"id"`
+	Body      *MoveInstanceJSONRequestBody
+}
+
+type MoveInstanceResponseObject interface {
+	VisitMoveInstanceResponse(w http.ResponseWriter) error
+}
+
+type MoveInstance200JSONResponse DeleteEnvelope
+
+func (response MoveInstance200JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveInstance400JSONResponse ErrorEnvelope
+
+func (response MoveInstance400JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MoveInstance401JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response MoveInstance403JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveInstance404JSONResponse ErrorEnvelope
+
+func (response MoveInstance404JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MoveInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response MoveInstance429JSONResponse) VisitMoveInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceInstanceRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        InstanceID    `json:"id"`
+	Body      *UpdateNamespaceInstanceJSONRequestBody
+}
+
+type UpdateNamespaceInstanceResponseObject interface {
+	VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error
+}
+
+type UpdateNamespaceInstance200JSONResponse InstanceEnvelope
+
+func (response UpdateNamespaceInstance200JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceInstance400JSONResponse ErrorEnvelope
+
+func (response UpdateNamespaceInstance400JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceInstance401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateNamespaceInstance401JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceInstance403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response UpdateNamespaceInstance403JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceInstance404JSONResponse ErrorEnvelope
+
+func (response UpdateNamespaceInstance404JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateNamespaceInstance429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateNamespaceInstance429JSONResponse) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobsRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        JobInstanceID `json:"id"`
+	Params    ListNamespaceJobsParams
+}
+
+type ListNamespaceJobsResponseObject interface {
+	VisitListNamespaceJobsResponse(w http.ResponseWriter) error
+}
+
+type ListNamespaceJobs200JSONResponse JobListEnvelope
+
+func (response ListNamespaceJobs200JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs400JSONResponse ValidationErrorEnvelope
+
+func (response ListNamespaceJobs400JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaceJobs401JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListNamespaceJobs403JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs404JSONResponse ErrorEnvelope
+
+func (response ListNamespaceJobs404JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListNamespaceJobs429JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobs503JSONResponse ErrorEnvelope
+
+func (response ListNamespaceJobs503JSONResponse) VisitListNamespaceJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJobRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        JobInstanceID `json:"id"`
+	Body      *CreateNamespaceJobJSONRequestBody
+}
+
+type CreateNamespaceJobResponseObject interface {
+	VisitCreateNamespaceJobResponse(w http.ResponseWriter) error
+}
+
+type CreateNamespaceJob200JSONResponse JobEnvelope
+
+func (response CreateNamespaceJob200JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJob400JSONResponse ValidationErrorEnvelope
+
+func (response CreateNamespaceJob400JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateNamespaceJob401JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJob403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response CreateNamespaceJob403JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJob404JSONResponse ErrorEnvelope
+
+func (response CreateNamespaceJob404JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJob429JSONResponse ErrorEnvelope
+
+func (response CreateNamespaceJob429JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateNamespaceJob503JSONResponse ErrorEnvelope
+
+func (response CreateNamespaceJob503JSONResponse) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJobRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        JobInstanceID `json:"id"`
+	JobID     JobID         `json:"job_id"`
+}
+
+type GetNamespaceJobResponseObject interface {
+	VisitGetNamespaceJobResponse(w http.ResponseWriter) error
+}
+
+type GetNamespaceJob200JSONResponse JobEnvelope
+
+func (response GetNamespaceJob200JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob400JSONResponse ValidationErrorEnvelope
+
+func (response GetNamespaceJob400JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetNamespaceJob401JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response GetNamespaceJob403JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob404JSONResponse ErrorEnvelope
+
+func (response GetNamespaceJob404JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetNamespaceJob429JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNamespaceJob503JSONResponse ErrorEnvelope
+
+func (response GetNamespaceJob503JSONResponse) VisitGetNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJobRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        JobInstanceID `json:"id"`
+	JobID     JobID         `json:"job_id"`
+	Body      *CancelNamespaceJobJSONRequestBody
+}
+
+type CancelNamespaceJobResponseObject interface {
+	VisitCancelNamespaceJobResponse(w http.ResponseWriter) error
+}
+
+type CancelNamespaceJob200JSONResponse JobEnvelope
+
+func (response CancelNamespaceJob200JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJob400JSONResponse ErrorEnvelope
+
+func (response CancelNamespaceJob400JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CancelNamespaceJob401JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJob403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response CancelNamespaceJob403JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJob404JSONResponse ErrorEnvelope
+
+func (response CancelNamespaceJob404JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJob429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CancelNamespaceJob429JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelNamespaceJob503JSONResponse ErrorEnvelope
+
+func (response CancelNamespaceJob503JSONResponse) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogsRequestObject struct {
+	AccountID AccountID     `json:"account_id"`
+	Name      NamespaceName `json:"name"`
+	ID        JobInstanceID `json:"id"`
+	JobID     JobID         `json:"job_id"`
+	Params    ListNamespaceJobLogsParams
+}
+
+type ListNamespaceJobLogsResponseObject interface {
+	VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error
+}
+
+type ListNamespaceJobLogs200JSONResponse JobLogListEnvelope
+
+func (response ListNamespaceJobLogs200JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs400JSONResponse ValidationErrorEnvelope
+
+func (response ListNamespaceJobLogs400JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListNamespaceJobLogs401JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs403JSONResponse struct {
+	AuthenticationErrorJSONResponse
+}
+
+func (response ListNamespaceJobLogs403JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs404JSONResponse ErrorEnvelope
+
+func (response ListNamespaceJobLogs404JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListNamespaceJobLogs429JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNamespaceJobLogs503JSONResponse ErrorEnvelope
+
+func (response ListNamespaceJobLogs503JSONResponse) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListTokensRequestObject struct {
 	AccountID AccountID `json:"account_id"`
@@ -9471,6 +23398,84 @@ func (response RollUserAPIToken4XXJSONResponse) VisitRollUserAPITokenResponse(w 
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListInstances List instances
+	// (GET /accounts/{account_id}/ai-search/instances)
+	ListInstances(ctx context.Context, request ListInstancesRequestObject) (ListInstancesResponseObject, error)
+	// CreateInstance Create an instance
+	// (POST /accounts/{account_id}/ai-search/instances)
+	CreateInstance(ctx context.Context, request CreateInstanceRequestObject) (CreateInstanceResponseObject, error)
+	// DeleteInstance Delete an instance
+	// (DELETE /accounts/{account_id}/ai-search/instances/{id})
+	DeleteInstance(ctx context.Context, request DeleteInstanceRequestObject) (DeleteInstanceResponseObject, error)
+	// GetInstance Get an instance
+	// (GET /accounts/{account_id}/ai-search/instances/{id})
+	GetInstance(ctx context.Context, request GetInstanceRequestObject) (GetInstanceResponseObject, error)
+	// UpdateInstance Update an instance
+	// (PUT /accounts/{account_id}/ai-search/instances/{id})
+	UpdateInstance(ctx context.Context, request UpdateInstanceRequestObject) (UpdateInstanceResponseObject, error)
+	// ListJobs List jobs
+	// (GET /accounts/{account_id}/ai-search/instances/{id}/jobs)
+	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
+	// CreateJob Create a job
+	// (POST /accounts/{account_id}/ai-search/instances/{id}/jobs)
+	CreateJob(ctx context.Context, request CreateJobRequestObject) (CreateJobResponseObject, error)
+	// GetJob Get a job
+	// (GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id})
+	GetJob(ctx context.Context, request GetJobRequestObject) (GetJobResponseObject, error)
+	// CancelJob Cancel a job
+	// (PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id})
+	CancelJob(ctx context.Context, request CancelJobRequestObject) (CancelJobResponseObject, error)
+	// ListJobLogs List job logs
+	// (GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs)
+	ListJobLogs(ctx context.Context, request ListJobLogsRequestObject) (ListJobLogsResponseObject, error)
+	// ListNamespaces List namespaces
+	// (GET /accounts/{account_id}/ai-search/namespaces)
+	ListNamespaces(ctx context.Context, request ListNamespacesRequestObject) (ListNamespacesResponseObject, error)
+	// CreateNamespace Create a namespace
+	// (POST /accounts/{account_id}/ai-search/namespaces)
+	CreateNamespace(ctx context.Context, request CreateNamespaceRequestObject) (CreateNamespaceResponseObject, error)
+	// DeleteNamespace Delete a namespace
+	// (DELETE /accounts/{account_id}/ai-search/namespaces/{name})
+	DeleteNamespace(ctx context.Context, request DeleteNamespaceRequestObject) (DeleteNamespaceResponseObject, error)
+	// GetNamespace Get a namespace
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name})
+	GetNamespace(ctx context.Context, request GetNamespaceRequestObject) (GetNamespaceResponseObject, error)
+	// UpdateNamespace Update a namespace
+	// (PUT /accounts/{account_id}/ai-search/namespaces/{name})
+	UpdateNamespace(ctx context.Context, request UpdateNamespaceRequestObject) (UpdateNamespaceResponseObject, error)
+	// ListNamespaceInstances List instances
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances)
+	ListNamespaceInstances(ctx context.Context, request ListNamespaceInstancesRequestObject) (ListNamespaceInstancesResponseObject, error)
+	// CreateNamespaceInstance Create an instance
+	// (POST /accounts/{account_id}/ai-search/namespaces/{name}/instances)
+	CreateNamespaceInstance(ctx context.Context, request CreateNamespaceInstanceRequestObject) (CreateNamespaceInstanceResponseObject, error)
+	// DeleteNamespaceInstance Delete an instance
+	// (DELETE /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	DeleteNamespaceInstance(ctx context.Context, request DeleteNamespaceInstanceRequestObject) (DeleteNamespaceInstanceResponseObject, error)
+	// GetNamespaceInstance Get an instance
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	GetNamespaceInstance(ctx context.Context, request GetNamespaceInstanceRequestObject) (GetNamespaceInstanceResponseObject, error)
+	// MoveInstance Move an instance to another namespace
+	// (PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	MoveInstance(ctx context.Context, request MoveInstanceRequestObject) (MoveInstanceResponseObject, error)
+	// UpdateNamespaceInstance Update an instance
+	// (PUT /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id})
+	UpdateNamespaceInstance(ctx context.Context, request UpdateNamespaceInstanceRequestObject) (UpdateNamespaceInstanceResponseObject, error)
+	// ListNamespaceJobs List jobs
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs)
+	ListNamespaceJobs(ctx context.Context, request ListNamespaceJobsRequestObject) (ListNamespaceJobsResponseObject, error)
+	// CreateNamespaceJob Create a job
+	// (POST /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs)
+	CreateNamespaceJob(ctx context.Context, request CreateNamespaceJobRequestObject) (CreateNamespaceJobResponseObject, error)
+	// GetNamespaceJob Get a job
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id})
+	GetNamespaceJob(ctx context.Context, request GetNamespaceJobRequestObject) (GetNamespaceJobResponseObject, error)
+	// CancelNamespaceJob Cancel a job
+	// (PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id})
+	CancelNamespaceJob(ctx context.Context, request CancelNamespaceJobRequestObject) (CancelNamespaceJobResponseObject, error)
+	// ListNamespaceJobLogs List job logs
+	// (GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs/{job_id}/logs)
+	ListNamespaceJobLogs(ctx context.Context, request ListNamespaceJobLogsRequestObject) (ListNamespaceJobLogsResponseObject, error)
 	// ListTokens List tokens
 	// (GET /accounts/{account_id}/ai-search/tokens)
 	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
@@ -9573,6 +23578,836 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// ListInstances operation middleware
+func (sh *strictHandler) ListInstances(w http.ResponseWriter, r *http.Request, accountID AccountID, params ListInstancesParams) {
+	var request ListInstancesRequestObject
+
+	request.AccountID = accountID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInstances(ctx, request.(ListInstancesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInstances")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListInstancesResponseObject); ok {
+		if err := validResponse.VisitListInstancesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateInstance operation middleware
+func (sh *strictHandler) CreateInstance(w http.ResponseWriter, r *http.Request, accountID AccountID) {
+	var request CreateInstanceRequestObject
+
+	request.AccountID = accountID
+
+	var body CreateInstanceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInstance(ctx, request.(CreateInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateInstanceResponseObject); ok {
+		if err := validResponse.VisitCreateInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteInstance operation middleware
+func (sh *strictHandler) DeleteInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, id InstanceID) {
+	var request DeleteInstanceRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteInstance(ctx, request.(DeleteInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteInstanceResponseObject); ok {
+		if err := validResponse.VisitDeleteInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetInstance operation middleware
+func (sh *strictHandler) GetInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, id InstanceID) {
+	var request GetInstanceRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetInstance(ctx, request.(GetInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetInstanceResponseObject); ok {
+		if err := validResponse.VisitGetInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateInstance operation middleware
+func (sh *strictHandler) UpdateInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, id InstanceID) {
+	var request UpdateInstanceRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+
+	var body UpdateInstanceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateInstance(ctx, request.(UpdateInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateInstanceResponseObject); ok {
+		if err := validResponse.VisitUpdateInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListJobs operation middleware
+func (sh *strictHandler) ListJobs(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, params ListJobsParams) {
+	var request ListJobsRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListJobs(ctx, request.(ListJobsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListJobs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListJobsResponseObject); ok {
+		if err := validResponse.VisitListJobsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateJob operation middleware
+func (sh *strictHandler) CreateJob(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID) {
+	var request CreateJobRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+
+	var body CreateJobJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateJob(ctx, request.(CreateJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateJobResponseObject); ok {
+		if err := validResponse.VisitCreateJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetJob operation middleware
+func (sh *strictHandler) GetJob(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, jobID JobID) {
+	var request GetJobRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+	request.JobID = jobID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetJob(ctx, request.(GetJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetJobResponseObject); ok {
+		if err := validResponse.VisitGetJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CancelJob operation middleware
+func (sh *strictHandler) CancelJob(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, jobID JobID) {
+	var request CancelJobRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+	request.JobID = jobID
+
+	var body CancelJobJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelJob(ctx, request.(CancelJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CancelJobResponseObject); ok {
+		if err := validResponse.VisitCancelJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListJobLogs operation middleware
+func (sh *strictHandler) ListJobLogs(w http.ResponseWriter, r *http.Request, accountID AccountID, id JobInstanceID, jobID JobID, params ListJobLogsParams) {
+	var request ListJobLogsRequestObject
+
+	request.AccountID = accountID
+	request.ID = id
+	request.JobID = jobID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListJobLogs(ctx, request.(ListJobLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListJobLogs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListJobLogsResponseObject); ok {
+		if err := validResponse.VisitListJobLogsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNamespaces operation middleware
+func (sh *strictHandler) ListNamespaces(w http.ResponseWriter, r *http.Request, accountID AccountID, params ListNamespacesParams) {
+	var request ListNamespacesRequestObject
+
+	request.AccountID = accountID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNamespaces(ctx, request.(ListNamespacesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNamespaces")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNamespacesResponseObject); ok {
+		if err := validResponse.VisitListNamespacesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateNamespace operation middleware
+func (sh *strictHandler) CreateNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID) {
+	var request CreateNamespaceRequestObject
+
+	request.AccountID = accountID
+
+	var body CreateNamespaceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateNamespace(ctx, request.(CreateNamespaceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateNamespace")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateNamespaceResponseObject); ok {
+		if err := validResponse.VisitCreateNamespaceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteNamespace operation middleware
+func (sh *strictHandler) DeleteNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName) {
+	var request DeleteNamespaceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteNamespace(ctx, request.(DeleteNamespaceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteNamespace")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteNamespaceResponseObject); ok {
+		if err := validResponse.VisitDeleteNamespaceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNamespace operation middleware
+func (sh *strictHandler) GetNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName) {
+	var request GetNamespaceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNamespace(ctx, request.(GetNamespaceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNamespace")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNamespaceResponseObject); ok {
+		if err := validResponse.VisitGetNamespaceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateNamespace operation middleware
+func (sh *strictHandler) UpdateNamespace(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName) {
+	var request UpdateNamespaceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+
+	var body UpdateNamespaceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateNamespace(ctx, request.(UpdateNamespaceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateNamespace")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateNamespaceResponseObject); ok {
+		if err := validResponse.VisitUpdateNamespaceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNamespaceInstances operation middleware
+func (sh *strictHandler) ListNamespaceInstances(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, params ListNamespaceInstancesParams) {
+	var request ListNamespaceInstancesRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNamespaceInstances(ctx, request.(ListNamespaceInstancesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNamespaceInstances")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNamespaceInstancesResponseObject); ok {
+		if err := validResponse.VisitListNamespaceInstancesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateNamespaceInstance operation middleware
+func (sh *strictHandler) CreateNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName) {
+	var request CreateNamespaceInstanceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+
+	var body CreateNamespaceInstanceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateNamespaceInstance(ctx, request.(CreateNamespaceInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateNamespaceInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateNamespaceInstanceResponseObject); ok {
+		if err := validResponse.VisitCreateNamespaceInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteNamespaceInstance operation middleware
+func (sh *strictHandler) DeleteNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID) {
+	var request DeleteNamespaceInstanceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteNamespaceInstance(ctx, request.(DeleteNamespaceInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteNamespaceInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteNamespaceInstanceResponseObject); ok {
+		if err := validResponse.VisitDeleteNamespaceInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNamespaceInstance operation middleware
+func (sh *strictHandler) GetNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID) {
+	var request GetNamespaceInstanceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNamespaceInstance(ctx, request.(GetNamespaceInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNamespaceInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNamespaceInstanceResponseObject); ok {
+		if err := validResponse.VisitGetNamespaceInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MoveInstance operation middleware
+func (sh *strictHandler) MoveInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID) {
+	var request MoveInstanceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+
+	var body MoveInstanceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MoveInstance(ctx, request.(MoveInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MoveInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MoveInstanceResponseObject); ok {
+		if err := validResponse.VisitMoveInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateNamespaceInstance operation middleware
+func (sh *strictHandler) UpdateNamespaceInstance(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id InstanceID) {
+	var request UpdateNamespaceInstanceRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+
+	var body UpdateNamespaceInstanceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateNamespaceInstance(ctx, request.(UpdateNamespaceInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateNamespaceInstance")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateNamespaceInstanceResponseObject); ok {
+		if err := validResponse.VisitUpdateNamespaceInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNamespaceJobs operation middleware
+func (sh *strictHandler) ListNamespaceJobs(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, params ListNamespaceJobsParams) {
+	var request ListNamespaceJobsRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNamespaceJobs(ctx, request.(ListNamespaceJobsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNamespaceJobs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNamespaceJobsResponseObject); ok {
+		if err := validResponse.VisitListNamespaceJobsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateNamespaceJob operation middleware
+func (sh *strictHandler) CreateNamespaceJob(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID) {
+	var request CreateNamespaceJobRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+
+	var body CreateNamespaceJobJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateNamespaceJob(ctx, request.(CreateNamespaceJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateNamespaceJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateNamespaceJobResponseObject); ok {
+		if err := validResponse.VisitCreateNamespaceJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNamespaceJob operation middleware
+func (sh *strictHandler) GetNamespaceJob(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID) {
+	var request GetNamespaceJobRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+	request.JobID = jobID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNamespaceJob(ctx, request.(GetNamespaceJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNamespaceJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNamespaceJobResponseObject); ok {
+		if err := validResponse.VisitGetNamespaceJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CancelNamespaceJob operation middleware
+func (sh *strictHandler) CancelNamespaceJob(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID) {
+	var request CancelNamespaceJobRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+	request.JobID = jobID
+
+	var body CancelNamespaceJobJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelNamespaceJob(ctx, request.(CancelNamespaceJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelNamespaceJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CancelNamespaceJobResponseObject); ok {
+		if err := validResponse.VisitCancelNamespaceJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNamespaceJobLogs operation middleware
+func (sh *strictHandler) ListNamespaceJobLogs(w http.ResponseWriter, r *http.Request, accountID AccountID, name NamespaceName, id JobInstanceID, jobID JobID, params ListNamespaceJobLogsParams) {
+	var request ListNamespaceJobLogsRequestObject
+
+	request.AccountID = accountID
+	request.Name = name
+	request.ID = id
+	request.JobID = jobID
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNamespaceJobLogs(ctx, request.(ListNamespaceJobLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNamespaceJobLogs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNamespaceJobLogsResponseObject); ok {
+		if err := validResponse.VisitListNamespaceJobLogsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListTokens operation middleware

@@ -16,8 +16,8 @@ func TestLoadValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(doc.Paths.Map()); got != 12 {
-		t.Fatalf("paths: got %d, want 12 (AI Search tokens and Cloudflare API tokens, user and account)", got)
+	if got := len(doc.Paths.Map()); got != 24 {
+		t.Fatalf("paths: got %d, want 24 (AI Search tokens, instances, jobs and namespaces; Cloudflare API tokens, user and account)", got)
 	}
 	// Each call must hand out an independent document.
 	doc.Servers = nil

@@ -26,6 +26,7 @@ import (
 	"github.com/go-aisearch/tokens/contract"
 	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/cfauth"
+	"github.com/go-aisearch/tokens/internal/permgroups"
 )
 
 // Options configure Record.
@@ -61,21 +62,42 @@ type Options struct {
 	// (an emulator's fault header).
 	RateLimit generated.RequestEditorFn
 
+	// Limits, when set, are the server's limits on an account's instances
+	// and namespaces, small enough for the instances-limits scenario to
+	// reach them (an emulator's WithMaxInstances and WithMaxNamespaces).
+	// The instance scenarios record a job cancel that succeeds only when
+	// the job still runs: the registration must hold a working service
+	// token (ServiceTokenID, ServiceTokenKey), and jobs must run longer
+	// than a scenario takes (an emulator's WithJobDuration); otherwise the
+	// cancel is recorded refused (400).
+	Limits *Limits
+
 	// Only restricts the run to these scenarios (see Scenarios); empty
 	// means all.
 	Only []string
 }
 
+// Limits are an account's limits on AI Search instances and namespaces
+// (besides "default").
+type Limits struct{ Instances, Namespaces int }
+
 // Scenarios are the names of the scenarios Record can run, in order: the
 // AI Search tokens API's lifecycle, pagination, invalid-input,
 // no-credentials, forbidden (the service token, which may manage neither
 // registrations nor API tokens, on every operation), in-use (needs
-// MarkInUse) and rate-limited (needs RateLimit); then the Cloudflare API token operations', which need an API
+// MarkInUse) and rate-limited (needs RateLimit); the AI Search instance,
+// job and namespace operations' instances (the lifecycle in both route
+// families), instances-not-found, instances-refused,
+// instances-invalid-input, instances-no-credentials, instances-forbidden,
+// instances-rate-limited (needs RateLimit) and instances-limits (needs
+// Limits); then the Cloudflare API token operations', which need an API
 // token (Credentials.APIToken: they take no other credential):
 // api-tokens-user and api-tokens-account (the lifecycle of a token of each
 // owner), api-tokens-invalid-input, api-tokens-no-credentials and
 // api-tokens-rate-limited (needs RateLimit).
 var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "forbidden", "in-use", "rate-limited",
+	"instances", "instances-not-found", "instances-refused", "instances-invalid-input", "instances-no-credentials",
+	"instances-forbidden", "instances-rate-limited", "instances-limits",
 	"api-tokens-user", "api-tokens-account", "api-tokens-invalid-input", "api-tokens-no-credentials", "api-tokens-rate-limited"}
 
 // Record runs a scripted lifecycle against opts.BaseURL with the generated
@@ -167,6 +189,7 @@ type session struct {
 	prefix     string        // unique token-name prefix of this run
 	created    []string      // ids to delete at the end of a scenario
 	createdAPI []apiTokenRef // API tokens to delete at the end of a scenario
+	createdAIS [][2]string   // instances (namespace, id) and namespaces (name, "") to delete first
 	known      *strings.Replacer
 
 	mu     sync.Mutex
@@ -321,7 +344,7 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r.created, r.createdAPI = nil, nil
+	r.created, r.createdAPI, r.createdAIS = nil, nil, nil
 	runErr := sc.run(ctx, c)
 	r.cleanup(ctx)
 	if err := rec.Stop(); err != nil {
@@ -332,13 +355,14 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 
 // cleanup deletes what a scenario left behind, without recording.
 func (r *session) cleanup(ctx context.Context) {
-	if len(r.created) == 0 && len(r.createdAPI) == 0 {
+	if len(r.created) == 0 && len(r.createdAPI) == 0 && len(r.createdAIS) == 0 {
 		return
 	}
 	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: r.opts.Transport}))
 	if err != nil {
 		return
 	}
+	r.cleanupAIS(ctx, c) // instances first: they keep registrations in use
 	for _, id := range r.created {
 		_, _ = c.DeleteTokenWithResponse(ctx, r.opts.AccountID, id, r.opts.Credentials.Apply)
 	}
@@ -394,7 +418,9 @@ func mintServiceToken(ctx context.Context, opts Options, name string) (id, value
 	}
 	body := generated.APITokenCreate{Name: name, Policies: []generated.Policy{{
 		Effect:           generated.Allow,
-		PermissionGroups: []generated.PolicyPermissionGroup{{ID: aiSearchIndexEngine}},
+		// What an R2 instance's indexing jobs need, so that the instance
+		// scenarios' jobs run (the service token AI Search's docs describe).
+		PermissionGroups: []generated.PolicyPermissionGroup{{ID: aiSearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},
 		Resources:        generated.APITokenResources{"com.cloudflare.api.account." + opts.AccountID: "*"},
 	}}}
 	resp, err := c.CreateUserAPITokenWithResponse(ctx, body, opts.Credentials.Apply)

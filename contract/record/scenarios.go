@@ -27,6 +27,20 @@ func (r *session) scenarios() []scenario {
 	if r.opts.RateLimit != nil {
 		out = append(out, scenario{"rate-limited", r.rateLimited})
 	}
+	out = append(out,
+		scenario{"instances", r.instances},
+		scenario{"instances-not-found", r.instancesNotFound},
+		scenario{"instances-refused", r.instancesRefused},
+		scenario{"instances-invalid-input", r.instancesInvalidInput},
+		scenario{"instances-no-credentials", r.instancesNoCredentials},
+		scenario{"instances-forbidden", r.instancesForbidden},
+	)
+	if r.opts.RateLimit != nil {
+		out = append(out, scenario{"instances-rate-limited", r.instancesRateLimited})
+	}
+	if r.opts.Limits != nil {
+		out = append(out, scenario{"instances-limits", r.instancesLimits})
+	}
 	if r.opts.Credentials.APIToken != "" {
 		out = append(out,
 			scenario{"api-tokens-user", func(ctx context.Context, c *generated.ClientWithResponses) error {

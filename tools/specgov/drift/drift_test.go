@@ -94,6 +94,24 @@ func TestFindsChanges(t *testing.T) {
 		{"API token accepts a Global API key", func(doc *openapi3.T) {
 			doc.Paths.Value("/user/tokens/verify").Get.Security = &openapi3.SecurityRequirements{{"api_token": {}}, {"api_email": {}, "api_key": {}}}
 		}, "GET /user/tokens/verify: securityRequirements: added api_email+api_key"},
+		// The instance, job and namespace operations are compared too.
+		{"job list per_page maximum", func(doc *openapi3.T) {
+			doc.Components.Parameters["JobPerPage"].Value.Schema.Value.Max = ptr(100.0)
+		}, "GET /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}/jobs: parameters.query.per_page.schema.max: upstream 50, ours 100"},
+		{"job create answers 201", func(doc *openapi3.T) {
+			r := doc.Paths.Value("/accounts/{account_id}/ai-search/instances/{id}/jobs").Post.Responses
+			r.Set("201", r.Value("200"))
+			r.Delete("200")
+		}, "POST /accounts/{account_id}/ai-search/instances/{id}/jobs: responses: deleted 200"},
+		{"namespace delete lost its 400", func(doc *openapi3.T) {
+			doc.Paths.Value("/accounts/{account_id}/ai-search/namespaces/{name}").Delete.Responses.Delete("400")
+		}, "DELETE /accounts/{account_id}/ai-search/namespaces/{name}: responses: deleted 400"},
+		{"move renamed", func(doc *openapi3.T) {
+			doc.Paths.Value("/accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}").Patch.OperationID = "MoveInstance"
+		}, "PATCH /accounts/{account_id}/ai-search/namespaces/{name}/instances/{id}: operationID: upstream ai-search-move-instance, ours MoveInstance"},
+		{"instance list item field removed", func(doc *openapi3.T) {
+			delete(doc.Components.Schemas["InstanceListItem"].Value.Properties, "token_id")
+		}, "GET /accounts/{account_id}/ai-search/instances: responses.200.body.result[].properties: deleted token_id"},
 	}
 	upstream := reference(t)
 	allow := defaultAllow(t)

@@ -28,7 +28,7 @@ func TestVerifyValidFixtures(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("--coverage: exit %d\n%s%s", r.code, r.out, r.err)
 	}
-	for _, want := range []string{"ai-search-delete-tokens", "user-api-tokens-roll-token", "  4XX\n", ", coverage 91/91\n"} {
+	for _, want := range []string{"ai-search-delete-tokens", "user-api-tokens-roll-token", "ai-search-move-instance", "  503\n", ", coverage 253/253\n"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("--coverage output lacks %q:\n%s", want, r.out)
 		}
@@ -189,12 +189,14 @@ func TestRecordFromEmulator(t *testing.T) {
 	}
 	h := useAPI(t, "", "", cliAPIToken) // no account: --emulator means the emulator's default, as in the README
 	out := t.TempDir()
-	r := h.run("", "record", "--base-url", srv.BaseURL, "--out", out, "--emulator", "--scenarios", "lifecycle,rate-limited")
+	// The instance scenarios too: the registration's made-up service token
+	// ends each job at once, so their cancels are recorded refused.
+	r := h.run("", "record", "--base-url", srv.BaseURL, "--out", out, "--emulator", "--scenarios", "lifecycle,rate-limited,instances,instances-refused")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.err)
 	}
 	assertNoSecrets(t, r.out, r.err)
-	for _, name := range []string{"recorded-lifecycle.yaml", "recorded-rate-limited.yaml"} {
+	for _, name := range []string{"recorded-lifecycle.yaml", "recorded-rate-limited.yaml", "recorded-instances.yaml", "recorded-instances-refused.yaml"} {
 		data, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)

@@ -49,7 +49,7 @@ Exit codes: 0 recorded, 1 failure (also: a cassette exists, without
 	cfAPIID := fs.String("cf-api-id", "", "id of a live service API token to register, its value from $"+envCfAPIKey+" (AI Search refuses any other); without both, record mints one with $"+cfauth.EnvAPIToken+" and deletes it at the end")
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
 	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(record.Scenarios, ", ")+
-		" (in-use needs the Go API, rate-limited and api-tokens-rate-limited --emulator, api-tokens-* $"+cfauth.EnvAPIToken+": they create and delete real API tokens)")
+		" (in-use and instances-limits need the Go API, rate-limited, instances-rate-limited and api-tokens-rate-limited --emulator, api-tokens-* $"+cfauth.EnvAPIToken+": they create and delete real API tokens)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return r.record(cmd.Context(), recordFlags{*baseURL, *out, *account, *cfAPIID, *scenarios, *force, *emu})
 	}
