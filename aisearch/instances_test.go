@@ -73,11 +73,11 @@ func TestEachDeathNamesTheInstanceAndRotateRepairsIt(t *testing.T) {
 			Resources: map[string]any{aisearch.AccountResource(account): "*"}}}}
 	}
 	for _, c := range []struct {
-		name     string
-		kill     func(t *testing.T, e *jobsEnv, tokID string) error
-		reason   string // the job's end_reason
-		says     string // in the failing log line
-		problem  aisearch.ProblemKind
+		name    string
+		kill    func(t *testing.T, e *jobsEnv, tokID string) error
+		reason  string // the job's end_reason
+		says    string // in the failing log line
+		problem aisearch.ProblemKind
 		prove   bool // Rotate proves the switch
 	}{
 		{"deleted", func(_ *testing.T, e *jobsEnv, id string) error {
@@ -514,8 +514,11 @@ func TestInstanceAnswersWithoutIDs(t *testing.T) {
 		answer http.HandlerFunc
 		call   func(c *aisearch.Client) error
 	}{
-		"instance list": {ok(`[{"id":""}]`), func(c *aisearch.Client) error { _, err := c.Instances("").List(ctx, aisearch.InstanceListOptions{}); return err }},
-		"instance":      {ok(`{"id":""}`), func(c *aisearch.Client) error { _, err := c.Instances("").Get(ctx, "x"); return err }},
+		"instance list": {ok(`[{"id":""}]`), func(c *aisearch.Client) error {
+			_, err := c.Instances("").List(ctx, aisearch.InstanceListOptions{})
+			return err
+		}},
+		"instance": {ok(`{"id":""}`), func(c *aisearch.Client) error { _, err := c.Instances("").Get(ctx, "x"); return err }},
 		"namespace list": {ok(`[{"name":""}]`), func(c *aisearch.Client) error {
 			_, err := c.Namespaces.List(ctx, aisearch.NamespaceListOptions{})
 			return err
