@@ -186,12 +186,10 @@ func TestInstancesAndJobs(t *testing.T) {
 	}
 	reg := p.Registration.ID
 	def := e.c.Instances(aisearch.DefaultNamespace)
-	var ids []string
 	for _, id := range []string{"a1", "b2", "c3", "d4", "e5"} {
 		if _, err := def.Create(ctx, aisearch.InstanceParams{ID: id, Type: "r2", Source: "bucket-" + id, TokenID: reg}); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, id)
 		e.clock.Advance(time.Second) // distinct created_at: the list is newest first
 	}
 	if _, err := def.Create(ctx, aisearch.InstanceParams{ID: "builtin"}); err != nil {
