@@ -215,14 +215,38 @@ func printInstances(w io.Writer, h aisearch.Health) {
 			kind = "built-in storage, no jobs"
 		}
 		line := fmt.Sprintf("instance %s (%s, status %s)", oneLine(in.Name()), oneLine(kind), oneLine(in.Status))
-		if !h.Healthy() && in.HasJobs() {
-			line += ": stops indexing"
+		if in.HasJobs() {
+			line += stopsIndexing(h)
 		}
 		if j := u.LastJob; j != nil {
 			line += "; last job " + oneLine(j.ID) + " " + jobOutcome(*j, u.LastFailure)
 		}
 		fmt.Fprintf(w, "       %s\n", line)
 	}
+}
+
+// stopsIndexing says what h's problems mean for an instance that indexes:
+// a dead credential stops it, a heuristic may have, an expiry to come
+// will.
+func stopsIndexing(h aisearch.Health) string {
+	var heuristic, expiring bool
+	for _, p := range h.Problems {
+		switch {
+		case p.Heuristic:
+			heuristic = true
+		case p.Kind == aisearch.ProblemExpiringSoon:
+			expiring = true
+		default:
+			return ": stops indexing"
+		}
+	}
+	switch {
+	case heuristic:
+		return ": may have stopped indexing"
+	case expiring:
+		return ": stops indexing when the token expires"
+	}
+	return ""
 }
 
 // jobOutcome says how a job ended: "ended well at T", "failed at T

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,43 @@ func TestServeJobDuration(t *testing.T) {
 			t.Errorf("serve %v: the job has ended at its create: %v, want %v", c.args, ended, c.ended)
 		}
 		stop()
+	}
+}
+
+// What an instance's line says follows the registration's problems: an
+// expiry to come stops it later, a heuristic may have stopped it.
+func TestCheckSaysWhatTheProblemsMeanForAnInstance(t *testing.T) {
+	t.Parallel()
+	clock := testsupport.NewClock(time.Now().UTC().Truncate(time.Second))
+	e := newWorkflowEnv(t, emulator.WithClock(clock.Now))
+	p := decodeJSON[provisionOut](t, e.step(t, cli.ExitOK, "provision", "--json", "--expires-in", "3d"))
+	e.ts.CreateInstance(e.ts.AccountID, emulator.SeedInstance{ID: "docs", Type: "r2", Source: "b", TokenID: p.TokenID})
+	if r := e.step(t, cli.ExitUnhealthy, "check"); !strings.Contains(r.out, "\n       instance docs (r2, status waiting): stops indexing when the token expires\n") {
+		t.Errorf("check of a token expiring soon:\n%s", r.out)
+	}
+	if r := e.step(t, cli.ExitOK, "check", "--expiring-within", "0"); !strings.Contains(r.out, "\n       instance docs (r2, status waiting)\n") {
+		t.Errorf("check of a healthy registration:\n%s", r.out)
+	}
+	clock.Advance(time.Minute)
+	rollUserToken(t, e.ts, p.CfAPIID)
+	if r := e.step(t, cli.ExitUnhealthy, "check", "--expiring-within", "0"); !strings.Contains(r.out, "\n       instance docs (r2, status waiting): may have stopped indexing\n") {
+		t.Errorf("check after a roll in place:\n%s", r.out)
+	}
+}
+
+// rollUserToken rolls a Cloudflare token's value through the API, as
+// someone would by hand.
+func rollUserToken(t *testing.T, ts *emulator.TestServer, id string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, ts.BaseURL+"/user/tokens/"+id+"/value", strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+ts.APIToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("roll token %s: %s", id, resp.Status)
 	}
 }
