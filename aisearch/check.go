@@ -162,7 +162,7 @@ func (c *Client) Check(ctx context.Context, opts CheckOptions) ([]Health, error)
 		return out, fmt.Errorf("%w on account %s (Provision makes one)", ErrNoRegistration, c.accountID)
 	}
 	if err := c.attachInstances(ctx, out, opts.LastJobs); err != nil {
-		return nil, fmt.Errorf("aisearch: check: list the instances that use the registrations: %w", err)
+		return nil, fmt.Errorf("aisearch: Check: listing the instances that use the registrations failed: %w", err)
 	}
 	return out, nil
 }
