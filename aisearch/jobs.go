@@ -86,10 +86,7 @@ func (in *Instances) StartJob(ctx context.Context, id, description string) (Job,
 	if err := in.check("instance ID", id); err != nil {
 		return Job{}, err
 	}
-	body := generated.CreateNamespaceJobJSONRequestBody{}
-	if description != "" {
-		body.Description = &description
-	}
+	body := generated.CreateNamespaceJobJSONRequestBody{Description: nonZero(description)}
 	return in.job(ctx, id, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.CreateNamespaceJob(ctx, c.accountID, in.namespace, id, body, rec)
 	})
@@ -113,12 +110,11 @@ func (in *Instances) ListJobs(ctx context.Context, id string, opts JobListOption
 	if err := in.check("instance ID", id); err != nil {
 		return nil, err
 	}
-	params := &generated.ListNamespaceJobsParams{}
-	page, perPage, err := opts.params()
+	page, perPage, err := pageParams("JobListOptions", opts.Page, opts.PerPage)
 	if err != nil {
 		return nil, err
 	}
-	params.Page, params.PerPage = page, perPage
+	params := &generated.ListNamespaceJobsParams{Page: page, PerPage: perPage}
 	var env generated.JobListEnvelope
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListNamespaceJobs(ctx, c.accountID, in.namespace, id, params, rec)
@@ -142,12 +138,11 @@ func (in *Instances) JobLogs(ctx context.Context, id, jobID string, opts JobList
 	if err := in.checkJob(id, jobID); err != nil {
 		return nil, err
 	}
-	params := &generated.ListNamespaceJobLogsParams{}
-	page, perPage, err := opts.params()
+	page, perPage, err := pageParams("JobListOptions", opts.Page, opts.PerPage)
 	if err != nil {
 		return nil, err
 	}
-	params.Page, params.PerPage = page, perPage
+	params := &generated.ListNamespaceJobLogsParams{Page: page, PerPage: perPage}
 	var env generated.JobLogListEnvelope
 	if _, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListNamespaceJobLogs(ctx, c.accountID, in.namespace, id, jobID, params, rec)
@@ -246,19 +241,6 @@ func (in *Instances) job(ctx context.Context, id string, send call) (Job, error)
 		return Job{}, o.errorf("%w: result has no id", ErrMalformedResponse)
 	}
 	return jobFromAPI(env.Result, in.namespace, id), nil
-}
-
-func (opts JobListOptions) params() (page, perPage *int, err error) {
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, nil, fmt.Errorf("aisearch: JobListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
-	}
-	if opts.Page > 0 {
-		page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		perPage = &opts.PerPage
-	}
-	return page, perPage, nil
 }
 
 func jobFromAPI(j generated.Job, namespace, instance string) Job {

@@ -12,10 +12,11 @@ import (
 // List returns one page of the account's tokens. See All for every page.
 func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) (*RegistrationPage, error) {
 	c := r.c
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: RegistrationListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+	pageNo, perPage, err := pageParams("RegistrationListOptions", opts.Page, opts.PerPage)
+	if err != nil {
+		return nil, err
 	}
-	params := opts.params()
+	params := &generated.ListTokensParams{Page: pageNo, PerPage: perPage, Search: nonZero(opts.Search)}
 	var env listResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListTokens(ctx, c.accountID, params, rec)
@@ -31,21 +32,6 @@ func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) 
 		page.Registrations = append(page.Registrations, tokenFromAPI(t))
 	}
 	return page, nil
-}
-
-// params are the query parameters of a list; zero fields are left out.
-func (opts RegistrationListOptions) params() *generated.ListTokensParams {
-	p := &generated.ListTokensParams{}
-	if opts.Page > 0 {
-		p.Page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		p.PerPage = &opts.PerPage
-	}
-	if opts.Search != "" {
-		p.Search = &opts.Search
-	}
-	return p
 }
 
 // Get returns the token with this id; errors.Is(err, ErrNotFound) when there

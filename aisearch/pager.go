@@ -41,6 +41,16 @@ func (r *Registrations) All(ctx context.Context, filter RegistrationListOptions)
 	})
 }
 
+// pageParams checks the page a List asks for (what names its options in
+// the error) and returns its query parameters: nil, the API's default, for
+// a zero field.
+func pageParams(what string, page, perPage int) (*int, *int, error) {
+	if page < 0 || perPage < 0 {
+		return nil, nil, fmt.Errorf("aisearch: %s: negative Page (%d) or PerPage (%d)", what, page, perPage)
+	}
+	return nonZero(page), nonZero(perPage), nil
+}
+
 // walk iterates over the elements of a paged list, from page number page
 // (0: 1) of perPage on, fetching each page with list as the loop needs it
 // and stopping after the last one (isLastPage). On an error it yields the

@@ -230,3 +230,52 @@ func TestAllFollowsTheServersPageSize(t *testing.T) {
 		})
 	}
 }
+
+// Every List refuses a negative page before sending anything, naming its
+// options.
+func TestEveryListRefusesANegativePageBeforeSending(t *testing.T) {
+	t.Parallel()
+	ts := newEmulator(t)
+	w := &wire{}
+	c, _ := newTestClient(t, ts.BaseURL, w.option())
+	ctx := context.Background()
+	for _, l := range []struct {
+		what string
+		list func(page, perPage int) error
+	}{
+		{"RegistrationListOptions", func(p, pp int) error {
+			_, err := c.Registrations.List(ctx, aisearch.RegistrationListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"APITokenListOptions", func(p, pp int) error {
+			_, err := c.APITokens(aisearch.OwnerUser).List(ctx, aisearch.APITokenListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"InstanceListOptions", func(p, pp int) error {
+			_, err := c.Instances("").List(ctx, aisearch.InstanceListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"NamespaceListOptions", func(p, pp int) error {
+			_, err := c.Namespaces.List(ctx, aisearch.NamespaceListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"JobListOptions", func(p, pp int) error {
+			_, err := c.Instances("").ListJobs(ctx, "docs", aisearch.JobListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"JobListOptions", func(p, pp int) error {
+			_, err := c.Instances("").JobLogs(ctx, "docs", "job", aisearch.JobListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+	} {
+		for _, pp := range [][2]int{{-1, 0}, {0, -1}} {
+			want := fmt.Sprintf("aisearch: %s: negative Page (%d) or PerPage (%d)", l.what, pp[0], pp[1])
+			if err := l.list(pp[0], pp[1]); err == nil || err.Error() != want {
+				t.Errorf("%s %v: %v, want %q", l.what, pp, err, want)
+			}
+		}
+	}
+	if len(w.seen) != 0 {
+		t.Errorf("%d requests sent for negative pages", len(w.seen))
+	}
+}

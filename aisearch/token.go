@@ -88,6 +88,16 @@ func (p RegistrationParams) input() generated.TokenInput {
 	}
 }
 
+// nonZero is an optional parameter: a pointer to v, or nil (left out, so
+// the API's default) for v's zero value.
+func nonZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
 func deref[T any](p *T, def T) T {
 	if p == nil {
 		return def
