@@ -173,22 +173,18 @@ const (
 // timeout bounds the waiting (the sum of the waits, not the requests); when
 // it is spent the job is returned as last seen, with ErrJobRunning.
 func (in *Instances) WaitJob(ctx context.Context, id, jobID string, timeout time.Duration) (Job, error) {
-	wait, waited := jobPollFirst, time.Duration(0)
+	s := schedule{next: jobPollFirst, longest: jobPollMax, budget: timeout}
 	for {
 		j, err := in.Job(ctx, id, jobID)
 		if err != nil || !j.Running {
 			return j, err
 		}
-		left := timeout - waited
-		if left <= 0 {
-			return j, fmt.Errorf("%w: job %s of instance %s, after %s", ErrJobRunning, jobID, id, waited)
-		}
-		wait = min(wait, left)
-		if err := in.c.sleep(ctx, wait); err != nil {
+		switch more, err := s.wait(ctx, in.c.sleep); {
+		case err != nil:
 			return j, fmt.Errorf("aisearch: waiting for job %s of instance %s: %w", jobID, id, err)
+		case !more:
+			return j, fmt.Errorf("%w: job %s of instance %s, after %s", ErrJobRunning, jobID, id, s.waited)
 		}
-		waited += wait
-		wait = min(2*wait, jobPollMax)
 	}
 }
 
