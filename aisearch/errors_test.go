@@ -101,6 +101,18 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			is:      []error{aisearch.ErrNotFound},
 		},
 		{
+			name:    "404 job_not_found",
+			handler: status(404, envelopeError(7021, "job_not_found")),
+			is:      []error{aisearch.ErrNotFound},
+			isNot:   []error{aisearch.ErrInvalid},
+		},
+		{
+			name:    "namespace_not_found on the namespaced create's 400",
+			handler: status(400, envelopeError(7063, "namespace_not_found")),
+			is:      []error{aisearch.ErrNotFound, aisearch.ErrInvalid},
+			isNot:   []error{aisearch.ErrAuth},
+		},
+		{
 			name:    "400 ai_search_instance_invalid_token: the service token is refused",
 			handler: status(400, envelopeError(7012, "ai_search_instance_invalid_token")),
 			is:      []error{aisearch.ErrInvalid, aisearch.ErrServiceTokenRejected},
