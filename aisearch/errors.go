@@ -255,14 +255,15 @@ type envelope struct {
 // newAPIError is the one place that turns a response into an error. It
 // decodes the body when it is a Cloudflare envelope, whatever the status
 // (undeclared 401s and 5xx included), and keeps a short excerpt otherwise.
-// scrub removes the request's secrets from anything copied from the body.
-func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub func(string) string) *APIError {
+// scrub removes the request's secrets from anything copied from the body;
+// now, the client's clock, reads a Retry-After date as the retries do.
+func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub func(string) string, now time.Time) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     o.method,
 		Path:       o.path,
 		RayID:      resp.Header.Get("Cf-Ray"),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
 		Attempts:   attempts,
 	}
 	var env envelope

@@ -298,3 +298,18 @@ func TestSuccessFieldIsRequired(t *testing.T) {
 		}
 	}
 }
+
+// A Retry-After date is read on the client's clock, as the retries read
+// it, not on the machine's.
+func TestRetryAfterDateIsReadOnTheClientsClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", now.Add(90*time.Second).Format(http.TimeFormat)))
+	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithClock(func() time.Time { return now }),
+		aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1}))
+	_, err := c.Registrations.Get(context.Background(), tokenID)
+	var apiErr *aisearch.APIError
+	if !errors.As(err, &apiErr) || apiErr.RetryAfter != 90*time.Second {
+		t.Fatalf("err = %v, want a 429 with RetryAfter 1m30s", err)
+	}
+}
