@@ -17,7 +17,7 @@ func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) 
 		return nil, err
 	}
 	params := &generated.ListTokensParams{Page: pageNo, PerPage: perPage, Search: nonZero(opts.Search)}
-	var env listResult
+	var env registrationListResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListTokens(ctx, c.accountID, params, rec)
 	})
@@ -29,7 +29,7 @@ func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) 
 		if t.ID == "" {
 			return nil, o.errorf("%w: result[%d] has no id", ErrMalformedResponse, i)
 		}
-		page.Registrations = append(page.Registrations, tokenFromAPI(t))
+		page.Registrations = append(page.Registrations, registrationFromAPI(t))
 	}
 	return page, nil
 }
@@ -41,7 +41,7 @@ func (r *Registrations) Get(ctx context.Context, id string) (Registration, error
 	if err := checkPathSegment("token ID", id); err != nil {
 		return Registration{}, err
 	}
-	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	return r.registration(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.GetToken(ctx, c.accountID, id, rec)
 	})
 }
@@ -54,7 +54,7 @@ func (r *Registrations) Create(ctx context.Context, p RegistrationParams) (Regis
 	if err := p.check(); err != nil {
 		return Registration{}, err
 	}
-	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	return r.registration(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.CreateToken(ctx, c.accountID, p.input(), rec)
 	}, p.CfAPIKey)
 }
@@ -69,7 +69,7 @@ func (r *Registrations) Update(ctx context.Context, id string, p RegistrationPar
 	if err := p.check(); err != nil {
 		return Registration{}, err
 	}
-	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	return r.registration(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.UpdateToken(ctx, c.accountID, id, p.input(), rec)
 	}, p.CfAPIKey)
 }
@@ -87,32 +87,33 @@ func (r *Registrations) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// tokenResult and listResult are what a success envelope of one token and
-// of a list are read into: generated.TokenEnvelope and TokenListEnvelope
-// without the errors and messages arrays, which a success leaves empty (and
-// do reads again from a failure).
-type tokenResult struct {
+// registrationResult and registrationListResult are what a success
+// envelope of one registration and of a list are read into:
+// generated.TokenEnvelope and TokenListEnvelope without the errors and
+// messages arrays, which a success leaves empty (and do reads again from a
+// failure).
+type registrationResult struct {
 	Success bool            `json:"success"`
 	Result  generated.Token `json:"result"`
 }
 
-type listResult struct {
+type registrationListResult struct {
 	Success    bool                 `json:"success"`
 	Result     []generated.Token    `json:"result"`
 	ResultInfo generated.ResultInfo `json:"result_info"`
 }
 
-// token runs an operation whose result is one token.
-func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Registration, error) {
-	var env tokenResult
-	o, err := c.do(ctx, &env, send, extra...)
+// registration runs an operation whose result is one registration.
+func (r *Registrations) registration(ctx context.Context, send call, extra ...Secret) (Registration, error) {
+	var env registrationResult
+	o, err := r.c.do(ctx, &env, send, extra...)
 	if err != nil {
 		return Registration{}, err
 	}
 	if env.Result.ID == "" {
 		return Registration{}, o.errorf("%w: result has no id", ErrMalformedResponse)
 	}
-	return tokenFromAPI(env.Result), nil
+	return registrationFromAPI(env.Result), nil
 }
 
 // check refuses params the API would reject, before anything is sent.

@@ -285,9 +285,10 @@ func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Pro
 // new token, replaces the registration's credential with it (same
 // registration ID, so instances keep their token_id), and only then deletes
 // the old token. Like Provision, it retries the update while AI Search does
-// not know the new token yet (see ServiceTokenOptions.PropagationTimeout). A failure at any step leaves a working registration and no
-// token nobody holds: the new token is deleted again if the registration
-// could not take it, and the old one is deleted only once nothing holds it.
+// not know the new token yet (see ServiceTokenOptions.PropagationTimeout).
+// A failure at any step leaves a working registration and no token nobody
+// holds: the new token is deleted again if the registration could not take
+// it, and the old one is deleted only once nothing holds it.
 // The one exception: when the update's answer was lost and reading the
 // registration back fails too, Rotate cannot tell which token it holds, so
 // it keeps both and says so (run Check, then Rotate again).

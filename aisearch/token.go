@@ -63,7 +63,7 @@ type RegistrationPage struct {
 	Info          ResultInfo
 }
 
-func tokenFromAPI(t generated.Token) Registration {
+func registrationFromAPI(t generated.Token) Registration {
 	return Registration{
 		ID:         t.ID,
 		Name:       t.Name,
