@@ -48,7 +48,15 @@ func pageParams(what string, page, perPage int) (*int, *int, error) {
 	if page < 0 || perPage < 0 {
 		return nil, nil, fmt.Errorf("aisearch: %s: negative Page (%d) or PerPage (%d)", what, page, perPage)
 	}
-	return nonZero(page), nonZero(perPage), nil
+	both := &[2]int{page, perPage} // one allocation for the two, on every page of All
+	var p, pp *int
+	if page != 0 {
+		p = &both[0]
+	}
+	if perPage != 0 {
+		pp = &both[1]
+	}
+	return p, pp, nil
 }
 
 // walk iterates over the elements of a paged list, from page number page
