@@ -449,6 +449,11 @@ func TestWorkflowProgress(t *testing.T) {
 	if !regexp.MustCompile(`\n  answered 503 Service Unavailable\n  waiting [0-9.]+(ms|s)\n  retrying GET `).MatchString(r.err) {
 		t.Errorf("rotate's progress does not say the wait before its retry:\n%s", r.err)
 	}
+	// A command of one request says it too (docs/cli.md: every command that
+	// calls the API).
+	if r := e.step(t, cli.ExitOK, "get", id); r.err != "· reading the registrations (GET /accounts/"+e.ts.AccountID+"/ai-search/tokens/"+id+")\n" {
+		t.Errorf("get's progress: %q", r.err)
+	}
 }
 
 // When AI Search keeps refusing the token provision has just created (code
