@@ -192,20 +192,11 @@ func (t *APITokens) verify(ctx context.Context, extra ...Secret) (Verification, 
 
 // List returns one page of the owner's tokens. See All for every page.
 func (t *APITokens) List(ctx context.Context, opts APITokenListOptions) (*APITokenPage, error) {
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: APITokenListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+	page, perPage, err := pageParams("APITokenListOptions", opts.Page, opts.PerPage)
+	if err != nil {
+		return nil, err
 	}
-	var page, perPage *int
-	if opts.Page > 0 {
-		page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		perPage = &opts.PerPage
-	}
-	var include *bool
-	if opts.IncludeExpired {
-		include = &opts.IncludeExpired
-	}
+	include := nonZero(opts.IncludeExpired)
 	var env generated.APITokenListEnvelope
 	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {
@@ -261,13 +252,7 @@ func (t *APITokens) All(ctx context.Context, opts APITokenListOptions) iter.Seq2
 // PermissionGroups lists the permission groups tokens of this owner can be
 // granted.
 func (t *APITokens) PermissionGroups(ctx context.Context, f PermissionGroupFilter) ([]PermissionGroup, error) {
-	var name, scope *string
-	if f.Name != "" {
-		name = &f.Name
-	}
-	if f.Scope != "" {
-		scope = &f.Scope
-	}
+	name, scope := nonZero(f.Name), nonZero(f.Scope)
 	var env generated.PermissionGroupListEnvelope
 	o, err := t.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		if t.account() {

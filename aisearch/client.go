@@ -243,7 +243,7 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 		quote = func(string) string { return "(not shown: it may hold a secret)" }
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
+		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub, c.now())
 	}
 	if into == nil && len(strings.TrimSpace(string(body))) == 0 {
 		return o, nil // a delete answered with an empty body
@@ -262,7 +262,7 @@ func (c *Client) do(ctx context.Context, into any, send call, extra ...Secret) (
 		return o, o.malformed(resp.StatusCode, err, body, quote)
 	}
 	if env.Success != nil && !*env.Success {
-		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub)
+		return o, newAPIError(o, resp, body, int(attempts.Load()), scrub, c.now())
 	}
 	if intoErr != nil {
 		return o, o.malformed(resp.StatusCode, intoErr, body, quote)

@@ -16,11 +16,12 @@ import (
 // Cloudflare error codes imply; the table in docs/client.md lists them.
 var (
 	// ErrNotFound: the registration, token, instance, job or namespace does
-	// not exist: 404, or code 7075 (token_not_found) or 7002
-	// (ai_search_not_found) on any status. A
-	// 404 with code 7000 ("no route for that URI") is not one: it means a
-	// wrong base URL.
-	ErrNotFound = errors.New("aisearch: token not found")
+	// not exist: 404, or on any status code 7075 (token_not_found), 7002
+	// (ai_search_not_found), 7021 (job_not_found) or 7063
+	// (namespace_not_found, which the namespaced instance create answers
+	// with 400). A 404 with code 7000 ("no route for that URI") is not one:
+	// it means a wrong base URL.
+	ErrNotFound = errors.New("aisearch: not found")
 	// ErrConflict: the registration is in use by AI Search instances and
 	// cannot be deleted: 409, or code 7076 (token_in_use_by_instances).
 	// Never retried.
@@ -66,7 +67,8 @@ var (
 	ErrNameTaken = errors.New("aisearch: token name registered for another cf_api_id")
 )
 
-// Cloudflare error codes the sentinels above are read from. An
+// Cloudflare error codes the sentinels above are read from, and
+// CodeSyncInCooldown, whose 429 is ErrRateLimited by its status. An
 // APIError's Codes and HasCode give every code of an answer.
 const (
 	CodeRateLimited          = 971   // "Please wait and consider throttling your request speed"
@@ -189,7 +191,7 @@ func (e *APIError) Is(target error) bool {
 	s := e.StatusCode
 	switch target {
 	case ErrNotFound:
-		return s == http.StatusNotFound && !e.HasCode(CodeNoRoute) || e.HasCode(CodeTokenNotFound) || e.HasCode(CodeAISearchNotFound)
+		return s == http.StatusNotFound && !e.HasCode(CodeNoRoute) || slices.ContainsFunc(e.Codes(), isNotFoundCode)
 	case ErrConflict:
 		return s == http.StatusConflict || e.HasCode(CodeTokenInUse)
 	case ErrAuth:
@@ -205,6 +207,16 @@ func (e *APIError) Is(target error) bool {
 			e.HasCode(CodeServiceTokenRejected)
 	case ErrServiceTokenRejected:
 		return e.HasCode(CodeServiceTokenRejected)
+	}
+	return false
+}
+
+// isNotFoundCode reports whether code says that what the request names
+// does not exist, whatever the status.
+func isNotFoundCode(code int) bool {
+	switch code {
+	case CodeTokenNotFound, CodeAISearchNotFound, CodeJobNotFound, CodeNamespaceNotFound:
+		return true
 	}
 	return false
 }
@@ -243,14 +255,15 @@ type envelope struct {
 // newAPIError is the one place that turns a response into an error. It
 // decodes the body when it is a Cloudflare envelope, whatever the status
 // (undeclared 401s and 5xx included), and keeps a short excerpt otherwise.
-// scrub removes the request's secrets from anything copied from the body.
-func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub func(string) string) *APIError {
+// scrub removes the request's secrets from anything copied from the body;
+// now, the client's clock, reads a Retry-After date as the retries do.
+func newAPIError(o op, resp *http.Response, body []byte, attempts int, scrub func(string) string, now time.Time) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     o.method,
 		Path:       o.path,
 		RayID:      resp.Header.Get("Cf-Ray"),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
 		Attempts:   attempts,
 	}
 	var env envelope

@@ -101,6 +101,18 @@ func TestErrorsMapStatusesAndCodes(t *testing.T) {
 			is:      []error{aisearch.ErrNotFound},
 		},
 		{
+			name:    "404 job_not_found",
+			handler: status(404, envelopeError(7021, "job_not_found")),
+			is:      []error{aisearch.ErrNotFound},
+			isNot:   []error{aisearch.ErrInvalid},
+		},
+		{
+			name:    "namespace_not_found on the namespaced create's 400",
+			handler: status(400, envelopeError(7063, "namespace_not_found")),
+			is:      []error{aisearch.ErrNotFound, aisearch.ErrInvalid},
+			isNot:   []error{aisearch.ErrAuth},
+		},
+		{
 			name:    "400 ai_search_instance_invalid_token: the service token is refused",
 			handler: status(400, envelopeError(7012, "ai_search_instance_invalid_token")),
 			is:      []error{aisearch.ErrInvalid, aisearch.ErrServiceTokenRejected},
@@ -284,5 +296,20 @@ func TestSuccessFieldIsRequired(t *testing.T) {
 		if got := srv.hits.Load(); got != 1 {
 			t.Errorf("body %s: %d requests, want only the list (no create)", body, got)
 		}
+	}
+}
+
+// A Retry-After date is read on the client's clock, as the retries read
+// it, not on the machine's.
+func TestRetryAfterDateIsReadOnTheClientsClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := newScripted(t, status(429, envelopeError(971, "slow down"), "Retry-After", now.Add(90*time.Second).Format(http.TimeFormat)))
+	c, _ := newTestClient(t, srv.baseURL(), aisearch.WithClock(func() time.Time { return now }),
+		aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1}))
+	_, err := c.Registrations.Get(context.Background(), tokenID)
+	var apiErr *aisearch.APIError
+	if !errors.As(err, &apiErr) || apiErr.RetryAfter != 90*time.Second {
+		t.Fatalf("err = %v, want a 429 with RetryAfter 1m30s", err)
 	}
 }

@@ -14,7 +14,8 @@ var (
 )
 
 // WithClock replaces the client's clock (Check's idea of now, the time in
-// a service token's name). Test-only.
+// a service token's name, what a Retry-After date is read against).
+// Test-only.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		c.now = now

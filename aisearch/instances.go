@@ -2,7 +2,6 @@ package aisearch
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"time"
@@ -109,22 +108,14 @@ type InstancePage struct {
 // page.
 func (in *Instances) List(ctx context.Context, opts InstanceListOptions) (*InstancePage, error) {
 	c := in.c
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: InstanceListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+	pageNo, perPage, err := pageParams("InstanceListOptions", opts.Page, opts.PerPage)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkPathSegment("namespace", in.namespace); err != nil {
 		return nil, err
 	}
-	params := &generated.ListNamespaceInstancesParams{}
-	if opts.Page > 0 {
-		params.Page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		params.PerPage = &opts.PerPage
-	}
-	if opts.Search != "" {
-		params.Search = &opts.Search
-	}
+	params := &generated.ListNamespaceInstancesParams{Page: pageNo, PerPage: perPage, Search: nonZero(opts.Search)}
 	var env generated.InstanceListEnvelope
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListNamespaceInstances(ctx, c.accountID, in.namespace, params, rec)
@@ -182,17 +173,8 @@ func (in *Instances) Create(ctx context.Context, p InstanceParams) (Instance, er
 	if err := in.check("InstanceParams.ID", p.ID); err != nil {
 		return Instance{}, err
 	}
-	body := generated.CreateNamespaceInstanceJSONRequestBody{ID: p.ID}
-	if p.Type != "" {
-		t := generated.InstanceType(p.Type)
-		body.Type = &t
-	}
-	if p.Source != "" {
-		body.Source = &p.Source
-	}
-	if p.TokenID != "" {
-		body.TokenID = &p.TokenID
-	}
+	body := generated.CreateNamespaceInstanceJSONRequestBody{ID: p.ID, Type: nonZero(generated.InstanceType(p.Type)),
+		Source: nonZero(p.Source), TokenID: nonZero(p.TokenID)}
 	return in.instance(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.CreateNamespaceInstance(ctx, c.accountID, in.namespace, body, rec)
 	})
@@ -295,19 +277,11 @@ type NamespacePage struct {
 // DefaultNamespace out (wrangler's code says it does).
 func (n *Namespaces) List(ctx context.Context, opts NamespaceListOptions) (*NamespacePage, error) {
 	c := n.c
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: NamespaceListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+	pageNo, perPage, err := pageParams("NamespaceListOptions", opts.Page, opts.PerPage)
+	if err != nil {
+		return nil, err
 	}
-	params := &generated.ListNamespacesParams{}
-	if opts.Page > 0 {
-		params.Page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		params.PerPage = &opts.PerPage
-	}
-	if opts.Search != "" {
-		params.Search = &opts.Search
-	}
+	params := &generated.ListNamespacesParams{Page: pageNo, PerPage: perPage, Search: nonZero(opts.Search)}
 	var env generated.NamespaceListEnvelope
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListNamespaces(ctx, c.accountID, params, rec)

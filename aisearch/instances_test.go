@@ -276,6 +276,11 @@ func TestInstancesAndJobs(t *testing.T) {
 		if _, err := e.c.Instances("nope").Get(ctx, "a1"); !errors.Is(err, aisearch.ErrNotFound) {
 			t.Errorf("Get in an unknown namespace: %v", err)
 		}
+		// The namespaced create answers an unknown namespace with 400 code
+		// 7063 (it documents no 404): not found all the same.
+		if _, err := e.c.Instances("nope").Create(ctx, aisearch.InstanceParams{ID: "a1"}); !errors.Is(err, aisearch.ErrNotFound) || !strings.Contains(err.Error(), "400") {
+			t.Errorf("Create in an unknown namespace: %v", err)
+		}
 	})
 
 	t.Run("refusals", func(t *testing.T) {

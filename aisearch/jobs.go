@@ -86,10 +86,7 @@ func (in *Instances) StartJob(ctx context.Context, id, description string) (Job,
 	if err := in.check("instance ID", id); err != nil {
 		return Job{}, err
 	}
-	body := generated.CreateNamespaceJobJSONRequestBody{}
-	if description != "" {
-		body.Description = &description
-	}
+	body := generated.CreateNamespaceJobJSONRequestBody{Description: nonZero(description)}
 	return in.job(ctx, id, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.CreateNamespaceJob(ctx, c.accountID, in.namespace, id, body, rec)
 	})
@@ -113,12 +110,11 @@ func (in *Instances) ListJobs(ctx context.Context, id string, opts JobListOption
 	if err := in.check("instance ID", id); err != nil {
 		return nil, err
 	}
-	params := &generated.ListNamespaceJobsParams{}
-	page, perPage, err := opts.params()
+	page, perPage, err := pageParams("JobListOptions", opts.Page, opts.PerPage)
 	if err != nil {
 		return nil, err
 	}
-	params.Page, params.PerPage = page, perPage
+	params := &generated.ListNamespaceJobsParams{Page: page, PerPage: perPage}
 	var env generated.JobListEnvelope
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListNamespaceJobs(ctx, c.accountID, in.namespace, id, params, rec)
@@ -142,12 +138,11 @@ func (in *Instances) JobLogs(ctx context.Context, id, jobID string, opts JobList
 	if err := in.checkJob(id, jobID); err != nil {
 		return nil, err
 	}
-	params := &generated.ListNamespaceJobLogsParams{}
-	page, perPage, err := opts.params()
+	page, perPage, err := pageParams("JobListOptions", opts.Page, opts.PerPage)
 	if err != nil {
 		return nil, err
 	}
-	params.Page, params.PerPage = page, perPage
+	params := &generated.ListNamespaceJobLogsParams{Page: page, PerPage: perPage}
 	var env generated.JobLogListEnvelope
 	if _, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListNamespaceJobLogs(ctx, c.accountID, in.namespace, id, jobID, params, rec)
@@ -178,22 +173,18 @@ const (
 // timeout bounds the waiting (the sum of the waits, not the requests); when
 // it is spent the job is returned as last seen, with ErrJobRunning.
 func (in *Instances) WaitJob(ctx context.Context, id, jobID string, timeout time.Duration) (Job, error) {
-	wait, waited := jobPollFirst, time.Duration(0)
+	s := schedule{next: jobPollFirst, longest: jobPollMax, budget: timeout}
 	for {
 		j, err := in.Job(ctx, id, jobID)
 		if err != nil || !j.Running {
 			return j, err
 		}
-		left := timeout - waited
-		if left <= 0 {
-			return j, fmt.Errorf("%w: job %s of instance %s, after %s", ErrJobRunning, jobID, id, waited)
-		}
-		wait = min(wait, left)
-		if err := in.c.sleep(ctx, wait); err != nil {
+		switch more, err := s.wait(ctx, in.c.sleep); {
+		case err != nil:
 			return j, fmt.Errorf("aisearch: waiting for job %s of instance %s: %w", jobID, id, err)
+		case !more:
+			return j, fmt.Errorf("%w: job %s of instance %s, after %s", ErrJobRunning, jobID, id, s.waited)
 		}
-		waited += wait
-		wait = min(2*wait, jobPollMax)
 	}
 }
 
@@ -246,19 +237,6 @@ func (in *Instances) job(ctx context.Context, id string, send call) (Job, error)
 		return Job{}, o.errorf("%w: result has no id", ErrMalformedResponse)
 	}
 	return jobFromAPI(env.Result, in.namespace, id), nil
-}
-
-func (opts JobListOptions) params() (page, perPage *int, err error) {
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, nil, fmt.Errorf("aisearch: JobListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
-	}
-	if opts.Page > 0 {
-		page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		perPage = &opts.PerPage
-	}
-	return page, perPage, nil
 }
 
 func jobFromAPI(j generated.Job, namespace, instance string) Job {

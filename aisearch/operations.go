@@ -12,11 +12,12 @@ import (
 // List returns one page of the account's tokens. See All for every page.
 func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) (*RegistrationPage, error) {
 	c := r.c
-	if opts.Page < 0 || opts.PerPage < 0 {
-		return nil, fmt.Errorf("aisearch: RegistrationListOptions: negative Page (%d) or PerPage (%d)", opts.Page, opts.PerPage)
+	pageNo, perPage, err := pageParams("RegistrationListOptions", opts.Page, opts.PerPage)
+	if err != nil {
+		return nil, err
 	}
-	params := opts.params()
-	var env listResult
+	params := &generated.ListTokensParams{Page: pageNo, PerPage: perPage, Search: nonZero(opts.Search)}
+	var env registrationListResult
 	o, err := c.do(ctx, &env, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.ListTokens(ctx, c.accountID, params, rec)
 	})
@@ -28,24 +29,9 @@ func (r *Registrations) List(ctx context.Context, opts RegistrationListOptions) 
 		if t.ID == "" {
 			return nil, o.errorf("%w: result[%d] has no id", ErrMalformedResponse, i)
 		}
-		page.Registrations = append(page.Registrations, tokenFromAPI(t))
+		page.Registrations = append(page.Registrations, registrationFromAPI(t))
 	}
 	return page, nil
-}
-
-// params are the query parameters of a list; zero fields are left out.
-func (opts RegistrationListOptions) params() *generated.ListTokensParams {
-	p := &generated.ListTokensParams{}
-	if opts.Page > 0 {
-		p.Page = &opts.Page
-	}
-	if opts.PerPage > 0 {
-		p.PerPage = &opts.PerPage
-	}
-	if opts.Search != "" {
-		p.Search = &opts.Search
-	}
-	return p
 }
 
 // Get returns the token with this id; errors.Is(err, ErrNotFound) when there
@@ -55,7 +41,7 @@ func (r *Registrations) Get(ctx context.Context, id string) (Registration, error
 	if err := checkPathSegment("token ID", id); err != nil {
 		return Registration{}, err
 	}
-	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	return r.registration(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.GetToken(ctx, c.accountID, id, rec)
 	})
 }
@@ -68,7 +54,7 @@ func (r *Registrations) Create(ctx context.Context, p RegistrationParams) (Regis
 	if err := p.check(); err != nil {
 		return Registration{}, err
 	}
-	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	return r.registration(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.CreateToken(ctx, c.accountID, p.input(), rec)
 	}, p.CfAPIKey)
 }
@@ -83,7 +69,7 @@ func (r *Registrations) Update(ctx context.Context, id string, p RegistrationPar
 	if err := p.check(); err != nil {
 		return Registration{}, err
 	}
-	return c.token(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
+	return r.registration(ctx, func(ctx context.Context, rec generated.RequestEditorFn) (*http.Response, error) {
 		return c.gen.UpdateToken(ctx, c.accountID, id, p.input(), rec)
 	}, p.CfAPIKey)
 }
@@ -101,32 +87,33 @@ func (r *Registrations) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// tokenResult and listResult are what a success envelope of one token and
-// of a list are read into: generated.TokenEnvelope and TokenListEnvelope
-// without the errors and messages arrays, which a success leaves empty (and
-// do reads again from a failure).
-type tokenResult struct {
+// registrationResult and registrationListResult are what a success
+// envelope of one registration and of a list are read into:
+// generated.TokenEnvelope and TokenListEnvelope without the errors and
+// messages arrays, which a success leaves empty (and do reads again from a
+// failure).
+type registrationResult struct {
 	Success bool            `json:"success"`
 	Result  generated.Token `json:"result"`
 }
 
-type listResult struct {
+type registrationListResult struct {
 	Success    bool                 `json:"success"`
 	Result     []generated.Token    `json:"result"`
 	ResultInfo generated.ResultInfo `json:"result_info"`
 }
 
-// token runs an operation whose result is one token.
-func (c *Client) token(ctx context.Context, send call, extra ...Secret) (Registration, error) {
-	var env tokenResult
-	o, err := c.do(ctx, &env, send, extra...)
+// registration runs an operation whose result is one registration.
+func (r *Registrations) registration(ctx context.Context, send call, extra ...Secret) (Registration, error) {
+	var env registrationResult
+	o, err := r.c.do(ctx, &env, send, extra...)
 	if err != nil {
 		return Registration{}, err
 	}
 	if env.Result.ID == "" {
 		return Registration{}, o.errorf("%w: result has no id", ErrMalformedResponse)
 	}
-	return tokenFromAPI(env.Result), nil
+	return registrationFromAPI(env.Result), nil
 }
 
 // check refuses params the API would reject, before anything is sent.

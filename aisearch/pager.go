@@ -13,32 +13,50 @@ const allPerPage = 100
 // itself allows page numbers up to 100.
 const maxPages = 1000
 
-// All iterates over every token that filter selects (filter.Search; Page and
-// PerPage default to 1 and 100), fetching pages as the loop needs them. It
-// stops after the last page as result_info tells it (total_count, else a
-// short page) without asking for an empty page past the end. On an error it
-// yields the error once and stops; breaking out of the loop stops fetching.
+// All iterates over every registration that filter selects (filter.Search;
+// Page and PerPage default to 1 and 100), fetching pages as the loop needs
+// them. It stops after the last page as result_info tells it (total_count,
+// else a short page) without asking for an empty page past the end. On an
+// error it yields the error once and stops; breaking out of the loop stops
+// fetching.
 //
-//	for t, err := range client.All(ctx, aisearch.ListOptions{Search: "prod"}) {
+//	for reg, err := range client.Registrations.All(ctx, aisearch.RegistrationListOptions{Search: "prod"}) {
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(t.ID, t.Name)
+//		fmt.Println(reg.ID, reg.Name)
 //	}
 func (r *Registrations) All(ctx context.Context, filter RegistrationListOptions) iter.Seq2[Registration, error] {
-	c := r.c
 	if filter.PerPage == 0 {
 		filter.PerPage = allPerPage
 	}
-	return walk(filter.Page, filter.PerPage, "list", func(page int) ([]Registration, ResultInfo, error) {
+	return walk(filter.Page, filter.PerPage, "registration list", func(page int) ([]Registration, ResultInfo, error) {
 		o := filter
 		o.Page = page
-		p, err := c.Registrations.List(ctx, o)
+		p, err := r.List(ctx, o)
 		if err != nil {
 			return nil, ResultInfo{}, err
 		}
 		return p.Registrations, p.Info, nil
 	})
+}
+
+// pageParams checks the page a List asks for (what names its options in
+// the error) and returns its query parameters: nil, the API's default, for
+// a zero field.
+func pageParams(what string, page, perPage int) (*int, *int, error) {
+	if page < 0 || perPage < 0 {
+		return nil, nil, fmt.Errorf("aisearch: %s: negative Page (%d) or PerPage (%d)", what, page, perPage)
+	}
+	both := &[2]int{page, perPage} // one allocation for the two, on every page of All
+	var p, pp *int
+	if page != 0 {
+		p = &both[0]
+	}
+	if perPage != 0 {
+		pp = &both[1]
+	}
+	return p, pp, nil
 }
 
 // walk iterates over the elements of a paged list, from page number page

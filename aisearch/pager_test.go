@@ -230,3 +230,79 @@ func TestAllFollowsTheServersPageSize(t *testing.T) {
 		})
 	}
 }
+
+// Every List refuses a negative page before sending anything, naming its
+// options.
+func TestEveryListRefusesANegativePageBeforeSending(t *testing.T) {
+	t.Parallel()
+	ts := newEmulator(t)
+	w := &wire{}
+	c, _ := newTestClient(t, ts.BaseURL, w.option())
+	ctx := context.Background()
+	for _, l := range []struct {
+		what string
+		list func(page, perPage int) error
+	}{
+		{"RegistrationListOptions", func(p, pp int) error {
+			_, err := c.Registrations.List(ctx, aisearch.RegistrationListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"APITokenListOptions", func(p, pp int) error {
+			_, err := c.APITokens(aisearch.OwnerUser).List(ctx, aisearch.APITokenListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"InstanceListOptions", func(p, pp int) error {
+			_, err := c.Instances("").List(ctx, aisearch.InstanceListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"NamespaceListOptions", func(p, pp int) error {
+			_, err := c.Namespaces.List(ctx, aisearch.NamespaceListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"JobListOptions", func(p, pp int) error {
+			_, err := c.Instances("").ListJobs(ctx, "docs", aisearch.JobListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+		{"JobListOptions", func(p, pp int) error {
+			_, err := c.Instances("").JobLogs(ctx, "docs", "job", aisearch.JobListOptions{Page: p, PerPage: pp})
+			return err
+		}},
+	} {
+		for _, pp := range [][2]int{{-1, 0}, {0, -1}} {
+			want := fmt.Sprintf("aisearch: %s: negative Page (%d) or PerPage (%d)", l.what, pp[0], pp[1])
+			if err := l.list(pp[0], pp[1]); err == nil || err.Error() != want {
+				t.Errorf("%s %v: %v, want %q", l.what, pp, err, want)
+			}
+		}
+	}
+	if len(w.seen) != 0 {
+		t.Errorf("%d requests sent for negative pages", len(w.seen))
+	}
+}
+
+// A server that never says it is done (a full page each time, no total)
+// cannot hold All in a loop: after 1000 pages it yields an error naming
+// the list, once, and stops.
+func TestAllGivesUpOnAListThatNeverEnds(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int32
+	endless := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		requests.Add(1)
+		return respond(r, 200, `{"success":true,"errors":[],"messages":[],"result":[{"id":"`+tokenID+`","name":"again","cf_api_id":"x","created_at":"2026-01-01T00:00:00Z","modified_at":"2026-01-01T00:00:00Z"}],"result_info":{"page":1,"per_page":1}}`), nil
+	})
+	c, _ := newTestClient(t, "http://api.invalid/client/v4", aisearch.WithHTTPClient(&http.Client{Transport: endless}))
+	items, errs := 0, 0
+	for _, err := range c.Registrations.All(context.Background(), aisearch.RegistrationListOptions{PerPage: 1}) {
+		if err != nil {
+			errs++
+			if want := "aisearch: registration list did not end after 1000 pages"; err.Error() != want {
+				t.Errorf("err = %v, want %q", err, want)
+			}
+			continue
+		}
+		items++
+	}
+	if items != 1000 || errs != 1 || requests.Load() != 1000 {
+		t.Errorf("%d items, %d errors, %d requests; want 1000, 1, 1000", items, errs, requests.Load())
+	}
+}

@@ -22,13 +22,12 @@ import (
 // It lists every token to look. Two concurrent calls can both create; the
 // API has no uniqueness constraint to stop that.
 func (r *Registrations) Ensure(ctx context.Context, p RegistrationParams) (Registration, bool, error) {
-	c := r.c
 	if err := p.check(); err != nil {
 		return Registration{}, false, err
 	}
 	name, cfAPIID := p.Name, p.CfAPIID
 	var sameName *Registration
-	for t, err := range c.Registrations.All(ctx, RegistrationListOptions{}) {
+	for t, err := range r.All(ctx, RegistrationListOptions{}) {
 		if err != nil {
 			return Registration{}, false, err
 		}
@@ -42,7 +41,7 @@ func (r *Registrations) Ensure(ctx context.Context, p RegistrationParams) (Regis
 	if sameName != nil {
 		return Registration{}, false, fmt.Errorf("%w: %q is token %s (cf_api_id %s)", ErrNameTaken, name, sameName.ID, sameName.CfAPIID)
 	}
-	t, err := c.Registrations.Create(ctx, p)
+	t, err := r.Create(ctx, p)
 	if err != nil {
 		return Registration{}, false, err
 	}

@@ -285,9 +285,10 @@ func (c *Client) registered(ctx context.Context, opts ServiceTokenOptions) (*Pro
 // new token, replaces the registration's credential with it (same
 // registration ID, so instances keep their token_id), and only then deletes
 // the old token. Like Provision, it retries the update while AI Search does
-// not know the new token yet (see ServiceTokenOptions.PropagationTimeout). A failure at any step leaves a working registration and no
-// token nobody holds: the new token is deleted again if the registration
-// could not take it, and the old one is deleted only once nothing holds it.
+// not know the new token yet (see ServiceTokenOptions.PropagationTimeout).
+// A failure at any step leaves a working registration and no token nobody
+// holds: the new token is deleted again if the registration could not take
+// it, and the old one is deleted only once nothing holds it.
 // The one exception: when the update's answer was lost and reading the
 // registration back fails too, Rotate cannot tell which token it holds, so
 // it keeps both and says so (run Check, then Rotate again).
@@ -441,22 +442,18 @@ func (c *Client) serviceDefaults(opts ServiceTokenOptions) (ServiceTokenOptions,
 // result, or a *PropagationError (Op and the cleanup fields left for the
 // caller) when the waiting ran out.
 func (c *Client) untilPropagated(ctx context.Context, opts ServiceTokenOptions, tok CreatedAPIToken, register func() (Registration, error)) (Registration, error) {
-	wait, waited := propagationFirstWait, time.Duration(0)
+	s := schedule{next: propagationFirstWait, longest: propagationMaxWait, budget: opts.PropagationTimeout}
 	for attempt := 1; ; attempt++ {
 		reg, err := register()
 		if !errors.Is(err, ErrServiceTokenRejected) {
 			return reg, err
 		}
-		left := opts.PropagationTimeout - waited
-		if left <= 0 {
-			return Registration{}, &PropagationError{TokenID: tok.ID, Owner: tok.Owner, Attempts: attempt, Waited: waited, Err: err}
-		}
-		wait = min(wait, left)
-		if serr := c.sleep(ctx, wait); serr != nil {
+		switch more, serr := s.wait(ctx, c.sleep); {
+		case serr != nil:
 			return Registration{}, fmt.Errorf("%w (while waiting for the new token to reach AI Search: %w)", err, serr)
+		case !more:
+			return Registration{}, &PropagationError{TokenID: tok.ID, Owner: tok.Owner, Attempts: attempt, Waited: s.waited, Err: err}
 		}
-		waited += wait
-		wait = min(2*wait, propagationMaxWait)
 	}
 }
 

@@ -63,7 +63,7 @@ type RegistrationPage struct {
 	Info          ResultInfo
 }
 
-func tokenFromAPI(t generated.Token) Registration {
+func registrationFromAPI(t generated.Token) Registration {
 	return Registration{
 		ID:         t.ID,
 		Name:       t.Name,
@@ -86,6 +86,16 @@ func (p RegistrationParams) input() generated.TokenInput {
 		CfAPIKey: p.CfAPIKey.Reveal(),
 		Legacy:   p.Legacy,
 	}
+}
+
+// nonZero is an optional parameter: a pointer to v, or nil (left out, so
+// the API's default) for v's zero value.
+func nonZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
 }
 
 func deref[T any](p *T, def T) T {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 // Request fields of the instance and job services (see fieldOf).
@@ -24,24 +24,6 @@ var (
 	cancelAction   = fieldOf[ai_search.NamespaceInstanceJobUpdateParamsAction](ai_search.NamespaceInstanceJobUpdateParams{}.Action)
 )
 
-// setClock is the emulator's clock, moved by the test: jobs run on it.
-type setClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *setClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *setClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // cloudflare-go v6 drives the AI Search namespace, instance and job
 // services against the emulator: every method of the 24 operations it has
 // (it has none for move, nor for the account-level job cancel), each
@@ -49,8 +31,8 @@ func (c *setClock) advance(d time.Duration) {
 // types it. The registration is made by aisearch.Provision; jobs run on
 // the emulator's clock.
 func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
-	clock := &setClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	ts := emulator.NewTestServer(t, emulator.WithClock(clock.now))
+	clock := testsupport.NewClock(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)) // jobs run on it
+	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now))
 	w := newWire(t)
 	sdk := newSDK(t, ts, w, option.WithMaxRetries(0)) // a 429 is the answer to look at, not to retry
 	ctx := context.Background()
@@ -127,14 +109,14 @@ func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
 	if err != nil || j.ID == "" || j.EndedAt != "" || j.Source != "user" || j.Description != "first" {
 		t.Fatalf("Jobs.New: %+v, %v", j, err)
 	}
-	clock.advance(emulator.DefaultJobDuration)
+	clock.Advance(emulator.DefaultJobDuration)
 	if got, err := jobs.Get(ctx, "default", "docs", j.ID, ai_search.NamespaceInstanceJobGetParams{AccountID: acc}); err != nil || got.EndedAt == "" || got.EndReason != "" {
 		t.Errorf("Jobs.Get after the job's duration: %+v, %v (want ended, no end_reason)", got, err)
 	}
 	if _, err := jobs.New(ctx, "default", "docs", ai_search.NamespaceInstanceJobNewParams{AccountID: acc}); !hasCode(err, 429, 7020) {
 		t.Errorf("a second job within 30 s: %v, want 429 code 7020", err)
 	}
-	clock.advance(30 * time.Second)
+	clock.Advance(30 * time.Second)
 	second, err := jobs.New(ctx, "default", "docs", ai_search.NamespaceInstanceJobNewParams{AccountID: acc})
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +163,7 @@ func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.advance(emulator.DefaultJobDuration)
+	clock.Advance(emulator.DefaultJobDuration)
 	if got, err := acct.Jobs.Get(ctx, "legacy", aj.ID, ai_search.InstanceJobGetParams{AccountID: acc}); err != nil || got.EndedAt == "" {
 		t.Errorf("Instances.Jobs.Get: %+v, %v", got, err)
 	}

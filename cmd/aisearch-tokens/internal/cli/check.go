@@ -58,7 +58,8 @@ type healthJSON struct {
 	Status    string         `json:"status,omitempty"`
 	ExpiresOn time.Time      `json:"expires_on,omitzero"`
 	Problems  []problemJSON  `json:"problems"`
-	// Instances are the instances whose token_id is this registration.
+	// Instances are the instances whose token_id is this registration;
+	// null where they were not looked up (provision's broken ones).
 	Instances []instanceJSON `json:"instances"`
 }
 
@@ -157,7 +158,9 @@ func healthEntries(found []aisearch.Health) []healthJSON {
 		for _, p := range h.Problems {
 			e.Problems = append(e.Problems, problemJSON{string(p.Kind), p.Detail, p.Heuristic})
 		}
-		e.Instances = []instanceJSON{}
+		if h.Instances != nil { // Check's; Provision looks up no instances
+			e.Instances = []instanceJSON{}
+		}
 		for _, u := range h.Instances {
 			in := instanceJSON{Namespace: u.Instance.Namespace, ID: u.Instance.ID, Type: u.Instance.Type, Status: u.Instance.Status}
 			if u.LastJob != nil {

@@ -1,10 +1,6 @@
 package cli
 
-import (
-	"github.com/spf13/cobra"
-
-	"github.com/go-aisearch/tokens/aisearch"
-)
+import "github.com/spf13/cobra"
 
 func newCreateCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
@@ -27,7 +23,7 @@ Each run makes a new registration; register does it only once.` + apiPermissions
 		}
 		ctx, cancel := r.bound(cmd.Context(), api)
 		defer cancel()
-		t, err := c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: tf.name, CfAPIID: tf.cfAPIID, CfAPIKey: key, Legacy: tf.legacy.v})
+		t, err := c.Registrations.Create(ctx, tf.params(key))
 		if err != nil {
 			return err
 		}

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -42,7 +40,6 @@ answers, 2 usage.`,
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
-		stdio := struct{ Out io.Writer }{r.env.Stdout}
 		if *base == "" {
 			return Usagef("--base-url is required")
 		}
@@ -74,13 +71,11 @@ answers, 2 usage.`,
 			return Usagef("%s", flagNames(err.Error()))
 		}
 		if *asJSON {
-			enc := json.NewEncoder(stdio.Out)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(loadJSON(res)); err != nil {
+			if err := writeJSON(r.env.Stdout, loadJSON(res)); err != nil {
 				return err
 			}
 		} else {
-			res.WriteText(stdio.Out)
+			res.WriteText(r.env.Stdout)
 		}
 		switch {
 		case res.Failed > 0:

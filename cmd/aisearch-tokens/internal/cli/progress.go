@@ -12,10 +12,10 @@ import (
 	"github.com/go-aisearch/tokens/aisearch"
 )
 
-// Progress: the multi-step commands (provision, rotate, check, record,
-// verify of several files) say what they are doing on stderr when a person
-// watches it, including the retries the client would otherwise make in
-// silence; on a pipe or in CI they say nothing.
+// Progress: every command that calls the API (connect and record take the
+// transport below) and verify of several files say what they are doing on
+// stderr when a person watches it, including the retries the client would
+// otherwise make in silence; on a pipe or in CI they say nothing.
 
 // progress returns where to tell progress, or nil when nobody watches.
 // The requests and the waits between them write through one lock.

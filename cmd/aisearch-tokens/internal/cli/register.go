@@ -40,7 +40,7 @@ The key comes from --cf-api-key-file, $` + envCfAPIKey + ` or stdin, never a fla
 		}
 		ctx, cancel := r.bound(cmd.Context(), api)
 		defer cancel()
-		t, created, err := c.Registrations.Ensure(ctx, aisearch.RegistrationParams{Name: tf.name, CfAPIID: tf.cfAPIID, CfAPIKey: key, Legacy: tf.legacy.v})
+		t, created, err := c.Registrations.Ensure(ctx, tf.params(key))
 		if err != nil {
 			return err
 		}

@@ -48,6 +48,11 @@ func (tf *tokenFlags) requireAll() error {
 	return nil
 }
 
+// params are what create and register send: the flags and key.
+func (tf *tokenFlags) params(key aisearch.Secret) aisearch.RegistrationParams {
+	return aisearch.RegistrationParams{Name: tf.name, CfAPIID: tf.cfAPIID, CfAPIKey: key, Legacy: tf.legacy.v}
+}
+
 // clientAndKey builds the client, then reads the key: configuration errors
 // are reported before anyone is asked for a secret.
 func (r *runner) clientAndKey(ctx context.Context, api *apiFlags, tf *tokenFlags) (*aisearch.Client, aisearch.Secret, error) {

@@ -247,15 +247,7 @@ func describeToken(tok aisearch.APIToken) string {
 	if !tok.ExpiresOn.IsZero() {
 		expiry = "expires " + formatTime(tok.ExpiresOn)
 	}
-	return fmt.Sprintf("%s-owned, %s, %s; %s", tok.Owner, oneLine(string(tok.Status)), expiry, strings.Join(quoted(groupNames(tok)), ", "))
-}
-
-func quoted(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
-	}
-	return out
+	return fmt.Sprintf("%s-owned, %s, %s; %s", tok.Owner, oneLine(string(tok.Status)), expiry, strings.Join(quoteAll(groupNames(tok)), ", "))
 }
 
 // printTokenID ends the text output of provision and rotate with the line

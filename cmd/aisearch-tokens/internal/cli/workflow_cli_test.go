@@ -204,13 +204,14 @@ func TestWorkflowExitCodes(t *testing.T) {
 	var brokenOut struct {
 		Created bool `json:"created"`
 		Broken  []struct {
-			TokenID  string `json:"token_id"`
-			Problems []struct{ Kind string }
+			TokenID   string `json:"token_id"`
+			Problems  []struct{ Kind string }
+			Instances json.RawMessage `json:"instances"` // null: provision does not look them up
 		} `json:"broken"`
 	}
 	r = e.step(t, cli.ExitUnhealthy, "provision", "--json")
 	if err := json.Unmarshal([]byte(r.out), &brokenOut); err != nil || brokenOut.Created || len(brokenOut.Broken) != 1 ||
-		brokenOut.Broken[0].TokenID != p.TokenID || brokenOut.Broken[0].Problems[0].Kind != "gone" {
+		brokenOut.Broken[0].TokenID != p.TokenID || brokenOut.Broken[0].Problems[0].Kind != "gone" || string(brokenOut.Broken[0].Instances) != "null" {
 		t.Errorf("provision --json over a broken registration: %v\n%s", err, r.out)
 	}
 	if n := len(ts.APITokens(emulator.UserOwner)); n != before || len(ts.Tokens(ts.AccountID)) != 1 {
@@ -448,6 +449,11 @@ func TestWorkflowProgress(t *testing.T) {
 	// The wait before the retry is said, with its length.
 	if !regexp.MustCompile(`\n  answered 503 Service Unavailable\n  waiting [0-9.]+(ms|s)\n  retrying GET `).MatchString(r.err) {
 		t.Errorf("rotate's progress does not say the wait before its retry:\n%s", r.err)
+	}
+	// A command of one request says it too (docs/cli.md: every command that
+	// calls the API).
+	if r := e.step(t, cli.ExitOK, "get", id); r.err != "· reading the registrations (GET /accounts/"+e.ts.AccountID+"/ai-search/tokens/"+id+")\n" {
+		t.Errorf("get's progress: %q", r.err)
 	}
 }
 
