@@ -43,7 +43,7 @@ func (s *store) createInstance(tx *tx, in instance, tokenID *string, limit int) 
 	if _, ok := s.getInstance(tx, in.Account, in.Namespace, in.ID); ok {
 		return instance{}, errInstanceExists
 	}
-	if s.countInstances(tx, in.Account) >= limit {
+	if s.instances.count(tx, in.Account) >= limit {
 		return instance{}, errMaxInstances
 	}
 	switch {
@@ -95,14 +95,6 @@ func (s *store) findInstance(tx *tx, ref instanceRef) (instance, error) {
 		return instance{}, errInstanceNotFound
 	}
 	return in, nil
-}
-
-func (s *store) countInstances(tx *tx, account string) int {
-	n := 0
-	for range s.instances.rows(tx, account) {
-		n++
-	}
-	return n
 }
 
 // updateInstance applies an update body (a token_id must name a
