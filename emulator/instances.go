@@ -334,7 +334,7 @@ func checkInstanceNames(names []string) error {
 func (s *Server) MarkInUse(accountID, tokenID string, instances ...string) error {
 	err := checkInstanceNames(instances)
 	if err == nil {
-		now := s.cfg.clock().UTC().Truncate(time.Millisecond)
+		now := s.seedTime(time.Time{})
 		err = s.store.update(func(tx *tx) error { return s.store.markInUse(tx, accountID, tokenID, instances, now) })
 	}
 	if err != nil {

@@ -184,7 +184,7 @@ func (h *handlers) listInstances(account, ns string, page, perPage *int, search 
 			slices.Reverse(rows)
 		}
 		var pageRows []instance
-		pageRows, info = paginate(registrationPages, page, perPage, slices.Values(rows))
+		pageRows, info = paginate(aiSearchPages, page, perPage, slices.Values(rows))
 		out = make([]generated.InstanceListItem, len(pageRows))
 		for i, in := range pageRows {
 			out[i] = in.listItem(h.store.instanceView(tx, in, now))

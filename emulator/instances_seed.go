@@ -126,12 +126,12 @@ func (s *Server) seedNamespace(accountID string, n SeedNamespace) error {
 	return s.store.update(func(tx *tx) error { _, err := s.store.createNamespace(tx, row, math.MaxInt); return err })
 }
 
-// seedTime is t, or now, at the API's precision.
+// seedTime is t, or now when t is zero, as aiSearchTime.
 func (s *Server) seedTime(t time.Time) time.Time {
 	if t.IsZero() {
 		t = s.cfg.clock()
 	}
-	return t.UTC().Truncate(time.Millisecond)
+	return aiSearchTime(t)
 }
 
 // CreateInstance creates an AI Search instance as the API does (same
@@ -204,7 +204,7 @@ func (s *Server) seedJob(accountID string, sj SeedJob) error {
 		if s.store.hasJob(tx, in, j.ID) {
 			return fmt.Errorf("%w: job id %s", ErrExists, j.ID)
 		}
-		switch end := sj.EndedAt.UTC().Truncate(time.Millisecond); {
+		switch end := aiSearchTime(sj.EndedAt); {
 		case sj.EndedAt.IsZero():
 			j.plan(s.store.serviceCredential(tx, in, start, s.cfg.propagation), start, s.cfg.aiSearch.jobDuration)
 		case end.Before(start):

@@ -178,11 +178,7 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 		if err := t.check(); err != nil {
 			return fmt.Errorf("emulator: Seed %s token %d: %w", accountID, i, err)
 		}
-		now := t.CreatedAt
-		if now.IsZero() {
-			now = s.cfg.clock()
-		}
-		now = now.UTC().Truncate(time.Millisecond)
+		now := s.seedTime(t.CreatedAt)
 		r := registration{
 			Account: accountID, ID: t.ID, Name: t.Name, CfAPIID: t.CfAPIID, KeySHA256: hashKey(t.CfAPIKey),
 			Legacy: t.Legacy == nil || *t.Legacy, Enabled: t.Enabled == nil || *t.Enabled,
