@@ -359,7 +359,7 @@ func (a SeedAccount) checkAISearch() error {
 	instances := map[string]string{} // namespace/id → type
 	for i, in := range a.Instances {
 		ns := cmp.Or(in.Namespace, defaultNamespace)
-		switch key := ns + "/" + in.ID; {
+		switch key := instanceRowID(ns, in.ID); {
 		case !validInstanceID(in.ID):
 			return fmt.Errorf("%w: instance %d: id %q: 1 to 64 of a-z, 0-9, '-' and '_'", ErrInvalid, i, in.ID)
 		case !namespaces[ns]:
@@ -378,7 +378,7 @@ func (a SeedAccount) checkAISearch() error {
 		}
 	}
 	for i, j := range a.Jobs {
-		typ, ok := instances[cmp.Or(j.Namespace, defaultNamespace)+"/"+j.Instance]
+		typ, ok := instances[instanceRowID(cmp.Or(j.Namespace, defaultNamespace), j.Instance)]
 		switch {
 		case !ok:
 			return fmt.Errorf("%w: job %d: no instance %q", ErrInvalid, i, j.Instance)
