@@ -215,8 +215,14 @@ func validResources(r generated.APITokenResources) bool {
 // of SDK tests and docs (cloudflare-go's a1b2c3d4e5f6), which the spec
 // allows (maxLength 32).
 func isSeedTokenID(s string) bool {
-	return len(s) >= 1 && len(s) <= 32 && strings.Trim(s, "0123456789abcdef") == ""
+	return len(s) >= 1 && len(s) <= 32 && isLowerHex(s)
 }
+
+// isHexID reports whether s is 32 lowercase hex digits, the shape of
+// Cloudflare's token, policy and permission group ids.
+func isHexID(s string) bool { return len(s) == 32 && isLowerHex(s) }
+
+func isLowerHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" }
 
 // SeedAPITokens adds Cloudflare API tokens to an owner (accountID, a 32
 // character account id, or UserOwner), in order. An id or value that is (or
