@@ -168,25 +168,12 @@ func seedToken(ts *emulator.TestServer, id, value string, policies ...generated.
 	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: id, Name: "token " + id[:6], Value: value, Policies: policies})
 }
 
-// answersServer is a TestServer whose catalogue has the groups these
-// tests name (built in since issue 16; given here too so that the tests
-// run as they are against older code).
-func answersServer(t *testing.T, opts ...emulator.Option) *emulator.TestServer {
-	t.Helper()
-	groups := []emulator.PermissionGroup{
-		{ID: grpAPITokensRead, Name: "API Tokens Read"}, {ID: grpAPITokensWrite, Name: "API Tokens Write"},
-		{ID: grpAccountAPITokensRead, Name: "Account API Tokens Read"}, {ID: grpAccountAPITokensWrite, Name: "Account API Tokens Write"},
-		{ID: grpAISearchEdit, Name: "AI Search Edit"}, {ID: grpAISearchRead, Name: "AI Search Read"},
-	}
-	return emulator.NewTestServer(t, append([]emulator.Option{emulator.WithPermissionGroups(groups...)}, opts...)...)
-}
-
 // Row: an AI Search operation with a wrong or unknown credential gets 401,
 // code 10000 "Authentication error" (a bearer, or the legacy pair); the API
 // token operations answer 401, code 1000 "Invalid API Token".
 func TestBadCredentialIs401(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
 		a := o.send(t, ts, auth("not-a-token-of-this-emulator"))
 		code, msg := 1000, "Invalid API Token"
@@ -209,7 +196,7 @@ func TestBadCredentialIs401(t *testing.T) {
 // token_not_found.
 func TestUnknownRegistrationIs7075(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	path := "/accounts/" + ts.AccountID + "/ai-search/tokens/" + uuid.NewString()
 	for _, m := range []string{"GET", "PUT", "DELETE"} {
@@ -227,7 +214,7 @@ func TestUnknownRegistrationIs7075(t *testing.T) {
 // token_in_use_by_instances.
 func TestDeleteInUseIs7076(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	id := uuid.NewString()
 	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "svc", CfAPIID: "00000000000000000000a1b2c3d4e5f6", CfAPIKey: "abc123", InUseBy: []string{"docs"}})
 	if a := call(t, ts, "DELETE", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+id, "", auth(ts.APIToken)); !a.is(409, 7076, "token_in_use_by_instances") {
@@ -240,7 +227,7 @@ func TestDeleteInUseIs7076(t *testing.T) {
 // cf_api_id included. The live token's current value registers.
 func TestUnusableCredentialIs7012(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
 	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`, auth(ts.APIToken))
@@ -269,7 +256,7 @@ func TestUnusableCredentialIs7012(t *testing.T) {
 // Cloudflare's common failure envelope (messages [], result null).
 func TestAISearchErrorEnvelope(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
 	aiSearch := map[string]answer{
 		"404 code 7075":     call(t, ts, "GET", base+"/"+uuid.NewString(), "", auth(ts.APIToken)),
@@ -296,7 +283,7 @@ func TestAISearchErrorEnvelope(t *testing.T) {
 // Token is valid and active", type null}].
 func TestVerifyValidMessage(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "a-live-token-value")
 	for _, tok := range []string{"a-live-token-value", ts.APIToken} {
 		a := call(t, ts, "GET", "/user/tokens/verify", "", auth(tok))
@@ -311,7 +298,7 @@ func TestVerifyValidMessage(t *testing.T) {
 // API Token", result null.
 func TestVerifyInvalidIs401(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "rolled-away-value")
 	seedToken(ts, "00000000000000000000000000000002", "deleted-token-value")
 	ts.SeedAPITokens(ts.AccountID, emulator.SeedAPIToken{ID: "00000000000000000000000000000003", Name: "account's", Value: "account-token-value"})
@@ -337,7 +324,7 @@ func TestVerifyInvalidIs401(t *testing.T) {
 // X-Auth-Key, X-Auth-Email or Authorization headers".
 func TestNoCredentialIs9106(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
 		if a := o.send(t, ts, nil); !a.is(400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers") {
 			t.Errorf("%s %s without a credential: %d %s", o.method, o.tmpl, a.status, a.body)
@@ -352,7 +339,7 @@ func TestNoCredentialIs9106(t *testing.T) {
 // handler: HTTP servers drop them, RFC 9110's optional whitespace.)
 func TestMalformedAuthorizationIs6003(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
 		for _, h := range []string{"Bearer ", "Bearer", "Basic " + ts.APIToken, "Bearer  " + ts.APIToken, "Bearer " + ts.APIToken + " x", "Token " + ts.APIToken} {
 			a := o.send(t, ts, map[string]string{"Authorization": h})
@@ -370,7 +357,7 @@ func TestMalformedAuthorizationIs6003(t *testing.T) {
 // verify requires a group, read from the official definitions.
 func TestMissingPermissionIs9109(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "service-token-value",
 		policy("allow", []string{grpAISearchIndexEngine}, "com.cloudflare.api.account."+ts.AccountID))
 	for _, o := range operations(t, ts.AccountID) {
@@ -397,7 +384,7 @@ func TestMissingPermissionIs9109(t *testing.T) {
 // stay all-powerful.
 func TestPermissionsFollowPolicies(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	const other = "0123456789abcdef0123456789abcdef"
 	acct := "com.cloudflare.api.account." + ts.AccountID
 	tokens := map[string][]generated.Policy{
@@ -459,7 +446,7 @@ func TestPermissionsFollowPolicies(t *testing.T) {
 // refused with 403, code 9109, naming the address.
 func TestVerifyIgnoresRequestIP(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	var cond generated.APITokenCondition
 	if err := json.Unmarshal([]byte(`{"request_ip":{"in":["192.0.2.0/24"]}}`), &cond); err != nil {
 		t.Fatal(err)
@@ -479,7 +466,7 @@ func TestVerifyIgnoresRequestIP(t *testing.T) {
 // a body with both spellings is refused.
 func TestLegacyRequestIPIsHonoured(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	body := `{"name":"legacy","policies":[{"effect":"allow","permission_groups":[{"id":"` + grpAPITokensRead + `"}],"resources":{"` + userResource + `":"*"}}],` +
 		`"condition":{"request.ip":{"in":["192.0.2.0/24"],"not_in":["192.0.2.7"]}}}`
 	a := call(t, ts, "POST", "/user/tokens", body, auth(ts.APIToken))
@@ -507,7 +494,7 @@ func TestLegacyRequestIPIsHonoured(t *testing.T) {
 func TestLastUsedOn(t *testing.T) {
 	t.Parallel()
 	clock := testsupport.NewClock(time.Date(2026, 5, 1, 10, 0, 42, 0, time.UTC))
-	ts := answersServer(t, emulator.WithClock(clock.Now))
+	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now))
 	a := call(t, ts, "POST", "/user/tokens", `{"name":"n","policies":[]}`, auth(ts.APIToken))
 	var created struct {
 		Result struct {
@@ -551,7 +538,7 @@ func TestLastUsedOn(t *testing.T) {
 // Content-Length 0), gets 200 and a new value; so do an empty body and {}.
 func TestRollWithoutBody(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "the-first-value")
 	last := "the-first-value"
 	for what, send := range map[string]func() *http.Request{
@@ -600,7 +587,7 @@ func TestRollWithoutBody(t *testing.T) {
 // Error".
 func TestMethodNotAllowedIsNot7001(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	a := call(t, ts, "PATCH", "/accounts/"+ts.AccountID+"/ai-search/tokens", "", auth(ts.APIToken))
 	if a.status != 405 || len(a.errors) != 1 || a.errors[0].Code == 7001 {
 		t.Errorf("405: %s", a.body)
