@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -44,8 +42,8 @@ func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 		t.Fatal(err)
 	}
 	if cfg.openAuth() {
-		cfg.tokens = []string{randomSecret()}
-		cfg.keys = []apiKey{{email: "emulator@example.com", key: randomSecret()}}
+		cfg.tokens = []string{randomValue()}
+		cfg.keys = []apiKey{{email: "emulator@example.com", key: randomValue()}}
 	}
 	srv, err := newServer(cfg)
 	if err != nil {
@@ -155,12 +153,6 @@ func (ts *TestServer) must(err error) {
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-}
-
-func randomSecret() string {
-	b := make([]byte, 20)
-	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
-	return hex.EncodeToString(b)
 }
 
 // Instances returns the account's AI Search instances, as
