@@ -15,14 +15,12 @@ import (
 	"github.com/go-aisearch/tokens/generated"
 )
 
+// serviceToken is what an r2 instance's jobs need: AI Search Index Engine
+// and Workers R2 Storage Write on the test's account.
 func serviceToken(name string) generated.APITokenCreate {
-	return generated.APITokenCreate{Name: name, Policies: []generated.Policy{{
-		Effect: generated.Allow,
-		PermissionGroups: []generated.PolicyPermissionGroup{
-			{ID: emulator.AISearchIndexEngineGroupID}, {ID: emulator.WorkersR2StorageWriteGroupID},
-		},
-		Resources: generated.APITokenResources{"com.cloudflare.api.account." + account: "*"},
-	}}}
+	return generated.APITokenCreate{Name: name, Policies: []generated.Policy{
+		allow(account, emulator.AISearchIndexEngineGroupID, emulator.WorkersR2StorageWriteGroupID),
+	}}
 }
 
 // The whole workflow through the generated client: create the service

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
@@ -97,13 +98,10 @@ func (e *ais) mintServiceToken(t *testing.T, name, acct string) (id, value strin
 	return tok.ID, tok.Value
 }
 
+// serviceTokenBody is an API token create body whose one policy allows
+// groups on acct.
 func serviceTokenBody(name, acct string, groups ...string) string {
-	var g []string
-	for _, id := range groups {
-		g = append(g, fmt.Sprintf(`{"id":%q}`, id))
-	}
-	return fmt.Sprintf(`{"name":%q,"policies":[{"effect":"allow","permission_groups":[%s],"resources":{"com.cloudflare.api.account.%s":"*"}}]}`,
-		name, strings.Join(g, ","), acct)
+	return mustJSON(generated.APITokenCreate{Name: name, Policies: []generated.Policy{allow(acct, groups...)}})
 }
 
 // wireInstance is what the tests read of an instance.
