@@ -99,10 +99,6 @@ func (a answer) is(status, code int, msg string) bool {
 	return a.status == status && len(a.errors) == 1 && a.errors[0].Code == code && (msg == "" || a.errors[0].Message == msg)
 }
 
-func auth(token string) map[string]string {
-	return map[string]string{"Authorization": "Bearer " + token}
-}
-
 // op is one operation of openapi.yaml, with a path to call it on.
 type op struct {
 	method, tmpl, path, id string
@@ -175,7 +171,7 @@ func TestBadCredentialIs401(t *testing.T) {
 	t.Parallel()
 	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
-		a := o.send(t, ts, auth("not-a-token-of-this-emulator"))
+		a := o.send(t, ts, bearer("not-a-token-of-this-emulator"))
 		code, msg := 1000, "Invalid API Token"
 		if o.aiSearch() {
 			code, msg = 10000, "Authentication error"
@@ -204,7 +200,7 @@ func TestUnknownRegistrationIs7075(t *testing.T) {
 		if m == "PUT" {
 			body = `{"name":"n","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`
 		}
-		if a := call(t, ts, m, path, body, auth(ts.APIToken)); !a.is(404, 7075, "token_not_found") {
+		if a := call(t, ts, m, path, body, bearer(ts.APIToken)); !a.is(404, 7075, "token_not_found") {
 			t.Errorf("%s of an unknown registration: %d %s", m, a.status, a.body)
 		}
 	}
@@ -217,7 +213,7 @@ func TestDeleteInUseIs7076(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	id := uuid.NewString()
 	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "svc", CfAPIID: "00000000000000000000a1b2c3d4e5f6", CfAPIKey: "abc123", InUseBy: []string{"docs"}})
-	if a := call(t, ts, "DELETE", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+id, "", auth(ts.APIToken)); !a.is(409, 7076, "token_in_use_by_instances") {
+	if a := call(t, ts, "DELETE", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+id, "", bearer(ts.APIToken)); !a.is(409, 7076, "token_in_use_by_instances") {
 		t.Errorf("delete in use: %d %s", a.status, a.body)
 	}
 }
@@ -230,7 +226,7 @@ func TestUnusableCredentialIs7012(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
-	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`, auth(ts.APIToken))
+	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`, bearer(ts.APIToken))
 	var created struct {
 		Result struct{ ID string } `json:"result"`
 	}
@@ -241,10 +237,10 @@ func TestUnusableCredentialIs7012(t *testing.T) {
 		"an unknown cf_api_id": `{"name":"svc","cf_api_id":"0123456789ab","cf_api_key":"abc123"}`,
 		"a wrong key":          `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"not-its-value"}`,
 	} {
-		if a := call(t, ts, "POST", base, body, auth(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
+		if a := call(t, ts, "POST", base, body, bearer(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
 			t.Errorf("create with %s: %d %s", what, a.status, a.body)
 		}
-		if a := call(t, ts, "PUT", base+"/"+created.Result.ID, body, auth(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
+		if a := call(t, ts, "PUT", base+"/"+created.Result.ID, body, bearer(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
 			t.Errorf("update with %s: %d %s", what, a.status, a.body)
 		}
 	}
@@ -259,12 +255,12 @@ func TestAISearchErrorEnvelope(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
 	aiSearch := map[string]answer{
-		"404 code 7075":     call(t, ts, "GET", base+"/"+uuid.NewString(), "", auth(ts.APIToken)),
-		"400 validation":    call(t, ts, "GET", base+"?per_page=101", "", auth(ts.APIToken)),
-		"401":               call(t, ts, "GET", base, "", auth("nope")),
+		"404 code 7075":     call(t, ts, "GET", base+"/"+uuid.NewString(), "", bearer(ts.APIToken)),
+		"400 validation":    call(t, ts, "GET", base+"?per_page=101", "", bearer(ts.APIToken)),
+		"401":               call(t, ts, "GET", base, "", bearer("nope")),
 		"400 no credential": call(t, ts, "GET", base, "", nil),
-		"404 no route":      call(t, ts, "GET", "/accounts/"+ts.AccountID+"/ai-search/nowhere", "", auth(ts.APIToken)),
-		"405":               call(t, ts, "PATCH", base, "", auth(ts.APIToken)),
+		"404 no route":      call(t, ts, "GET", "/accounts/"+ts.AccountID+"/ai-search/nowhere", "", bearer(ts.APIToken)),
+		"405":               call(t, ts, "PATCH", base, "", bearer(ts.APIToken)),
 		"429":               call(t, ts, "GET", base, "", map[string]string{"Authorization": "Bearer " + ts.APIToken, emulator.FaultHeader: "429"}),
 	}
 	for what, a := range aiSearch {
@@ -273,7 +269,7 @@ func TestAISearchErrorEnvelope(t *testing.T) {
 			t.Errorf("AI Search %s: %d %s, want {success:false, errors, result:{}} without messages", what, a.status, a.body)
 		}
 	}
-	a := call(t, ts, "GET", "/user/tokens/"+"ed17574386854bf78a67040be0a770b0", "", auth(ts.APIToken))
+	a := call(t, ts, "GET", "/user/tokens/"+"ed17574386854bf78a67040be0a770b0", "", bearer(ts.APIToken))
 	if a.status != 404 || string(a.raw["result"]) != "null" || string(a.raw["messages"]) != "[]" {
 		t.Errorf("API token 404: %d %s, want messages [] and result null", a.status, a.body)
 	}
@@ -286,7 +282,7 @@ func TestVerifyValidMessage(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "a-live-token-value")
 	for _, tok := range []string{"a-live-token-value", ts.APIToken} {
-		a := call(t, ts, "GET", "/user/tokens/verify", "", auth(tok))
+		a := call(t, ts, "GET", "/user/tokens/verify", "", bearer(tok))
 		if a.status != 200 || string(a.raw["messages"]) != `[{"code":10000,"message":"This API Token is valid and active","type":null}]` {
 			t.Errorf("verify: %d %s", a.status, a.body)
 		}
@@ -302,20 +298,20 @@ func TestVerifyInvalidIs401(t *testing.T) {
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "rolled-away-value")
 	seedToken(ts, "00000000000000000000000000000002", "deleted-token-value")
 	ts.SeedAPITokens(ts.AccountID, emulator.SeedAPIToken{ID: "00000000000000000000000000000003", Name: "account's", Value: "account-token-value"})
-	if a := call(t, ts, "PUT", "/user/tokens/0123456789abcdef0123456789abcdef/value", "{}", auth(ts.APIToken)); a.status != 200 {
+	if a := call(t, ts, "PUT", "/user/tokens/0123456789abcdef0123456789abcdef/value", "{}", bearer(ts.APIToken)); a.status != 200 {
 		t.Fatalf("roll: %d %s", a.status, a.body)
 	}
-	if a := call(t, ts, "DELETE", "/user/tokens/00000000000000000000000000000002", "", auth(ts.APIToken)); a.status != 200 {
+	if a := call(t, ts, "DELETE", "/user/tokens/00000000000000000000000000000002", "", bearer(ts.APIToken)); a.status != 200 {
 		t.Fatalf("delete: %d %s", a.status, a.body)
 	}
 	for what, tok := range map[string]string{"unknown": "never-issued", "rolled away": "rolled-away-value",
 		"deleted": "deleted-token-value", "account-owned": "account-token-value"} {
-		a := call(t, ts, "GET", "/user/tokens/verify", "", auth(tok))
+		a := call(t, ts, "GET", "/user/tokens/verify", "", bearer(tok))
 		if !a.is(401, 1000, "Invalid API Token") || string(a.raw["result"]) != "null" {
 			t.Errorf("verify a %s token at /user/tokens/verify: %d %s", what, a.status, a.body)
 		}
 	}
-	if a := call(t, ts, "GET", "/accounts/"+ts.AccountID+"/tokens/verify", "", auth("account-token-value")); a.status != 200 {
+	if a := call(t, ts, "GET", "/accounts/"+ts.AccountID+"/tokens/verify", "", bearer("account-token-value")); a.status != 200 {
 		t.Errorf("the account's token at its own verify: %d %s", a.status, a.body)
 	}
 }
@@ -361,7 +357,7 @@ func TestMissingPermissionIs9109(t *testing.T) {
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "service-token-value",
 		policy("allow", []string{grpAISearchIndexEngine}, "com.cloudflare.api.account."+ts.AccountID))
 	for _, o := range operations(t, ts.AccountID) {
-		a := o.send(t, ts, auth("service-token-value"))
+		a := o.send(t, ts, bearer("service-token-value"))
 		if o.verify() {
 			if a.status != 200 && !a.is(401, 1000, "") { // the user's token at the account's verify: not its owner
 				t.Errorf("%s %s: %d %s, want verify to need no permission", o.method, o.tmpl, a.status, a.body)
@@ -430,13 +426,13 @@ func TestPermissionsFollowPolicies(t *testing.T) {
 		{"acct-read", "PUT", "/accounts/" + ts.AccountID + "/tokens/ed17574386854bf78a67040be0a770b0/value", "{}", false},
 		{"wrong-user", "POST", "/user/tokens", create, false},
 	} {
-		a := call(t, ts, c.method, c.path, c.body, auth("value-of-"+c.token))
+		a := call(t, ts, c.method, c.path, c.body, bearer("value-of-"+c.token))
 		if denied := a.is(403, 9109, "Unauthorized to access requested resource"); denied == c.ok || a.status == 401 {
 			t.Errorf("%s: %s %s: %d %s, want allowed %v", c.token, c.method, c.path, a.status, a.body, c.ok)
 		}
 	}
 	// The configured credential may do anything.
-	if a := call(t, ts, "POST", "/accounts/"+other+"/tokens", create, auth(ts.APIToken)); a.status != 200 {
+	if a := call(t, ts, "POST", "/accounts/"+other+"/tokens", create, bearer(ts.APIToken)); a.status != 200 {
 		t.Errorf("the configured credential: %d %s", a.status, a.body)
 	}
 }
@@ -453,10 +449,10 @@ func TestVerifyIgnoresRequestIP(t *testing.T) {
 	}
 	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "0123456789abcdef0123456789abcdef", Name: "elsewhere", Value: "elsewhere-token-value",
 		Policies: []generated.Policy{policy("allow", []string{grpAPITokensWrite}, userResource)}, Condition: &cond})
-	if a := call(t, ts, "GET", "/user/tokens/verify", "", auth("elsewhere-token-value")); a.status != 200 {
+	if a := call(t, ts, "GET", "/user/tokens/verify", "", bearer("elsewhere-token-value")); a.status != 200 {
 		t.Errorf("verify from outside request_ip: %d %s", a.status, a.body)
 	}
-	if a := call(t, ts, "GET", "/user/tokens", "", auth("elsewhere-token-value")); !a.is(403, 9109, "Cannot use the access token from location: 127.0.0.1") {
+	if a := call(t, ts, "GET", "/user/tokens", "", bearer("elsewhere-token-value")); !a.is(403, 9109, "Cannot use the access token from location: 127.0.0.1") {
 		t.Errorf("list from outside request_ip: %d %s", a.status, a.body)
 	}
 }
@@ -469,7 +465,7 @@ func TestLegacyRequestIPIsHonoured(t *testing.T) {
 	ts := emulator.NewTestServer(t)
 	body := `{"name":"legacy","policies":[{"effect":"allow","permission_groups":[{"id":"` + grpAPITokensRead + `"}],"resources":{"` + userResource + `":"*"}}],` +
 		`"condition":{"request.ip":{"in":["192.0.2.0/24"],"not_in":["192.0.2.7"]}}}`
-	a := call(t, ts, "POST", "/user/tokens", body, auth(ts.APIToken))
+	a := call(t, ts, "POST", "/user/tokens", body, bearer(ts.APIToken))
 	var created struct {
 		Result struct {
 			Value     string          `json:"value"`
@@ -480,11 +476,11 @@ func TestLegacyRequestIPIsHonoured(t *testing.T) {
 		string(created.Result.Condition) != `{"request_ip":{"in":["192.0.2.0/24"],"not_in":["192.0.2.7"]}}` {
 		t.Fatalf("create with request.ip: %d %s", a.status, a.body)
 	}
-	if a := call(t, ts, "GET", "/user/tokens", "", auth(created.Result.Value)); a.status != 403 {
+	if a := call(t, ts, "GET", "/user/tokens", "", bearer(created.Result.Value)); a.status != 403 {
 		t.Errorf("the restriction is not enforced: %d %s", a.status, a.body)
 	}
 	both := strings.Replace(body, `"condition":{`, `"condition":{"request_ip":{"in":["198.51.100.0/24"]},`, 1)
-	if a := call(t, ts, "POST", "/user/tokens", both, auth(ts.APIToken)); a.status != 400 {
+	if a := call(t, ts, "POST", "/user/tokens", both, bearer(ts.APIToken)); a.status != 400 {
 		t.Errorf("request.ip and request_ip both: %d %s", a.status, a.body)
 	}
 }
@@ -495,7 +491,7 @@ func TestLastUsedOn(t *testing.T) {
 	t.Parallel()
 	clock := testsupport.NewClock(time.Date(2026, 5, 1, 10, 0, 42, 0, time.UTC))
 	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now))
-	a := call(t, ts, "POST", "/user/tokens", `{"name":"n","policies":[]}`, auth(ts.APIToken))
+	a := call(t, ts, "POST", "/user/tokens", `{"name":"n","policies":[]}`, bearer(ts.APIToken))
 	var created struct {
 		Result struct {
 			ID    string `json:"id"`
@@ -513,7 +509,7 @@ func TestLastUsedOn(t *testing.T) {
 				LastUsedOn *string `json:"last_used_on"`
 			} `json:"result"`
 		}
-		a := call(t, ts, "GET", "/user/tokens/"+created.Result.ID, "", auth(ts.APIToken))
+		a := call(t, ts, "GET", "/user/tokens/"+created.Result.ID, "", bearer(ts.APIToken))
 		if err := json.Unmarshal([]byte(a.body), &got); err != nil || got.Result.LastUsedOn == nil {
 			return "null"
 		}
@@ -522,12 +518,12 @@ func TestLastUsedOn(t *testing.T) {
 	if got := lastUsed(); got != "null" {
 		t.Errorf("last_used_on before any use: %s", got)
 	}
-	call(t, ts, "GET", "/user/tokens/verify", "", auth(created.Result.Value))
+	call(t, ts, "GET", "/user/tokens/verify", "", bearer(created.Result.Value))
 	if got := lastUsed(); got != "2026-05-01T10:00:00Z" {
 		t.Errorf("last_used_on after a use: %s, want 2026-05-01T10:00:00Z", got)
 	}
 	clock.Advance(3 * time.Minute)
-	call(t, ts, "GET", "/user/tokens/verify", "", auth(created.Result.Value))
+	call(t, ts, "GET", "/user/tokens/verify", "", bearer(created.Result.Value))
 	if got := lastUsed(); got != "2026-05-01T10:03:00Z" {
 		t.Errorf("last_used_on after a later use: %s, want 2026-05-01T10:03:00Z", got)
 	}
@@ -588,7 +584,7 @@ func TestRollWithoutBody(t *testing.T) {
 func TestMethodNotAllowedIsNot7001(t *testing.T) {
 	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	a := call(t, ts, "PATCH", "/accounts/"+ts.AccountID+"/ai-search/tokens", "", auth(ts.APIToken))
+	a := call(t, ts, "PATCH", "/accounts/"+ts.AccountID+"/ai-search/tokens", "", bearer(ts.APIToken))
 	if a.status != 405 || len(a.errors) != 1 || a.errors[0].Code == 7001 {
 		t.Errorf("405: %s", a.body)
 	}
@@ -600,7 +596,7 @@ func TestMethodNotAllowedIsNot7001(t *testing.T) {
 func TestCatalogueHasTheGroups(t *testing.T) {
 	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	a := call(t, ts, "GET", "/user/tokens/permission_groups", "", auth(ts.APIToken))
+	a := call(t, ts, "GET", "/user/tokens/permission_groups", "", bearer(ts.APIToken))
 	var env struct {
 		Result []struct {
 			ID     string   `json:"id"`
