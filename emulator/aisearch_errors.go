@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"net/http"
-
-	"github.com/go-aisearch/tokens/generated"
 )
 
 // Cloudflare's AI Search error codes for instances, jobs and namespaces,
@@ -62,67 +60,3 @@ func cooldown(retryAfter int) apiError {
 	e.retry = retryAfter
 	return e
 }
-
-// An apiError answers every instance, job and namespace operation (see
-// failures.go); the compiler checks it here.
-var (
-	_ generated.ListInstancesResponseObject           = apiError{}
-	_ generated.CreateInstanceResponseObject          = apiError{}
-	_ generated.GetInstanceResponseObject             = apiError{}
-	_ generated.UpdateInstanceResponseObject          = apiError{}
-	_ generated.DeleteInstanceResponseObject          = apiError{}
-	_ generated.ListNamespaceInstancesResponseObject  = apiError{}
-	_ generated.CreateNamespaceInstanceResponseObject = apiError{}
-	_ generated.GetNamespaceInstanceResponseObject    = apiError{}
-	_ generated.UpdateNamespaceInstanceResponseObject = apiError{}
-	_ generated.DeleteNamespaceInstanceResponseObject = apiError{}
-	_ generated.MoveInstanceResponseObject            = apiError{}
-	_ generated.ListJobsResponseObject                = apiError{}
-	_ generated.CreateJobResponseObject               = apiError{}
-	_ generated.GetJobResponseObject                  = apiError{}
-	_ generated.CancelJobResponseObject               = apiError{}
-	_ generated.ListJobLogsResponseObject             = apiError{}
-	_ generated.ListNamespaceJobsResponseObject       = apiError{}
-	_ generated.CreateNamespaceJobResponseObject      = apiError{}
-	_ generated.GetNamespaceJobResponseObject         = apiError{}
-	_ generated.CancelNamespaceJobResponseObject      = apiError{}
-	_ generated.ListNamespaceJobLogsResponseObject    = apiError{}
-	_ generated.ListNamespacesResponseObject          = apiError{}
-	_ generated.CreateNamespaceResponseObject         = apiError{}
-	_ generated.GetNamespaceResponseObject            = apiError{}
-	_ generated.UpdateNamespaceResponseObject         = apiError{}
-	_ generated.DeleteNamespaceResponseObject         = apiError{}
-)
-
-func (e apiError) VisitListInstancesResponse(w http.ResponseWriter) error          { return e.visit(w) }
-func (e apiError) VisitCreateInstanceResponse(w http.ResponseWriter) error         { return e.visit(w) }
-func (e apiError) VisitGetInstanceResponse(w http.ResponseWriter) error            { return e.visit(w) }
-func (e apiError) VisitUpdateInstanceResponse(w http.ResponseWriter) error         { return e.visit(w) }
-func (e apiError) VisitDeleteInstanceResponse(w http.ResponseWriter) error         { return e.visit(w) }
-func (e apiError) VisitListNamespaceInstancesResponse(w http.ResponseWriter) error { return e.visit(w) }
-func (e apiError) VisitCreateNamespaceInstanceResponse(w http.ResponseWriter) error {
-	return e.visit(w)
-}
-func (e apiError) VisitGetNamespaceInstanceResponse(w http.ResponseWriter) error { return e.visit(w) }
-func (e apiError) VisitUpdateNamespaceInstanceResponse(w http.ResponseWriter) error {
-	return e.visit(w)
-}
-func (e apiError) VisitDeleteNamespaceInstanceResponse(w http.ResponseWriter) error {
-	return e.visit(w)
-}
-func (e apiError) VisitMoveInstanceResponse(w http.ResponseWriter) error         { return e.visit(w) }
-func (e apiError) VisitListJobsResponse(w http.ResponseWriter) error             { return e.visit(w) }
-func (e apiError) VisitCreateJobResponse(w http.ResponseWriter) error            { return e.visit(w) }
-func (e apiError) VisitGetJobResponse(w http.ResponseWriter) error               { return e.visit(w) }
-func (e apiError) VisitCancelJobResponse(w http.ResponseWriter) error            { return e.visit(w) }
-func (e apiError) VisitListJobLogsResponse(w http.ResponseWriter) error          { return e.visit(w) }
-func (e apiError) VisitListNamespaceJobsResponse(w http.ResponseWriter) error    { return e.visit(w) }
-func (e apiError) VisitCreateNamespaceJobResponse(w http.ResponseWriter) error   { return e.visit(w) }
-func (e apiError) VisitGetNamespaceJobResponse(w http.ResponseWriter) error      { return e.visit(w) }
-func (e apiError) VisitCancelNamespaceJobResponse(w http.ResponseWriter) error   { return e.visit(w) }
-func (e apiError) VisitListNamespaceJobLogsResponse(w http.ResponseWriter) error { return e.visit(w) }
-func (e apiError) VisitListNamespacesResponse(w http.ResponseWriter) error       { return e.visit(w) }
-func (e apiError) VisitCreateNamespaceResponse(w http.ResponseWriter) error      { return e.visit(w) }
-func (e apiError) VisitGetNamespaceResponse(w http.ResponseWriter) error         { return e.visit(w) }
-func (e apiError) VisitUpdateNamespaceResponse(w http.ResponseWriter) error      { return e.visit(w) }
-func (e apiError) VisitDeleteNamespaceResponse(w http.ResponseWriter) error      { return e.visit(w) }

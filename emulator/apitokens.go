@@ -135,12 +135,16 @@ func (s *Server) PermissionGroups() []PermissionGroup {
 // SeedPermissionGroups adds groups to the catalogue (replacing one with the
 // same id) and, unlike WithPermissionGroups, writes them to the state file.
 func (s *Server) SeedPermissionGroups(groups ...PermissionGroup) error {
+	return s.seedPermissionGroups(s.store.update, groups)
+}
+
+func (s *Server) seedPermissionGroups(update txRunner, groups []PermissionGroup) error {
 	for i, g := range groups {
 		if err := g.check(); err != nil {
 			return fmt.Errorf("emulator: SeedPermissionGroups group %d: %w", i, err)
 		}
 	}
-	err := s.store.update(func(tx *tx) error {
+	err := update(func(tx *tx) error {
 		for _, g := range groups {
 			s.store.groups.put(tx, g.clone())
 		}
@@ -215,14 +219,24 @@ func validResources(r generated.APITokenResources) bool {
 // of SDK tests and docs (cloudflare-go's a1b2c3d4e5f6), which the spec
 // allows (maxLength 32).
 func isSeedTokenID(s string) bool {
-	return len(s) >= 1 && len(s) <= 32 && strings.Trim(s, "0123456789abcdef") == ""
+	return len(s) >= 1 && len(s) <= 32 && isLowerHex(s)
 }
+
+// isHexID reports whether s is 32 lowercase hex digits, the shape of
+// Cloudflare's token, policy and permission group ids.
+func isHexID(s string) bool { return len(s) == 32 && isLowerHex(s) }
+
+func isLowerHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" }
 
 // SeedAPITokens adds Cloudflare API tokens to an owner (accountID, a 32
 // character account id, or UserOwner), in order. An id or value that is (or
 // was) another token's is an error (ErrExists), as is a permission group
 // the catalogue lacks; the tokens before it stay.
 func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
+	return s.seedAPITokens(s.store.update, accountID, tokens)
+}
+
+func (s *Server) seedAPITokens(update txRunner, accountID string, tokens []SeedAPIToken) error {
 	if accountID != UserOwner && len(accountID) != 32 {
 		return fmt.Errorf("emulator: SeedAPITokens: account id %q is not 32 characters (the user's tokens: UserOwner, %q)", accountID, UserOwner)
 	}
@@ -245,7 +259,7 @@ func (s *Server) SeedAPITokens(accountID string, tokens ...SeedAPIToken) error {
 			r.Status = generated.APITokenStatus(t.Status)
 		}
 		var errs []generated.ValidationError
-		err := s.store.update(func(tx *tx) (err error) {
+		err := update(func(tx *tx) (err error) {
 			_, errs, err = s.store.createAPIToken(tx, r, nonNil(t.Policies), nil)
 			return err
 		})
@@ -325,19 +339,19 @@ func (f *SeedFile) checkAPITokens() error {
 
 // seedAPITokensFrom loads the catalogue entries, then the user's API
 // tokens, then each account's (sorted), before any registration.
-func (s *Server) seedAPITokensFrom(f *SeedFile) error {
+func (s *Server) seedAPITokensFrom(update txRunner, f *SeedFile) error {
 	if len(f.PermissionGroups) > 0 {
-		if err := s.SeedPermissionGroups(f.PermissionGroups...); err != nil {
+		if err := s.seedPermissionGroups(update, f.PermissionGroups); err != nil {
 			return err
 		}
 	}
-	if err := s.SeedAPITokens(UserOwner, f.User.APITokens...); err != nil {
+	if err := s.seedAPITokens(update, UserOwner, f.User.APITokens); err != nil {
 		return err
 	}
 	for _, acc := range f.accountIDs() {
 		// An account with registrations only may have any id.
 		if ts := f.Accounts[acc].APITokens; len(ts) > 0 {
-			if err := s.SeedAPITokens(acc, ts...); err != nil {
+			if err := s.seedAPITokens(update, acc, ts); err != nil {
 				return err
 			}
 		}

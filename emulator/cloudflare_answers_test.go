@@ -99,10 +99,6 @@ func (a answer) is(status, code int, msg string) bool {
 	return a.status == status && len(a.errors) == 1 && a.errors[0].Code == code && (msg == "" || a.errors[0].Message == msg)
 }
 
-func auth(token string) map[string]string {
-	return map[string]string{"Authorization": "Bearer " + token}
-}
-
 // op is one operation of openapi.yaml, with a path to call it on.
 type op struct {
 	method, tmpl, path, id string
@@ -113,7 +109,7 @@ type op struct {
 // parameters: the account, a token id, a uuid for anything else.
 func operations(t *testing.T, account string) []op {
 	t.Helper()
-	doc, err := spec.Load()
+	doc, err := spec.Shared() // read only
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,27 +164,14 @@ func seedToken(ts *emulator.TestServer, id, value string, policies ...generated.
 	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: id, Name: "token " + id[:6], Value: value, Policies: policies})
 }
 
-// answersServer is a TestServer whose catalogue has the groups these
-// tests name (built in since issue 16; given here too so that the tests
-// run as they are against older code).
-func answersServer(t *testing.T, opts ...emulator.Option) *emulator.TestServer {
-	t.Helper()
-	groups := []emulator.PermissionGroup{
-		{ID: grpAPITokensRead, Name: "API Tokens Read"}, {ID: grpAPITokensWrite, Name: "API Tokens Write"},
-		{ID: grpAccountAPITokensRead, Name: "Account API Tokens Read"}, {ID: grpAccountAPITokensWrite, Name: "Account API Tokens Write"},
-		{ID: grpAISearchEdit, Name: "AI Search Edit"}, {ID: grpAISearchRead, Name: "AI Search Read"},
-	}
-	return emulator.NewTestServer(t, append([]emulator.Option{emulator.WithPermissionGroups(groups...)}, opts...)...)
-}
-
 // Row: an AI Search operation with a wrong or unknown credential gets 401,
 // code 10000 "Authentication error" (a bearer, or the legacy pair); the API
 // token operations answer 401, code 1000 "Invalid API Token".
 func TestBadCredentialIs401(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
-		a := o.send(t, ts, auth("not-a-token-of-this-emulator"))
+		a := o.send(t, ts, bearer("not-a-token-of-this-emulator"))
 		code, msg := 1000, "Invalid API Token"
 		if o.aiSearch() {
 			code, msg = 10000, "Authentication error"
@@ -209,7 +192,7 @@ func TestBadCredentialIs401(t *testing.T) {
 // token_not_found.
 func TestUnknownRegistrationIs7075(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	path := "/accounts/" + ts.AccountID + "/ai-search/tokens/" + uuid.NewString()
 	for _, m := range []string{"GET", "PUT", "DELETE"} {
@@ -217,7 +200,7 @@ func TestUnknownRegistrationIs7075(t *testing.T) {
 		if m == "PUT" {
 			body = `{"name":"n","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`
 		}
-		if a := call(t, ts, m, path, body, auth(ts.APIToken)); !a.is(404, 7075, "token_not_found") {
+		if a := call(t, ts, m, path, body, bearer(ts.APIToken)); !a.is(404, 7075, "token_not_found") {
 			t.Errorf("%s of an unknown registration: %d %s", m, a.status, a.body)
 		}
 	}
@@ -227,10 +210,10 @@ func TestUnknownRegistrationIs7075(t *testing.T) {
 // token_in_use_by_instances.
 func TestDeleteInUseIs7076(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	id := uuid.NewString()
 	ts.Seed(ts.AccountID, emulator.SeedToken{ID: id, Name: "svc", CfAPIID: "00000000000000000000a1b2c3d4e5f6", CfAPIKey: "abc123", InUseBy: []string{"docs"}})
-	if a := call(t, ts, "DELETE", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+id, "", auth(ts.APIToken)); !a.is(409, 7076, "token_in_use_by_instances") {
+	if a := call(t, ts, "DELETE", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+id, "", bearer(ts.APIToken)); !a.is(409, 7076, "token_in_use_by_instances") {
 		t.Errorf("delete in use: %d %s", a.status, a.body)
 	}
 }
@@ -240,10 +223,10 @@ func TestDeleteInUseIs7076(t *testing.T) {
 // cf_api_id included. The live token's current value registers.
 func TestUnusableCredentialIs7012(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "00000000000000000000a1b2c3d4e5f6", "abc123")
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
-	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`, auth(ts.APIToken))
+	good := call(t, ts, "POST", base, `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"abc123"}`, bearer(ts.APIToken))
 	var created struct {
 		Result struct{ ID string } `json:"result"`
 	}
@@ -254,10 +237,10 @@ func TestUnusableCredentialIs7012(t *testing.T) {
 		"an unknown cf_api_id": `{"name":"svc","cf_api_id":"0123456789ab","cf_api_key":"abc123"}`,
 		"a wrong key":          `{"name":"svc","cf_api_id":"00000000000000000000a1b2c3d4e5f6","cf_api_key":"not-its-value"}`,
 	} {
-		if a := call(t, ts, "POST", base, body, auth(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
+		if a := call(t, ts, "POST", base, body, bearer(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
 			t.Errorf("create with %s: %d %s", what, a.status, a.body)
 		}
-		if a := call(t, ts, "PUT", base+"/"+created.Result.ID, body, auth(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
+		if a := call(t, ts, "PUT", base+"/"+created.Result.ID, body, bearer(ts.APIToken)); !a.is(400, 7012, "ai_search_instance_invalid_token") {
 			t.Errorf("update with %s: %d %s", what, a.status, a.body)
 		}
 	}
@@ -269,15 +252,15 @@ func TestUnusableCredentialIs7012(t *testing.T) {
 // Cloudflare's common failure envelope (messages [], result null).
 func TestAISearchErrorEnvelope(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	base := "/accounts/" + ts.AccountID + "/ai-search/tokens"
 	aiSearch := map[string]answer{
-		"404 code 7075":     call(t, ts, "GET", base+"/"+uuid.NewString(), "", auth(ts.APIToken)),
-		"400 validation":    call(t, ts, "GET", base+"?per_page=101", "", auth(ts.APIToken)),
-		"401":               call(t, ts, "GET", base, "", auth("nope")),
+		"404 code 7075":     call(t, ts, "GET", base+"/"+uuid.NewString(), "", bearer(ts.APIToken)),
+		"400 validation":    call(t, ts, "GET", base+"?per_page=101", "", bearer(ts.APIToken)),
+		"401":               call(t, ts, "GET", base, "", bearer("nope")),
 		"400 no credential": call(t, ts, "GET", base, "", nil),
-		"404 no route":      call(t, ts, "GET", "/accounts/"+ts.AccountID+"/ai-search/nowhere", "", auth(ts.APIToken)),
-		"405":               call(t, ts, "PATCH", base, "", auth(ts.APIToken)),
+		"404 no route":      call(t, ts, "GET", "/accounts/"+ts.AccountID+"/ai-search/nowhere", "", bearer(ts.APIToken)),
+		"405":               call(t, ts, "PATCH", base, "", bearer(ts.APIToken)),
 		"429":               call(t, ts, "GET", base, "", map[string]string{"Authorization": "Bearer " + ts.APIToken, emulator.FaultHeader: "429"}),
 	}
 	for what, a := range aiSearch {
@@ -286,7 +269,7 @@ func TestAISearchErrorEnvelope(t *testing.T) {
 			t.Errorf("AI Search %s: %d %s, want {success:false, errors, result:{}} without messages", what, a.status, a.body)
 		}
 	}
-	a := call(t, ts, "GET", "/user/tokens/"+"ed17574386854bf78a67040be0a770b0", "", auth(ts.APIToken))
+	a := call(t, ts, "GET", "/user/tokens/"+"ed17574386854bf78a67040be0a770b0", "", bearer(ts.APIToken))
 	if a.status != 404 || string(a.raw["result"]) != "null" || string(a.raw["messages"]) != "[]" {
 		t.Errorf("API token 404: %d %s, want messages [] and result null", a.status, a.body)
 	}
@@ -296,10 +279,10 @@ func TestAISearchErrorEnvelope(t *testing.T) {
 // Token is valid and active", type null}].
 func TestVerifyValidMessage(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "a-live-token-value")
 	for _, tok := range []string{"a-live-token-value", ts.APIToken} {
-		a := call(t, ts, "GET", "/user/tokens/verify", "", auth(tok))
+		a := call(t, ts, "GET", "/user/tokens/verify", "", bearer(tok))
 		if a.status != 200 || string(a.raw["messages"]) != `[{"code":10000,"message":"This API Token is valid and active","type":null}]` {
 			t.Errorf("verify: %d %s", a.status, a.body)
 		}
@@ -311,24 +294,24 @@ func TestVerifyValidMessage(t *testing.T) {
 // API Token", result null.
 func TestVerifyInvalidIs401(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "rolled-away-value")
 	seedToken(ts, "00000000000000000000000000000002", "deleted-token-value")
 	ts.SeedAPITokens(ts.AccountID, emulator.SeedAPIToken{ID: "00000000000000000000000000000003", Name: "account's", Value: "account-token-value"})
-	if a := call(t, ts, "PUT", "/user/tokens/0123456789abcdef0123456789abcdef/value", "{}", auth(ts.APIToken)); a.status != 200 {
+	if a := call(t, ts, "PUT", "/user/tokens/0123456789abcdef0123456789abcdef/value", "{}", bearer(ts.APIToken)); a.status != 200 {
 		t.Fatalf("roll: %d %s", a.status, a.body)
 	}
-	if a := call(t, ts, "DELETE", "/user/tokens/00000000000000000000000000000002", "", auth(ts.APIToken)); a.status != 200 {
+	if a := call(t, ts, "DELETE", "/user/tokens/00000000000000000000000000000002", "", bearer(ts.APIToken)); a.status != 200 {
 		t.Fatalf("delete: %d %s", a.status, a.body)
 	}
 	for what, tok := range map[string]string{"unknown": "never-issued", "rolled away": "rolled-away-value",
 		"deleted": "deleted-token-value", "account-owned": "account-token-value"} {
-		a := call(t, ts, "GET", "/user/tokens/verify", "", auth(tok))
+		a := call(t, ts, "GET", "/user/tokens/verify", "", bearer(tok))
 		if !a.is(401, 1000, "Invalid API Token") || string(a.raw["result"]) != "null" {
 			t.Errorf("verify a %s token at /user/tokens/verify: %d %s", what, a.status, a.body)
 		}
 	}
-	if a := call(t, ts, "GET", "/accounts/"+ts.AccountID+"/tokens/verify", "", auth("account-token-value")); a.status != 200 {
+	if a := call(t, ts, "GET", "/accounts/"+ts.AccountID+"/tokens/verify", "", bearer("account-token-value")); a.status != 200 {
 		t.Errorf("the account's token at its own verify: %d %s", a.status, a.body)
 	}
 }
@@ -337,7 +320,7 @@ func TestVerifyInvalidIs401(t *testing.T) {
 // X-Auth-Key, X-Auth-Email or Authorization headers".
 func TestNoCredentialIs9106(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
 		if a := o.send(t, ts, nil); !a.is(400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers") {
 			t.Errorf("%s %s without a credential: %d %s", o.method, o.tmpl, a.status, a.body)
@@ -352,7 +335,7 @@ func TestNoCredentialIs9106(t *testing.T) {
 // handler: HTTP servers drop them, RFC 9110's optional whitespace.)
 func TestMalformedAuthorizationIs6003(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	for _, o := range operations(t, ts.AccountID) {
 		for _, h := range []string{"Bearer ", "Bearer", "Basic " + ts.APIToken, "Bearer  " + ts.APIToken, "Bearer " + ts.APIToken + " x", "Token " + ts.APIToken} {
 			a := o.send(t, ts, map[string]string{"Authorization": h})
@@ -370,11 +353,11 @@ func TestMalformedAuthorizationIs6003(t *testing.T) {
 // verify requires a group, read from the official definitions.
 func TestMissingPermissionIs9109(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "service-token-value",
 		policy("allow", []string{grpAISearchIndexEngine}, "com.cloudflare.api.account."+ts.AccountID))
 	for _, o := range operations(t, ts.AccountID) {
-		a := o.send(t, ts, auth("service-token-value"))
+		a := o.send(t, ts, bearer("service-token-value"))
 		if o.verify() {
 			if a.status != 200 && !a.is(401, 1000, "") { // the user's token at the account's verify: not its owner
 				t.Errorf("%s %s: %d %s, want verify to need no permission", o.method, o.tmpl, a.status, a.body)
@@ -397,7 +380,7 @@ func TestMissingPermissionIs9109(t *testing.T) {
 // stay all-powerful.
 func TestPermissionsFollowPolicies(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	const other = "0123456789abcdef0123456789abcdef"
 	acct := "com.cloudflare.api.account." + ts.AccountID
 	tokens := map[string][]generated.Policy{
@@ -443,13 +426,13 @@ func TestPermissionsFollowPolicies(t *testing.T) {
 		{"acct-read", "PUT", "/accounts/" + ts.AccountID + "/tokens/ed17574386854bf78a67040be0a770b0/value", "{}", false},
 		{"wrong-user", "POST", "/user/tokens", create, false},
 	} {
-		a := call(t, ts, c.method, c.path, c.body, auth("value-of-"+c.token))
+		a := call(t, ts, c.method, c.path, c.body, bearer("value-of-"+c.token))
 		if denied := a.is(403, 9109, "Unauthorized to access requested resource"); denied == c.ok || a.status == 401 {
 			t.Errorf("%s: %s %s: %d %s, want allowed %v", c.token, c.method, c.path, a.status, a.body, c.ok)
 		}
 	}
 	// The configured credential may do anything.
-	if a := call(t, ts, "POST", "/accounts/"+other+"/tokens", create, auth(ts.APIToken)); a.status != 200 {
+	if a := call(t, ts, "POST", "/accounts/"+other+"/tokens", create, bearer(ts.APIToken)); a.status != 200 {
 		t.Errorf("the configured credential: %d %s", a.status, a.body)
 	}
 }
@@ -459,17 +442,17 @@ func TestPermissionsFollowPolicies(t *testing.T) {
 // refused with 403, code 9109, naming the address.
 func TestVerifyIgnoresRequestIP(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	var cond generated.APITokenCondition
 	if err := json.Unmarshal([]byte(`{"request_ip":{"in":["192.0.2.0/24"]}}`), &cond); err != nil {
 		t.Fatal(err)
 	}
 	ts.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{ID: "0123456789abcdef0123456789abcdef", Name: "elsewhere", Value: "elsewhere-token-value",
 		Policies: []generated.Policy{policy("allow", []string{grpAPITokensWrite}, userResource)}, Condition: &cond})
-	if a := call(t, ts, "GET", "/user/tokens/verify", "", auth("elsewhere-token-value")); a.status != 200 {
+	if a := call(t, ts, "GET", "/user/tokens/verify", "", bearer("elsewhere-token-value")); a.status != 200 {
 		t.Errorf("verify from outside request_ip: %d %s", a.status, a.body)
 	}
-	if a := call(t, ts, "GET", "/user/tokens", "", auth("elsewhere-token-value")); !a.is(403, 9109, "Cannot use the access token from location: 127.0.0.1") {
+	if a := call(t, ts, "GET", "/user/tokens", "", bearer("elsewhere-token-value")); !a.is(403, 9109, "Cannot use the access token from location: 127.0.0.1") {
 		t.Errorf("list from outside request_ip: %d %s", a.status, a.body)
 	}
 }
@@ -479,10 +462,10 @@ func TestVerifyIgnoresRequestIP(t *testing.T) {
 // a body with both spellings is refused.
 func TestLegacyRequestIPIsHonoured(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	body := `{"name":"legacy","policies":[{"effect":"allow","permission_groups":[{"id":"` + grpAPITokensRead + `"}],"resources":{"` + userResource + `":"*"}}],` +
 		`"condition":{"request.ip":{"in":["192.0.2.0/24"],"not_in":["192.0.2.7"]}}}`
-	a := call(t, ts, "POST", "/user/tokens", body, auth(ts.APIToken))
+	a := call(t, ts, "POST", "/user/tokens", body, bearer(ts.APIToken))
 	var created struct {
 		Result struct {
 			Value     string          `json:"value"`
@@ -493,11 +476,11 @@ func TestLegacyRequestIPIsHonoured(t *testing.T) {
 		string(created.Result.Condition) != `{"request_ip":{"in":["192.0.2.0/24"],"not_in":["192.0.2.7"]}}` {
 		t.Fatalf("create with request.ip: %d %s", a.status, a.body)
 	}
-	if a := call(t, ts, "GET", "/user/tokens", "", auth(created.Result.Value)); a.status != 403 {
+	if a := call(t, ts, "GET", "/user/tokens", "", bearer(created.Result.Value)); a.status != 403 {
 		t.Errorf("the restriction is not enforced: %d %s", a.status, a.body)
 	}
 	both := strings.Replace(body, `"condition":{`, `"condition":{"request_ip":{"in":["198.51.100.0/24"]},`, 1)
-	if a := call(t, ts, "POST", "/user/tokens", both, auth(ts.APIToken)); a.status != 400 {
+	if a := call(t, ts, "POST", "/user/tokens", both, bearer(ts.APIToken)); a.status != 400 {
 		t.Errorf("request.ip and request_ip both: %d %s", a.status, a.body)
 	}
 }
@@ -507,8 +490,8 @@ func TestLegacyRequestIPIsHonoured(t *testing.T) {
 func TestLastUsedOn(t *testing.T) {
 	t.Parallel()
 	clock := testsupport.NewClock(time.Date(2026, 5, 1, 10, 0, 42, 0, time.UTC))
-	ts := answersServer(t, emulator.WithClock(clock.Now))
-	a := call(t, ts, "POST", "/user/tokens", `{"name":"n","policies":[]}`, auth(ts.APIToken))
+	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now))
+	a := call(t, ts, "POST", "/user/tokens", `{"name":"n","policies":[]}`, bearer(ts.APIToken))
 	var created struct {
 		Result struct {
 			ID    string `json:"id"`
@@ -526,7 +509,7 @@ func TestLastUsedOn(t *testing.T) {
 				LastUsedOn *string `json:"last_used_on"`
 			} `json:"result"`
 		}
-		a := call(t, ts, "GET", "/user/tokens/"+created.Result.ID, "", auth(ts.APIToken))
+		a := call(t, ts, "GET", "/user/tokens/"+created.Result.ID, "", bearer(ts.APIToken))
 		if err := json.Unmarshal([]byte(a.body), &got); err != nil || got.Result.LastUsedOn == nil {
 			return "null"
 		}
@@ -535,12 +518,12 @@ func TestLastUsedOn(t *testing.T) {
 	if got := lastUsed(); got != "null" {
 		t.Errorf("last_used_on before any use: %s", got)
 	}
-	call(t, ts, "GET", "/user/tokens/verify", "", auth(created.Result.Value))
+	call(t, ts, "GET", "/user/tokens/verify", "", bearer(created.Result.Value))
 	if got := lastUsed(); got != "2026-05-01T10:00:00Z" {
 		t.Errorf("last_used_on after a use: %s, want 2026-05-01T10:00:00Z", got)
 	}
 	clock.Advance(3 * time.Minute)
-	call(t, ts, "GET", "/user/tokens/verify", "", auth(created.Result.Value))
+	call(t, ts, "GET", "/user/tokens/verify", "", bearer(created.Result.Value))
 	if got := lastUsed(); got != "2026-05-01T10:03:00Z" {
 		t.Errorf("last_used_on after a later use: %s, want 2026-05-01T10:03:00Z", got)
 	}
@@ -551,7 +534,7 @@ func TestLastUsedOn(t *testing.T) {
 // Content-Length 0), gets 200 and a new value; so do an empty body and {}.
 func TestRollWithoutBody(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
+	ts := emulator.NewTestServer(t)
 	seedToken(ts, "0123456789abcdef0123456789abcdef", "the-first-value")
 	last := "the-first-value"
 	for what, send := range map[string]func() *http.Request{
@@ -600,8 +583,8 @@ func TestRollWithoutBody(t *testing.T) {
 // Error".
 func TestMethodNotAllowedIsNot7001(t *testing.T) {
 	t.Parallel()
-	ts := answersServer(t)
-	a := call(t, ts, "PATCH", "/accounts/"+ts.AccountID+"/ai-search/tokens", "", auth(ts.APIToken))
+	ts := emulator.NewTestServer(t)
+	a := call(t, ts, "PATCH", "/accounts/"+ts.AccountID+"/ai-search/tokens", "", bearer(ts.APIToken))
 	if a.status != 405 || len(a.errors) != 1 || a.errors[0].Code == 7001 {
 		t.Errorf("405: %s", a.body)
 	}
@@ -613,7 +596,7 @@ func TestMethodNotAllowedIsNot7001(t *testing.T) {
 func TestCatalogueHasTheGroups(t *testing.T) {
 	t.Parallel()
 	ts := emulator.NewTestServer(t)
-	a := call(t, ts, "GET", "/user/tokens/permission_groups", "", auth(ts.APIToken))
+	a := call(t, ts, "GET", "/user/tokens/permission_groups", "", bearer(ts.APIToken))
 	var env struct {
 		Result []struct {
 			ID     string   `json:"id"`

@@ -21,7 +21,6 @@ import (
 // (the path's account, or the user). Only the verify operations, which
 // answer for the bearer token itself, need none (operation.whoami).
 type family struct {
-	name string
 	// aiSearchEnvelope: failures are {"success":false,"errors":[...],"result":{}},
 	// without messages (apiError.body); otherwise Cloudflare's common
 	// failure envelope, messages [] and result null.
@@ -44,19 +43,18 @@ type family struct {
 // for an account's tokens).
 var (
 	aiSearchFamily = &family{
-		name: "AI Search", aiSearchEnvelope: true,
-		badCredential: apiError{status: http.StatusUnauthorized, code: CodeAuth, message: "Authentication error"},
-		read:          []string{permgroups.AISearchRead, permgroups.AISearchEdit},
-		write:         []string{permgroups.AISearchEdit},
+		aiSearchEnvelope: true,
+		badCredential:    apiError{status: http.StatusUnauthorized, code: CodeAuth, message: "Authentication error"},
+		read:             []string{permgroups.AISearchRead, permgroups.AISearchEdit},
+		write:            []string{permgroups.AISearchEdit},
 	}
 	accountTokensFamily = &family{
-		name:          "account API tokens",
 		badCredential: errInvalidAPIToken,
 		read:          []string{permgroups.AccountAPITokensRead, permgroups.AccountAPITokensWrite},
 		write:         []string{permgroups.AccountAPITokensWrite},
 	}
 	userTokensFamily = &family{
-		name: "user API tokens", user: true,
+		user:          true,
 		badCredential: errInvalidAPIToken,
 		read:          []string{permgroups.APITokensRead, permgroups.APITokensWrite},
 		write:         []string{permgroups.APITokensWrite},
@@ -102,18 +100,20 @@ func (f *family) resource(accountID string) string {
 	if f.user {
 		return userResource
 	}
-	return accountResourcePrefix + accountID
+	return accountResource(accountID)
 }
+
+// accountResource is the resource of an account in a policy:
+// com.cloudflare.api.account.<accountID>.
+func accountResource(accountID string) string { return accountScope + "." + accountID }
 
 // UserID is the id of the emulator's one user (chosen by the emulator): a
 // user-owned token's policy names com.cloudflare.api.user.<UserID> among
 // its resources to manage the user's tokens ("API Tokens Write").
 const UserID = "7c5dae5552338874e5053f2534d2767a"
 
-const (
-	accountResourcePrefix = "com.cloudflare.api.account."
-	userResource          = "com.cloudflare.api.user." + UserID
-)
+// userResource is the emulator's one user in a policy.
+const userResource = userScope + "." + UserID
 
 // requirement is what an operation requires of an API token, read from its
 // path and method: nil for the verify operations (whoami).

@@ -96,7 +96,10 @@ func (in *instance) UnmarshalJSON(b []byte) error {
 }
 
 // instanceKey files an instance under its account, by namespace and id.
-func instanceKey(i *instance) (owner, id string) { return i.Account, i.Namespace + "/" + i.ID }
+func instanceKey(i *instance) (owner, id string) { return i.Account, instanceRowID(i.Namespace, i.ID) }
+
+// instanceRowID is an instance's id in its table: namespace/id.
+func instanceRowID(namespace, id string) string { return namespace + "/" + id }
 
 // instanceIDPattern is the documented alphabet of instance ids (the spec
 // says it in words only), which namespace names share by the emulator's
@@ -107,7 +110,7 @@ func validInstanceID(id string) bool { return instanceIDPattern.MatchString(id) 
 
 // getInstance is the account's instance id of a namespace.
 func (s *store) getInstance(tx *tx, account, namespace, id string) (instance, bool) {
-	return s.instances.get(tx, account, namespace+"/"+id)
+	return s.instances.get(tx, account, instanceRowID(namespace, id))
 }
 
 // instancesUsing returns the ids of the account's instances whose token_id
@@ -334,7 +337,7 @@ func checkInstanceNames(names []string) error {
 func (s *Server) MarkInUse(accountID, tokenID string, instances ...string) error {
 	err := checkInstanceNames(instances)
 	if err == nil {
-		now := s.cfg.clock().UTC().Truncate(time.Millisecond)
+		now := s.seedTime(time.Time{})
 		err = s.store.update(func(tx *tx) error { return s.store.markInUse(tx, accountID, tokenID, instances, now) })
 	}
 	if err != nil {

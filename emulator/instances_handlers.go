@@ -43,7 +43,7 @@ func (s *store) createInstance(tx *tx, in instance, tokenID *string, limit int) 
 	if _, ok := s.getInstance(tx, in.Account, in.Namespace, in.ID); ok {
 		return instance{}, errInstanceExists
 	}
-	if s.countInstances(tx, in.Account) >= limit {
+	if s.instances.count(tx, in.Account) >= limit {
 		return instance{}, errMaxInstances
 	}
 	switch {
@@ -95,14 +95,6 @@ func (s *store) findInstance(tx *tx, ref instanceRef) (instance, error) {
 		return instance{}, errInstanceNotFound
 	}
 	return in, nil
-}
-
-func (s *store) countInstances(tx *tx, account string) int {
-	n := 0
-	for range s.instances.rows(tx, account) {
-		n++
-	}
-	return n
 }
 
 // updateInstance applies an update body (a token_id must name a
@@ -192,7 +184,7 @@ func (h *handlers) listInstances(account, ns string, page, perPage *int, search 
 			slices.Reverse(rows)
 		}
 		var pageRows []instance
-		pageRows, info = paginate(registrationPages, page, perPage, slices.Values(rows))
+		pageRows, info = paginate(aiSearchPages, page, perPage, slices.Values(rows))
 		out = make([]generated.InstanceListItem, len(pageRows))
 		for i, in := range pageRows {
 			out[i] = in.listItem(h.store.instanceView(tx, in, now))

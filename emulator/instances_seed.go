@@ -97,46 +97,54 @@ type JobLog struct {
 // registrations (Seed), namespaces, instances and jobs. The first error
 // stops it; what came before stays.
 func (s *Server) SeedAccount(accountID string, a SeedAccount) error {
-	if err := s.Seed(accountID, a.Tokens...); err != nil {
+	return s.seedAccount(s.store.update, accountID, a)
+}
+
+func (s *Server) seedAccount(update txRunner, accountID string, a SeedAccount) error {
+	if err := s.seed(update, accountID, a.Tokens); err != nil {
 		return err
 	}
 	for _, n := range a.Namespaces {
-		if err := s.seedNamespace(accountID, n); err != nil {
+		if err := s.seedNamespace(update, accountID, n); err != nil {
 			return fmt.Errorf("emulator: seed %s namespace %q: %w", accountID, n.Name, err)
 		}
 	}
 	for _, in := range a.Instances {
-		if _, err := s.CreateInstance(accountID, in); err != nil {
+		if _, err := s.createInstance(update, accountID, in); err != nil {
 			return err
 		}
 	}
 	for _, j := range a.Jobs {
-		if err := s.seedJob(accountID, j); err != nil {
+		if err := s.seedJob(update, accountID, j); err != nil {
 			return fmt.Errorf("emulator: seed %s job of %q: %w", accountID, j.Instance, err)
 		}
 	}
 	return nil
 }
 
-func (s *Server) seedNamespace(accountID string, n SeedNamespace) error {
+func (s *Server) seedNamespace(update txRunner, accountID string, n SeedNamespace) error {
 	row := namespace{Account: accountID, Name: n.Name, Description: n.Description, CreatedAt: s.seedTime(n.CreatedAt)}
 	if n.Description != nil && len(*n.Description) > 256 {
 		return fmt.Errorf("%w: description longer than 256 characters", ErrInvalid)
 	}
-	return s.store.update(func(tx *tx) error { _, err := s.store.createNamespace(tx, row, math.MaxInt); return err })
+	return update(func(tx *tx) error { _, err := s.store.createNamespace(tx, row, math.MaxInt); return err })
 }
 
-// seedTime is t, or now, at the API's precision.
+// seedTime is t, or now when t is zero, as aiSearchTime.
 func (s *Server) seedTime(t time.Time) time.Time {
 	if t.IsZero() {
 		t = s.cfg.clock()
 	}
-	return t.UTC().Truncate(time.Millisecond)
+	return aiSearchTime(t)
 }
 
 // CreateInstance creates an AI Search instance as the API does (same
 // defaults, rules and limit), with the settings given, and returns it.
 func (s *Server) CreateInstance(accountID string, in SeedInstance) (Instance, error) {
+	return s.createInstance(s.store.update, accountID, in)
+}
+
+func (s *Server) createInstance(update txRunner, accountID string, in SeedInstance) (Instance, error) {
 	ns := in.Namespace
 	if ns == "" {
 		ns = defaultNamespace
@@ -155,7 +163,7 @@ func (s *Server) CreateInstance(accountID string, in SeedInstance) (Instance, er
 		tokenID = &in.TokenID
 	}
 	var out Instance
-	err := s.store.update(func(tx *tx) (err error) {
+	err := update(func(tx *tx) (err error) {
 		if row, err = s.store.createInstance(tx, row, tokenID, s.cfg.aiSearch.maxInstances); err == nil {
 			out = s.store.inspectInstance(tx, row, s.cfg.clock())
 		}
@@ -176,7 +184,7 @@ func describe(err error) error {
 	return err
 }
 
-func (s *Server) seedJob(accountID string, sj SeedJob) error {
+func (s *Server) seedJob(update txRunner, accountID string, sj SeedJob) error {
 	ns := sj.Namespace
 	if ns == "" {
 		ns = defaultNamespace
@@ -189,7 +197,7 @@ func (s *Server) seedJob(accountID string, sj SeedJob) error {
 		return fmt.Errorf("%w: source %q is not user or schedule", ErrInvalid, sj.Source)
 	}
 	start := s.seedTime(sj.StartedAt)
-	return s.store.update(func(tx *tx) error {
+	return update(func(tx *tx) error {
 		in, err := s.store.findInstance(tx, instanceRef{accountID, ns, sj.Instance})
 		if err != nil {
 			return describe(err)
@@ -204,7 +212,7 @@ func (s *Server) seedJob(accountID string, sj SeedJob) error {
 		if s.store.hasJob(tx, in, j.ID) {
 			return fmt.Errorf("%w: job id %s", ErrExists, j.ID)
 		}
-		switch end := sj.EndedAt.UTC().Truncate(time.Millisecond); {
+		switch end := aiSearchTime(sj.EndedAt); {
 		case sj.EndedAt.IsZero():
 			j.plan(s.store.serviceCredential(tx, in, start, s.cfg.propagation), start, s.cfg.aiSearch.jobDuration)
 		case end.Before(start):
@@ -359,7 +367,7 @@ func (a SeedAccount) checkAISearch() error {
 	instances := map[string]string{} // namespace/id → type
 	for i, in := range a.Instances {
 		ns := cmp.Or(in.Namespace, defaultNamespace)
-		switch key := ns + "/" + in.ID; {
+		switch key := instanceRowID(ns, in.ID); {
 		case !validInstanceID(in.ID):
 			return fmt.Errorf("%w: instance %d: id %q: 1 to 64 of a-z, 0-9, '-' and '_'", ErrInvalid, i, in.ID)
 		case !namespaces[ns]:
@@ -378,7 +386,7 @@ func (a SeedAccount) checkAISearch() error {
 		}
 	}
 	for i, j := range a.Jobs {
-		typ, ok := instances[cmp.Or(j.Namespace, defaultNamespace)+"/"+j.Instance]
+		typ, ok := instances[instanceRowID(cmp.Or(j.Namespace, defaultNamespace), j.Instance)]
 		switch {
 		case !ok:
 			return fmt.Errorf("%w: job %d: no instance %q", ErrInvalid, i, j.Instance)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
@@ -32,29 +33,12 @@ func aisPath(format string, args ...any) string {
 	return "/accounts/" + account + "/ai-search" + fmt.Sprintf(format, args...)
 }
 
-// wireEnv is any envelope, its result kept raw.
-type wireEnv struct {
-	Success bool `json:"success"`
-	Errors  []struct {
-		Code    int      `json:"code"`
-		Message string   `json:"message"`
-		Path    []string `json:"path"`
-	} `json:"errors"`
-	Result     json.RawMessage `json:"result"`
-	ResultInfo *struct {
-		Page       int `json:"page"`
-		PerPage    int `json:"per_page"`
-		Count      int `json:"count"`
-		TotalCount int `json:"total_count"`
-	} `json:"result_info"`
-}
-
 // send sends a request with the test's credential and decodes the
 // envelope.
-func (e *ais) send(t *testing.T, method, path, body string) (int, http.Header, wireEnv) {
+func (e *ais) send(t *testing.T, method, path, body string) (int, http.Header, wireEnvelope) {
 	t.Helper()
 	status, h, b := e.do(t, method, path, body, jsonAuth)
-	var env wireEnv
+	var env wireEnvelope
 	if err := json.Unmarshal(b, &env); err != nil {
 		t.Fatalf("%s %s: %d, not an envelope: %s", method, path, status, b)
 	}
@@ -63,10 +47,10 @@ func (e *ais) send(t *testing.T, method, path, body string) (int, http.Header, w
 
 // ok sends a request that must answer status, and decodes its result
 // into out (when not nil).
-func (e *ais) ok(t *testing.T, status int, method, path, body string, out any) wireEnv {
+func (e *ais) ok(t *testing.T, status int, method, path, body string, out any) wireEnvelope {
 	t.Helper()
 	got, _, env := e.send(t, method, path, body)
-	if got != status || !env.Success {
+	if got != status || env.Success == nil || !*env.Success {
 		t.Fatalf("%s %s: %d %+v, want %d", method, path, got, env.Errors, status)
 	}
 	if out != nil {
@@ -79,10 +63,10 @@ func (e *ais) ok(t *testing.T, status int, method, path, body string, out any) w
 
 // fails sends a request that must fail with status and code (and message,
 // when not "").
-func (e *ais) fails(t *testing.T, status, code int, message, method, path, body string) wireEnv {
+func (e *ais) fails(t *testing.T, status, code int, message, method, path, body string) wireEnvelope {
 	t.Helper()
 	got, _, env := e.send(t, method, path, body)
-	if got != status || env.Success || len(env.Errors) != 1 || env.Errors[0].Code != code || message != "" && env.Errors[0].Message != message {
+	if got != status || env.Success == nil || *env.Success || len(env.Errors) != 1 || env.Errors[0].Code != code || message != "" && env.Errors[0].Message != message {
 		t.Fatalf("%s %s: %d %+v, want %d code %d %s", method, path, got, env.Errors, status, code, message)
 	}
 	return env
@@ -114,13 +98,10 @@ func (e *ais) mintServiceToken(t *testing.T, name, acct string) (id, value strin
 	return tok.ID, tok.Value
 }
 
+// serviceTokenBody is an API token create body whose one policy allows
+// groups on acct.
 func serviceTokenBody(name, acct string, groups ...string) string {
-	var g []string
-	for _, id := range groups {
-		g = append(g, fmt.Sprintf(`{"id":%q}`, id))
-	}
-	return fmt.Sprintf(`{"name":%q,"policies":[{"effect":"allow","permission_groups":[%s],"resources":{"com.cloudflare.api.account.%s":"*"}}]}`,
-		name, strings.Join(g, ","), acct)
+	return mustJSON(generated.APITokenCreate{Name: name, Policies: []generated.Policy{allow(acct, groups...)}})
 }
 
 // wireInstance is what the tests read of an instance.

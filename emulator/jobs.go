@@ -45,7 +45,13 @@ type jobLog struct {
 	At      time.Time `json:"at"`
 }
 
-func jobKey(j *job) (owner, id string) { return j.Account, j.Namespace + "/" + j.Instance + "/" + j.ID }
+// jobKey files a job under its account, by its instance and id.
+func jobKey(j *job) (owner, id string) { return j.Account, jobRowID(j.Namespace, j.Instance, j.ID) }
+
+// jobRowID is a job's id in its table: namespace/instance/id.
+func jobRowID(namespace, instance, id string) string {
+	return instanceRowID(namespace, instance) + "/" + id
+}
 
 // jobState is a job as it is at some moment.
 type jobState struct {
@@ -166,7 +172,7 @@ func (s *store) startJob(tx *tx, in instance, src generated.JobSource, descripti
 }
 
 func (s *store) hasJob(tx *tx, in instance, id string) bool {
-	_, ok := s.jobs.get(tx, in.Account, in.Namespace+"/"+in.ID+"/"+id)
+	_, ok := s.jobs.get(tx, in.Account, jobRowID(in.Namespace, in.ID, id))
 	return ok
 }
 
@@ -216,7 +222,7 @@ func (s *store) findJob(tx *tx, ref instanceRef, jobID string) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	j, ok := s.jobs.get(tx, in.Account, in.Namespace+"/"+in.ID+"/"+jobID)
+	j, ok := s.jobs.get(tx, in.Account, jobRowID(in.Namespace, in.ID, jobID))
 	if !ok {
 		return job{}, errJobNotFound
 	}

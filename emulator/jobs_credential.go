@@ -156,7 +156,7 @@ func (s *store) serviceCredential(tx *tx, in instance, now time.Time, propagatio
 	if err := s.credentialProblem(tx, in.Account, reg.CfAPIID, reg.KeySHA256, now, propagation); err != nil {
 		return fail(err)
 	}
-	account := accountScope + "." + in.Account
+	account := accountResource(in.Account)
 	if !slices.ContainsFunc(c.token.Policies, func(p generated.Policy) bool { return p.Effect != generated.Deny && covers(p.Resources, account) }) {
 		return fail(ErrOtherAccount)
 	}

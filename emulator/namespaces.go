@@ -179,7 +179,7 @@ func (h *handlers) ListNamespaces(_ context.Context, req generated.ListNamespace
 	var page []namespace
 	var info generated.ResultInfo
 	h.store.view(func(tx *tx) {
-		page, info = paginate(registrationPages, req.Params.Page, req.Params.PerPage, func(yield func(namespace) bool) {
+		page, info = paginate(aiSearchPages, req.Params.Page, req.Params.PerPage, func(yield func(namespace) bool) {
 			for name, n := range h.store.namespaces.rows(tx, req.AccountID) {
 				if name == defaultNamespace || !n.matches(needle) {
 					continue

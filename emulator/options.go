@@ -102,7 +102,10 @@ func WithValidation(on bool) Option {
 	return func(c *config) error { c.validate = on; return nil }
 }
 
-// WithClock sets the source of created_at and modified_at.
+// WithClock sets the emulator's clock (default time.Now): the source of
+// every timestamp it sets, and the time against which it judges expiry,
+// not_before, the propagation delay, a job's course and last_used_on, so a
+// test moves the clock instead of sleeping.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {

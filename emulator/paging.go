@@ -17,8 +17,9 @@ type pageRule struct {
 }
 
 var (
-	// AI Search registrations: a per_page below 1 falls back to the default.
-	registrationPages = pageRule{perPage: 20, minPerPage: 1, maxPerPage: 100, underMin: 20}
+	// AI Search registrations, instances and namespaces: a per_page below 1
+	// falls back to the default.
+	aiSearchPages = pageRule{perPage: 20, minPerPage: 1, maxPerPage: 100, underMin: 20}
 	// Cloudflare API tokens: per_page is clamped to 5..50.
 	apiTokenPages = pageRule{perPage: 20, minPerPage: 5, maxPerPage: 50, underMin: 5}
 )

@@ -146,18 +146,6 @@ func (g PermissionGroup) matches(name, scope string) bool {
 	return scope == "" || slices.Contains(g.Scopes, scope) || slices.Contains(g.Scopes, unescape(scope))
 }
 
-func isHexID(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // unescape undoes the URL-encoding the docs show in filter values
 // (Account%20Settings%20Write); a value that is not encoded stays as is.
 func unescape(s string) string {

@@ -22,7 +22,7 @@ func TestPropagationDelay(t *testing.T) {
 	ts := emulator.NewTestServer(t, emulator.WithClock(clock.Now), emulator.WithPropagationDelay(3*time.Second))
 	mint := func() (id, value string) {
 		t.Helper()
-		a := call(t, ts, "POST", "/user/tokens", `{"name":"svc","policies":[]}`, auth(ts.APIToken))
+		a := call(t, ts, "POST", "/user/tokens", `{"name":"svc","policies":[]}`, bearer(ts.APIToken))
 		var env struct {
 			Result struct{ ID, Value string } `json:"result"`
 		}
@@ -33,7 +33,7 @@ func TestPropagationDelay(t *testing.T) {
 	}
 	register := func(id, value string) answer {
 		t.Helper()
-		return call(t, ts, "POST", "/accounts/"+ts.AccountID+"/ai-search/tokens", `{"name":"svc","cf_api_id":"`+id+`","cf_api_key":"`+value+`"}`, auth(ts.APIToken))
+		return call(t, ts, "POST", "/accounts/"+ts.AccountID+"/ai-search/tokens", `{"name":"svc","cf_api_id":"`+id+`","cf_api_key":"`+value+`"}`, bearer(ts.APIToken))
 	}
 	id, value := mint()
 	if a := register(id, value); !a.is(400, 7012, "ai_search_instance_invalid_token") {
@@ -57,7 +57,7 @@ func TestPropagationDelay(t *testing.T) {
 	}
 
 	// A rolled value is new: the update holding it waits as long.
-	r := call(t, ts, "PUT", "/user/tokens/"+id+"/value", "", auth(ts.APIToken))
+	r := call(t, ts, "PUT", "/user/tokens/"+id+"/value", "", bearer(ts.APIToken))
 	var rolled struct {
 		Result string `json:"result"`
 	}
@@ -66,7 +66,7 @@ func TestPropagationDelay(t *testing.T) {
 	}
 	update := func() answer {
 		return call(t, ts, "PUT", "/accounts/"+ts.AccountID+"/ai-search/tokens/"+reg.Result.ID,
-			`{"name":"svc","cf_api_id":"`+id+`","cf_api_key":"`+rolled.Result+`"}`, auth(ts.APIToken))
+			`{"name":"svc","cf_api_id":"`+id+`","cf_api_key":"`+rolled.Result+`"}`, bearer(ts.APIToken))
 	}
 	if a := update(); !a.is(400, 7012, "ai_search_instance_invalid_token") {
 		t.Errorf("update with the rolled value at once: %d %s", a.status, a.body)

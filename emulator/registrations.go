@@ -78,7 +78,7 @@ func (h *handlers) ListTokens(_ context.Context, req generated.ListTokensRequest
 	var page []registration
 	var info generated.ResultInfo
 	h.store.view(func(tx *tx) {
-		page, info = paginate(registrationPages, req.Params.Page, req.Params.PerPage, func(yield func(registration) bool) {
+		page, info = paginate(aiSearchPages, req.Params.Page, req.Params.PerPage, func(yield func(registration) bool) {
 			for _, r := range h.store.registrations.rows(tx, req.AccountID) {
 				if (needle == "" || strings.Contains(strings.ToLower(r.Name), needle)) && !yield(r) {
 					return
@@ -189,8 +189,12 @@ func (h *handlers) registrationError(account, cfAPIID string, err error) error {
 	return err
 }
 
-// timestamp is now in UTC at Cloudflare's millisecond precision.
-func (h *handlers) timestamp() time.Time { return h.now().UTC().Truncate(time.Millisecond) }
+// timestamp is now, as aiSearchTime.
+func (h *handlers) timestamp() time.Time { return aiSearchTime(h.now()) }
+
+// aiSearchTime is a server-set AI Search timestamp (created_at,
+// modified_at, a job's times): UTC, milliseconds, like Cloudflare's.
+func aiSearchTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
 // setInput applies a create or update body, its cf_api_key hashed to
 // keyHash: a full replacement of the caller-settable fields, with legacy

@@ -154,23 +154,39 @@ func (t SeedToken) check() error {
 }
 
 // SeedFrom loads every account of f, in sorted account order and file order
-// within an account.
+// within an account, in one transaction: all of it or, on an error, none
+// (with a state file, one write).
 func (s *Server) SeedFrom(f *SeedFile) error {
-	if err := s.seedAPITokensFrom(f); err != nil {
-		return err
-	}
-	for _, acc := range f.accountIDs() {
-		if err := s.SeedAccount(acc, f.Accounts[acc]); err != nil {
+	return s.store.update(func(tx *tx) error {
+		in := within(tx)
+		if err := s.seedAPITokensFrom(in, f); err != nil {
 			return err
 		}
-	}
-	return nil
+		for _, acc := range f.accountIDs() {
+			if err := s.seedAccount(in, acc, f.Accounts[acc]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
+
+// txRunner runs fn in a transaction: store.update for one of its own
+// (the Seed methods: one a row, so that the rows before an error stay), or
+// within one already open (SeedFrom's, for a whole file at once).
+type txRunner func(fn func(*tx) error) error
+
+// within runs fn in tx.
+func within(t *tx) txRunner { return func(fn func(*tx) error) error { return fn(t) } }
 
 // Seed adds registrations to an account, in order, with the instances
 // their in_use_by names (see MarkInUse). A registration whose id exists in
 // the account is an error (ErrExists); the ones before it stay.
 func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
+	return s.seed(s.store.update, accountID, tokens)
+}
+
+func (s *Server) seed(update txRunner, accountID string, tokens []SeedToken) error {
 	if accountID == "" {
 		return errors.New("emulator: Seed: empty account id")
 	}
@@ -178,17 +194,13 @@ func (s *Server) Seed(accountID string, tokens ...SeedToken) error {
 		if err := t.check(); err != nil {
 			return fmt.Errorf("emulator: Seed %s token %d: %w", accountID, i, err)
 		}
-		now := t.CreatedAt
-		if now.IsZero() {
-			now = s.cfg.clock()
-		}
-		now = now.UTC().Truncate(time.Millisecond)
+		now := s.seedTime(t.CreatedAt)
 		r := registration{
 			Account: accountID, ID: t.ID, Name: t.Name, CfAPIID: t.CfAPIID, KeySHA256: hashKey(t.CfAPIKey),
 			Legacy: t.Legacy == nil || *t.Legacy, Enabled: t.Enabled == nil || *t.Enabled,
 			CreatedAt: now, ModifiedAt: now,
 		}
-		err := s.store.update(func(tx *tx) error {
+		err := update(func(tx *tx) error {
 			if _, err := s.store.createRegistration(tx, r); err != nil {
 				return err
 			}

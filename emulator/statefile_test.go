@@ -110,6 +110,45 @@ func TestTransactionIsOneLine(t *testing.T) {
 	}
 }
 
+// SeedFrom loads a whole file in one transaction: one line of the log,
+// however many rows; and on an error (here the account's instance limit,
+// which only the store can check) nothing at all, not the rows before it.
+func TestSeedFromIsOneTransaction(t *testing.T) {
+	t.Parallel()
+	var tokens []SeedToken
+	var instances []SeedInstance
+	for i := range 3 {
+		id := uuid.NewString()
+		tokens = append(tokens, SeedToken{ID: id, Name: "n", CfAPIID: "i", CfAPIKey: "k"})
+		instances = append(instances, SeedInstance{ID: fmt.Sprintf("in-%d", i), TokenID: id})
+	}
+	f := &SeedFile{
+		User:     SeedUser{APITokens: []SeedAPIToken{{ID: strings.Repeat("cd", 16), Name: "svc", Value: "v"}}},
+		Accounts: map[string]SeedAccount{"acc": {Tokens: tokens, Instances: instances}},
+	}
+	path := filepath.Join(t.TempDir(), "state.log")
+	s := openAt(t, path)
+	if err := s.SeedFrom(f); err != nil {
+		t.Fatal(err)
+	}
+	if lines := logLines(t, path); len(lines) != 1 || strings.Count(lines[0], `"table":`) != 1+3+1+3 {
+		t.Fatalf("the seed is %d lines, want 1 holding 8 rows:\n%s", len(lines), strings.Join(lines, ""))
+	}
+
+	over, err := New(WithMaxInstances(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer over.Close()
+	if err := over.SeedFrom(f); err == nil || !strings.Contains(err.Error(), "code 7013") {
+		t.Fatalf("a seed past the instance limit: %v, want code 7013", err)
+	}
+	if !over.Empty() || len(over.Instances("acc")) != 0 || len(over.APITokens(UserOwner)) != 0 {
+		t.Errorf("a failed seed left rows: %d registrations, %d instances, %d API tokens",
+			len(over.Tokens("acc")), len(over.Instances("acc")), len(over.APITokens(UserOwner)))
+	}
+}
+
 // A crash mid-append leaves a torn tail, which replay drops, keeping what
 // came before; appending after it leaves a loadable log. A bad line
 // followed by good ones is corruption, and refused.

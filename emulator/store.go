@@ -153,10 +153,10 @@ func (s *store) run(write bool, fn func(*tx) error) error {
 }
 
 // rows counts the rows of every table.
-func (s *store) rows(*tx) int {
+func (s *store) rows(tx *tx) int {
 	n := 0
 	for _, t := range s.tables {
-		n += t.size()
+		n += t.len(tx)
 	}
 	return n
 }

@@ -73,10 +73,7 @@ func (t *table[R]) lookup(tx *tx, id string) (R, bool) {
 
 // list returns the owner's rows in order (empty, not nil, when none).
 func (t *table[R]) list(tx *tx, owner string) []R {
-	out := []R{}
-	if o := t.owners[owner]; o != nil {
-		out = make([]R, 0, len(o.order))
-	}
+	out := make([]R, 0, t.count(tx, owner))
 	for _, r := range t.rows(tx, owner) {
 		out = append(out, r)
 	}
@@ -111,7 +108,16 @@ func (t *table[R]) all(tx *tx) iter.Seq[R] {
 	}
 }
 
+// len counts the rows of every owner.
 func (t *table[R]) len(*tx) int { return t.n }
+
+// count counts the owner's rows.
+func (t *table[R]) count(_ *tx, owner string) int {
+	if o := t.owners[owner]; o != nil {
+		return len(o.order)
+	}
+	return 0
+}
 
 // put stores r (a new row, or one replacing the row of the same key).
 func (t *table[R]) put(tx *tx, r R) {
@@ -193,10 +199,6 @@ func (t *table[R]) unset(owner, id string) (undo func(), ok bool) {
 // The methods below are what replay and compaction use (journaled): they
 // see a table only as a name and rows of JSON.
 
-func (t *table[R]) tableName() string { return t.name }
-
-func (t *table[R]) size() int { return t.n }
-
 // load applies a change read back from the journal.
 func (t *table[R]) load(_ *tx, c storedChange) error {
 	if c.Deleted {
@@ -231,8 +233,7 @@ func (t *table[R]) dump(tx *tx, yield func(change) bool) bool {
 // journaled is a table as the store's registry, replay and compaction see
 // it, whatever its rows.
 type journaled interface {
-	tableName() string
-	size() int
+	len(*tx) int
 	load(*tx, storedChange) error
 	dump(*tx, func(change) bool) bool
 }

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -44,8 +42,8 @@ func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 		t.Fatal(err)
 	}
 	if cfg.openAuth() {
-		cfg.tokens = []string{randomSecret()}
-		cfg.keys = []apiKey{{email: "emulator@example.com", key: randomSecret()}}
+		cfg.tokens = []string{randomValue()}
+		cfg.keys = []apiKey{{email: "emulator@example.com", key: randomValue()}}
 	}
 	srv, err := newServer(cfg)
 	if err != nil {
@@ -84,9 +82,7 @@ func (ts *TestServer) Close() {
 // error.
 func (ts *TestServer) Seed(accountID string, tokens ...SeedToken) {
 	ts.t.Helper()
-	if err := ts.srv.Seed(accountID, tokens...); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.Seed(accountID, tokens...))
 }
 
 // MarkInUse makes instances exactly the instances that use a
@@ -94,18 +90,14 @@ func (ts *TestServer) Seed(accountID string, tokens ...SeedToken) {
 // test on an error.
 func (ts *TestServer) MarkInUse(accountID, tokenID string, instances ...string) {
 	ts.t.Helper()
-	if err := ts.srv.MarkInUse(accountID, tokenID, instances...); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.MarkInUse(accountID, tokenID, instances...))
 }
 
 // FailNext makes the next len(statuses) requests fail, as Server.FailNext,
 // failing the test on a status that cannot be injected.
 func (ts *TestServer) FailNext(statuses ...int) {
 	ts.t.Helper()
-	if err := ts.srv.FailNext(statuses...); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.FailNext(statuses...))
 }
 
 // Tokens returns the account's tokens in creation order, as Server.Tokens.
@@ -121,27 +113,21 @@ func (ts *TestServer) KeyMatches(accountID, tokenID, key string) bool {
 // UserOwner), as Server.SeedAPITokens, failing the test on an error.
 func (ts *TestServer) SeedAPITokens(accountID string, tokens ...SeedAPIToken) {
 	ts.t.Helper()
-	if err := ts.srv.SeedAPITokens(accountID, tokens...); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.SeedAPITokens(accountID, tokens...))
 }
 
 // DisableAPIToken disables a Cloudflare API token, as
 // Server.DisableAPIToken, failing the test on an error.
 func (ts *TestServer) DisableAPIToken(tokenID string) {
 	ts.t.Helper()
-	if err := ts.srv.DisableAPIToken(tokenID); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.DisableAPIToken(tokenID))
 }
 
 // ExpireAPIToken sets a Cloudflare API token's expires_on, as
 // Server.ExpireAPIToken, failing the test on an error.
 func (ts *TestServer) ExpireAPIToken(tokenID string, at time.Time) {
 	ts.t.Helper()
-	if err := ts.srv.ExpireAPIToken(tokenID, at); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.ExpireAPIToken(tokenID, at))
 }
 
 // APITokens returns the Cloudflare API tokens of an owner (an account id,
@@ -161,10 +147,12 @@ func (ts *TestServer) CredentialWorks(accountID, registrationID string) error {
 	return ts.srv.CredentialWorks(accountID, registrationID)
 }
 
-func randomSecret() string {
-	b := make([]byte, 20)
-	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
-	return hex.EncodeToString(b)
+// must fails the test on err: a helper's error, as its Server form returns it.
+func (ts *TestServer) must(err error) {
+	ts.t.Helper()
+	if err != nil {
+		ts.t.Fatal(err)
+	}
 }
 
 // Instances returns the account's AI Search instances, as

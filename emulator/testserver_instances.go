@@ -8,9 +8,7 @@ package emulator
 // jobs, as Server.SeedAccount, failing the test on an error.
 func (ts *TestServer) SeedAccount(accountID string, a SeedAccount) {
 	ts.t.Helper()
-	if err := ts.srv.SeedAccount(accountID, a); err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(ts.srv.SeedAccount(accountID, a))
 }
 
 // CreateInstance creates an instance as the API does, as
@@ -18,9 +16,7 @@ func (ts *TestServer) SeedAccount(accountID string, a SeedAccount) {
 func (ts *TestServer) CreateInstance(accountID string, in SeedInstance) Instance {
 	ts.t.Helper()
 	out, err := ts.srv.CreateInstance(accountID, in)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(err)
 	return out
 }
 
@@ -29,9 +25,7 @@ func (ts *TestServer) CreateInstance(accountID string, in SeedInstance) Instance
 func (ts *TestServer) StartJob(accountID, namespace, instanceID string) Job {
 	ts.t.Helper()
 	out, err := ts.srv.StartJob(accountID, namespace, instanceID)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(err)
 	return out
 }
 
@@ -40,9 +34,7 @@ func (ts *TestServer) StartJob(accountID, namespace, instanceID string) Job {
 func (ts *TestServer) RunJob(accountID, namespace, instanceID string) Job {
 	ts.t.Helper()
 	out, err := ts.srv.RunJob(accountID, namespace, instanceID)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(err)
 	return out
 }
 
@@ -51,9 +43,7 @@ func (ts *TestServer) RunJob(accountID, namespace, instanceID string) Job {
 func (ts *TestServer) Job(accountID, namespace, instanceID, jobID string) Job {
 	ts.t.Helper()
 	out, err := ts.srv.Job(accountID, namespace, instanceID, jobID)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
+	ts.must(err)
 	return out
 }
 

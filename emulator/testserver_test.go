@@ -305,6 +305,13 @@ func TestTestServerHelpersFailTheTest(t *testing.T) {
 		"ExpireAPIToken unknown": func(ts *emulator.TestServer) {
 			ts.ExpireAPIToken("0123456789abcdef0123456789abcdef", time.Now())
 		},
+		"SeedAccount bad namespace": func(ts *emulator.TestServer) {
+			ts.SeedAccount(ts.AccountID, emulator.SeedAccount{Namespaces: []emulator.SeedNamespace{{Name: "Not Valid"}}})
+		},
+		"CreateInstance bad id": func(ts *emulator.TestServer) { ts.CreateInstance(ts.AccountID, emulator.SeedInstance{ID: "Not Valid"}) },
+		"StartJob unknown":      func(ts *emulator.TestServer) { ts.StartJob(ts.AccountID, "default", "nope") },
+		"RunJob unknown":        func(ts *emulator.TestServer) { ts.RunJob(ts.AccountID, "default", "nope") },
+		"Job unknown":           func(ts *emulator.TestServer) { ts.Job(ts.AccountID, "default", "nope", "j") },
 	} {
 		ftb := &fatalTB{TB: t}
 		ts := emulator.NewTestServer(ftb)

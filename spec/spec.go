@@ -24,16 +24,19 @@ import (
 //go:embed openapi.yaml
 var YAML []byte
 
-// Load parses and validates the embedded spec. Each call returns a fresh
-// document, so callers may change theirs (for example clear its servers).
-// It costs milliseconds and megabytes: read-only callers use Shared.
+// Load returns a fresh copy of the embedded spec, parsed and validated, so
+// callers may change theirs (for example clear its servers). It costs
+// milliseconds and megabytes: read-only callers use Shared.
 func Load() (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(YAML)
+	js, err := sharedJSON()
+	if err != nil {
+		return nil, err
+	}
+	// A copy decodes the JSON form of the shared document: no YAML to
+	// parse, and nothing to validate that the first parse did not.
+	doc, err := openapi3.NewLoader().LoadFromData(js)
 	if err != nil {
 		return nil, fmt.Errorf("load openapi.yaml: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
 	}
 	return doc, nil
 }
@@ -46,4 +49,28 @@ func Load() (*openapi3.T, error) {
 // document (clear its servers, say) use Load.
 func Shared() (*openapi3.T, error) { return shared() }
 
-var shared = sync.OnceValues(Load)
+// shared is the embedded spec parsed and validated once.
+var shared = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(YAML)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
+	}
+	return doc, nil
+})
+
+// sharedJSON is the shared document's JSON form, from which Load makes
+// copies; built by the first Load, so Shared's callers never pay it.
+var sharedJSON = sync.OnceValues(func() ([]byte, error) {
+	doc, err := shared()
+	if err != nil {
+		return nil, err
+	}
+	js, err := doc.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("openapi.yaml as JSON: %w", err)
+	}
+	return js, nil
+})
