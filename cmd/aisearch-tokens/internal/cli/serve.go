@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -129,12 +130,24 @@ func serve(ctx context.Context, env *Env, f *serveFlags) error {
 			resumed = true
 		}
 	}
+	var seed *emulator.SeedFile
+	if f.seed != "" { // read before the state file is made: a bad seed leaves none
+		if seed, err = emulator.ReadSeedFile(f.seed); err != nil {
+			return err
+		}
+	}
 	srv, err := emulator.New(opts...)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	if err := serveSeed(srv, f.seed, resumed, logger); err != nil {
+	if err := serveSeed(srv, seed, f.seed, resumed, logger); err != nil {
+		if f.state != "" && !resumed {
+			// The state file was made a moment ago by this run: left
+			// behind, the next start would resume it without the seed.
+			srv.Close()
+			removeStateFile(f.state)
+		}
 		return err
 	}
 	ln, err := net.Listen("tcp", f.addr)
@@ -207,13 +220,17 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 
 // serveSeed loads the seed file into a new store only (not one resumed from
 // --state), so restarting does not bring deleted seed tokens back.
-func serveSeed(srv *emulator.Server, path string, resumed bool, logger *slog.Logger) error {
-	if path == "" {
-		return nil
+// removeStateFile removes the file a state path names (its target, when the
+// path is a symlink, as the emulator resolves it).
+func removeStateFile(path string) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		os.Remove(target)
 	}
-	seed, err := emulator.ReadSeedFile(path)
-	if err != nil {
-		return err
+}
+
+func serveSeed(srv *emulator.Server, seed *emulator.SeedFile, path string, resumed bool, logger *slog.Logger) error {
+	if seed == nil {
+		return nil
 	}
 	if resumed {
 		logger.Info("seed skipped: resuming the state file", "seed", path)

@@ -196,6 +196,34 @@ func TestServeSeedsOnlyANewStateFile(t *testing.T) {
 	}
 }
 
+// A seed that cannot be loaded leaves no state file behind: the next start
+// would otherwise resume an empty store and skip the seed.
+func TestServeFailedSeedLeavesNoStateFile(t *testing.T) {
+	t.Parallel()
+	for name, seed := range map[string]string{
+		"unparseable": `{"accounts":`,
+		"unknown permission group": `{"user":{"api_tokens":[{"id":"0123456789abcdef0123456789abcdef","name":"n","value":"v",` +
+			`"policies":[{"effect":"allow","permission_groups":[{"id":"ffffffffffffffffffffffffffffffff"}],"resources":{"com.cloudflare.api.user":"*"}}]}]}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			seedPath, state := filepath.Join(dir, "seed.json"), filepath.Join(dir, "state.log")
+			if err := os.WriteFile(seedPath, []byte(seed), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var errb lockedBuffer
+			code := cli.Main(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--state", state, "--seed", seedPath}, &cli.Env{Stdout: io.Discard, Stderr: &errb})
+			if code == cli.ExitOK {
+				t.Fatalf("serve with a bad seed exited 0:\n%s", errb.String())
+			}
+			if _, err := os.Stat(state); !os.IsNotExist(err) {
+				t.Errorf("a failed seed left the state file behind (stat: %v); stderr:\n%s", err, errb.String())
+			}
+		})
+	}
+}
+
 func TestServeRejectsBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
