@@ -53,7 +53,7 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 		pending["ai-search-"+op] = true
 	}
 
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

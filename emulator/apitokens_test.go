@@ -463,7 +463,7 @@ func TestAPITokenOperationsRefuseKeyAuth(t *testing.T) {
 	t.Parallel()
 	e := startEmpty(t)
 	tok := e.create(t, owners[0], createBody("target"))
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,7 +113,7 @@ type op struct {
 // parameters: the account, a token id, a uuid for anything else.
 func operations(t *testing.T, account string) []op {
 	t.Helper()
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ type badRequest struct {
 // keyAuth says whether the operation accepts X-Auth-Email with X-Auth-Key.
 func invalidRequests(t *testing.T) []badRequest {
 	t.Helper()
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

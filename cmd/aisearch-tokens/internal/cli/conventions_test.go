@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the output
 // does not break the files.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
