@@ -16,7 +16,7 @@ PKGS     := ./...
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help generate check-generated test test-go lint
+.PHONY: help generate check-generated test test-go test-norace lint
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -29,9 +29,7 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 	@bash scripts/check-generated.sh
 
 # make test, in order (each step is a target of its own):
-#   test-go             go test -race of the main module, but the contract suite
-#   contract            the contract suite (mk/contract.mk): validate, mutate and
-#                       replay every fixture; coverage and mutation score
+#   test-go             go test -race of the main module, but NORACE_PKGS
 #   interop             the official cloudflare-go SDK against the emulator
 #                       (mk/emulator.mk; interop/ is its own module)
 #   upstream-diff       openapi.yaml against Cloudflare's published schema
@@ -39,16 +37,17 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 #   test-specgov-tools  the breaking-change gate, drift and changelog checks'
 #                       tests (mk/governance.mk; tools/specgov is its own module)
 #   test-benchreport    the benchmark report's tests (mk/bench.mk; its own module)
+#   contract            the contract suite (mk/contract.mk): validate, mutate and
+#                       replay every fixture; coverage and mutation score
+#   test-norace         go test of the rest of NORACE_PKGS
 # Two lines of steps run side by side (make -j2), each step after the
-# other within its line: test-go alone in the first; in the second the
-# other modules (interop, the drift check, tools/specgov's and
-# tools/benchreport's tests), which build without -race and so share
-# nothing with test-go, then the contract suite, which by then finds the
-# race-built packages test-go compiled in the build cache (run at the same
-# time, two go commands would each compile them). This keeps the second
-# line shorter than test-go, warm or cold. -Otarget keeps each line's
-# output together. What a step could not check (upstream-diff without
-# Cloudflare's schema) is said again last.
+# other within its line: test-go alone in the first, the others in the
+# second. None of the second line is built with -race, so it shares no
+# compiled package with test-go; the contract suite and test-norace come
+# after interop, which has compiled (without -race) the main module's
+# packages they need. -Otarget keeps each line's output together. What a
+# step could not check (upstream-diff without Cloudflare's schema) is said
+# again last.
 test: ## run every test (the README's test command)
 	@notes=$$(mktemp); trap 'rm -f "$$notes"' EXIT; export MAKE_TEST_NOTES=$$notes; \
 	$(MAKE) --no-print-directory -j2 -Otarget test-go test-rest; rc=$$?; \
@@ -62,12 +61,25 @@ test-rest:
 	$(MAKE) --no-print-directory upstream-diff && \
 	$(MAKE) --no-print-directory test-specgov-tools && \
 	$(MAKE) --no-print-directory test-benchreport && \
-	$(MAKE) --no-print-directory contract
+	$(MAKE) --no-print-directory contract && \
+	$(MAKE) --no-print-directory test-norace
+
+# The race detector makes a test 5 to 8 times slower. These packages' tests
+# run without it: they read and check documents (the repository's layout
+# and README, the spec, the generated wire types, the contract suite's
+# cassettes) and start no concurrent work of the project's own; the
+# contract suite's recordings drive the emulator one request at a time,
+# and the emulator's, client's and CLI's own tests check the same code
+# under -race. Every other package, and every new one, runs under -race.
+NORACE_PKGS := . ./spec ./generated ./contract_test
 
 # contract_test runs once, in `make contract`, which prints its coverage and
 # mutation report.
-test-go: ## go test of the main module (but the contract suite), with the race detector
-	$(GO) test -race -count=1 -timeout 240s $$($(GO) list $(PKGS) | grep -v '/contract_test$$')
+test-go: ## go test of the main module with the race detector (but NORACE_PKGS)
+	$(GO) test -race -count=1 -timeout 240s $$($(GO) list $(PKGS) | grep -vxF "$$($(GO) list $(NORACE_PKGS))")
+
+test-norace: ## go test of NORACE_PKGS (but the contract suite: make contract), without the race detector
+	$(GO) test -count=1 -timeout 240s $(filter-out ./contract_test,$(NORACE_PKGS))
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
