@@ -29,7 +29,10 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 	@bash scripts/check-generated.sh
 
 # make test, in order (each step is a target of its own):
-#   test-go             go test -race of the main module, but NORACE_PKGS
+#   test-go             go test -race of the main module, but NORACE_PKGS and
+#                       NORACE_TESTS (below)
+#   test-norace         go test of NORACE_PKGS (but the contract suite) and
+#                       NORACE_TESTS
 #   interop             the official cloudflare-go SDK against the emulator
 #                       (mk/emulator.mk; interop/ is its own module)
 #   upstream-diff       openapi.yaml against Cloudflare's published schema
@@ -39,47 +42,68 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 #   test-benchreport    the benchmark report's tests (mk/bench.mk; its own module)
 #   contract            the contract suite (mk/contract.mk): validate, mutate and
 #                       replay every fixture; coverage and mutation score
-#   test-norace         go test of the rest of NORACE_PKGS
 # Two lines of steps run side by side (make -j2), each step after the
-# other within its line: test-go alone in the first, the others in the
-# second. None of the second line is built with -race, so it shares no
-# compiled package with test-go; the contract suite and test-norace come
-# after interop, which has compiled (without -race) the main module's
-# packages they need. -Otarget keeps each line's output together. What a
-# step could not check (upstream-diff without Cloudflare's schema) is said
-# again last.
+# other within its line: test-go and test-norace in the first; the other
+# modules, then the contract suite, in the second, which is built without
+# -race and shares no compiled package with test-go; the contract suite
+# finds the main module's packages compiled by interop, which imports
+# them. The two lines take about as long, warm or cold. -Otarget keeps
+# each line's output together. What a step could not check (upstream-diff
+# without Cloudflare's schema) is said again last.
 test: ## run every test (the README's test command)
 	@notes=$$(mktemp); trap 'rm -f "$$notes"' EXIT; export MAKE_TEST_NOTES=$$notes; \
-	$(MAKE) --no-print-directory -j2 -Otarget test-go test-rest; rc=$$?; \
+	$(MAKE) --no-print-directory -j2 -Otarget test-main test-rest; rc=$$?; \
 	if [ -s "$$notes" ]; then echo; echo "make test: NOT EVERYTHING WAS CHECKED:"; cat "$$notes"; fi; exit $$rc
 
 # Each a make of its own with one goal: no -j here, which would reset the
 # jobserver (make warns) for no gain.
-.PHONY: test-rest
+.PHONY: test-main test-rest
+test-main:
+	@$(MAKE) --no-print-directory test-go && \
+	$(MAKE) --no-print-directory test-norace
+
 test-rest:
 	@$(MAKE) --no-print-directory interop && \
 	$(MAKE) --no-print-directory upstream-diff && \
 	$(MAKE) --no-print-directory test-specgov-tools && \
 	$(MAKE) --no-print-directory test-benchreport && \
-	$(MAKE) --no-print-directory contract && \
-	$(MAKE) --no-print-directory test-norace
+	$(MAKE) --no-print-directory contract
 
-# The race detector makes a test 5 to 8 times slower. These packages' tests
-# run without it: they read and check documents (the repository's layout
-# and README, the spec, the generated wire types, the contract suite's
-# cassettes) and start no concurrent work of the project's own; the
-# contract suite's recordings drive the emulator one request at a time,
-# and the emulator's, client's and CLI's own tests check the same code
-# under -race. Every other package, and every new one, runs under -race.
-NORACE_PKGS := . ./spec ./generated ./contract_test
+# The race detector makes a test 5 to 8 times slower, and finds races only
+# where goroutines share memory. Without it run:
+# - NORACE_PKGS, whose tests read and check documents (the repository's
+#   layout and README, the spec, the generated wire types, the contract
+#   suite's cassettes) and start no concurrent work of the project's own:
+#   the contract suite's recordings drive the emulator one request at a
+#   time;
+# - NORACE_TESTS (in NORACE_TEST_PKGS), which feed thousands of inputs one
+#   at a time from one goroutine: the fuzz targets' seed corpora, the
+#   spec-derived sweep of invalid requests, the model-based sequences. The
+#   emulator starts no goroutine of its own, so they cannot race with
+#   themselves; the code they drive runs under -race in every other test
+#   of those packages, the concurrent ones included (concurrency_test.go,
+#   the load, fault and memory tests, share_test.go).
+# Every other test, and every new one, runs under -race. test-norace fails
+# when a name in NORACE_TESTS ran nowhere (renamed or moved).
+NORACE_PKGS      := . ./spec ./generated ./contract_test
+NORACE_TESTS     := TestInvalidRequests|TestEmulatorMatchesModel|FuzzEmulatorHandler|FuzzCassette|FuzzClientDecode
+NORACE_TEST_PKGS := ./emulator ./contract ./aisearch
 
 # contract_test runs once, in `make contract`, which prints its coverage and
 # mutation report.
-test-go: ## go test of the main module with the race detector (but NORACE_PKGS)
-	$(GO) test -race -count=1 -timeout 240s $$($(GO) list $(PKGS) | grep -vxF "$$($(GO) list $(NORACE_PKGS))")
+test-go: ## go test of the main module with the race detector (but NORACE_PKGS and NORACE_TESTS)
+	$(GO) test -race -count=1 -timeout 240s -skip '^($(NORACE_TESTS))$$' $$($(GO) list $(PKGS) | grep -vxF "$$($(GO) list $(NORACE_PKGS))")
 
-test-norace: ## go test of NORACE_PKGS (but the contract suite: make contract), without the race detector
-	$(GO) test -count=1 -timeout 240s $(filter-out ./contract_test,$(NORACE_PKGS))
+test-norace: ## go test of NORACE_PKGS (but the contract suite: make contract) and NORACE_TESTS, without the race detector
+	@out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	echo "$(GO) test -count=1 -timeout 240s $(filter-out ./contract_test,$(NORACE_PKGS))"; \
+	$(GO) test -count=1 -timeout 240s $(filter-out ./contract_test,$(NORACE_PKGS)) || exit 1; \
+	echo "$(GO) test -count=1 -timeout 240s -run '^($(NORACE_TESTS))$$' $(NORACE_TEST_PKGS)"; \
+	$(GO) test -count=1 -timeout 240s -v -run '^($(NORACE_TESTS))$$' $(NORACE_TEST_PKGS) >$$out 2>&1; rc=$$?; \
+	grep -vE '^(=== |[[:space:]]+--- PASS|--- PASS|PASS$$)' $$out; \
+	for t in $(subst |, ,$(NORACE_TESTS)); do \
+		grep -qE "^--- (PASS|FAIL|SKIP): $$t " $$out || { echo "NORACE_TESTS: $$t ran in none of $(NORACE_TEST_PKGS) (renamed or moved? update the Makefile)"; rc=1; }; \
+	done; exit $$rc
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
