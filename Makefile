@@ -31,25 +31,27 @@ check-generated: ## fail if regenerating or `go mod tidy` changes anything
 # make test, in order (each step is a target of its own):
 #   test-go             go test -race of the main module, but NORACE_PKGS and
 #                       NORACE_TESTS (below)
-#   test-norace         go test of NORACE_PKGS (but the contract suite) and
-#                       NORACE_TESTS
-#   interop             the official cloudflare-go SDK against the emulator
-#                       (mk/emulator.mk; interop/ is its own module)
 #   upstream-diff       openapi.yaml against Cloudflare's published schema
 #                       (mk/governance.mk)
+#   interop             the official cloudflare-go SDK against the emulator
+#                       (mk/emulator.mk; interop/ is its own module)
 #   test-specgov-tools  the breaking-change gate, drift and changelog checks'
 #                       tests (mk/governance.mk; tools/specgov is its own module)
 #   test-benchreport    the benchmark report's tests (mk/bench.mk; its own module)
 #   contract            the contract suite (mk/contract.mk): validate, mutate and
 #                       replay every fixture; coverage and mutation score
+#   test-norace         go test of NORACE_PKGS (but the contract suite) and
+#                       NORACE_TESTS
 # Two lines of steps run side by side (make -j2), each step after the
-# other within its line: test-go and test-norace in the first; the other
-# modules, then the contract suite, in the second, which is built without
-# -race and shares no compiled package with test-go; the contract suite
-# finds the main module's packages compiled by interop, which imports
-# them. The two lines take about as long, warm or cold. -Otarget keeps
-# each line's output together. What a step could not check (upstream-diff
-# without Cloudflare's schema) is said again last.
+# other within its line: test-go, then upstream-diff, in the first; the
+# rest in the second, all built without -race, so sharing no compiled
+# package with test-go: interop compiles the main module's packages that
+# the contract suite and test-norace then find in the build cache, and
+# tools/specgov's tests the drift check that upstream-diff runs. The two
+# lines take about as long, warm or cold (docs/development.md has the
+# figures): move a step when one grows. -Otarget keeps each line's output
+# together. What a step could not check (upstream-diff without
+# Cloudflare's schema) is said again last.
 test: ## run every test (the README's test command)
 	@notes=$$(mktemp); trap 'rm -f "$$notes"' EXIT; export MAKE_TEST_NOTES=$$notes; \
 	$(MAKE) --no-print-directory -j2 -Otarget test-main test-rest; rc=$$?; \
@@ -60,14 +62,14 @@ test: ## run every test (the README's test command)
 .PHONY: test-main test-rest
 test-main:
 	@$(MAKE) --no-print-directory test-go && \
-	$(MAKE) --no-print-directory test-norace
+	$(MAKE) --no-print-directory upstream-diff
 
 test-rest:
 	@$(MAKE) --no-print-directory interop && \
-	$(MAKE) --no-print-directory upstream-diff && \
 	$(MAKE) --no-print-directory test-specgov-tools && \
 	$(MAKE) --no-print-directory test-benchreport && \
-	$(MAKE) --no-print-directory contract
+	$(MAKE) --no-print-directory contract && \
+	$(MAKE) --no-print-directory test-norace
 
 # The race detector makes a test 5 to 8 times slower, and finds races only
 # where goroutines share memory. Without it run:
