@@ -392,12 +392,15 @@ func TestServeReadTimeoutCutsATrickledBody(t *testing.T) {
 	const timeout = 500 * time.Millisecond
 	url, stop := serveInProcess(t, "--read-timeout", timeout.String(), "--read-header-timeout", "200ms")
 	defer stop()
+	// Timed from before the dial: the server's deadline starts when it
+	// accepts, which can be before Dial returns here (it was, by 7 ms, on
+	// a loaded machine, and the test failed).
+	start := time.Now()
 	conn, err := net.Dial("tcp", hostPort(t, url))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	start := time.Now()
 	fmt.Fprintf(conn, "POST /client/v4/accounts/acc/ai-search/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
 		"Content-Type: application/json\r\nContent-Length: 10000\r\n\r\n", serveToken)
 	go func() { // the trickle; it ends when the server closes the connection
