@@ -1,124 +1,144 @@
 package tokens_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"log"
-	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/go-aisearch/tokens/aisearch"
-	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/aisearchtest"
 )
 
-// Example_readme is the README's client example, run against the emulator.
-// TestREADMEExampleIsThisExample keeps the two identical.
-func Example_readme() {
-	// A local Cloudflare: the emulator behind an httptest server, holding
-	// the service token POST /user/tokens made (only a live one registers).
-	srv, err := emulator.New(emulator.WithAPITokens("dev-token"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer srv.Close()
-	err = srv.SeedAPITokens(emulator.UserOwner, emulator.SeedAPIToken{
-		ID: "a1b2c3d4e5f6", Name: "ai-search-service", Value: "the-service-token-value",
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	api := httptest.NewServer(srv.Handler())
-	defer api.Close()
-
-	client, err := aisearch.New("c3dc5f0b34a14ff8e1b3ec04895e1b22",
-		aisearch.WithAPIToken("dev-token"),
-		aisearch.WithBaseURL(api.URL+"/client/v4"), // omit for the real API
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
+// TestServiceCredential is the README's Go example, whole: it runs in every
+// make test, and TestREADMEExampleIsThisTest keeps the two identical.
+func TestServiceCredential(t *testing.T) {
+	srv := aisearchtest.NewServer(t)
+	c := srv.Client()
 	ctx := context.Background()
 
-	// Register the service token made by POST /user/tokens, once: a second
-	// run finds it by cf_api_id and creates nothing.
-	for range 2 {
-		tok, created, err := client.Registrations.Ensure(ctx, aisearch.RegistrationParams{
-			Name:     "ai-search-service",
-			CfAPIID:  "a1b2c3d4e5f6",
-			CfAPIKey: aisearch.Secret("the-service-token-value"),
-		})
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Println(tok.Name, "created:", created)
+	// Steps 2 and 3: create the service token and register it (idempotent).
+	p, err := c.Provision(ctx, aisearch.ServiceTokenOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	// Walk every registered token, every page.
-	for tok, err := range client.Registrations.All(ctx, aisearch.RegistrationListOptions{}) {
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Println(tok.Name, tok.CfAPIID, tok.Enabled)
+	// Step 4: instances name the registration as their token_id.
+	_, err = c.Instances("").Create(ctx, aisearch.InstanceParams{
+		ID: "docs", Type: "r2", Source: "docs-bucket", TokenID: p.Registration.ID,
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Output:
-	// ai-search-service created: true
-	// ai-search-service created: false
-	// ai-search-service a1b2c3d4e5f6 true
+	// From cron or CI: does the credential still work, and who depends on it?
+	report, err := c.Check(ctx, aisearch.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range report {
+		t.Log(h.Registration.Name, h.Healthy(), h.InstanceNames()) // ai-search-service true [docs]
+	}
 }
 
-// TestREADMEExampleIsThisExample checks that the Go block in README.md under
-// "## The Go client" is the body of Example_readme, so the README's example
-// compiles and runs in every `make test`.
-func TestREADMEExampleIsThisExample(t *testing.T) {
+// TestREADMEExampleWorks runs the example's steps and asserts what its
+// comment says the log shows.
+func TestREADMEExampleWorks(t *testing.T) {
+	t.Parallel()
+	srv := aisearchtest.NewServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	p, err := c.Provision(ctx, aisearch.ServiceTokenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Instances("").Create(ctx, aisearch.InstanceParams{ID: "docs", Type: "r2", Source: "docs-bucket", TokenID: p.Registration.ID}); err != nil {
+		t.Fatal(err)
+	}
+	report, err := c.Check(ctx, aisearch.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != 1 || report[0].Registration.Name != "ai-search-service" || !report[0].Healthy() ||
+		strings.Join(report[0].InstanceNames(), ",") != "docs" {
+		t.Fatalf("report = %+v, want one healthy ai-search-service used by docs", report)
+	}
+}
+
+// TestREADMEExampleIsThisTest checks that the Go block in README.md after
+// <!-- TestREADMEExample --> is TestServiceCredential, whole, so the README's
+// example compiles and runs in every make test.
+func TestREADMEExampleIsThisTest(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)<!-- Example_readme -->\\s*```go\\n(.*?)```").FindSubmatch(readme)
+	m := regexp.MustCompile("(?s)<!-- TestREADMEExample -->\\s*```go\\n(.*?)```").FindSubmatch(readme)
 	if m == nil {
-		t.Fatal("README.md has no ```go block after <!-- Example_readme -->")
+		t.Fatal("README.md has no ```go block after <!-- TestREADMEExample -->")
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "readme_test.go", nil, parser.ParseComments)
+	src, err := os.ReadFile("readme_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body string
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "readme_test.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fn string
 	for _, d := range f.Decls {
-		if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == "Example_readme" {
-			src, err := os.ReadFile("readme_test.go")
-			if err != nil {
-				t.Fatal(err)
-			}
-			body = string(src[fset.Position(fn.Body.Lbrace).Offset+1 : fset.Position(fn.Body.Rbrace).Offset])
+		if d, ok := d.(*ast.FuncDecl); ok && d.Name.Name == "TestServiceCredential" {
+			fn = string(src[fset.Position(d.Pos()).Offset:fset.Position(d.End()).Offset])
 		}
 	}
-	if body == "" {
-		t.Fatal("Example_readme not found")
+	if fn == "" {
+		t.Fatal("TestServiceCredential not found")
 	}
-	if got, want := normalize(string(m[1])), normalize(body); got != want {
-		t.Errorf("README example differs from Example_readme.\nREADME:\n%s\nExample_readme:\n%s", got, want)
+	if got, want := strings.TrimSpace(string(m[1])), strings.TrimSpace(fn); got != want {
+		t.Errorf("README example differs from TestServiceCredential.\nREADME:\n%s\ntest:\n%s", got, want)
 	}
 }
 
-// normalize drops the example's Output comment and the indentation.
-func normalize(s string) string {
-	var out bytes.Buffer
-	for _, line := range strings.Split(s, "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "// Output:") {
-			break
-		}
-		if line != "" {
-			out.WriteString(line + "\n")
+// TestREADMEStartsWhereUsersStart holds the README's shape: at most 200
+// lines, the install commands and the Go example in the first 60, and every
+// local page it links present.
+func TestREADMEStartsWhereUsersStart(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > 200 {
+		t.Errorf("README.md has %d lines, want at most 200 (deep material goes to docs/)", len(lines))
+	}
+	first := strings.Join(lines[:min(60, len(lines))], "\n")
+	for _, want := range []string{
+		"go install github.com/go-aisearch/tokens/cmd/aisearch-tokens@latest",
+		"go get github.com/go-aisearch/tokens",
+		"func TestServiceCredential(t *testing.T) {",
+		"c.Provision(ctx",
+		"c.Check(ctx",
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("README.md's first 60 lines lack %q", want)
 		}
 	}
-	return out.String()
+	links := regexp.MustCompile(`\]\(([^)#]+)(#[^)]*)?\)`).FindAllStringSubmatch(string(data), -1)
+	if len(links) < 8 {
+		t.Fatalf("README.md links %d local pages; the docs table of contents is missing", len(links))
+	}
+	for _, l := range links {
+		if strings.Contains(l[1], "://") {
+			continue
+		}
+		if _, err := os.Stat(filepath.FromSlash(l[1])); err != nil {
+			t.Errorf("README.md links %s, which does not exist", l[1])
+		}
+	}
 }

@@ -29,6 +29,21 @@ type CheckOptions struct {
 	// PermissionGroups are the groups the token must grant on this account
 	// (default ServiceTokenPermissions()).
 	PermissionGroups []string
+	// LastJobs also reads, for each instance that indexes (Instance.HasJobs),
+	// its newest job into InstanceUse.LastJob: one more request per such
+	// instance.
+	LastJobs bool
+}
+
+// InstanceUse is an instance that uses a registration (its token_id names
+// it): it stops indexing when the registration's credential dies.
+type InstanceUse struct {
+	Instance Instance `json:"instance"`
+	// LastJob is its newest job, when CheckOptions.LastJobs asked for it and
+	// it has one; LastFailure is then the log line that says why that job
+	// failed ("" when it ended well or runs).
+	LastJob     *Job   `json:"last_job,omitempty"`
+	LastFailure string `json:"last_failure,omitempty"`
 }
 
 // ProblemKind names what is wrong with a registration.
@@ -92,6 +107,18 @@ type Health struct {
 	// APIToken is the Cloudflare token behind it; nil when it is gone.
 	APIToken *APIToken `json:"api_token,omitempty"`
 	Problems []Problem `json:"problems"` // never nil
+	// Instances are the instances whose token_id is this registration, of
+	// every namespace (Check only; never nil there).
+	Instances []InstanceUse `json:"instances"`
+}
+
+// InstanceNames are the names (Instance.Name) of h's instances.
+func (h Health) InstanceNames() []string {
+	out := make([]string, 0, len(h.Instances))
+	for _, u := range h.Instances {
+		out = append(out, u.Instance.Name())
+	}
+	return out
 }
 
 // Healthy reports whether Check found nothing wrong.
@@ -106,9 +133,12 @@ func (h Health) Has(k ProblemKind) bool {
 // the account (by its cf_api_id) and reports, for each, whether it is
 // healthy or what is wrong: gone, disabled, expired, expiring soon, not yet
 // valid, scoped to another account, missing a required permission group,
-// and (a heuristic) changed after it was registered. Run it from cron or CI
-// to find out before AI Search does that its credential is dead; repair a
-// registration with Rotate.
+// and (a heuristic) changed after it was registered. Each Health also names
+// the instances that use the registration (every namespace's), so a dead
+// credential says which instances stop indexing, and with opts.LastJobs how
+// each one's newest job ended. Run it from cron or CI to find out before AI
+// Search does that its credential is dead; repair a registration with
+// Rotate.
 //
 // An account with no registration at all gets an empty report and
 // ErrNoRegistration, so that "nothing to check" cannot pass for "all
@@ -131,7 +161,41 @@ func (c *Client) Check(ctx context.Context, opts CheckOptions) ([]Health, error)
 	if len(out) == 0 {
 		return out, fmt.Errorf("%w on account %s (Provision makes one)", ErrNoRegistration, c.accountID)
 	}
+	if err := c.attachInstances(ctx, out, opts.LastJobs); err != nil {
+		return nil, fmt.Errorf("aisearch: Check: listing the instances that use the registrations failed: %w", err)
+	}
 	return out, nil
+}
+
+// attachInstances fills each Health's Instances from one walk over every
+// instance of the account, and with lastJobs their newest jobs.
+func (c *Client) attachInstances(ctx context.Context, hs []Health, lastJobs bool) error {
+	byID := make(map[string]*Health, len(hs))
+	for i := range hs {
+		hs[i].Instances = []InstanceUse{}
+		byID[hs[i].Registration.ID] = &hs[i]
+	}
+	for it, err := range c.AllInstances(ctx) {
+		if err != nil {
+			return err
+		}
+		h := byID[it.TokenID]
+		if h == nil {
+			continue
+		}
+		use := InstanceUse{Instance: it}
+		if lastJobs && it.HasJobs() {
+			in := c.Instances(it.Namespace)
+			if use.LastJob, err = in.lastJob(ctx, it.ID); err != nil {
+				return fmt.Errorf("the last job of instance %s: %w", it.Name(), err)
+			}
+			if j := use.LastJob; j != nil && !j.Running && !j.EndedWell() {
+				use.LastFailure = in.failure(ctx, *j)
+			}
+		}
+		h.Instances = append(h.Instances, use)
+	}
+	return nil
 }
 
 func (c *Client) checkDefaults(opts CheckOptions) CheckOptions {

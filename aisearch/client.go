@@ -36,6 +36,9 @@ type Client struct {
 	// Registrations are the account's registered service credentials: the
 	// AI Search tokens API.
 	Registrations *Registrations
+	// Namespaces lists the account's AI Search namespaces; c.Instances(name)
+	// calls the instances and jobs of one.
+	Namespaces *Namespaces
 
 	accountID string
 	base      *url.URL
@@ -176,6 +179,7 @@ func newClient(cfg *config) (*Client, error) {
 		sleep:     cfg.retry.sleep(),
 	}
 	c.Registrations = &Registrations{c: c}
+	c.Namespaces = &Namespaces{c: c}
 	return c, nil
 }
 

@@ -7,9 +7,13 @@
 // the first AI Search instance; the registration's ID is then passed as the
 // instance's token_id. [Client.Provision] does all of it (creates the
 // Cloudflare token, registers it, idempotently), [Client.Check] says
-// whether it still works and [Client.Rotate] replaces it. The registry
-// itself is c.Registrations ([Registrations]); Cloudflare's API token
-// operations are c.APITokens(owner) ([APITokens]).
+// whether it still works, naming the AI Search instances that stop
+// indexing when it does not, and [Client.Rotate] replaces it (with
+// ServiceTokenOptions.ProveWithJob, proving it with one indexing job). The
+// registry itself is c.Registrations ([Registrations]); the instances and
+// their indexing jobs are c.Instances(namespace) ([Instances]), through
+// the namespaced routes wrangler uses; Cloudflare's API token operations
+// are c.APITokens(owner) ([APITokens]).
 //
 // # Creating a client
 //

@@ -15,8 +15,9 @@ import (
 // Sentinels for errors.Is. An *APIError matches the ones its status and
 // Cloudflare error codes imply; the table in docs/client.md lists them.
 var (
-	// ErrNotFound: the registration or token does not exist: 404, or code
-	// 7075 (token_not_found) or 7002 (ai_search_not_found) on any status. A
+	// ErrNotFound: the registration, token, instance, job or namespace does
+	// not exist: 404, or code 7075 (token_not_found) or 7002
+	// (ai_search_not_found) on any status. A
 	// 404 with code 7000 ("no route for that URI") is not one: it means a
 	// wrong base URL.
 	ErrNotFound = errors.New("aisearch: token not found")
@@ -75,6 +76,9 @@ const (
 	CodeNoRoute              = 7000  // "No route for that URI": the base URL lacks /client/v4
 	CodeAISearchNotFound     = 7002  // ai_search_not_found
 	CodeServiceTokenRejected = 7012  // ai_search_instance_invalid_token
+	CodeSyncInCooldown       = 7020  // sync_in_cooldown: a job within 30 s of the instance's previous one (429)
+	CodeJobNotFound          = 7021  // job_not_found
+	CodeNamespaceNotFound    = 7063  // namespace_not_found
 	CodeTokenNotFound        = 7075  // token_not_found
 	CodeTokenInUse           = 7076  // token_in_use_by_instances
 	CodeUnknownKey           = 9103  // "Unknown X-Auth-Key or X-Auth-Email"

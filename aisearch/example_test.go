@@ -202,3 +202,48 @@ func ExampleClient_Provision() {
 	// healthy: true
 	// token_id: 0cd87274-d670-44ca-af0e-0d36c8496db7 new token: true old deleted: true
 }
+
+// Give an instance the registration as its token_id, run an indexing job,
+// and let Check name the instance behind the registration. Jobs run in
+// the emulator for 2 s of its clock; here they take none.
+func ExampleClient_Instances() {
+	srv, err := emulator.New(emulator.WithAPITokens(fakeAPIToken), emulator.WithJobDuration(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	client, err := aisearch.New(fakeAccount, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(hs.URL+emulator.BasePath))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := client.Provision(ctx, aisearch.ServiceTokenOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	docs := client.Instances("") // the namespace "default"
+	if _, err := docs.Create(ctx, aisearch.InstanceParams{ID: "docs", Type: "r2", Source: "docs-bucket", TokenID: p.Registration.ID}); err != nil {
+		log.Fatal(err)
+	}
+	job, err := docs.StartJob(ctx, "docs", "first sync")
+	if err == nil {
+		job, err = docs.WaitJob(ctx, "docs", job.ID, time.Minute)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("job ended well:", job.EndedWell())
+
+	report, err := client.Check(ctx, aisearch.CheckOptions{LastJobs: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, h := range report {
+		fmt.Println("healthy:", h.Healthy(), "instances:", h.InstanceNames())
+	}
+	// Output:
+	// job ended well: true
+	// healthy: true instances: [docs]
+}

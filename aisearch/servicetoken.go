@@ -60,6 +60,16 @@ type ServiceTokenOptions struct {
 	// policy's Sleep. Zero: DefaultPropagationTimeout; negative: one
 	// attempt. When it runs out the error is a *PropagationError.
 	PropagationTimeout time.Duration
+	// ProveWithJob (Rotate only) proves the switch: once the registration
+	// holds the new token, Rotate starts one indexing job on one instance
+	// that uses the registration and waits for it to end (Rotated.Proof).
+	// Jobs cost (a job re-indexes the instance's source), so Rotate never
+	// runs one unless asked.
+	ProveWithJob bool
+	// ProofTimeout bounds the proof's waiting: for the 30 s between two
+	// jobs of an instance (code 7020), then for the job to end, with the
+	// retry policy's Sleep. Zero: DefaultProofTimeout.
+	ProofTimeout time.Duration
 }
 
 // DefaultPropagationTimeout is how long Provision and Rotate wait, unless
@@ -157,6 +167,9 @@ type Rotated struct {
 	// OldDeleted is whether Rotate deleted it; false when it was already
 	// gone, or is still held by another registration.
 	OldDeleted bool `json:"old_deleted"`
+	// Proof is the job ServiceTokenOptions.ProveWithJob ran; nil when it was
+	// not asked for, or no instance that indexes uses the registration.
+	Proof *Proof `json:"proof,omitempty"`
 }
 
 // BrokenRegistrationError is Provision's answer when the account has
@@ -336,24 +349,39 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 			fmt.Errorf("aisearch: Rotate: updating registration %s failed, it still holds token %s: %w", reg.ID, reg.CfAPIID, err))
 	}
 	out := Rotated{Registration: updated, APIToken: tok.APIToken, OldCfAPIID: reg.CfAPIID}
-	if !oldExists {
-		return out, nil
+	var retireErr error
+	if oldExists {
+		out.OldDeleted, retireErr = c.retire(ctx, opts, reg.ID, tok.ID, old)
 	}
-	switch holder, err := c.otherHolder(ctx, reg.ID, old.ID); {
+	if !opts.ProveWithJob {
+		return out, retireErr
+	}
+	var proofErr error
+	out.Proof, proofErr = c.prove(ctx, reg.ID, opts.ProofTimeout)
+	if proofErr != nil {
+		proofErr = fmt.Errorf("aisearch: Rotate: registration %s now holds token %s, but %w", reg.ID, tok.ID, proofErr)
+	}
+	return out, errors.Join(retireErr, proofErr)
+}
+
+// retire deletes the old token of registration regID, which now holds
+// newID, unless another registration still holds it, and reports whether
+// it did.
+func (c *Client) retire(ctx context.Context, opts ServiceTokenOptions, regID, newID string, old APIToken) (bool, error) {
+	switch holder, err := c.otherHolder(ctx, regID, old.ID); {
 	case err != nil:
-		return out, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s; the old token %s was kept, as the registrations could not be listed to see whether another holds it (delete it by hand if none does): %w", reg.ID, tok.ID, old.ID, err)
+		return false, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s; the old token %s was kept, as the registrations could not be listed to see whether another holds it (delete it by hand if none does): %w", regID, newID, old.ID, err)
 	case holder != "":
-		return out, nil // another registration still needs the old token
+		return false, nil // another registration still needs the old token
 	}
-	err = opts.Issuer.Client().APITokens(old.Owner).Delete(ctx, old.ID)
+	err := opts.Issuer.Client().APITokens(old.Owner).Delete(ctx, old.ID)
 	switch {
 	case err == nil:
-		out.OldDeleted = true
+		return true, nil
 	case errors.Is(err, ErrNotFound):
-	default:
-		return out, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s, but deleting the old token %s failed (delete it by hand): %w", reg.ID, tok.ID, old.ID, err)
+		return false, nil
 	}
-	return out, nil
+	return false, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s, but deleting the old token %s failed (delete it by hand): %w", regID, newID, old.ID, err)
 }
 
 // otherHolder returns the ID of another registration than regID that holds

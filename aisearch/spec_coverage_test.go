@@ -37,20 +37,39 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 	methods["permission-groups-list-permission-groups"] = method{apiTokens, "PermissionGroups", "user"}
 	methods["account-api-tokens-list-permission-groups"] = method{apiTokens, "PermissionGroups", "account"}
 
-	// The AI Search instance, job and namespace operations get their
-	// methods with issue 19's client work; until then they are named here,
-	// so that any other new operation still fails the test.
-	pending := map[string]bool{}
+	instances := reflect.TypeFor[*aisearch.Instances]()   // c.Instances(namespace)
+	namespaces := reflect.TypeFor[*aisearch.Namespaces]() // c.Namespaces
+	for op, name := range map[string]string{
+		"namespace-list-instances": "List", "namespace-create-instance": "Create",
+		"namespace-fetch-instance": "Get", "namespace-delete-instance": "Delete",
+		"namespace-instance-list-jobs": "ListJobs", "namespace-instance-create-job": "StartJob",
+		"namespace-instance-get-job": "Job", "namespace-instance-list-job-logs": "JobLogs",
+	} {
+		methods["ai-search-"+op] = method{instances, name, ""}
+	}
+	methods["ai-search-list-namespaces"] = method{namespaces, "List", ""}
+
+	// Operations the client leaves to the generated client on purpose, each
+	// with the reason; any other new operation fails the test.
+	const twin = "the client calls the namespaced routes (wrangler's, and the only family with every operation); generated.Client has this account-level twin"
+	const outside = "not part of the service-token workflow; generated.Client has it"
+	left := map[string]string{}
 	for _, op := range []string{
 		"list-instances", "create-instance", "fetch-instance", "update-instance", "delete-instance",
-		"namespace-list-instances", "namespace-create-instance", "namespace-fetch-instance",
-		"namespace-update-instance", "namespace-delete-instance", "move-instance",
 		"instance-list-jobs", "instance-create-job", "instance-get-job", "instance-change-job-status", "instance-list-job-logs",
-		"namespace-instance-list-jobs", "namespace-instance-create-job", "namespace-instance-get-job",
-		"namespace-instance-change-job-status", "namespace-instance-list-job-logs",
-		"list-namespaces", "create-namespace", "fetch-namespace", "update-namespace", "delete-namespace",
 	} {
-		pending["ai-search-"+op] = true
+		left["ai-search-"+op] = twin
+	}
+	for _, op := range []string{
+		"namespace-update-instance", "move-instance", "namespace-instance-change-job-status",
+		"create-namespace", "fetch-namespace", "update-namespace", "delete-namespace",
+	} {
+		left["ai-search-"+op] = outside
+	}
+	for op := range left {
+		if _, ok := methods[op]; ok {
+			t.Errorf("%s has a method and is listed as left to the generated client", op)
+		}
 	}
 
 	doc, err := spec.Shared()
@@ -60,8 +79,8 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 	seen := map[method]bool{}
 	for path, item := range doc.Paths.Map() {
 		for verb, op := range item.Operations() {
-			if pending[op.OperationID] {
-				delete(pending, op.OperationID)
+			if _, ok := left[op.OperationID]; ok {
+				delete(left, op.OperationID)
 				continue
 			}
 			m, ok := methods[op.OperationID]
@@ -81,7 +100,7 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 	if len(seen) != len(methods) {
 		t.Errorf("spec has %d of the %d operations the client implements", len(seen), len(methods))
 	}
-	for op := range pending {
-		t.Errorf("%s is listed as pending but is not in the spec", op)
+	for op := range left {
+		t.Errorf("%s is listed as left to the generated client but is not in the spec", op)
 	}
 }

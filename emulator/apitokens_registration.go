@@ -44,7 +44,9 @@ func (s *store) credentialProblem(tx *tx, accountID, cfAPIID string, keyHash []b
 		if err := r.usable(now); err != nil {
 			return err
 		}
-		if !r.ValueSince.IsZero() && now.Before(r.ValueSince.Add(propagation)) {
+		// Jobs judge at the millisecond (seedTime); a value minted within
+		// that millisecond has propagated as much as one minted at its start.
+		if !r.ValueSince.IsZero() && now.Before(r.ValueSince.Truncate(time.Millisecond).Add(propagation)) {
 			return ErrNotPropagated
 		}
 		return nil

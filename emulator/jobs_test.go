@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-aisearch/tokens/emulator"
 	"github.com/go-aisearch/tokens/generated"
+	"github.com/go-aisearch/tokens/internal/testsupport"
 )
 
 // wireJob is a job on the wire.
@@ -362,4 +363,21 @@ func allow(acct string, groups ...string) generated.Policy {
 
 func deny(acct string, groups ...string) generated.Policy {
 	return policy("deny", groups, "com.cloudflare.api.account."+acct)
+}
+
+// A token minted through the API at a time with a fraction of a
+// millisecond, on a clock that does not move: the job run at that same
+// instant (judged at the millisecond) finds its value propagated, as no
+// propagation delay is set.
+func TestJobAtTheInstantTheTokenWasMinted(t *testing.T) {
+	t.Parallel()
+	clock := testsupport.NewClock(time.Date(2026, 5, 1, 10, 0, 0, 123456789, time.UTC))
+	e := &ais{checked: start(t, emulator.WithClock(clock.Now)), clock: clock}
+	reg, _ := e.register(t, "svc")
+	if _, err := e.srv.CreateInstance(account, emulator.SeedInstance{ID: "docs", Type: "r2", Source: "b", TokenID: reg}); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := e.srv.RunJob(account, "default", "docs"); err != nil || !j.EndedWell() {
+		t.Fatalf("RunJob: %+v, %v", j, err)
+	}
 }

@@ -5,6 +5,11 @@
 // through the whole registry lifecycle, and User.Tokens and Accounts.Tokens
 // (create, verify, get, list, update, roll, delete) through the Cloudflare
 // API tokens behind it, including what the SDK sees of the service tokens
-// aisearch.Provision and Rotate make. It is a module of its own so the SDK
-// never enters the main module's dependencies.
+// aisearch.Provision and Rotate make; and ai_search's namespace, instance
+// and job services (NamespaceService, NamespaceInstanceService,
+// NamespaceInstanceJobService, InstanceService, InstanceJobService): every
+// method of the 24 AI Search instance, job and namespace operations the SDK
+// has (it has none for move, nor for the account-level job cancel), with
+// jobs on the emulator's clock. It is a module of its own so the SDK never
+// enters the main module's dependencies.
 package interop

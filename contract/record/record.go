@@ -417,7 +417,7 @@ func mintServiceToken(ctx context.Context, opts Options, name string) (id, value
 		return "", "", err
 	}
 	body := generated.APITokenCreate{Name: name, Policies: []generated.Policy{{
-		Effect:           generated.Allow,
+		Effect: generated.Allow,
 		// What an R2 instance's indexing jobs need, so that the instance
 		// scenarios' jobs run (the service token AI Search's docs describe).
 		PermissionGroups: []generated.PolicyPermissionGroup{{ID: aiSearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},

@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/go-aisearch/tokens/aisearch"
 )
 
 func newDeleteCmd(r *runner) *cobra.Command {
@@ -12,8 +16,10 @@ func newDeleteCmd(r *runner) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete ID",
 		Short: "Delete a registration (asks first unless --yes)",
-		Long: `Delete a registration, permanently. Instances that use it fail; AI Search
-refuses (409) while an instance uses it.
+		Long: `Delete a registration, permanently. AI Search refuses (409, code 7076)
+while an instance uses it (names it as its token_id): delete then says
+which instances, of every namespace, so you can delete them or point them
+at another registration first.
 
 At a terminal, delete shows the registration and asks first. Without a
 terminal (a script, CI) nobody can answer: it refuses unless --yes is given,
@@ -54,6 +60,9 @@ terminal and no --yes), 3 no registration ID.` + apiPermissions(aiSearchEdit),
 		ctx, cancel := r.bound(cmd.Context(), api)
 		defer cancel()
 		if err := c.Registrations.Delete(ctx, id); err != nil {
+			if errors.Is(err, aisearch.ErrConflict) {
+				return inUse(ctx, c, id, err)
+			}
 			return notFound(err)
 		}
 		if api.json {
@@ -63,4 +72,23 @@ terminal and no --yes), 3 no registration ID.` + apiPermissions(aiSearchEdit),
 		return err
 	}
 	return cmd
+}
+
+// inUse explains AI Search's refusal to delete registration id: the
+// instances that name it, found by listing every namespace's.
+func inUse(ctx context.Context, c *aisearch.Client, id string, refusal error) error {
+	var names []string
+	for in, err := range c.AllInstances(ctx) {
+		if err != nil {
+			return fmt.Errorf("%w (listing the instances that use it failed too: %v)", refusal, err)
+		}
+		if in.TokenID == id {
+			names = append(names, oneLine(in.Name()))
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%w (no instance names it now: try again)", refusal)
+	}
+	return fmt.Errorf("registration %s is in use by %d instance(s): %s; delete them, or point them at another registration (their token_id), first: %w",
+		id, len(names), strings.Join(names, ", "), refusal)
 }

@@ -13,7 +13,7 @@ func TestDemoCommand(t *testing.T) {
 	t.Parallel()
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"demo"}, &cli.Env{Stdout: &out, Stderr: &errb})
-	if code != cli.ExitOK || !strings.Contains(out.String(), "53 requests, 53 valid against openapi.yaml") {
+	if code != cli.ExitOK || !strings.Contains(out.String(), "96 requests, 96 valid against openapi.yaml") {
 		t.Errorf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	out.Reset()

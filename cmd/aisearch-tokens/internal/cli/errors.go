@@ -141,6 +141,13 @@ func describeRequest(method, path string) request {
 	case strings.Contains(path, "/ai-search/"):
 		verb := map[string]string{http.MethodGet: "reading the registrations", http.MethodPost: "registering a service token",
 			http.MethodPut: "updating a registration", http.MethodDelete: "deleting a registration"}[method]
+		switch {
+		case strings.Contains(path, "/jobs"):
+			verb = map[string]string{http.MethodGet: "reading indexing jobs", http.MethodPost: "starting an indexing job"}[method]
+		case strings.Contains(path, "/instances") || strings.HasSuffix(path, "/namespaces"):
+			verb = map[string]string{http.MethodGet: "reading the AI Search instances", http.MethodPost: "creating an AI Search instance",
+				http.MethodDelete: "deleting an AI Search instance"}[method]
+		}
 		perm := `the "AI Search Edit" permission group (Account > AI Search > Edit) on the account`
 		if read {
 			perm = `the "AI Search Read" or "AI Search Edit" permission group on the account`

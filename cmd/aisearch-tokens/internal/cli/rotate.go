@@ -18,6 +18,15 @@ expiry must be at least 1m30s away. It also repairs what check reports: a
 token gone, disabled, expired, rolled in place, or missing a permission
 group. The new value is never printed.
 
+The AI Search instances that use the registration keep naming it (their
+token_id does not change) and their next indexing job uses the new token.
+--prove shows it: once rotated, it starts one indexing job on one instance
+that uses the registration (the first that indexes, the namespace default
+first) and waits for it to end, waiting out the 30s AI Search keeps between
+two jobs of an instance. Jobs cost (each one re-indexes the instance's
+source), so rotate runs none unless asked. --timeout covers the job too:
+give one long enough for an indexing pass (--timeout 15m, say).
+
 Never roll the token's value in place (PUT /user/tokens/ID/value): the old
 value dies at once while AI Search still holds it, and its instances stop
 indexing.
@@ -32,8 +41,10 @@ Permissions (credentials are never flags):
   the new token gets "AI Search Index Engine" and "Workers R2 Storage
     Write" on the account (--permission-group to choose others).
 
-Exit codes: 0 rotated, 1 failure (also when the rotation succeeded but the
-old token could not be deleted: the message names it), 2 usage,
+Exit codes: 0 rotated (with --prove: and the job ended well, or no
+instance that indexes uses the registration), 1 failure (also when the
+rotation succeeded but the old token could not be deleted, or the --prove
+job did not end well: the message names it), 2 usage,
 3 no registration TOKEN_ID.`
 
 // rotateJSON is rotate's --json output.
@@ -43,6 +54,15 @@ type rotateJSON struct {
 	// OldDeleted is false when the old token was already gone or another
 	// registration still holds it.
 	OldDeleted bool `json:"old_deleted"`
+	// Proof is the job --prove ran; absent without --prove, or when no
+	// instance that indexes uses the registration.
+	Proof *proofJSON `json:"proof,omitempty"`
+}
+
+type proofJSON struct {
+	Namespace string   `json:"namespace"`
+	Instance  string   `json:"instance"`
+	Job       *jobJSON `json:"job"`
 }
 
 func newRotateCmd(r *runner) *cobra.Command {
@@ -54,11 +74,13 @@ func newRotateCmd(r *runner) *cobra.Command {
 	}
 	wf := addWorkflowFlags(cmd.Flags(), "creates the new token and deletes the old one")
 	exp := addExpiryFlags(cmd.Flags())
+	prove := cmd.Flags().Bool("prove", false, "then run one indexing job on an instance that uses the registration and wait for it to end well (jobs cost: off by default)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		c, opts, err := r.service(cmd.Context(), wf, exp)
 		if err != nil {
 			return err
 		}
+		opts.ProveWithJob = *prove
 		ctx, cancel := r.bound(cmd.Context(), wf.api)
 		defer cancel()
 		rot, err := c.Rotate(ctx, args[0], opts)
@@ -69,7 +91,11 @@ func newRotateCmd(r *runner) *cobra.Command {
 		// result, then the error.
 		out := r.env.Stdout
 		if wf.api.json {
-			if jerr := writeJSON(out, rotateJSON{serviceToken(rot.Registration, rot.APIToken), rot.OldCfAPIID, rot.OldDeleted}); jerr != nil {
+			doc := rotateJSON{serviceToken(rot.Registration, rot.APIToken), rot.OldCfAPIID, rot.OldDeleted, nil}
+			if p := rot.Proof; p != nil {
+				doc.Proof = &proofJSON{p.Instance.Namespace, p.Instance.ID, jobEntry(p.Job, p.Failure)}
+			}
+			if jerr := writeJSON(out, doc); jerr != nil {
 				return jerr
 			}
 			return err
@@ -81,6 +107,12 @@ func newRotateCmd(r *runner) *cobra.Command {
 			fmt.Fprintf(out, "deleted the old token %s\n", oneLine(rot.OldCfAPIID))
 		case err == nil:
 			fmt.Fprintf(out, "the old token %s was not deleted: it was already gone, or another registration holds it\n", oneLine(rot.OldCfAPIID))
+		}
+		switch p := rot.Proof; {
+		case p != nil:
+			fmt.Fprintf(out, "proof: job %s on instance %s %s\n", oneLine(p.Job.ID), oneLine(p.Instance.Name()), jobOutcome(p.Job, p.Failure))
+		case *prove && err == nil:
+			fmt.Fprintln(out, "proof: no instance that indexes uses the registration, so no job was run")
 		}
 		printTokenID(out, rot.Registration.ID, " (unchanged)")
 		return err

@@ -36,6 +36,7 @@ type serveFlags struct {
 	faultSeed         uint64
 	latency           time.Duration
 	propagation       time.Duration
+	jobDuration       time.Duration
 	validate          bool
 	timeouts          serveTimeouts
 }
@@ -84,7 +85,8 @@ func newServeCmd(r *runner) *cobra.Command {
 		Use:   "serve",
 		Short: "Run the local emulator of the API",
 		Long: `Run the local emulator of Cloudflare's AI Search tokens and API tokens
-operations, validating every request against openapi.yaml. It prints its base
+operations, and of AI Search's instances, namespaces and indexing jobs,
+validating every request against openapi.yaml. It prints its base
 URL; point a client at it with --base-url or CLOUDFLARE_API_BASE_URL.
 Ctrl-C or SIGTERM stops it gracefully (exit 0).`,
 		Args: positional(),
@@ -100,6 +102,7 @@ Ctrl-C or SIGTERM stops it gracefully (exit 0).`,
 	fs.DurationVar(&f.latency, "latency", 0, "added to every request, e.g. 50ms")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against openapi.yaml")
 	fs.DurationVar(&f.propagation, "propagation-delay", 0, "a new API token's value reaches AI Search this long after it was minted: registering it sooner gets 400 code 7012, as Cloudflare's can for a few seconds (0: at once)")
+	fs.DurationVar(&f.jobDuration, "job-duration", emulator.DefaultJobDuration, "how long an AI Search indexing job runs, in real time, when its service token works (0: it ends at once); a dead one ends it at once")
 	f.timeouts = defaultServeTimeouts
 	fs.DurationVar(&f.timeouts.readHeader, "read-header-timeout", f.timeouts.readHeader, "time a client has to send a request's headers")
 	fs.DurationVar(&f.timeouts.read, "read-timeout", f.timeouts.read, "time a client has to send a whole request, body included (must exceed --latency)")
@@ -195,6 +198,10 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	if f.propagation > 0 {
 		opts = append(opts, emulator.WithPropagationDelay(f.propagation))
 	}
+	if f.jobDuration < 0 || f.jobDuration > maxServeTimeout {
+		return nil, Usagef("--job-duration must be between 0 and %s", maxServeTimeout)
+	}
+	opts = append(opts, emulator.WithJobDuration(f.jobDuration))
 	return opts, nil
 }
 

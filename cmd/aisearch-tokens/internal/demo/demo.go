@@ -61,16 +61,19 @@ type env struct {
 	rec    *recorder
 	client *aisearch.Client // on Account
 	svc    *aisearch.Client // on ServiceAccount
+	idx    *aisearch.Client // on IndexAccount
 	clock  *clock
 }
 
 // run starts a demo run on e.
 func (e *env) run(ctx context.Context, w io.Writer) *run {
-	return &run{ctx: ctx, w: w, c: e.client, svc: e.svc, srv: e.srv, rec: e.rec, clock: e.clock}
+	return &run{ctx: ctx, w: w, c: e.client, svc: e.svc, idx: e.idx, srv: e.srv, rec: e.rec, clock: e.clock}
 }
 
 // clock is the emulator's: real time, moved on by the scenes that need
-// time to pass (a token rolled an hour after it was registered).
+// time to pass (a token rolled an hour after it was registered), and by
+// every wait of the clients (their retry policy's Sleep): waiting for an
+// indexing job to end costs the demo no real time.
 type clock struct {
 	mu     sync.Mutex
 	offset time.Duration
@@ -110,14 +113,22 @@ func start() (*env, error) {
 	}
 	// contract.Transport sits under the client's retries and credentials,
 	// so it sees and validates each request exactly as sent.
+	policy := aisearch.DefaultRetryPolicy()
+	policy.Sleep = func(ctx context.Context, d time.Duration) error {
+		clk.advance(d)
+		return ctx.Err()
+	}
 	opts := []aisearch.Option{
 		aisearch.WithAPIToken(apiToken),
 		aisearch.WithBaseURL(e.base),
 		aisearch.WithHTTPClient(&http.Client{Transport: e.rec.transport(v), Timeout: 10 * time.Second}),
 		aisearch.WithUserAgent("aisearch-tokens-demo"),
+		aisearch.WithRetryPolicy(policy),
 	}
 	if e.client, err = aisearch.New(Account, opts...); err == nil {
-		e.svc, err = aisearch.New(ServiceAccount, opts...)
+		if e.svc, err = aisearch.New(ServiceAccount, opts...); err == nil {
+			e.idx, err = aisearch.New(IndexAccount, opts...)
+		}
 	}
 	if err != nil {
 		e.close()
@@ -138,6 +149,7 @@ type run struct {
 	w        io.Writer
 	c        *aisearch.Client // the lifecycle's, on Account
 	svc      *aisearch.Client // the service-token scenes', on ServiceAccount
+	idx      *aisearch.Client // the indexing scene's, on IndexAccount
 	srv      *emulator.Server
 	rec      *recorder
 	clock    *clock

@@ -28,7 +28,13 @@ func TestRun(t *testing.T) {
 		"AI Search's stored key is now dead: the Cloudflare API token's value was rolled",
 		"UNHEALTHY: changed_after_registration (heuristic)", "UNHEALTHY: gone",
 		"provision refuses: the registration is broken", "deleted false); instances keep token_id",
-		"53 requests, 53 valid against openapi.yaml",
+		// an instance and its jobs
+		"instance docs-search (built-in storage) with token_id ",
+		"instance docs (r2, bucket docs-bucket) with token_id ", "ended well\n",
+		"failed: end_reason service_token_value_rolled", "was rolled; update the registration",
+		"UNHEALTHY (changed_after_registration); instance docs, status error, stops indexing: its last job failed (service_token_value_rolled)",
+		"rotated with proof: ", " on docs ended well", "instance docs still names ",
+		"96 requests, 96 valid against openapi.yaml",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
@@ -47,8 +53,8 @@ func TestRun(t *testing.T) {
 	if v := tokenValue.FindString(report); v != "" {
 		t.Errorf("report shows what may be a token value (%d characters)", len(v))
 	}
-	if got := strings.Count(report, "check: "); got != 6 {
-		t.Errorf("report has %d checks, want 6", got)
+	if got := strings.Count(report, "check: "); got != 7 {
+		t.Errorf("report has %d checks, want 7", got)
 	}
 }
 

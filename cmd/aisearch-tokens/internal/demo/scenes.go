@@ -19,6 +19,7 @@ var scenes = []scene{
 	{"Registered service tokens: create, page, search, get, rotate, delete", (*run).lifecycle},
 	{"The service-token workflow on account " + short(ServiceAccount) + ": provision, provision again, check, rotate, check", (*run).workflow},
 	{"Broken registrations: the value rolled in place, then the token deleted; check finds both, rotate repairs both", (*run).broken},
+	{"An instance and its indexing jobs on account " + short(IndexAccount) + ": a job ends well, the token's value is rolled in place, a job fails naming the cause, check names the instance, rotate proves the repair with a job that ends well", (*run).indexing},
 }
 
 // lifecycle walks the tokens API end to end with the aisearch client,
@@ -87,11 +88,12 @@ func (r *run) lifecycle() {
 		return "gone: " + apiMessage(err), err
 	})
 
-	if err := r.srv.MarkInUse(Account, ids[0], "docs-search"); err != nil {
-		r.expect(false, "mark in use: %v", err)
+	if !r.step(nil, func() (string, error) {
+		in, err := r.c.Instances("").Create(r.ctx, aisearch.InstanceParams{ID: "docs-search", TokenID: ids[0]})
+		return fmt.Sprintf("instance %s (built-in storage) with token_id %s", in.Name(), short(in.TokenID)), err
+	}) {
 		return
 	}
-	r.note("emulator: instance docs-search now uses %s", short(ids[0]))
 	r.step(aisearch.ErrConflict, func() (string, error) {
 		err := r.c.Registrations.Delete(r.ctx, ids[0])
 		return "refused: " + apiMessage(err), err
