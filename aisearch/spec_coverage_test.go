@@ -72,7 +72,7 @@ func TestEveryOperationHasOneMethod(t *testing.T) {
 		}
 	}
 
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

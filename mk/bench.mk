@@ -1,6 +1,8 @@
 # Benchmarks, fuzzing and load. The model-based and load tests live beside
 # what they test (emulator/model*_test.go, emulator/load_*_test.go,
-# aisearch/faults_test.go) as plain Go tests: make test runs them under -race.
+# aisearch/faults_test.go) as plain Go tests: make test runs the load and
+# fault tests under -race, the model-based sequences and the fuzz targets'
+# seeds without it (NORACE_TESTS in the Makefile).
 
 .PHONY: bench fuzz load test-benchreport
 

@@ -17,15 +17,19 @@
 # it made to main. Each commit that changes the spec must so bump the version
 # (as the CHANGELOG check already expects). A shallow clone stops the walk at
 # its oldest commit, saying so.
+#
+# BREAKING_BIN names a breaking binary to use instead of building one (the
+# script's own test runs it with its test binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd tools/specgov && go build -o "$tmp/breaking" ./breaking)
+bin=${BREAKING_BIN:-$tmp/breaking}
+[[ -n ${BREAKING_BIN:-} ]] || (cd tools/specgov && go build -o "$bin" ./breaking)
 
 # compare NAME_A NAME_B FILE_A FILE_B
-compare() { "$tmp/breaking" --base-name "$1" --revision-name "$2" "$3" "$4"; }
+compare() { "$bin" --base-name "$1" --revision-name "$2" "$3" "$4"; }
 
 spec_at() { git show "$1:openapi.yaml" >"$2" 2>/dev/null; }
 

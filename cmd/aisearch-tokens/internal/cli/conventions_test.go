@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the output
 // does not break the files.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	doc, err := spec.Load()
+	doc, err := spec.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ __start_aisearch-tokens
 printf '%s\n' "${COMPREPLY[@]}"
 `
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", complete, "bash", script, "")
-	cmd.Env = []string{childEnv + "=1", "PATH=" + dir}
+	cmd.Env = []string{childEnv + "=1", childGORACE, "PATH=" + dir}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/go-aisearch/tokens/cmd/aisearch-tokens/internal/cli"
@@ -19,6 +20,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// childGORACE is the race detector's setting for the program's processes
+// (the test binary, built with -race under make test): this process's
+// GORACE, without the second a race-enabled binary otherwise sleeps on exit
+// (atexit_sleep_ms defaults to 1000; a race is reported when it happens).
+var childGORACE = "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
+
 // program returns a command that runs aisearch-tokens as a process, with
 // args and the variables in env only. The program is this test binary
 // itself (TestMain above): it is executed directly, never copied or
@@ -33,7 +40,7 @@ func program(t testing.TB, env map[string]string, args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = []string{childEnv + "=1"}
+	cmd.Env = []string{childEnv + "=1", childGORACE}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
