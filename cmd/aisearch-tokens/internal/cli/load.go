@@ -21,10 +21,13 @@ func newLoadCmd(r *runner) *cobra.Command {
 		Long: `Send mixed traffic (list, get, create, update, delete) to a tokens API on a
 loopback address, an emulator, and report throughput and latency per
 operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a
-placeholder that an emulator started without --api-token accepts.
+placeholder that an emulator started without --api-token accepts. AI Search
+registers only a live Cloudflare API token, so load first creates one with
+that credential (POST /user/tokens, which needs "API Tokens Write") for its
+creates and updates to register, and leaves it in place.
 
-Exit codes: 0 measured, 1 requests without an answer or only unexpected
-answers, 2 usage.`,
+Exit codes: 0 measured, 1 requests without an answer, only unexpected
+answers, or no service token created, 2 usage.`,
 		Args: positional(),
 	}
 	fs := cmd.Flags()
