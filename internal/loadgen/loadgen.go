@@ -173,7 +173,7 @@ func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, va
 		"name": "loadgen-service-token",
 		"policies": []any{map[string]any{
 			"effect":            "allow",
-			"permission_groups": []any{map[string]string{"id": aiSearchIndexEngine}},
+			"permission_groups": []any{map[string]string{"id": permgroups.AISearchIndexEngine}},
 			"resources":         map[string]string{"com.cloudflare.api.account." + cfg.AccountID: "*"},
 		}},
 	})
@@ -206,6 +206,3 @@ func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, va
 	}
 	return env.Result.ID, env.Result.Value, nil
 }
-
-// aiSearchIndexEngine is the permission group a service token needs.
-const aiSearchIndexEngine = permgroups.AISearchIndexEngine

@@ -15,7 +15,7 @@ import (
 // TestRefusesHostileFiles: a device behind a symlink would be read forever,
 // a FIFO would block the open; both must be refused at once.
 func TestRefusesHostileFiles(t *testing.T) {
-	zero, fifo := testsupport.Files(t, t.TempDir())
+	zero, fifo := testsupport.HostileFiles(t, t.TempDir())
 	for _, tc := range []struct{ path, kind string }{{zero, "a device"}, {fifo, "a named pipe"}} {
 		done := make(chan error, 1)
 		go func() { _, err := safefile.ReadFile(tc.path, 1<<20); done <- err }()

@@ -4,8 +4,8 @@ package testsupport
 
 import "testing"
 
-// Files skips t: there are no FIFOs nor /dev/zero here.
-func Files(t testing.TB, dir string) (zero, fifo string) {
+// HostileFiles skips t: there are no FIFOs nor /dev/zero here.
+func HostileFiles(t testing.TB, dir string) (zero, fifo string) {
 	t.Skip("no FIFOs or /dev/zero on this system")
 	return "", ""
 }

@@ -9,10 +9,10 @@ import (
 	"testing"
 )
 
-// Files makes in dir zero.yaml, a symlink to /dev/zero (read forever), and
+// HostileFiles makes in dir zero.yaml, a symlink to /dev/zero (read forever), and
 // fifo.yaml, a FIFO (an open blocks until a writer comes). It skips t where
 // either cannot be made.
-func Files(t testing.TB, dir string) (zero, fifo string) {
+func HostileFiles(t testing.TB, dir string) (zero, fifo string) {
 	t.Helper()
 	zero, fifo = filepath.Join(dir, "zero.yaml"), filepath.Join(dir, "fifo.yaml")
 	if err := os.Symlink("/dev/zero", zero); err != nil {

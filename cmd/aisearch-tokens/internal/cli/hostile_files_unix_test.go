@@ -19,7 +19,7 @@ import (
 func TestVerifyRefusesNonRegularFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	zero, fifo := testsupport.Files(t, dir)
+	zero, fifo := testsupport.HostileFiles(t, dir)
 	for _, tc := range []struct{ file, kind string }{{zero, "a device"}, {fifo, "a named pipe"}} {
 		for _, args := range [][]string{{"verify", tc.file}, {"verify", "--secrets-only", tc.file}} {
 			r := runWithin(t, 5*time.Second, args...)
@@ -40,7 +40,7 @@ func TestVerifyRefusesNonRegularFiles(t *testing.T) {
 func TestServeRefusesHostileSeedFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	zero, fifo := testsupport.Files(t, dir)
+	zero, fifo := testsupport.HostileFiles(t, dir)
 	huge := filepath.Join(dir, "huge.json")
 	if err := os.WriteFile(huge, nil, 0o600); err != nil {
 		t.Fatal(err)

@@ -21,17 +21,18 @@ func newLoadCmd(r *runner) *cobra.Command {
 		Long: `Send mixed traffic (list, get, create, update, delete) to a tokens API on a
 loopback address, an emulator, and report throughput and latency per
 operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a
-placeholder that an emulator started without --api-token accepts.
+placeholder that an emulator started without --api-token accepts. AI Search
+registers only a live Cloudflare API token, so load first creates one with
+that credential (POST /user/tokens, which needs "API Tokens Write") for its
+creates and updates to register, and leaves it in place.
 
-Exit codes: 0 measured, 1 requests without an answer or only unexpected
-answers, 2 usage.`,
+Exit codes: 0 measured, 1 requests without an answer, only unexpected
+answers, or no service token created, 2 usage.`,
 		Args: positional(),
 	}
 	fs := cmd.Flags()
-	getenv := r.env.Getenv
-	envOr := func(name, def string) string { return cmp.Or(getenv(name), def) }
 	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
-	account := fs.String("account-id", envOr(aisearch.EnvAccountID, emulator.DefaultAccountID), "account `ID` (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
+	account := fs.String("account-id", "", "account `ID` (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
 	conc := fs.Int("concurrency", 1, "concurrent workers")
 	requests := fs.Int("requests", 1000, "total requests; 0 means only --duration bounds the run")
 	duration := fs.Duration("duration", 0, "stop sending after this long; 0 means only --requests bounds the run")
@@ -43,9 +44,12 @@ answers, 2 usage.`,
 		if *base == "" {
 			return Usagef("--base-url is required")
 		}
-		if *account == "" {
+		// The environment is read when the command runs, not when the
+		// command tree is built: the help shows no value of it.
+		if *account == "" && cmd.Flags().Changed("account-id") {
 			return Usagef("--account-id must not be empty")
 		}
+		accountID := cmp.Or(*account, r.env.Getenv(aisearch.EnvAccountID), emulator.DefaultAccountID)
 		if err := loadgen.CheckLoopback(*base); err != nil {
 			return Usagef("%s", flagNames(err.Error()))
 		}
@@ -60,7 +64,7 @@ answers, 2 usage.`,
 		// history and process listings. Without one, a placeholder suits an
 		// emulator started without --api-token (it accepts any credential).
 		cfg := loadgen.Config{
-			BaseURL: *base, AccountID: *account, APIToken: envOr(aisearch.EnvAPIToken, "aisearch-tokens-load"),
+			BaseURL: *base, AccountID: accountID, APIToken: cmp.Or(r.env.Getenv(aisearch.EnvAPIToken), "aisearch-tokens-load"),
 			Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
 		}
 		res, err := loadgen.Run(ctx, cfg)

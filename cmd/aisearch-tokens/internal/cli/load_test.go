@@ -97,3 +97,21 @@ func TestLoadFailsWhenTheServiceTokenCannotBeMinted(t *testing.T) {
 		t.Errorf("%d registrations after a refused mint", n)
 	}
 }
+
+// Without --account-id, load works on $CLOUDFLARE_ACCOUNT_ID, read when it
+// runs: the help names the variable, never its value.
+func TestLoadTakesTheAccountFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	ts := emulator.NewTestServer(t)
+	const other = "0123456789abcdef0123456789abcdef" // not the emulator's default account
+	env := map[string]string{"CLOUDFLARE_API_TOKEN": ts.APIToken, "CLOUDFLARE_ACCOUNT_ID": other}
+	if code, _, stderr := runLoadCLI(t, env, "--base-url", ts.BaseURL, "--requests", "20", "--mix", "create=1"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n, m := len(ts.Tokens(other)), len(ts.Tokens(ts.AccountID)); n != 20 || m != 0 {
+		t.Errorf("%d registrations on $CLOUDFLARE_ACCOUNT_ID's account and %d on the default one, want 20 and 0", n, m)
+	}
+	if code, out, _ := runLoadCLI(t, env, "--help"); code != ExitOK || strings.Contains(out, other) {
+		t.Errorf("load --help: exit %d, shows the environment's account:\n%s", code, out)
+	}
+}

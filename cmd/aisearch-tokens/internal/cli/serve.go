@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -116,8 +115,8 @@ Ctrl-C or SIGTERM stops it gracefully (exit 0).`,
 }
 
 func serve(ctx context.Context, env *Env, f *serveFlags) error {
-	stdio := struct{ Out, Err io.Writer }{env.Stdout, env.Stderr}
-	logger := slog.New(slog.NewTextHandler(stdio.Err, nil))
+	out := env.Stdout
+	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	opts, err := f.options(logger)
 	if err != nil {
 		return err
@@ -158,12 +157,12 @@ func serve(ctx context.Context, env *Env, f *serveFlags) error {
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
-	fmt.Fprintf(stdio.Out, "emulator: serving the tokens API at http://%s%s\n", ln.Addr(), emulator.BasePath)
+	fmt.Fprintf(out, "emulator: serving the tokens API at http://%s%s\n", ln.Addr(), emulator.BasePath)
 	if srv.AcceptsAnyCredential() {
-		fmt.Fprintln(stdio.Out, "emulator: no --api-token or --api-key given: accepting any non-empty credential")
+		fmt.Fprintln(out, "emulator: no --api-token or --api-key given: accepting any non-empty credential")
 	}
 	if f.state != "" {
-		fmt.Fprintf(stdio.Out, "emulator: state in %s\n", f.state)
+		fmt.Fprintf(out, "emulator: state in %s\n", f.state)
 	}
 
 	select {
@@ -176,7 +175,7 @@ func serve(ctx context.Context, env *Env, f *serveFlags) error {
 	if err := hs.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	fmt.Fprintln(stdio.Out, "emulator: stopped")
+	fmt.Fprintln(out, "emulator: stopped")
 	return nil
 }
 
@@ -218,8 +217,6 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	return opts, nil
 }
 
-// serveSeed loads the seed file into a new store only (not one resumed from
-// --state), so restarting does not bring deleted seed tokens back.
 // removeStateFile removes the file a state path names (its target, when the
 // path is a symlink, as the emulator resolves it).
 func removeStateFile(path string) {
@@ -228,6 +225,8 @@ func removeStateFile(path string) {
 	}
 }
 
+// serveSeed loads the seed file into a new store only (not one resumed from
+// --state), so restarting does not bring deleted seed tokens back.
 func serveSeed(srv *emulator.Server, seed *emulator.SeedFile, path string, resumed bool, logger *slog.Logger) error {
 	if seed == nil {
 		return nil

@@ -55,19 +55,19 @@ func Run(ctx context.Context, w io.Writer) error {
 // env is what a demo runs against: the emulator on a loopback port and an
 // aisearch client whose every exchange is validated and recorded.
 type env struct {
-	srv    *emulator.Server
-	hs     *http.Server
-	base   string
-	rec    *recorder
-	client *aisearch.Client // on Account
-	svc    *aisearch.Client // on ServiceAccount
-	idx    *aisearch.Client // on IndexAccount
-	clock  *clock
+	srv   *emulator.Server // for what only it can do, like seeding a token
+	hs    *http.Server
+	base  string
+	rec   *recorder
+	c     *aisearch.Client // the lifecycle's, on Account
+	svc   *aisearch.Client // the service-token scenes', on ServiceAccount
+	idx   *aisearch.Client // the indexing scene's, on IndexAccount
+	clock *clock
 }
 
 // run starts a demo run on e.
 func (e *env) run(ctx context.Context, w io.Writer) *run {
-	return &run{ctx: ctx, w: w, c: e.client, svc: e.svc, idx: e.idx, srv: e.srv, rec: e.rec, clock: e.clock}
+	return &run{env: e, ctx: ctx, w: w}
 }
 
 // clock is the emulator's: real time, moved on by the scenes that need
@@ -125,7 +125,7 @@ func start() (*env, error) {
 		aisearch.WithUserAgent("aisearch-tokens-demo"),
 		aisearch.WithRetryPolicy(policy),
 	}
-	if e.client, err = aisearch.New(Account, opts...); err == nil {
+	if e.c, err = aisearch.New(Account, opts...); err == nil {
 		if e.svc, err = aisearch.New(ServiceAccount, opts...); err == nil {
 			e.idx, err = aisearch.New(IndexAccount, opts...)
 		}
@@ -142,17 +142,12 @@ func (e *env) close() {
 	e.srv.Close()
 }
 
-// run is one demo run: the client, the emulator (for what only it can do,
-// like marking a token in use) and what went wrong so far.
+// run is one demo run on an env (its clients and emulator), the report it
+// writes, and what went wrong so far.
 type run struct {
+	*env
 	ctx      context.Context
 	w        io.Writer
-	c        *aisearch.Client // the lifecycle's, on Account
-	svc      *aisearch.Client // the service-token scenes', on ServiceAccount
-	idx      *aisearch.Client // the indexing scene's, on IndexAccount
-	srv      *emulator.Server
-	rec      *recorder
-	clock    *clock
 	problems []string
 	// serviceReg is the registration the workflow scene provisioned.
 	serviceReg string
