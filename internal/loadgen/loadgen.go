@@ -167,14 +167,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // mintServiceToken creates the Cloudflare API token the run registers: a
-// user token granting "AI Search Index Engine" on the account.
+// user token granting, on the account, the groups AI Search needs
+// ("AI Search Index Engine" and "Workers R2 Storage Write"), so that what
+// the run leaves registered passes check.
 func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, value string, err error) {
 	body, err := json.Marshal(map[string]any{
 		"name": "loadgen-service-token",
 		"policies": []any{map[string]any{
-			"effect":            "allow",
-			"permission_groups": []any{map[string]string{"id": permgroups.AISearchIndexEngine}},
-			"resources":         map[string]string{"com.cloudflare.api.account." + cfg.AccountID: "*"},
+			"effect": "allow",
+			"permission_groups": []any{
+				map[string]string{"id": permgroups.AISearchIndexEngine},
+				map[string]string{"id": permgroups.WorkersR2StorageWrite},
+			},
+			"resources": map[string]string{"com.cloudflare.api.account." + cfg.AccountID: "*"},
 		}},
 	})
 	if err != nil {

@@ -23,8 +23,9 @@ loopback address, an emulator, and report throughput and latency per
 operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a
 placeholder that an emulator started without --api-token accepts. AI Search
 registers only a live Cloudflare API token, so load first creates one with
-that credential (POST /user/tokens, which needs "API Tokens Write") for its
-creates and updates to register, and leaves it in place.
+that credential (POST /user/tokens, which needs "API Tokens Write"), with
+the groups AI Search needs, for its creates and updates to register, and
+leaves it in place: what the run leaves registered passes check.
 
 Exit codes: 0 measured, 1 requests without an answer, only unexpected
 answers, or no service token created, 2 usage.`,

@@ -66,6 +66,13 @@ func TestLoadRunsAgainstEmulator(t *testing.T) {
 	if strings.Contains(out+stderr, ts.APIToken) {
 		t.Error("the API token appears in the output")
 	}
+	// What the run leaves registered holds a token with the groups AI
+	// Search needs, so check passes on the account afterwards.
+	var checkOut, checkErr bytes.Buffer
+	env := map[string]string{"CLOUDFLARE_API_TOKEN": ts.APIToken, "CLOUDFLARE_ACCOUNT_ID": ts.AccountID, "CLOUDFLARE_API_BASE_URL": ts.BaseURL}
+	if code := Main(context.Background(), []string{"check"}, &Env{Stdout: &checkOut, Stderr: &checkErr, Getenv: func(k string) string { return env[k] }}); code != ExitOK {
+		t.Errorf("check after load: exit %d\n%s%s", code, checkOut.String(), checkErr.String())
+	}
 }
 
 // A run whose every answer is unexpected (here all 403: the token may mint
