@@ -358,7 +358,7 @@ func (r *session) cleanup(ctx context.Context) {
 	if len(r.created) == 0 && len(r.createdAPI) == 0 && len(r.createdAIS) == 0 {
 		return
 	}
-	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: r.opts.Transport}))
+	c, err := plainClient(r.opts)
 	if err != nil {
 		return
 	}
