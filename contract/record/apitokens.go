@@ -134,11 +134,8 @@ const (
 	malformedAccount  = "not-an-account-id"
 )
 
-// aiSearchIndexEngine is the permission group id of "AI Search Index Engine".
-const aiSearchIndexEngine = permgroups.AISearchIndexEngine
-
 // aiSearchPolicies grant what an AI Search service token needs on the
-// account (see docs/contract.md): the "AI Search Index Engine" group, or
+// account (see docs/instances.md): the "AI Search Index Engine" group, or
 // groupID instead.
 func (r *session) aiSearchPolicies(groupID string) []generated.Policy {
 	return []generated.Policy{{
@@ -149,7 +146,7 @@ func (r *session) aiSearchPolicies(groupID string) []generated.Policy {
 }
 
 func (r *session) createBody(name string) generated.APITokenCreate {
-	return generated.APITokenCreate{Name: name, Policies: r.aiSearchPolicies(aiSearchIndexEngine)}
+	return generated.APITokenCreate{Name: name, Policies: r.aiSearchPolicies(permgroups.AISearchIndexEngine)}
 }
 
 // asBearer authenticates a request with value alone.
@@ -228,7 +225,7 @@ func (r *session) apiTokenLifecycle(ctx context.Context, api tokenAPI) error {
 			return err
 		}
 	}
-	update := generated.APITokenUpdate{Name: name + "-renamed", Policies: r.aiSearchPolicies(aiSearchIndexEngine)}
+	update := generated.APITokenUpdate{Name: name + "-renamed", Policies: r.aiSearchPolicies(permgroups.AISearchIndexEngine)}
 	one, two, five := 1, 2, 5
 	err = run(ctx, []step{
 		{"list page 1", 200, bindPage(api.list, &one, &five)},
