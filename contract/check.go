@@ -83,6 +83,11 @@ func responseErrors(body []byte) []apiError {
 	return env.Errors
 }
 
+// hasCode reports whether one of errs carries one of codes.
+func hasCode(errs []apiError, codes ...int) bool {
+	return slices.ContainsFunc(errs, func(e apiError) bool { return slices.Contains(codes, e.Code) })
+}
+
 // authAnswer reports whether ix's answer is one Cloudflare gives before it
 // looks at the request's input: the credential refused or missing (401,
 // 403, or a 400 with a credential code) or the rate limited (429).
@@ -91,7 +96,7 @@ func authAnswer(ix Interaction) bool {
 	case 401, 403, 429:
 		return true
 	case 400:
-		return slices.ContainsFunc(responseErrors(ix.ResponseBody), func(e apiError) bool { return slices.Contains(credentialCodes, e.Code) })
+		return hasCode(responseErrors(ix.ResponseBody), credentialCodes...)
 	}
 	return false
 }
@@ -113,22 +118,19 @@ func provokedRule(ix Interaction, reqViolations []Violation) []Violation {
 		paths = append(paths, strings.Join(rv.Path, "."))
 	}
 	errs := responseErrors(ix.ResponseBody)
-	has := func(codes ...int) bool {
-		return slices.ContainsFunc(errs, func(e apiError) bool { return slices.Contains(codes, e.Code) })
-	}
 	switch {
 	case ix.Status >= 200 && ix.Status < 300:
 		return viol([]string{"status"}, "%d answers a request the spec rejects (%s); want the 4xx that reports it", ix.Status, describe(noCreds, paths))
 	case ix.Status == 429:
 		return nil
-	case ix.Status == 400 && has(credentialCodes...):
+	case ix.Status == 400 && hasCode(errs, credentialCodes...):
 		return nil
 	case noCreds:
 		if ix.Status == 400 {
 			return viol([]string{"body", "errors"}, "400 to a request without a usable credential must carry error code %d, %d or %d", codeNoCredential, codeInvalidHeaders, codeMissingAuthorization)
 		}
 		return viol([]string{"status"}, "%d answers a request without a usable credential; want 400 with error code %d (or %d, %d)", ix.Status, codeNoCredential, codeInvalidHeaders, codeMissingAuthorization)
-	case ix.Status == 401, ix.Status == 403 && has(codePermissionDenied):
+	case ix.Status == 401, ix.Status == 403 && hasCode(errs, codePermissionDenied):
 		return nil
 	case ix.Status == 400:
 		for _, e := range errs {

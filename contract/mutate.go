@@ -339,7 +339,6 @@ func kind(node any) string {
 	}
 }
 
-// otherType returns a value of a different JSON type than node.
 // otherType is a value of another JSON type than node, and than s's
 // type when node is null (a null integer retyped to 0 would still be an
 // integer).

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 govulncheck=golang.org/x/vuln/cmd/govulncheck@v1.9.0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for mod in . interop tools/specgov; do
+for mod in . interop tools/specgov tools/benchreport; do
 	echo "== govulncheck ($mod)"
 	rc=0
 	(cd "$mod" && go run "$govulncheck" ./...) >"$log" 2>&1 || rc=$?

@@ -30,7 +30,7 @@ type tokenAPI struct {
 }
 
 // status turns a generated client's answer into its status.
-func status[R interface{ StatusCode() int }](resp R, err error) (int, error) {
+func status[R statusCoder](resp R, err error) (int, error) {
 	if err != nil {
 		return 0, err
 	}
@@ -38,9 +38,7 @@ func status[R interface{ StatusCode() int }](resp R, err error) (int, error) {
 }
 
 // created is the status and the new token's id of a create's answer.
-func created(resp interface {
-	StatusCode() int
-}, env *generated.APITokenCreateEnvelope, err error) (int, string, error) {
+func created(resp statusCoder, env *generated.APITokenCreateEnvelope, err error) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
@@ -136,11 +134,8 @@ const (
 	malformedAccount  = "not-an-account-id"
 )
 
-// aiSearchIndexEngine is the permission group id of "AI Search Index Engine".
-const aiSearchIndexEngine = permgroups.AISearchIndexEngine
-
 // aiSearchPolicies grant what an AI Search service token needs on the
-// account (see docs/contract.md): the "AI Search Index Engine" group, or
+// account (see docs/instances.md): the "AI Search Index Engine" group, or
 // groupID instead.
 func (r *session) aiSearchPolicies(groupID string) []generated.Policy {
 	return []generated.Policy{{
@@ -151,19 +146,7 @@ func (r *session) aiSearchPolicies(groupID string) []generated.Policy {
 }
 
 func (r *session) createBody(name string) generated.APITokenCreate {
-	return generated.APITokenCreate{Name: name, Policies: r.aiSearchPolicies(aiSearchIndexEngine)}
-}
-
-// editors are a step's request editors: none for a step without
-// credentials (a nil auth).
-func editors(auth ...generated.RequestEditorFn) []generated.RequestEditorFn {
-	var out []generated.RequestEditorFn
-	for _, ed := range auth {
-		if ed != nil {
-			out = append(out, ed)
-		}
-	}
-	return out
+	return generated.APITokenCreate{Name: name, Policies: r.aiSearchPolicies(permgroups.AISearchIndexEngine)}
 }
 
 // asBearer authenticates a request with value alone.
@@ -174,23 +157,22 @@ func asBearer(value string) generated.RequestEditorFn {
 	}
 }
 
-// step is one recorded request of a scenario and the status it must get.
+// step is one request of a scenario and the status it must get, sent
+// with the request editors run gives it: the same requests go out with
+// different credentials (operations).
 type step struct {
 	name string
 	want int
 	do   func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error)
 }
 
-// run sends each step with auth (nil: without credentials) and requires
-// its status.
-func (r *session) run(ctx context.Context, auth generated.RequestEditorFn, steps ...step) error {
-	for _, s := range steps {
-		got, err := s.do(ctx, editors(auth)...)
-		if err := expectStatus(s.name, s.want, got, err); err != nil {
-			return err
-		}
+// run sends each step with eds (none: without credentials), as calls does.
+func run(ctx context.Context, steps []step, eds ...generated.RequestEditorFn) error {
+	all := make([]call, len(steps))
+	for i, s := range steps {
+		all[i] = call{s.name, s.want, func() (int, error) { return s.do(ctx, eds...) }}
 	}
-	return nil
+	return calls(all...)
 }
 
 // createAPIToken creates a token with api and returns its id and value
@@ -231,9 +213,9 @@ func (r *session) apiTokenLifecycle(ctx context.Context, api tokenAPI) error {
 	if err != nil {
 		return err
 	}
-	err = r.run(ctx, asBearer(value), step{"verify with the new value", 200, api.verify})
+	err = run(ctx, []step{{"verify with the new value", 200, api.verify}}, asBearer(value))
 	if err == nil {
-		err = r.run(ctx, auth, step{"get", 200, bindID(api.get, id)})
+		err = run(ctx, []step{{"get", 200, bindID(api.get, id)}}, auth)
 	}
 	if err != nil {
 		return err
@@ -243,15 +225,15 @@ func (r *session) apiTokenLifecycle(ctx context.Context, api tokenAPI) error {
 			return err
 		}
 	}
-	update := generated.APITokenUpdate{Name: name + "-renamed", Policies: r.aiSearchPolicies(aiSearchIndexEngine)}
+	update := generated.APITokenUpdate{Name: name + "-renamed", Policies: r.aiSearchPolicies(permgroups.AISearchIndexEngine)}
 	one, two, five := 1, 2, 5
-	err = r.run(ctx, auth,
-		step{"list page 1", 200, bindPage(api.list, &one, &five)},
-		step{"list page 2", 200, bindPage(api.list, &two, &five)},
-		step{"update", 200, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+	err = run(ctx, []step{
+		{"list page 1", 200, bindPage(api.list, &one, &five)},
+		{"list page 2", 200, bindPage(api.list, &two, &five)},
+		{"update", 200, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
 			return api.update(ctx, id, update, eds...)
 		}},
-		step{"roll", 200, bindID(api.roll, id)})
+		{"roll", 200, bindID(api.roll, id)}}, auth)
 	if err != nil {
 		return err
 	}
@@ -259,20 +241,20 @@ func (r *session) apiTokenLifecycle(ctx context.Context, api tokenAPI) error {
 	if rolled == value || rolled == "" {
 		return fmt.Errorf("roll: 200 without a new value")
 	}
-	err = r.run(ctx, asBearer(rolled), step{"verify with the rolled value", 200, api.verify})
+	err = run(ctx, []step{{"verify with the rolled value", 200, api.verify}}, asBearer(rolled))
 	if err == nil {
-		err = r.run(ctx, asBearer(value), step{"verify with the value before the roll", 401, api.verify})
+		err = run(ctx, []step{{"verify with the value before the roll", 401, api.verify}}, asBearer(value))
 	}
 	if err == nil {
-		err = r.run(ctx, auth, step{"delete", 200, bindID(api.delete, id)})
+		err = run(ctx, []step{{"delete", 200, bindID(api.delete, id)}}, auth)
 	}
 	if err != nil {
 		return err
 	}
 	r.forgetAPIToken(id)
-	return r.run(ctx, auth,
-		step{"get deleted", 404, bindID(api.get, id)},
-		step{"permission groups", 200, api.groups})
+	return run(ctx, []step{
+		{"get deleted", 404, bindID(api.get, id)},
+		{"permission groups", 200, api.groups}}, auth)
 }
 
 func bindID(op func(context.Context, string, ...generated.RequestEditorFn) (int, error), id string) func(context.Context, ...generated.RequestEditorFn) (int, error) {
@@ -326,25 +308,25 @@ func (r *session) apiTokenInvalidInput(ctx context.Context, c *generated.ClientW
 	for _, api := range []tokenAPI{userTokens(c), r.tokens(c, "account")} {
 		unknownGroup := r.createBody(r.prefix + "-invalid")
 		unknownGroup.Policies = r.aiSearchPolicies("00000000000000000000000000000000")
-		err := r.run(ctx, auth,
-			step{"create with an unknown permission group", 400, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+		err := run(ctx, []step{
+			{"create with an unknown permission group", 400, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
 				got, _, err := api.create(ctx, unknownGroup, eds...)
 				return got, err
 			}},
-			step{"list per_page=100", 400, bindPage(api.list, nil, &hundred)})
+			{"list per_page=100", 400, bindPage(api.list, nil, &hundred)}}, auth)
 		if err != nil {
 			return err
 		}
 		unknown := r.operations(api, unknownAPITokenID, 404)[2:6] // get, update, delete, roll
-		if err := r.run(ctx, auth, withSuffix(unknown, "an unknown token")...); err != nil {
+		if err := run(ctx, withSuffix(unknown, "an unknown token"), auth); err != nil {
 			return err
 		}
 	}
 	bad := accountTokens(c, malformedAccount)
-	return r.run(ctx, auth,
-		step{"list with a malformed account id", 400, bindPage(bad.list, nil, nil)},
-		step{"verify with a malformed account id", 400, bad.verify},
-		step{"permission groups with a malformed account id", 400, bad.groups})
+	return run(ctx, []step{
+		{"list with a malformed account id", 400, bindPage(bad.list, nil, nil)},
+		{"verify with a malformed account id", 400, bad.verify},
+		{"permission groups with a malformed account id", 400, bad.groups}}, auth)
 }
 
 // apiTokenNoCredentials: every operation of both owners without
@@ -353,26 +335,23 @@ func (r *session) apiTokenInvalidInput(ctx context.Context, c *generated.ClientW
 // values); a token the server does not know 401, code 1000.
 func (r *session) apiTokenNoCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
 	for _, api := range []tokenAPI{userTokens(c), r.tokens(c, "account")} {
-		if err := r.run(ctx, nil, withSuffix(r.operations(api, unknownAPITokenID, 400), "without credentials")...); err != nil {
+		if err := run(ctx, withSuffix(r.operations(api, unknownAPITokenID, 400), "without credentials")); err != nil {
 			return err
 		}
 	}
 	legacy := Credentials{Email: "recorder@example.com", APIKey: "refused-" + randomHex(8)}.Apply
-	if err := r.run(ctx, legacy, step{"list with X-Auth-Email and X-Auth-Key", 400, bindPage(userTokens(c).list, nil, nil)}); err != nil {
+	if err := run(ctx, []step{{"list with X-Auth-Email and X-Auth-Key", 400, bindPage(userTokens(c).list, nil, nil)}}, legacy); err != nil {
 		return err
 	}
-	return r.run(ctx, asBearer("refused-"+randomHex(8)), step{"list with a refused token", 401, bindPage(userTokens(c).list, nil, nil)})
+	return run(ctx, []step{{"list with a refused token", 401, bindPage(userTokens(c).list, nil, nil)}}, asBearer("refused-"+randomHex(8)))
 }
 
 // apiTokenRateLimited: every operation of both owners answered 429 with
 // Retry-After.
 func (r *session) apiTokenRateLimited(ctx context.Context, c *generated.ClientWithResponses) error {
 	for _, api := range []tokenAPI{userTokens(c), r.tokens(c, "account")} {
-		for _, s := range withSuffix(r.operations(api, unknownAPITokenID, 429), "rate limited") {
-			got, err := s.do(ctx, r.opts.Credentials.Apply, r.opts.RateLimit)
-			if err := expectStatus(s.name, s.want, got, err); err != nil {
-				return err
-			}
+		if err := run(ctx, withSuffix(r.operations(api, unknownAPITokenID, 429), "rate limited"), r.opts.Credentials.Apply, r.opts.RateLimit); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package record
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -35,6 +34,9 @@ type instanceAPI struct {
 }
 
 const jsonType = "application/json"
+
+// unknownJobID is a well-formed job id that no instance has.
+const unknownJobID = "0f6b1a2e-4c39-4b7e-9d1f-3a5c7e9b2d40"
 
 // createdJob is what a job create answered: the job's id and whether it
 // has already ended (a server whose credential check fails ends it at once).
@@ -303,7 +305,6 @@ func (r *session) instancesNotFound(ctx context.Context, c *generated.ClientWith
 	if err := r.createInstance(ctx, acc, a, "r2", reg); err != nil {
 		return err
 	}
-	const noJob = "0f6b1a2e-4c39-4b7e-9d1f-3a5c7e9b2d40"
 	var all []call
 	for _, api := range []instanceAPI{acc, def} {
 		all = append(all,
@@ -312,12 +313,12 @@ func (r *session) instancesNotFound(ctx context.Context, c *generated.ClientWith
 			call{api.family + " delete", 404, func() (int, error) { return api.delete(ctx, missing, auth) }},
 			call{api.family + " list jobs", 404, func() (int, error) { return api.listJobs(ctx, missing, nil, auth) }},
 			call{api.family + " create job", 404, func() (int, error) { got, _, err := api.createJob(ctx, missing, `{}`, auth); return got, err }},
-			call{api.family + " get job", 404, func() (int, error) { return api.getJob(ctx, missing, noJob, auth) }},
-			call{api.family + " cancel job", 404, func() (int, error) { return api.cancelJob(ctx, missing, noJob, `{"action":"cancel"}`, auth) }},
-			call{api.family + " job logs", 404, func() (int, error) { return api.jobLogs(ctx, missing, noJob, nil, auth) }},
-			call{api.family + " get unknown job", 404, func() (int, error) { return api.getJob(ctx, a, noJob, auth) }},
-			call{api.family + " cancel unknown job", 404, func() (int, error) { return api.cancelJob(ctx, a, noJob, `{"action":"cancel"}`, auth) }},
-			call{api.family + " logs of unknown job", 404, func() (int, error) { return api.jobLogs(ctx, a, noJob, nil, auth) }},
+			call{api.family + " get job", 404, func() (int, error) { return api.getJob(ctx, missing, unknownJobID, auth) }},
+			call{api.family + " cancel job", 404, func() (int, error) { return api.cancelJob(ctx, missing, unknownJobID, `{"action":"cancel"}`, auth) }},
+			call{api.family + " job logs", 404, func() (int, error) { return api.jobLogs(ctx, missing, unknownJobID, nil, auth) }},
+			call{api.family + " get unknown job", 404, func() (int, error) { return api.getJob(ctx, a, unknownJobID, auth) }},
+			call{api.family + " cancel unknown job", 404, func() (int, error) { return api.cancelJob(ctx, a, unknownJobID, `{"action":"cancel"}`, auth) }},
+			call{api.family + " logs of unknown job", 404, func() (int, error) { return api.jobLogs(ctx, a, unknownJobID, nil, auth) }},
 		)
 	}
 	gone := namespacedInstances(c, acct, noNS)
@@ -348,8 +349,8 @@ func (r *session) instancesRefused(ctx context.Context, c *generated.ClientWithR
 	}
 	ns, a, b, builtin := r.prefix+"-ns", r.prefix+"-a", r.prefix+"-b", r.prefix+"-builtin"
 	acc, nsd := accountInstances(c, acct), namespacedInstances(c, acct, ns)
-	if got, err := r.createNamespace(ctx, c, `{"name":"`+ns+`"}`, auth); expectStatus("create namespace", 201, got, err) != nil {
-		return expectStatus("create namespace", 201, got, err)
+	if err := calls(call{"create namespace", 201, func() (int, error) { return r.createNamespace(ctx, c, `{"name":"`+ns+`"}`, auth) }}); err != nil {
+		return err
 	}
 	r.track(ns, "")
 	for _, in := range []struct {
@@ -424,7 +425,6 @@ func (r *session) instancesRefused(ctx context.Context, c *generated.ClientWithR
 // where (path).
 func (r *session) instancesInvalidInput(ctx context.Context, c *generated.ClientWithResponses) error {
 	acct, auth := r.opts.AccountID, r.opts.Credentials.Apply
-	const job = "0f6b1a2e-4c39-4b7e-9d1f-3a5c7e9b2d40"
 	id, longID := r.prefix+"-x", strings.Repeat("x", 65)
 	zero, over100, over50, over500 := 0, 101, 51, 501
 	var all []call
@@ -439,9 +439,9 @@ func (r *session) instancesInvalidInput(ctx context.Context, c *generated.Client
 				got, _, err := api.createJob(ctx, id, `{"description":"`+strings.Repeat("d", 256)+`"}`, auth)
 				return got, err
 			}},
-			call{api.family + " get job, instance id too long", 400, func() (int, error) { return api.getJob(ctx, longID, job, auth) }},
-			call{api.family + " cancel, unknown action", 400, func() (int, error) { return api.cancelJob(ctx, id, job, `{"action":"pause"}`, auth) }},
-			call{api.family + " job logs per_page=501", 400, func() (int, error) { return api.jobLogs(ctx, id, job, &over500, auth) }},
+			call{api.family + " get job, instance id too long", 400, func() (int, error) { return api.getJob(ctx, longID, unknownJobID, auth) }},
+			call{api.family + " cancel, unknown action", 400, func() (int, error) { return api.cancelJob(ctx, id, unknownJobID, `{"action":"pause"}`, auth) }},
+			call{api.family + " job logs per_page=501", 400, func() (int, error) { return api.jobLogs(ctx, id, unknownJobID, &over500, auth) }},
 		)
 	}
 	all = append(all,
@@ -460,7 +460,7 @@ func (r *session) instancesInvalidInput(ctx context.Context, c *generated.Client
 // instancesEach runs one request of every instance, job and namespace
 // operation with editors eds, each expecting want.
 func (r *session) instancesEach(ctx context.Context, c *generated.ClientWithResponses, want int, eds ...generated.RequestEditorFn) error {
-	acct, id, job := r.opts.AccountID, r.prefix+"-x", "0f6b1a2e-4c39-4b7e-9d1f-3a5c7e9b2d40"
+	acct, id, job := r.opts.AccountID, r.prefix+"-x", unknownJobID
 	var all []call
 	for _, api := range []instanceAPI{accountInstances(c, acct), namespacedInstances(c, acct, "default")} {
 		all = append(all,
@@ -493,12 +493,10 @@ func (r *session) instancesEach(ctx context.Context, c *generated.ClientWithResp
 // server refuses 401 (code 10000); a malformed Authorization header is a
 // 400 (code 6003).
 func (r *session) instancesNoCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
-	malformed := func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", "Basic "+randomHex(8))
-		return nil
-	}
-	if got, err := status(c.ListInstancesWithResponse(ctx, r.opts.AccountID, nil, malformed)); expectStatus("list with a malformed Authorization header", 400, got, err) != nil {
-		return expectStatus("list with a malformed Authorization header", 400, got, err)
+	if err := calls(call{"list with a malformed Authorization header", 400, func() (int, error) {
+		return status(c.ListInstancesWithResponse(ctx, r.opts.AccountID, nil, malformedAuth))
+	}}); err != nil {
+		return err
 	}
 	if err := r.instancesEach(ctx, c, 400); err != nil {
 		return err

@@ -358,7 +358,7 @@ func (r *session) cleanup(ctx context.Context) {
 	if len(r.created) == 0 && len(r.createdAPI) == 0 && len(r.createdAIS) == 0 {
 		return
 	}
-	c, err := generated.NewClientWithResponses(r.opts.BaseURL, generated.WithHTTPClient(&http.Client{Transport: r.opts.Transport}))
+	c, err := plainClient(r.opts)
 	if err != nil {
 		return
 	}
@@ -420,7 +420,7 @@ func mintServiceToken(ctx context.Context, opts Options, name string) (id, value
 		Effect: generated.Allow,
 		// What an R2 instance's indexing jobs need, so that the instance
 		// scenarios' jobs run (the service token AI Search's docs describe).
-		PermissionGroups: []generated.PolicyPermissionGroup{{ID: aiSearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},
+		PermissionGroups: []generated.PolicyPermissionGroup{{ID: permgroups.AISearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},
 		Resources:        generated.APITokenResources{"com.cloudflare.api.account." + opts.AccountID: "*"},
 	}}}
 	resp, err := c.CreateUserAPITokenWithResponse(ctx, body, opts.Credentials.Apply)

@@ -185,47 +185,55 @@ func (r *session) invalidInput(ctx context.Context, c *generated.ClientWithRespo
 	return expect("update bad id", 400, upd, err)
 }
 
+// unknownRegistrationID is a well-formed registration id that no account
+// holds.
+const unknownRegistrationID = "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
+
+// registrationOps are the five registration requests, each well formed, on
+// registration id (which need not exist), creating and renaming to name;
+// want is the status each must get.
+func (r *session) registrationOps(c *generated.ClientWithResponses, id, name string, want int) []step {
+	acct := r.opts.AccountID
+	return []step{
+		{"list", want, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+			return status(c.ListTokensWithResponse(ctx, acct, nil, eds...))
+		}},
+		{"create", want, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+			return status(c.CreateTokenWithResponse(ctx, acct, r.input(name), eds...))
+		}},
+		{"get", want, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+			return status(c.GetTokenWithResponse(ctx, acct, id, eds...))
+		}},
+		{"update", want, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+			return status(c.UpdateTokenWithResponse(ctx, acct, id, r.input(name), eds...))
+		}},
+		{"delete", want, func(ctx context.Context, eds ...generated.RequestEditorFn) (int, error) {
+			return status(c.DeleteTokenWithResponse(ctx, acct, id, eds...))
+		}},
+	}
+}
+
+// malformedAuth sends an Authorization header that is no bearer token.
+func malformedAuth(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", "Basic "+randomHex(8))
+	return nil
+}
+
 // noCredentials: every operation without a credential gets 400, code
 // 9106; with a malformed Authorization header 400, code 6003; with a
 // credential the server does not know 401, code 10000.
 func (r *session) noCredentials(ctx context.Context, c *generated.ClientWithResponses) error {
-	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
-	refused := Credentials{APIToken: "refused-" + randomHex(8)}.Apply
-	malformed := func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", "Basic "+randomHex(8))
-		return nil
-	}
-	list, err := c.ListTokensWithResponse(ctx, acct, nil, malformed)
+	list, err := c.ListTokensWithResponse(ctx, r.opts.AccountID, nil, malformedAuth)
 	if err := expect("list with a malformed Authorization header", 400, list, err); err != nil {
 		return err
 	}
-	for _, a := range []struct {
-		how    string
-		status int
-		auth   []generated.RequestEditorFn
-	}{{"without credentials", 400, nil}, {"with a refused token", 401, []generated.RequestEditorFn{refused}}} {
-		list, err := c.ListTokensWithResponse(ctx, acct, nil, a.auth...)
-		if err := expect("list "+a.how, a.status, list, err); err != nil {
-			return err
-		}
-		create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-anonymous"), a.auth...)
-		if err := expect("create "+a.how, a.status, create, err); err != nil {
-			return err
-		}
-		get, err := c.GetTokenWithResponse(ctx, acct, id, a.auth...)
-		if err := expect("get "+a.how, a.status, get, err); err != nil {
-			return err
-		}
-		upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-anonymous"), a.auth...)
-		if err := expect("update "+a.how, a.status, upd, err); err != nil {
-			return err
-		}
-		del, err := c.DeleteTokenWithResponse(ctx, acct, id, a.auth...)
-		if err := expect("delete "+a.how, a.status, del, err); err != nil {
-			return err
-		}
+	ops := func(want int, how string) []step {
+		return withSuffix(r.registrationOps(c, unknownRegistrationID, r.prefix+"-anonymous", want), how)
 	}
-	return nil
+	if err := run(ctx, ops(400, "without credentials")); err != nil {
+		return err
+	}
+	return run(ctx, ops(401, "with a refused token"), Credentials{APIToken: "refused-" + randomHex(8)}.Apply)
 }
 
 // forbidden: the service token works (verify answers 200) but holds no
@@ -233,33 +241,15 @@ func (r *session) noCredentials(ctx context.Context, c *generated.ClientWithResp
 // operation gets 403, code 9109.
 func (r *session) forbidden(ctx context.Context, c *generated.ClientWithResponses) error {
 	svc := asBearer(r.opts.ServiceTokenKey)
-	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
-	if err := r.run(ctx, svc, step{"verify the service token", 200, userTokens(c).verify}); err != nil {
+	if err := run(ctx, []step{{"verify the service token", 200, userTokens(c).verify}}, svc); err != nil {
 		return err
 	}
-	list, err := c.ListTokensWithResponse(ctx, acct, nil, svc)
-	if err := expect("list", 403, list, err); err != nil {
-		return err
-	}
-	create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-forbidden"), svc)
-	if err := expect("create", 403, create, err); err != nil {
-		return err
-	}
-	get, err := c.GetTokenWithResponse(ctx, acct, id, svc)
-	if err := expect("get", 403, get, err); err != nil {
-		return err
-	}
-	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-forbidden"), svc)
-	if err := expect("update", 403, upd, err); err != nil {
-		return err
-	}
-	del, err := c.DeleteTokenWithResponse(ctx, acct, id, svc)
-	if err := expect("delete", 403, del, err); err != nil {
+	if err := run(ctx, r.registrationOps(c, unknownRegistrationID, r.prefix+"-forbidden", 403), svc); err != nil {
 		return err
 	}
 	for _, api := range []tokenAPI{userTokens(c), r.tokens(c, "account")} {
 		ops := slices.DeleteFunc(r.operations(api, unknownAPITokenID, 403), func(s step) bool { return s.name == "verify" })
-		if err := r.run(ctx, svc, withSuffix(ops, "of "+api.owner+" API tokens")...); err != nil {
+		if err := run(ctx, withSuffix(ops, "of "+api.owner+" API tokens"), svc); err != nil {
 			return err
 		}
 	}
@@ -282,24 +272,5 @@ func (r *session) inUse(ctx context.Context, c *generated.ClientWithResponses) e
 
 // rateLimited: every operation answered 429 with Retry-After.
 func (r *session) rateLimited(ctx context.Context, c *generated.ClientWithResponses) error {
-	acct, id := r.opts.AccountID, "62af0db3-c410-40b2-9ee3-0e93f6dd1de0"
-	auth, limit := r.opts.Credentials.Apply, r.opts.RateLimit
-	list, err := c.ListTokensWithResponse(ctx, acct, nil, auth, limit)
-	if err := expect("list", 429, list, err); err != nil {
-		return err
-	}
-	create, err := c.CreateTokenWithResponse(ctx, acct, r.input(r.prefix+"-limited"), auth, limit)
-	if err := expect("create", 429, create, err); err != nil {
-		return err
-	}
-	get, err := c.GetTokenWithResponse(ctx, acct, id, auth, limit)
-	if err := expect("get", 429, get, err); err != nil {
-		return err
-	}
-	upd, err := c.UpdateTokenWithResponse(ctx, acct, id, r.input(r.prefix+"-limited"), auth, limit)
-	if err := expect("update", 429, upd, err); err != nil {
-		return err
-	}
-	del, err := c.DeleteTokenWithResponse(ctx, acct, id, auth, limit)
-	return expect("delete", 429, del, err)
+	return run(ctx, r.registrationOps(c, unknownRegistrationID, r.prefix+"-limited", 429), r.opts.Credentials.Apply, r.opts.RateLimit)
 }

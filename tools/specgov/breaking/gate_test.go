@@ -2,14 +2,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-aisearch/tokens/tools/specgov/internal/spectest"
 )
 
 const (
@@ -28,43 +28,19 @@ func baseSpec(t *testing.T) []byte {
 // realSpec is the project's openapi.yaml as committed.
 func realSpec(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "openapi.yaml"))
+	b, err := os.ReadFile(spectest.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-// realJSON is the project's spec, parsed once per process and written as
-// JSON: decoding it is a third quicker than parsing the YAML again.
-var realJSON = sync.OnceValues(func() ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "openapi.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	doc, err := openapi3.NewLoader().LoadFromData(b)
-	if err != nil {
-		return nil, err
-	}
-	return doc.MarshalJSON()
-})
-
 // revise takes a fresh copy of the real spec, lets edit change it, sets
 // info.version and returns the result as JSON (oasdiff reads JSON and YAML
 // alike).
 func revise(t *testing.T, version string, edit func(doc *openapi3.T)) []byte {
 	t.Helper()
-	data, err := realJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := &openapi3.T{}
-	if err := json.Unmarshal(data, doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := openapi3.NewLoader().ResolveRefsIn(doc, nil); err != nil {
-		t.Fatal(err)
-	}
+	doc := spectest.Copy(t)
 	if edit != nil {
 		edit(doc)
 	}

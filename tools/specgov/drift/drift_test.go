@@ -5,11 +5,13 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-aisearch/tokens/tools/specgov/internal/spectest"
 )
 
 func TestReferenceIsExplained(t *testing.T) {
 	t.Parallel()
-	report := compare(t, loadSpec(t), reference(t), defaultAllow(t))
+	report := compare(t, spectest.Copy(t), reference(t), defaultAllow(t))
 	for _, d := range report.Unexplained {
 		t.Errorf("unexplained: %s", d.Key())
 	}
@@ -23,7 +25,7 @@ func TestReferenceIsExplained(t *testing.T) {
 
 func TestIdenticalSpecsHaveNoDifferences(t *testing.T) {
 	t.Parallel()
-	if diffs, err := Compare(loadSpec(t), loadSpec(t)); err != nil || len(diffs) > 0 {
+	if diffs, err := Compare(spectest.Copy(t), spectest.Copy(t)); err != nil || len(diffs) > 0 {
 		t.Fatalf("a spec differs from itself: %v %v", keys(diffs), err)
 	}
 }
@@ -119,7 +121,7 @@ func TestFindsChanges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// Not parallel: Compare normalises upstream in place (again and
 			// again, to the same result), which must not race.
-			doc := loadSpec(t)
+			doc := spectest.Copy(t)
 			tt.edit(doc)
 			report := compare(t, doc, upstream, allow)
 			got := keys(report.Unexplained)

@@ -1,50 +1,19 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-aisearch/tokens/tools/specgov/internal/spectest"
 )
 
 const (
 	listPath = "/accounts/{account_id}/ai-search/tokens"
 	itemPath = "/accounts/{account_id}/ai-search/tokens/{id}"
 )
-
-// ourSpec is the project's openapi.yaml.
-var ourSpec = filepath.Join("..", "..", "..", "openapi.yaml")
-
-// ourJSON is the project's spec, parsed once per process and written as
-// JSON: decoding it is a third quicker than parsing the YAML again.
-var ourJSON = sync.OnceValues(func() ([]byte, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile(ourSpec)
-	if err != nil {
-		return nil, err
-	}
-	return doc.MarshalJSON()
-})
-
-// loadSpec returns a fresh copy of the project's spec that a test may
-// break, its $refs resolved as the loader resolves them.
-func loadSpec(t *testing.T) *openapi3.T {
-	t.Helper()
-	data, err := ourJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := &openapi3.T{}
-	if err := json.Unmarshal(data, doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := openapi3.NewLoader().ResolveRefsIn(doc, nil); err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
 
 // referenceFiles are Cloudflare's published definitions of the operations
 // the spec covers, one file per API family, kept beside the repository
@@ -74,7 +43,7 @@ func reference(t *testing.T) *openapi3.T {
 		}
 		docs = append(docs, data)
 	}
-	doc, err := LoadUpstream(loadSpec(t).Paths.InMatchingOrder(), docs...)
+	doc, err := LoadUpstream(spectest.Copy(t).Paths.InMatchingOrder(), docs...)
 	if err != nil {
 		t.Fatal(err)
 	}

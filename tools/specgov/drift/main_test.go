@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-aisearch/tokens/tools/specgov/internal/spectest"
 )
 
 // TestRunExitCodes: 0 when every difference is explained, 1 on drift, 2 on
@@ -27,10 +29,10 @@ func TestRunExitCodes(t *testing.T) {
 		code int
 		out  string
 	}{
-		{"explained", append([]string{"--spec", ourSpec}, ups...), 0, "drift: ok"},
-		{"drift", append([]string{"--spec", ourSpec, "--allow", emptyAllow}, ups...), 1, "drift: FAIL"},
-		{"no upstream", []string{"--spec", ourSpec}, 2, "usage: drift"},
-		{"unreadable upstream", []string{"--spec", ourSpec, "--upstream", "https://127.0.0.1:1/openapi.json"}, 3, "cannot read the upstream schema"},
+		{"explained", append([]string{"--spec", spectest.Path}, ups...), 0, "drift: ok"},
+		{"drift", append([]string{"--spec", spectest.Path, "--allow", emptyAllow}, ups...), 1, "drift: FAIL"},
+		{"no upstream", []string{"--spec", spectest.Path}, 2, "usage: drift"},
+		{"unreadable upstream", []string{"--spec", spectest.Path, "--upstream", "https://127.0.0.1:1/openapi.json"}, 3, "cannot read the upstream schema"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr strings.Builder

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/oasdiff/yaml"
+
+	"github.com/go-aisearch/tokens/tools/specgov/internal/spectest"
 )
 
 // TestLoadUpstreamFullSchema feeds the reference as Cloudflare's whole
@@ -46,7 +48,7 @@ func TestLoadUpstreamFullSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths := loadSpec(t).Paths.InMatchingOrder()
+	paths := spectest.Copy(t).Paths.InMatchingOrder()
 	for name, input := range map[string][]byte{"json": full, "yaml": asYAML} {
 		t.Run(name, func(t *testing.T) {
 			upstream, err := LoadUpstream(paths, input)
@@ -59,7 +61,7 @@ func TestLoadUpstreamFullSchema(t *testing.T) {
 			if _, ok := upstream.Components.Schemas["unrelated"]; ok {
 				t.Error("kept a component our paths do not reach")
 			}
-			report := compare(t, loadSpec(t), upstream, defaultAllow(t))
+			report := compare(t, spectest.Copy(t), upstream, defaultAllow(t))
 			if !report.OK() {
 				t.Fatalf("full-schema form differs from the reference: %v %v", keys(report.Unexplained), report.Stale)
 			}
@@ -111,7 +113,7 @@ func TestCompareSurvivesCycles(t *testing.T) {
 				t.Log(err)
 				return
 			}
-			diffs, err := Compare(loadSpec(t), upstream)
+			diffs, err := Compare(spectest.Copy(t), upstream)
 			if err != nil {
 				t.Log(err)
 				return
@@ -161,7 +163,7 @@ func fullSchema(t *testing.T) map[string]any {
 // paths the tests below need.
 func upstreamServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ours, err := os.ReadFile(ourSpec)
+	ours, err := os.ReadFile(spectest.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +183,7 @@ func TestReadUpstream(t *testing.T) {
 	t.Parallel()
 	srv := upstreamServer(t)
 	ctx := context.Background()
-	ours, _ := os.ReadFile(ourSpec)
+	ours, _ := os.ReadFile(spectest.Path)
 	if data, err := ReadUpstream(ctx, srv.URL+"/openapi.yaml", MaxUpstreamSize, time.Minute); err != nil || !bytes.Equal(data, ours) {
 		t.Fatalf("ReadUpstream: %d bytes, %v", len(data), err)
 	}
@@ -209,7 +211,7 @@ func TestReadUpstream(t *testing.T) {
 			t.Errorf("a FIFO: %v", err)
 		}
 	}
-	if !errors.Is(func() error { _, err := readFile(ourSpec, 10); return err }(), errTooLarge) {
+	if !errors.Is(func() error { _, err := readFile(spectest.Path, 10); return err }(), errTooLarge) {
 		t.Error("a file over the limit is not refused as too large")
 	}
 }
