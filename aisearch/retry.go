@@ -77,12 +77,13 @@ func (p RetryPolicy) sleep() func(context.Context, time.Duration) error {
 	return sleepCtx
 }
 
-const maxAttemptsLimit = 10
+// MaxAttemptsLimit is the most attempts a RetryPolicy may make.
+const MaxAttemptsLimit = 10
 
 func (p RetryPolicy) validate() error {
 	switch {
-	case p.MaxAttempts < 1 || p.MaxAttempts > maxAttemptsLimit:
-		return fmt.Errorf("aisearch: RetryPolicy.MaxAttempts %d: want 1 to %d", p.MaxAttempts, maxAttemptsLimit)
+	case p.MaxAttempts < 1 || p.MaxAttempts > MaxAttemptsLimit:
+		return fmt.Errorf("aisearch: RetryPolicy.MaxAttempts %d: want 1 to %d", p.MaxAttempts, MaxAttemptsLimit)
 	case p.MaxAttempts == 1:
 		return nil // no retries: the durations do not matter
 	case p.MinBackoff <= 0:

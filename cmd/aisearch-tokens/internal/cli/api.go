@@ -45,8 +45,8 @@ func (f *apiFlags) check() error {
 	switch {
 	case f.timeout < 0:
 		return Usagef("--timeout %s: must not be negative", f.timeout)
-	case f.maxAttempts < 1 || f.maxAttempts > 10:
-		return Usagef("--max-attempts %d: want 1 to 10", f.maxAttempts)
+	case f.maxAttempts < 1 || f.maxAttempts > aisearch.MaxAttemptsLimit:
+		return Usagef("--max-attempts %d: want 1 to %d", f.maxAttempts, aisearch.MaxAttemptsLimit)
 	}
 	return nil
 }
