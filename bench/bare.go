@@ -67,7 +67,11 @@ func BareHandler(listSize int) http.Handler {
 			w.Write(body)
 		}
 	}
+	// The load generator first mints the service token its creates
+	// register (POST /user/tokens): the least answer it reads.
+	minted := []byte(`{"success":true,"errors":[],"messages":[],"result":{"id":"` + CannedToken(0).CfAPIID + `","value":"bench-minted-token-value"}}`)
 	mux := http.NewServeMux()
+	mux.Handle("POST /client/v4/user/tokens", write(http.StatusOK, minted))
 	const base = "/client/v4/accounts/{account_id}/ai-search/tokens"
 	mux.Handle("GET "+base, write(http.StatusOK, list))
 	mux.Handle("POST "+base, write(http.StatusCreated, one))
