@@ -5,7 +5,7 @@
 // medians and their confidence intervals; what is ours is which figure is
 // compared with which, the targets, and the page.
 //
-//	cd tools/benchreport && go run . [-o BENCHMARKS.md] [-count 5] [-benchtime 1s]
+//	cd tools/benchreport && go run . [-o BENCHMARKS.md] [-count 6] [-benchtime 1s]
 //
 // It is a module of its own so that golang.org/x/perf stays out of the
 // library's go.mod; it uses the library's packages through a replace.
@@ -25,7 +25,7 @@ import (
 
 func main() {
 	out := flag.String("o", "BENCHMARKS.md", "report file, relative to the repository root; - for stdout only")
-	count := flag.Int("count", 5, "runs of each benchmark; the report uses the median")
+	count := flag.Int("count", 6, "runs of each benchmark; the report uses the median (benchstat gives a confidence interval from 6)")
 	benchtime := flag.String("benchtime", "1s", "go test -benchtime for the HTTP and validation benchmarks")
 	genRuns := flag.Int("gen-runs", 5, "timed go generate + build rounds")
 	loadRequests := flag.Int("load-requests", 4000, "requests per load generator run")
