@@ -271,7 +271,7 @@ func (mc *machine) deleteAPIToken(t *rapid.T) {
 func (mc *machine) verifyAPIToken(t *rapid.T) {
 	owner := mc.drawOwner(t)
 	var live, revoked []string // in the order of token ids and of revocation, not of the random values
-	for _, id := range sorted(slices.Collect(maps.Keys(mc.m.apiTokens))) {
+	for _, id := range slices.Sorted(maps.Keys(mc.m.apiTokens)) {
 		live = append(live, mc.m.apiTokens[id].value)
 	}
 	for _, rv := range mc.m.revoked {
