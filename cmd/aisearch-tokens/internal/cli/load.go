@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 	"github.com/go-aisearch/tokens/internal/loadgen"
 )
 
@@ -20,7 +21,7 @@ func newLoadCmd(r *runner) *cobra.Command {
 		Short: "Send bounded traffic to a local API; report throughput, latency",
 		Long: `Send mixed traffic (list, get, create, update, delete) to a tokens API on a
 loopback address, an emulator, and report throughput and latency per
-operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a
+operation. The credential is $` + cfauth.EnvAPIToken + ` (never a flag); without it, a
 placeholder that an emulator started without --api-token accepts. AI Search
 registers only a live Cloudflare API token, so load first creates one with
 that credential (POST /user/tokens, which needs "API Tokens Write"), with
@@ -33,7 +34,7 @@ answers, or no service token created, 2 usage.`,
 	}
 	fs := cmd.Flags()
 	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
-	account := fs.String("account-id", "", "account `ID` (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
+	account := fs.String("account-id", "", "account `ID` (default $"+cfauth.EnvAccountID+", else the emulator's default account)")
 	conc := fs.Int("concurrency", 1, "concurrent workers")
 	requests := fs.Int("requests", 1000, "total requests; 0 means only --duration bounds the run")
 	duration := fs.Duration("duration", 0, "stop sending after this long; 0 means only --requests bounds the run")
@@ -50,7 +51,7 @@ answers, or no service token created, 2 usage.`,
 		if *account == "" && cmd.Flags().Changed("account-id") {
 			return Usagef("--account-id must not be empty")
 		}
-		accountID := cmp.Or(*account, r.env.Getenv(aisearch.EnvAccountID), emulator.DefaultAccountID)
+		accountID := cmp.Or(*account, r.env.Getenv(cfauth.EnvAccountID), emulator.DefaultAccountID)
 		if err := loadgen.CheckLoopback(*base); err != nil {
 			return Usagef("%s", flagNames(err.Error()))
 		}
@@ -65,7 +66,7 @@ answers, or no service token created, 2 usage.`,
 		// history and process listings. Without one, a placeholder suits an
 		// emulator started without --api-token (it accepts any credential).
 		cfg := loadgen.Config{
-			BaseURL: *base, AccountID: accountID, APIToken: cmp.Or(r.env.Getenv(aisearch.EnvAPIToken), "aisearch-tokens-load"),
+			BaseURL: *base, AccountID: accountID, APIToken: cmp.Or(r.env.Getenv(cfauth.EnvAPIToken), "aisearch-tokens-load"),
 			Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
 		}
 		res, err := loadgen.Run(ctx, cfg)
