@@ -44,23 +44,23 @@ answers, or no service token created, 2 usage.`,
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
 		if *base == "" {
-			return Usagef("--base-url is required")
+			return usagef("--base-url is required")
 		}
 		// The environment is read when the command runs, not when the
 		// command tree is built: the help shows no value of it.
 		if *account == "" && cmd.Flags().Changed("account-id") {
-			return Usagef("--account-id must not be empty")
+			return usagef("--account-id must not be empty")
 		}
 		accountID := cmp.Or(*account, r.env.Getenv(cfauth.EnvAccountID), emulator.DefaultAccountID)
 		if err := loadgen.CheckLoopback(*base); err != nil {
-			return Usagef("%s", flagNames(err.Error()))
+			return usagef("%s", flagNames(err.Error()))
 		}
 		if err := checkOption("--base-url", aisearch.WithBaseURL(*base)); err != nil {
 			return err // the client's rule for an API root: it names the right one
 		}
 		mix, err := loadgen.ParseMix(*mixFlag)
 		if err != nil {
-			return Usagef("%s", flagNames(err.Error()))
+			return usagef("%s", flagNames(err.Error()))
 		}
 		// The token comes only from the environment, so it stays out of shell
 		// history and process listings. Without one, a placeholder suits an
@@ -74,7 +74,7 @@ answers, or no service token created, 2 usage.`,
 			return err // the server refused, not the flags
 		}
 		if err != nil {
-			return Usagef("%s", flagNames(err.Error()))
+			return usagef("%s", flagNames(err.Error()))
 		}
 		if *asJSON {
 			if err := writeJSON(r.env.Stdout, loadJSON(res)); err != nil {

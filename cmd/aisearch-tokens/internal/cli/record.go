@@ -63,7 +63,7 @@ type recordFlags struct {
 
 func (r *runner) record(ctx context.Context, f recordFlags) error {
 	if f.baseURL == "" || f.out == "" {
-		return Usagef("--base-url and --out are required")
+		return usagef("--base-url and --out are required")
 	}
 	if err := checkOption("--base-url", aisearch.WithBaseURL(f.baseURL)); err != nil {
 		return err // the client's rule for an API root: it names the right one
@@ -75,7 +75,7 @@ func (r *runner) record(ctx context.Context, f recordFlags) error {
 		f.account = emulator.DefaultAccountID // as `load` does
 	}
 	if f.account == "" {
-		return Usagef("no account: pass --account-id or set %s (or --emulator for the emulator's default account)", cfauth.EnvAccountID)
+		return usagef("no account: pass --account-id or set %s (or --emulator for the emulator's default account)", cfauth.EnvAccountID)
 	}
 	var only []string
 	for _, sc := range strings.Split(f.scenarios, ",") {
@@ -83,16 +83,16 @@ func (r *runner) record(ctx context.Context, f recordFlags) error {
 			continue
 		}
 		if !slices.Contains(record.Scenarios, sc) {
-			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(record.Scenarios, ", "))
+			return usagef("unknown scenario %q (have %s)", sc, strings.Join(record.Scenarios, ", "))
 		}
 		only = append(only, sc)
 	}
 	creds, err := record.CredentialsFromEnv(r.env.Getenv)
 	if err != nil {
-		return Usagef("%s", libraryPrefix.ReplaceAllString(err.Error(), ""))
+		return usagef("%s", libraryPrefix.ReplaceAllString(err.Error(), ""))
 	}
 	if (f.cfAPIID == "") != (r.env.Getenv(envCfAPIKey) == "") {
-		return Usagef("--cf-api-id and $%s go together: the service token to register, or neither (then record mints one)", envCfAPIKey)
+		return usagef("--cf-api-id and $%s go together: the service token to register, or neither (then record mints one)", envCfAPIKey)
 	}
 	opts := record.Options{BaseURL: f.baseURL, AccountID: f.account, Credentials: creds, OutDir: f.out,
 		ServiceTokenID: f.cfAPIID, ServiceTokenKey: r.env.Getenv(envCfAPIKey), Only: only, Overwrite: f.force,

@@ -39,11 +39,11 @@ const (
 func (tf *tokenFlags) requireAll() error {
 	switch {
 	case tf.name == "" && tf.cfAPIID == "":
-		return Usagef("--name and --cf-api-id are required")
+		return usagef("--name and --cf-api-id are required")
 	case tf.name == "":
-		return Usagef("--name is required")
+		return usagef("--name is required")
 	case tf.cfAPIID == "":
-		return Usagef("--cf-api-id is required")
+		return usagef("--cf-api-id is required")
 	}
 	return nil
 }
