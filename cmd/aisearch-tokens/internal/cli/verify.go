@@ -68,7 +68,7 @@ type verifyFlags struct {
 
 func (r *runner) verify(ctx context.Context, paths []string, f verifyFlags) error {
 	if f.secretsOnly && (f.coverage || f.requireCoverage) {
-		return Usagef("--secrets-only checks no contract, so it has no coverage: drop --coverage and --require-coverage")
+		return usagef("--secrets-only checks no contract, so it has no coverage: drop --coverage and --require-coverage")
 	}
 	files, err := contract.CassetteFiles(paths)
 	if err != nil {
@@ -104,7 +104,7 @@ func (r *runner) verify(ctx context.Context, paths []string, f verifyFlags) erro
 		return err
 	}
 	if !res.OK {
-		return &ExitError{Code: ExitFailure} // the summary said why
+		return &exitError{Code: ExitFailure} // the summary said why
 	}
 	return nil
 }
