@@ -108,10 +108,7 @@ func TestEachDeathNamesTheInstanceAndRotateRepairsIt(t *testing.T) {
 			t.Parallel()
 			e := newJobsEnv(t)
 			ctx := context.Background()
-			p, err := e.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := provision(t, e.c)
 			reg := p.Registration.ID
 			docs := e.c.Instances("")
 			if in, err := docs.Create(ctx, aisearch.InstanceParams{ID: "docs", Type: "r2", Source: "docs-bucket", TokenID: reg}); err != nil || in.TokenID != reg || in.Status != "waiting" || in.Namespace != "default" {
@@ -180,10 +177,7 @@ func TestInstancesAndJobs(t *testing.T) {
 	t.Parallel()
 	e := newJobsEnv(t)
 	ctx := context.Background()
-	p, err := e.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, e.c)
 	reg := p.Registration.ID
 	def := e.c.Instances(aisearch.DefaultNamespace)
 	for _, id := range []string{"a1", "b2", "c3", "d4", "e5"} {
@@ -379,10 +373,7 @@ func TestCheckNamesTheInstances(t *testing.T) {
 	t.Parallel()
 	e := newJobsEnv(t)
 	ctx := context.Background()
-	p, err := e.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, e.c)
 	id, key := liveToken(t, e.ts.Server(), "spare")
 	spare, err := e.c.Registrations.Create(ctx, aisearch.RegistrationParams{Name: "spare", CfAPIID: id, CfAPIKey: key})
 	if err != nil {
@@ -454,10 +445,7 @@ func TestRotateProofThatFails(t *testing.T) {
 	t.Parallel()
 	e := newJobsEnv(t)
 	ctx := context.Background()
-	p, err := e.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, e.c)
 	reg := p.Registration.ID
 	// Nothing uses it: nothing to prove with, and no error.
 	rot, err := e.c.Rotate(ctx, reg, aisearch.ServiceTokenOptions{ProveWithJob: true})
@@ -492,10 +480,7 @@ func TestRotateProofThatFails(t *testing.T) {
 
 	// A job that does not end within the proof's timeout.
 	slow := newJobsEnv(t, emulator.WithJobDuration(time.Hour))
-	p, err = slow.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p = provision(t, slow.c)
 	if _, err := slow.c.Instances("").Create(ctx, aisearch.InstanceParams{ID: "docs", Type: "r2", Source: "b", TokenID: p.Registration.ID}); err != nil {
 		t.Fatal(err)
 	}
