@@ -27,12 +27,7 @@ func newJobsEnv(t *testing.T, opts ...emulator.Option) *jobsEnv {
 	t.Helper()
 	e := &jobsEnv{clock: newClock()}
 	e.ts = newEmulator(t, append([]emulator.Option{emulator.WithClock(e.clock.Now)}, opts...)...)
-	policy := aisearch.DefaultRetryPolicy()
-	policy.Sleep = func(ctx context.Context, d time.Duration) error {
-		e.clock.Advance(d)
-		return ctx.Err()
-	}
-	e.c, _ = newTestClient(t, e.ts.BaseURL, aisearch.WithRetryPolicy(policy), aisearch.WithClock(e.clock.Now))
+	e.c, _ = newTestClient(t, e.ts.BaseURL, aisearch.WithRetryPolicy(clockPolicy(e.clock)), aisearch.WithClock(e.clock.Now))
 	return e
 }
 
@@ -465,8 +460,7 @@ func TestRotateProofThatFails(t *testing.T) {
 	// Right after a job the instance is in its 30 s cooldown (429, code
 	// 7020): the proof waits it out with the retry policy's Sleep, here
 	// with no retries in the transport to do it first.
-	once, _ := newTestClient(t, e.ts.BaseURL, aisearch.WithClock(e.clock.Now), aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1,
-		Sleep: func(ctx context.Context, d time.Duration) error { e.clock.Advance(d); return ctx.Err() }}))
+	once, _ := newTestClient(t, e.ts.BaseURL, aisearch.WithClock(e.clock.Now), aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1, Sleep: clockSleep(e.clock)}))
 	rot, err = once.Rotate(ctx, reg, aisearch.ServiceTokenOptions{ProveWithJob: true})
 	if err != nil || rot.Proof == nil || !rot.Proof.Job.EndedWell() {
 		t.Fatalf("Rotate right after a job: %+v, %v", rot.Proof, err)

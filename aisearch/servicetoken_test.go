@@ -27,6 +27,23 @@ func newClock() *testsupport.Clock {
 	return testsupport.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 }
 
+// clockSleep is a retry policy's Sleep that moves clock by d instead of
+// sleeping: a wait (a retry's, a new token's, a cooldown's, a job's) costs
+// no real time, and an emulator on that clock sees the time pass.
+func clockSleep(clock *testsupport.Clock) func(context.Context, time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		clock.Advance(d)
+		return ctx.Err()
+	}
+}
+
+// clockPolicy is DefaultRetryPolicy waiting with clockSleep.
+func clockPolicy(clock *testsupport.Clock) aisearch.RetryPolicy {
+	p := aisearch.DefaultRetryPolicy()
+	p.Sleep = clockSleep(clock)
+	return p
+}
+
 // faults adds X-Emulator-Fault to chosen attempts, counted from 1 over
 // every attempt the client sends (retries included), and records them.
 type faults struct {
