@@ -89,12 +89,16 @@ func hasCode(errs []apiError, codes ...int) bool {
 }
 
 // authAnswer reports whether ix's answer is one Cloudflare gives before it
-// looks at the request's input: the credential refused or missing (401,
-// 403, or a 400 with a credential code) or the rate limited (429).
+// looks at the request's input: the credential refused (401), missing (a
+// 400 with a credential code) or without the permission (403, code 9109),
+// or the rate limited (429). Other 403s (a create past the account's
+// limit: 7013, 7062) come after the input is read, as provokedRule has it.
 func authAnswer(ix Interaction) bool {
 	switch ix.Status {
-	case 401, 403, 429:
+	case 401, 429:
 		return true
+	case 403:
+		return hasCode(responseErrors(ix.ResponseBody), codePermissionDenied)
 	case 400:
 		return hasCode(responseErrors(ix.ResponseBody), credentialCodes...)
 	}
