@@ -414,11 +414,15 @@ func mintServiceToken(ctx context.Context, opts Options, name string) (id, value
 	if err != nil {
 		return "", "", err
 	}
+	// What an R2 instance's indexing jobs need, so that the instance
+	// scenarios' jobs run (the service token AI Search's docs describe).
+	var groups []generated.PolicyPermissionGroup
+	for _, id := range permgroups.ServiceToken() {
+		groups = append(groups, generated.PolicyPermissionGroup{ID: id})
+	}
 	body := generated.APITokenCreate{Name: name, Policies: []generated.Policy{{
-		Effect: generated.Allow,
-		// What an R2 instance's indexing jobs need, so that the instance
-		// scenarios' jobs run (the service token AI Search's docs describe).
-		PermissionGroups: []generated.PolicyPermissionGroup{{ID: permgroups.AISearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},
+		Effect:           generated.Allow,
+		PermissionGroups: groups,
 		Resources:        generated.APITokenResources{"com.cloudflare.api.account." + opts.AccountID: "*"},
 	}}}
 	resp, err := c.CreateUserAPITokenWithResponse(ctx, body, opts.Credentials.Apply)
