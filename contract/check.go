@@ -196,6 +196,15 @@ func parseSent(ix Interaction) sentBody {
 	return sent
 }
 
+// echoPrefix starts the message of a violation that echoes a secret.
+const echoPrefix = "echoes the request's "
+
+// EchoesSecret is whether f is a response that echoes one of the request's
+// secrets, as opposed to a breach of the spec.
+func (f Failure) EchoesSecret() bool {
+	return f.Violation.Side == "response" && strings.HasPrefix(f.Violation.Message, echoPrefix)
+}
+
 func echoedSecrets(ix Interaction) []Violation {
 	var out []Violation
 	sent := parseSent(ix)
@@ -209,11 +218,11 @@ func echoedSecrets(ix Interaction) []Violation {
 			continue
 		}
 		if strings.Contains(withoutPublicEchoes(body, sent, s), s) {
-			out = append(out, Violation{Side: "response", Path: []string{"body"}, Message: "echoes the request's " + name + " (a secret)"})
+			out = append(out, Violation{Side: "response", Path: []string{"body"}, Message: echoPrefix + name + " (a secret)"})
 		}
 		for _, h := range slices.Sorted(maps.Keys(ix.ResponseHeader)) {
 			if slices.ContainsFunc(ix.ResponseHeader[h], func(val string) bool { return strings.Contains(val, s) }) {
-				out = append(out, Violation{Side: "response", Path: []string{"header", h}, Message: "echoes the request's " + name + " (a secret)"})
+				out = append(out, Violation{Side: "response", Path: []string{"header", h}, Message: echoPrefix + name + " (a secret)"})
 			}
 		}
 	}
