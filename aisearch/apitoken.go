@@ -107,7 +107,7 @@ func PermissionGroupName(id string) string {
 // ServiceTokenPermissions are the permission groups Provision and Rotate
 // grant by default and Check requires by default.
 func ServiceTokenPermissions() []string {
-	return []string{PermissionAISearchIndexEngine, PermissionWorkersR2StorageWrite}
+	return permgroups.ServiceToken()
 }
 
 // AccountResource is the policy resource naming one account:

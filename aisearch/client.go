@@ -46,7 +46,7 @@ type Client struct {
 	secrets   []Secret // credentials (e-mail too): scrubbed from anything copied out of a response
 	apiToken  bool     // the credential is an API token, not an e-mail and key
 	now       func() time.Time
-	sleep     func(context.Context, time.Duration) error // the retry policy's
+	sleep     func(context.Context, time.Duration) error // the retry policy's Wait
 	scrub     func(string) string
 }
 
@@ -176,7 +176,7 @@ func newClient(cfg *config) (*Client, error) {
 		apiToken:  !cfg.creds.token.IsZero(),
 		scrub:     scrubberOf(secrets),
 		now:       cfg.now,
-		sleep:     cfg.retry.sleep(),
+		sleep:     cfg.retry.Wait,
 	}
 	c.Registrations = &Registrations{c: c}
 	c.Namespaces = &Namespaces{c: c}

@@ -222,3 +222,14 @@ func respond(r *http.Request, code int, body string, headers ...string) *http.Re
 	}
 	return &http.Response{StatusCode: code, Header: h, Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}
 }
+
+// provision runs c.Provision with the default options and fails the test
+// if it fails: the start of every test of a working registration.
+func provision(t testing.TB, c *aisearch.Client) aisearch.Provisioned {
+	t.Helper()
+	p, err := c.Provision(context.Background(), aisearch.ServiceTokenOptions{})
+	if err != nil {
+		t.Fatalf("Provision: %v", err)
+	}
+	return p
+}

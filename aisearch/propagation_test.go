@@ -68,13 +68,8 @@ func newPropagation(t *testing.T, delay time.Duration, failDeletes bool) *propag
 	obs := &observer{next: srv.Handler(), failDeletes: failDeletes}
 	hs := httptest.NewServer(obs)
 	t.Cleanup(hs.Close)
-	policy := aisearch.DefaultRetryPolicy()
-	policy.Sleep = func(ctx context.Context, d time.Duration) error {
-		clock.Advance(d)
-		return ctx.Err()
-	}
 	c, err := aisearch.New(emulator.DefaultAccountID, aisearch.WithAPIToken(fakeAPIToken), aisearch.WithBaseURL(hs.URL+emulator.BasePath),
-		aisearch.WithRetryPolicy(policy), aisearch.WithClock(clock.Now))
+		aisearch.WithRetryPolicy(clockPolicy(clock)), aisearch.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,9 +44,11 @@ type RetryPolicy struct {
 	RetryCreate bool
 	// Sleep waits d between attempts: it returns after d, or with ctx's
 	// error as soon as ctx ends. Nil means a real timer. Provision and
-	// Rotate wait through it too while a new token reaches AI Search. Tests
-	// replace it to record the waits or to move a fake clock;
-	// NoWaitRetryPolicy's returns at once.
+	// Rotate wait through it too while a new token reaches AI Search, and
+	// WaitJob between looks at a job. Tests replace it to record the waits
+	// or to move a fake clock; NoWaitRetryPolicy's returns at once. To
+	// wrap it (to log each wait, say), call the policy's Wait from the new
+	// Sleep: it is the real timer when Sleep is nil.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -69,12 +71,20 @@ func NoWaitRetryPolicy() RetryPolicy {
 	return p
 }
 
-// sleep is p.Sleep, or a real timer.
-func (p RetryPolicy) sleep() func(context.Context, time.Duration) error {
+// Wait waits d the way a client with this policy does: with Sleep, or a
+// real timer when Sleep is nil; it returns ctx's error as soon as ctx ends.
+// It lets a caller wrap the policy's waits without knowing what they are:
+//
+//	wait := p.Wait // the policy as it is now, before Sleep is replaced
+//	p.Sleep = func(ctx context.Context, d time.Duration) error {
+//		log.Printf("waiting %s", d)
+//		return wait(ctx, d)
+//	}
+func (p RetryPolicy) Wait(ctx context.Context, d time.Duration) error {
 	if p.Sleep != nil {
-		return p.Sleep
+		return p.Sleep(ctx, d)
 	}
-	return sleepCtx
+	return sleepCtx(ctx, d)
 }
 
 // MaxAttemptsLimit is the most attempts a RetryPolicy may make.
@@ -202,7 +212,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		if serr := t.policy.sleep()(ctx, wait); serr != nil {
+		if serr := t.policy.Wait(ctx, wait); serr != nil {
 			return nil, serr
 		}
 		waited += wait

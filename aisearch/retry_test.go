@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -409,6 +410,42 @@ func TestNoWaitRetryPolicy(t *testing.T) {
 		}
 		if waited := time.Since(start); waited != 0 {
 			t.Errorf("waited %s, want no time at all", waited)
+		}
+	})
+}
+
+// RetryPolicy.Wait is Sleep when there is one, else a real timer that a
+// cancelled context ends at once; taken before Sleep is replaced, it is
+// what a wrapper of Sleep calls (the CLI's, to print each wait).
+func TestRetryPolicyWait(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var p aisearch.RetryPolicy // Sleep nil: a real timer, on the bubble's clock
+		start := time.Now()
+		if err := p.Wait(context.Background(), time.Hour); err != nil || time.Since(start) != time.Hour {
+			t.Errorf("Wait(1h) = %v after %s, want nil after 1h", err, time.Since(start))
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(time.Minute, cancel)
+		start = time.Now()
+		if err := p.Wait(ctx, time.Hour); !errors.Is(err, context.Canceled) || time.Since(start) != time.Minute {
+			t.Errorf("Wait(1h) cancelled after 1m = %v after %s", err, time.Since(start))
+		}
+
+		s := &sleeps{}
+		p.Sleep = s.sleep
+		wait := p.Wait
+		var told []time.Duration
+		p.Sleep = func(ctx context.Context, d time.Duration) error {
+			told = append(told, d)
+			return wait(ctx, d)
+		}
+		start = time.Now()
+		if err := p.Wait(context.Background(), 3*time.Second); err != nil || time.Since(start) != 0 {
+			t.Errorf("Wait through Sleep = %v after %s, want nil at once", err, time.Since(start))
+		}
+		if !slices.Equal(told, []time.Duration{3 * time.Second}) || !slices.Equal(s.get(), told) {
+			t.Errorf("the wrapper saw %v and the wrapped Sleep %v, want [3s] both", told, s.get())
 		}
 	})
 }

@@ -233,7 +233,9 @@ func (c *Client) Provision(ctx context.Context, opts ServiceTokenOptions) (Provi
 	}
 	if err != nil && !answered(err) {
 		// The create may have reached the API: look before undoing it.
-		r, found, ferr := c.findRegistration(ctx, tok.ID)
+		cctx, cancel := cleanupContext(ctx)
+		r, found, ferr := c.holder(cctx, tok.ID, "")
+		cancel()
 		switch {
 		case ferr != nil:
 			// Unknown: deleting the token could break the registration.
@@ -369,10 +371,10 @@ func (c *Client) Rotate(ctx context.Context, registrationID string, opts Service
 // newID, unless another registration still holds it, and reports whether
 // it did.
 func (c *Client) retire(ctx context.Context, opts ServiceTokenOptions, regID, newID string, old APIToken) (bool, error) {
-	switch holder, err := c.otherHolder(ctx, regID, old.ID); {
+	switch _, held, err := c.holder(ctx, old.ID, regID); {
 	case err != nil:
 		return false, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s; the old token %s was kept, as the registrations could not be listed to see whether another holds it (delete it by hand if none does): %w", regID, newID, old.ID, err)
-	case holder != "":
+	case held:
 		return false, nil // another registration still needs the old token
 	}
 	err := opts.Issuer.Client().APITokens(old.Owner).Delete(ctx, old.ID)
@@ -385,18 +387,20 @@ func (c *Client) retire(ctx context.Context, opts ServiceTokenOptions, regID, ne
 	return false, fmt.Errorf("aisearch: Rotate: registration %s now holds token %s, but deleting the old token %s failed (delete it by hand): %w", regID, newID, old.ID, err)
 }
 
-// otherHolder returns the ID of another registration than regID that holds
-// the Cloudflare token cfAPIID, or "" when none does.
-func (c *Client) otherHolder(ctx context.Context, regID, cfAPIID string) (string, error) {
+// holder returns the registration, other than the one with the id
+// except, that holds the Cloudflare token cfAPIID: for a create whose
+// answer was lost, and before an old token is deleted. It reports false
+// when none does; an error means it could not tell.
+func (c *Client) holder(ctx context.Context, cfAPIID, except string) (Registration, bool, error) {
 	for t, err := range c.Registrations.All(ctx, RegistrationListOptions{}) {
 		if err != nil {
-			return "", err
+			return Registration{}, false, err
 		}
-		if t.ID != regID && t.CfAPIID == cfAPIID {
-			return t.ID, nil
+		if t.ID != except && t.CfAPIID == cfAPIID {
+			return t, true, nil
 		}
 	}
-	return "", nil
+	return Registration{}, false, nil
 }
 
 func (c *Client) serviceDefaults(opts ServiceTokenOptions) (ServiceTokenOptions, error) {
@@ -523,22 +527,6 @@ func (c *Client) deleteNew(ctx context.Context, issuer *APITokens, id string) er
 		return err
 	}
 	return nil
-}
-
-// findRegistration looks for the registration of cfAPIID, for a create whose
-// answer was lost; an error means it could not tell.
-func (c *Client) findRegistration(ctx context.Context, cfAPIID string) (Registration, bool, error) {
-	cctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	for t, err := range c.Registrations.All(cctx, RegistrationListOptions{}) {
-		if err != nil {
-			return Registration{}, false, err
-		}
-		if t.CfAPIID == cfAPIID {
-			return t, true, nil
-		}
-	}
-	return Registration{}, false, nil
 }
 
 // answered reports whether err is the API's refusal (an *APIError), so

@@ -27,6 +27,23 @@ func newClock() *testsupport.Clock {
 	return testsupport.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 }
 
+// clockSleep is a retry policy's Sleep that moves clock by d instead of
+// sleeping: a wait (a retry's, a new token's, a cooldown's, a job's) costs
+// no real time, and an emulator on that clock sees the time pass.
+func clockSleep(clock *testsupport.Clock) func(context.Context, time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		clock.Advance(d)
+		return ctx.Err()
+	}
+}
+
+// clockPolicy is DefaultRetryPolicy waiting with clockSleep.
+func clockPolicy(clock *testsupport.Clock) aisearch.RetryPolicy {
+	p := aisearch.DefaultRetryPolicy()
+	p.Sleep = clockSleep(clock)
+	return p
+}
+
 // faults adds X-Emulator-Fault to chosen attempts, counted from 1 over
 // every attempt the client sends (retries included), and records them.
 type faults struct {
@@ -302,14 +319,11 @@ func TestProvisionRefusesToDuplicateABrokenRegistration(t *testing.T) {
 	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
-	first, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := provision(t, w.c)
 	if err := w.c.APITokens(aisearch.OwnerUser).Delete(ctx, first.APIToken.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
+	_, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
 	var broken *aisearch.BrokenRegistrationError
 	if !errors.Is(err, aisearch.ErrBrokenRegistration) || !errors.As(err, &broken) {
 		t.Fatalf("Provision over a broken registration = %v, want ErrBrokenRegistration", err)
@@ -383,10 +397,7 @@ func TestRotate(t *testing.T) {
 	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
-	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, w.c)
 	w.clock.Advance(time.Minute)
 	r, err := w.c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{})
 	if err != nil {
@@ -419,10 +430,7 @@ func TestRotateWithAFaultAtEachStep(t *testing.T) {
 	// Learn the requests of a clean rotation.
 	w := newWorkflow(t)
 	ctx := context.Background()
-	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, w.c)
 	start := len(w.faults.attempts())
 	if _, err := w.c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{}); err != nil {
 		t.Fatal(err)
@@ -436,10 +444,7 @@ func TestRotateWithAFaultAtEachStep(t *testing.T) {
 			t.Run(fmt.Sprintf("%d %s fails %s", i+1, idRE.ReplaceAllString(step, "{id}"), mode), func(t *testing.T) {
 				t.Parallel()
 				w := newWorkflow(t)
-				p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				p := provision(t, w.c)
 				at := len(w.faults.attempts()) + i + 1
 				if mode == "once" {
 					w.faults.failAt[at] = "503"
@@ -475,10 +480,7 @@ func TestRotateWhenTheUpdateAnswerIsLost(t *testing.T) {
 	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
-	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, w.c)
 	lose := &loseAnswer{match: "PUT /client/v4/accounts/" + w.ts.AccountID + "/ai-search/tokens/" + p.Registration.ID}
 	c := w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: lose}), aisearch.WithRetryPolicy(aisearch.RetryPolicy{MaxAttempts: 1}))
 	r, err := c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{})
@@ -492,10 +494,7 @@ func TestRotateRepairsARegistrationWhoseTokenIsGone(t *testing.T) {
 	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
-	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, w.c)
 	if err := w.c.APITokens(aisearch.OwnerUser).Delete(ctx, p.APIToken.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -513,10 +512,7 @@ func TestRotateKeepsATokenAnotherRegistrationHolds(t *testing.T) {
 	t.Parallel()
 	w := newWorkflow(t)
 	ctx := context.Background()
-	p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provision(t, w.c)
 	// A second registration of the same token (the API allows it).
 	api := w.c.APITokens(aisearch.OwnerUser)
 	value, err := api.Roll(ctx, p.APIToken.ID)
@@ -691,14 +687,11 @@ func TestLostAnswerAndFailedLookKeepTheTokens(t *testing.T) {
 		t.Parallel()
 		w := newWorkflow(t)
 		ctx := context.Background()
-		p, err := w.c.Provision(ctx, aisearch.ServiceTokenOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := provision(t, w.c)
 		reg := regs + "/" + p.Registration.ID
 		tr := &loseThenFail{loseAnswer: loseAnswer{match: "PUT " + reg}, fail: "GET " + reg}
 		c := w.client(t, aisearch.WithHTTPClient(&http.Client{Transport: tr}), one)
-		_, err = c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{})
+		_, err := c.Rotate(ctx, p.Registration.ID, aisearch.ServiceTokenOptions{})
 		if err == nil || !strings.Contains(err.Error(), "both kept") {
 			t.Fatalf("Rotate = %v, want an error saying both tokens were kept", err)
 		}

@@ -46,7 +46,10 @@ type handListEnvelope struct {
 	Success    bool        `json:"success"`
 	Result     []handToken `json:"result"`
 	ResultInfo struct {
-		Page, PerPage, Count, TotalCount int
+		Page       int `json:"page"`
+		PerPage    int `json:"per_page"`
+		Count      int `json:"count"`
+		TotalCount int `json:"total_count"`
 	} `json:"result_info"`
 }
 

@@ -89,12 +89,16 @@ func hasCode(errs []apiError, codes ...int) bool {
 }
 
 // authAnswer reports whether ix's answer is one Cloudflare gives before it
-// looks at the request's input: the credential refused or missing (401,
-// 403, or a 400 with a credential code) or the rate limited (429).
+// looks at the request's input: the credential refused (401), missing (a
+// 400 with a credential code) or without the permission (403, code 9109),
+// or the rate limited (429). Other 403s (a create past the account's
+// limit: 7013, 7062) come after the input is read, as provokedRule has it.
 func authAnswer(ix Interaction) bool {
 	switch ix.Status {
-	case 401, 403, 429:
+	case 401, 429:
 		return true
+	case 403:
+		return hasCode(responseErrors(ix.ResponseBody), codePermissionDenied)
 	case 400:
 		return hasCode(responseErrors(ix.ResponseBody), credentialCodes...)
 	}
@@ -192,6 +196,15 @@ func parseSent(ix Interaction) sentBody {
 	return sent
 }
 
+// echoPrefix starts the message of a violation that echoes a secret.
+const echoPrefix = "echoes the request's "
+
+// EchoesSecret is whether f is a response that echoes one of the request's
+// secrets, as opposed to a breach of the spec.
+func (f Failure) EchoesSecret() bool {
+	return f.Violation.Side == "response" && strings.HasPrefix(f.Violation.Message, echoPrefix)
+}
+
 func echoedSecrets(ix Interaction) []Violation {
 	var out []Violation
 	sent := parseSent(ix)
@@ -205,11 +218,11 @@ func echoedSecrets(ix Interaction) []Violation {
 			continue
 		}
 		if strings.Contains(withoutPublicEchoes(body, sent, s), s) {
-			out = append(out, Violation{Side: "response", Path: []string{"body"}, Message: "echoes the request's " + name + " (a secret)"})
+			out = append(out, Violation{Side: "response", Path: []string{"body"}, Message: echoPrefix + name + " (a secret)"})
 		}
 		for _, h := range slices.Sorted(maps.Keys(ix.ResponseHeader)) {
 			if slices.ContainsFunc(ix.ResponseHeader[h], func(val string) bool { return strings.Contains(val, s) }) {
-				out = append(out, Violation{Side: "response", Path: []string{"header", h}, Message: "echoes the request's " + name + " (a secret)"})
+				out = append(out, Violation{Side: "response", Path: []string{"header", h}, Message: echoPrefix + name + " (a secret)"})
 			}
 		}
 	}

@@ -86,6 +86,21 @@ func TestCheckEchoedSecret(t *testing.T) {
 		if strings.Contains(viol.Message, key) || strings.Contains(viol.Message, "abcdefghij") {
 			t.Errorf("violation prints the secret: %s", viol)
 		}
+		if !(contract.Failure{Violation: viol}).EchoesSecret() {
+			t.Errorf("%s: EchoesSecret is false", viol)
+		}
+	}
+	// A breach of the spec is not an echo.
+	broken := v.Check(context.Background(), contract.Interaction{Method: "POST", URL: base,
+		RequestHeader: http.Header{"Authorization": {"Bearer abcdefghij"}, "Content-Type": {"application/json"}}, RequestBody: []byte(`{"name":"n"}`),
+		Status: 201, ResponseHeader: jsonHeader(), ResponseBody: []byte(`{"success":true}`)})
+	if len(broken.All()) == 0 {
+		t.Fatal("a body without cf_api_id and an answer without result passed")
+	}
+	for _, viol := range broken.All() {
+		if (contract.Failure{Violation: viol}).EchoesSecret() {
+			t.Errorf("%s: EchoesSecret is true", viol)
+		}
 	}
 }
 

@@ -137,3 +137,32 @@ func TestAPITokenMutants(t *testing.T) {
 		})
 	}
 }
+
+// TestLimitAnswerMutants: a 403 that is not about the credential (an
+// instance create past the account's limit, code 7013) comes after the
+// input is read, so a mutant drops its credential, which the check must
+// catch; a 403 9109 (no permission) comes before, so no mutant does.
+func TestLimitAnswerMutants(t *testing.T) {
+	v := newValidator(t)
+	for _, tc := range []struct {
+		code     string
+		wantDrop bool
+	}{{`7013,"message":"max_instances_reached"`, true}, {`9109,"message":"Unauthorized to access requested resource"`, false}} {
+		ix := contract.Interaction{Method: "POST", URL: strings.TrimSuffix(base, "tokens") + "namespaces/default/instances",
+			RequestHeader: http.Header{"Authorization": {"Bearer REDACTED"}, "Content-Type": {"application/json"}}, RequestBody: []byte(`{"id":"docs-2"}`),
+			Status: 403, ResponseHeader: jsonHeader(), ResponseBody: []byte(`{"errors":[{"code":` + tc.code + `}],"result":{},"success":false}`)}
+		if res := v.Check(t.Context(), ix); !res.OK() {
+			t.Fatalf("%s: the original is not valid: %v", tc.code, res.All())
+		}
+		names := map[string]bool{}
+		for _, m := range v.Mutants(ix) {
+			names[m.Name] = true
+			if v.Check(t.Context(), m.Interaction).OK() {
+				t.Errorf("%s: mutant %q survived", tc.code, m.Name)
+			}
+		}
+		if names["drop request credentials"] != tc.wantDrop {
+			t.Errorf("%s: a mutant drops the credential: %v, want %v", tc.code, names["drop request credentials"], tc.wantDrop)
+		}
+	}
+}

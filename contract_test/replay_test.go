@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -121,18 +120,18 @@ func TestReplayDetects(t *testing.T) {
 // call sends ix's request through the generated client method for op, with
 // the recorded headers, query and body, and returns the typed response.
 func call(ctx context.Context, c *generated.ClientWithResponses, op string, ix contract.Interaction, u *url.URL) (any, error) {
-	// /client/v4/accounts/{account_id}/ai-search/tokens[/{id}],
-	// /client/v4/accounts/{account_id}/tokens[/{token_id}[/value]|/verify|/permission_groups],
-	// /client/v4/user/tokens[...]: the account is the segment after
-	// "accounts", the id the one after the first "tokens".
+	// Each path parameter is the segment after its collection's name:
+	// /client/v4/accounts/{account_id}/ai-search/tokens/{id},
+	// /client/v4/{user|accounts/{account_id}}/tokens/{token_id}[/value],
+	// .../ai-search[/namespaces/{name}]/instances/{id}/jobs/{job_id}.
 	segs := strings.Split(strings.TrimPrefix(u.Path, "/client/v4/"), "/")
-	var acct, id string
-	if len(segs) > 1 && segs[0] == "accounts" {
-		acct = segs[1]
+	after := func(name string) string {
+		if i := slices.Index(segs, name); i >= 0 && i+1 < len(segs) {
+			return segs[i+1]
+		}
+		return ""
 	}
-	if i := slices.Index(segs, "tokens"); i >= 0 && i+1 < len(segs) {
-		id = segs[i+1]
-	}
+	acct, id, ns, inst, job := after("accounts"), after("tokens"), after("namespaces"), after("instances"), after("jobs")
 	same := func(_ context.Context, req *http.Request) error {
 		for k, vals := range ix.RequestHeader {
 			req.Header[k] = vals
@@ -142,9 +141,6 @@ func call(ctx context.Context, c *generated.ClientWithResponses, op string, ix c
 	}
 	body := bytes.NewReader(ix.RequestBody)
 	ct := ix.RequestHeader.Get("Content-Type")
-	if strings.HasPrefix(op, "ai-search-") && !strings.HasSuffix(op, "-tokens") {
-		return callInstances(ctx, c, op, acct, segs, ct, body, same)
-	}
 	switch op {
 	case "ai-search-list-tokens":
 		return c.ListTokensWithResponse(ctx, acct, nil, same)
@@ -188,64 +184,48 @@ func call(ctx context.Context, c *generated.ClientWithResponses, op string, ix c
 		return c.VerifyAccountAPITokenWithResponse(ctx, acct, same)
 	case "account-api-tokens-list-permission-groups":
 		return c.ListAccountPermissionGroupsWithResponse(ctx, acct, nil, same)
-	}
-	return nil, fmt.Errorf("unknown operation %q", op)
-}
-
-// callInstances is call for the AI Search instance, job and namespace
-// operations: the namespace is the segment after "namespaces", the
-// instance the one after "instances", the job the one after "jobs".
-func callInstances(ctx context.Context, c *generated.ClientWithResponses, op, acct string, segs []string, ct string, body io.Reader, same generated.RequestEditorFn) (any, error) {
-	after := func(name string) string {
-		if i := slices.Index(segs, name); i >= 0 && i+1 < len(segs) {
-			return segs[i+1]
-		}
-		return ""
-	}
-	ns, id, job := after("namespaces"), after("instances"), after("jobs")
-	switch op {
 	case "ai-search-list-instances":
 		return c.ListInstancesWithResponse(ctx, acct, nil, same)
 	case "ai-search-create-instance":
 		return c.CreateInstanceWithBodyWithResponse(ctx, acct, ct, body, same)
 	case "ai-search-fetch-instance":
-		return c.GetInstanceWithResponse(ctx, acct, id, same)
+		return c.GetInstanceWithResponse(ctx, acct, inst, same)
 	case "ai-search-update-instance":
-		return c.UpdateInstanceWithBodyWithResponse(ctx, acct, id, ct, body, same)
+		return c.UpdateInstanceWithBodyWithResponse(ctx, acct, inst, ct, body, same)
 	case "ai-search-delete-instance":
-		return c.DeleteInstanceWithResponse(ctx, acct, id, same)
+		return c.DeleteInstanceWithResponse(ctx, acct, inst, same)
 	case "ai-search-namespace-list-instances":
 		return c.ListNamespaceInstancesWithResponse(ctx, acct, ns, nil, same)
 	case "ai-search-namespace-create-instance":
 		return c.CreateNamespaceInstanceWithBodyWithResponse(ctx, acct, ns, ct, body, same)
 	case "ai-search-namespace-fetch-instance":
-		return c.GetNamespaceInstanceWithResponse(ctx, acct, ns, id, same)
+		return c.GetNamespaceInstanceWithResponse(ctx, acct, ns, inst, same)
 	case "ai-search-namespace-update-instance":
-		return c.UpdateNamespaceInstanceWithBodyWithResponse(ctx, acct, ns, id, ct, body, same)
+		return c.UpdateNamespaceInstanceWithBodyWithResponse(ctx, acct, ns, inst, ct, body, same)
 	case "ai-search-namespace-delete-instance":
-		return c.DeleteNamespaceInstanceWithResponse(ctx, acct, ns, id, same)
+		return c.DeleteNamespaceInstanceWithResponse(ctx, acct, ns, inst, same)
 	case "ai-search-move-instance":
-		return c.MoveInstanceWithBodyWithResponse(ctx, acct, ns, id, ct, body, same)
+		return c.MoveInstanceWithBodyWithResponse(ctx, acct, ns, inst, ct, body, same)
 	case "ai-search-instance-list-jobs":
-		return c.ListJobsWithResponse(ctx, acct, id, nil, same)
+		return c.ListJobsWithResponse(ctx, acct, inst, nil, same)
 	case "ai-search-instance-create-job":
-		return c.CreateJobWithBodyWithResponse(ctx, acct, id, ct, body, same)
+		return c.CreateJobWithBodyWithResponse(ctx, acct, inst, ct, body, same)
 	case "ai-search-instance-get-job":
-		return c.GetJobWithResponse(ctx, acct, id, job, same)
+		return c.GetJobWithResponse(ctx, acct, inst, job, same)
 	case "ai-search-instance-change-job-status":
-		return c.CancelJobWithBodyWithResponse(ctx, acct, id, job, ct, body, same)
+		return c.CancelJobWithBodyWithResponse(ctx, acct, inst, job, ct, body, same)
 	case "ai-search-instance-list-job-logs":
-		return c.ListJobLogsWithResponse(ctx, acct, id, job, nil, same)
+		return c.ListJobLogsWithResponse(ctx, acct, inst, job, nil, same)
 	case "ai-search-namespace-instance-list-jobs":
-		return c.ListNamespaceJobsWithResponse(ctx, acct, ns, id, nil, same)
+		return c.ListNamespaceJobsWithResponse(ctx, acct, ns, inst, nil, same)
 	case "ai-search-namespace-instance-create-job":
-		return c.CreateNamespaceJobWithBodyWithResponse(ctx, acct, ns, id, ct, body, same)
+		return c.CreateNamespaceJobWithBodyWithResponse(ctx, acct, ns, inst, ct, body, same)
 	case "ai-search-namespace-instance-get-job":
-		return c.GetNamespaceJobWithResponse(ctx, acct, ns, id, job, same)
+		return c.GetNamespaceJobWithResponse(ctx, acct, ns, inst, job, same)
 	case "ai-search-namespace-instance-change-job-status":
-		return c.CancelNamespaceJobWithBodyWithResponse(ctx, acct, ns, id, job, ct, body, same)
+		return c.CancelNamespaceJobWithBodyWithResponse(ctx, acct, ns, inst, job, ct, body, same)
 	case "ai-search-namespace-instance-list-job-logs":
-		return c.ListNamespaceJobLogsWithResponse(ctx, acct, ns, id, job, nil, same)
+		return c.ListNamespaceJobLogsWithResponse(ctx, acct, ns, inst, job, nil, same)
 	case "ai-search-list-namespaces":
 		return c.ListNamespacesWithResponse(ctx, acct, nil, same)
 	case "ai-search-create-namespace":

@@ -131,18 +131,6 @@ func (a accountTokens) delete(ctx context.Context, id string) error {
 	return err
 }
 
-func collect(pager interface {
-	Next() bool
-	Current() shared.Token
-	Err() error
-}) ([]shared.Token, error) {
-	var out []shared.Token
-	for pager.Next() {
-		out = append(out, pager.Current())
-	}
-	return out, pager.Err()
-}
-
 // owners are the SDK's two token services, for a client c.
 func owners(c *client, acc string) map[string]sdkTokens {
 	return map[string]sdkTokens{"user": userTokens{c}, "account": accountTokens{c, acc}}

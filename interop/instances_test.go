@@ -60,13 +60,8 @@ func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
 	if got, err := ns.Update(ctx, "prod", ai_search.NamespaceUpdateParams{AccountID: acc, Description: str("prod, v2")}); err != nil || got.Description != "prod, v2" {
 		t.Errorf("Namespaces.Update: %+v, %v", got, err)
 	}
-	var names []string
-	for pager := ns.ListAutoPaging(ctx, ai_search.NamespaceListParams{AccountID: acc}); pager.Next(); {
-		names = append(names, pager.Current().Name)
-		if err := pager.Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	names := keys(t, ns.ListAutoPaging(ctx, ai_search.NamespaceListParams{AccountID: acc}),
+		func(n ai_search.NamespaceListResponse) string { return n.Name })
 	if !slices.Equal(names, []string{"prod"}) {
 		t.Errorf("Namespaces.ListAutoPaging: %v (the list leaves default out)", names)
 	}
@@ -94,10 +89,8 @@ func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
 	if got, err := in.Update(ctx, "default", "docs", ai_search.NamespaceInstanceUpdateParams{AccountID: acc, ChunkSize: int64F(512)}); err != nil || got.ChunkSize != 512 || got.TokenID != reg {
 		t.Errorf("Namespaces.Instances.Update: %+v, %v", got, err)
 	}
-	var ids []string
-	for pager := in.ListAutoPaging(ctx, "prod", ai_search.NamespaceInstanceListParams{AccountID: acc, PerPage: int64F(1)}); pager.Next(); {
-		ids = append(ids, pager.Current().ID)
-	}
+	ids := keys(t, in.ListAutoPaging(ctx, "prod", ai_search.NamespaceInstanceListParams{AccountID: acc, PerPage: int64F(1)}),
+		func(i ai_search.NamespaceInstanceListResponse) string { return i.ID })
 	if !slices.Equal(ids, []string{"blog"}) {
 		t.Errorf("Namespaces.Instances.ListAutoPaging(prod): %v", ids)
 	}
@@ -128,10 +121,8 @@ func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
 	if _, err := jobs.Update(ctx, "default", "docs", second.ID, ai_search.NamespaceInstanceJobUpdateParams{AccountID: acc, Action: cancelAction(ai_search.NamespaceInstanceJobUpdateParamsActionCancel)}); !hasCode(err, 400, 7046) {
 		t.Errorf("cancel an ended job: %v, want 400 code 7046", err)
 	}
-	var listed []string
-	for pager := jobs.ListAutoPaging(ctx, "default", "docs", ai_search.NamespaceInstanceJobListParams{AccountID: acc}); pager.Next(); {
-		listed = append(listed, pager.Current().ID)
-	}
+	listed := keys(t, jobs.ListAutoPaging(ctx, "default", "docs", ai_search.NamespaceInstanceJobListParams{AccountID: acc}),
+		func(j ai_search.NamespaceInstanceJobListResponse) string { return j.ID })
 	if !slices.Equal(listed, []string{second.ID, j.ID}) {
 		t.Errorf("Jobs.ListAutoPaging: %v, want newest first", listed)
 	}
@@ -151,10 +142,8 @@ func TestSDKInstancesJobsAndNamespaces(t *testing.T) {
 	if got, err := acct.Update(ctx, "legacy", ai_search.InstanceUpdateParams{AccountID: acc, MaxNumResults: int64F(20)}); err != nil || got.MaxNumResults != 20 {
 		t.Errorf("Instances.Update: %+v, %v", got, err)
 	}
-	var every []string
-	for pager := acct.ListAutoPaging(ctx, ai_search.InstanceListParams{AccountID: acc}); pager.Next(); {
-		every = append(every, pager.Current().Namespace+"/"+pager.Current().ID)
-	}
+	every := keys(t, acct.ListAutoPaging(ctx, ai_search.InstanceListParams{AccountID: acc}),
+		func(i ai_search.InstanceListResponse) string { return i.Namespace + "/" + i.ID })
 	slices.Sort(every)
 	if !slices.Equal(every, []string{"default/docs", "default/legacy", "prod/blog"}) {
 		t.Errorf("Instances.ListAutoPaging (every namespace): %v", every)

@@ -137,14 +137,8 @@ func TestSDKLifecycle(t *testing.T) {
 
 	// The auto-pager walks every page and stops on the first empty one.
 	before := w.count()
-	pager := c.AISearch.Tokens.ListAutoPaging(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: int64F(int64(2))})
-	var paged []string
-	for pager.Next() {
-		paged = append(paged, pager.Current().ID)
-	}
-	if err := pager.Err(); err != nil {
-		t.Fatal(err)
-	}
+	paged := keys(t, c.AISearch.Tokens.ListAutoPaging(ctx, ai_search.TokenListParams{AccountID: acc, PerPage: int64F(int64(2))}),
+		func(tok ai_search.TokenListResponse) string { return tok.ID })
 	if !slices.Equal(paged, ids) {
 		t.Errorf("auto-pager saw %v, want %v in creation order", paged, ids)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v6/accounts"
 	"github.com/cloudflare/cloudflare-go/v6/ai_search"
 	"github.com/cloudflare/cloudflare-go/v6/option"
+	"github.com/cloudflare/cloudflare-go/v6/packages/pagination"
 	"github.com/cloudflare/cloudflare-go/v6/shared"
 	"github.com/cloudflare/cloudflare-go/v6/user"
 )
@@ -86,4 +87,29 @@ func TestFieldOfRefusesAnotherShape(t *testing.T) {
 		}
 	}()
 	fieldOf[string](struct{ Present bool }{})
+}
+
+// collect reads every item of an SDK auto-pager, then its error: Next
+// turns false on an error as at the end, so only Err tells them apart.
+func collect[T any](pager *pagination.V4PagePaginationArrayAutoPager[T]) ([]T, error) {
+	var out []T
+	for pager.Next() {
+		out = append(out, pager.Current())
+	}
+	return out, pager.Err()
+}
+
+// keys is what key says of each item of the pager, failing the test on
+// the pager's error.
+func keys[T any](t *testing.T, pager *pagination.V4PagePaginationArrayAutoPager[T], key func(T) string) []string {
+	t.Helper()
+	items, err := collect(pager)
+	if err != nil {
+		t.Fatalf("auto-pager: %v", err)
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = key(it)
+	}
+	return out
 }

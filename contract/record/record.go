@@ -95,10 +95,13 @@ type Limits struct{ Instances, Namespaces int }
 // api-tokens-user and api-tokens-account (the lifecycle of a token of each
 // owner), api-tokens-invalid-input, api-tokens-no-credentials and
 // api-tokens-rate-limited (needs RateLimit).
-var Scenarios = []string{"lifecycle", "pagination", "invalid-input", "no-credentials", "forbidden", "in-use", "rate-limited",
-	"instances", "instances-not-found", "instances-refused", "instances-invalid-input", "instances-no-credentials",
-	"instances-forbidden", "instances-rate-limited", "instances-limits",
-	"api-tokens-user", "api-tokens-account", "api-tokens-invalid-input", "api-tokens-no-credentials", "api-tokens-rate-limited"}
+var Scenarios = func() []string {
+	names := make([]string, len(allScenarios))
+	for i, sc := range allScenarios {
+		names[i] = sc.name
+	}
+	return names
+}()
 
 // Record runs a scripted lifecycle against opts.BaseURL with the generated
 // client and writes what it sees as go-vcr cassettes, one per scenario. Every
@@ -131,19 +134,22 @@ func Record(ctx context.Context, opts Options) ([]string, error) {
 	if opts.ServiceTokenID == "" && opts.Credentials.APIToken == "" {
 		return nil, errors.New("record: no service token: give its id and value, or an API token credential to mint one (AI Search registers only a live Cloudflare API token)")
 	}
-	// The scenarios are bound to their session, which needs the service
-	// token: choose them, and check their files, on a probe first.
-	probe := &session{opts: opts}
+	// Chosen, and their files checked, before anything is minted or
+	// recorded, so a refusal leaves no partial run.
+	var todo []scenario
 	for _, name := range opts.Only {
-		if !slices.ContainsFunc(probe.scenarios(), func(s scenario) bool { return s.name == name }) {
+		if !slices.ContainsFunc(allScenarios, func(sc scenario) bool { return sc.name == name && sc.runnable(opts) }) {
 			return nil, fmt.Errorf("record: scenario %q is unknown or needs what is not set (MarkInUse, RateLimit, an API token for api-tokens-*)", name)
 		}
 	}
-	for _, sc := range probe.scenarios() {
-		// Checked before anything is recorded, so a refusal leaves no partial run.
-		if _, err := os.Lstat(probe.file(sc)); err == nil && !opts.Overwrite && probe.wanted(sc) {
-			return nil, fmt.Errorf("record: %s: %w; refusing to overwrite it", probe.file(sc), fs.ErrExist)
+	for _, sc := range allScenarios {
+		if !sc.runnable(opts) || len(opts.Only) > 0 && !slices.Contains(opts.Only, sc.name) {
+			continue
 		}
+		if _, err := os.Lstat(cassetteFile(opts, sc)); err == nil && !opts.Overwrite {
+			return nil, fmt.Errorf("record: %s: %w; refusing to overwrite it", cassetteFile(opts, sc), fs.ErrExist)
+		}
+		todo = append(todo, sc)
 	}
 	if opts.ServiceTokenID == "" {
 		id, value, err := mintServiceToken(ctx, opts, "contract-"+run+"-service")
@@ -154,12 +160,6 @@ func Record(ctx context.Context, opts Options) ([]string, error) {
 		opts.ServiceTokenID, opts.ServiceTokenKey = id, value
 	}
 	r := &session{opts: opts, prefix: "contract-" + run, known: knownSecrets(opts)}
-	var todo []scenario
-	for _, sc := range r.scenarios() {
-		if r.wanted(sc) {
-			todo = append(todo, sc)
-		}
-	}
 	var files []string
 	for _, sc := range todo {
 		file, err := r.record(ctx, sc)
@@ -173,14 +173,12 @@ func Record(ctx context.Context, opts Options) ([]string, error) {
 	return files, nil
 }
 
-// wanted reports whether the run records sc (Options.Only).
-func (r *session) wanted(sc scenario) bool {
-	return len(r.opts.Only) == 0 || slices.Contains(r.opts.Only, sc.name)
-}
-
+// scenario is one cassette's script; needs, when set, says whether the
+// options allow it (MarkInUse, RateLimit, Limits, an API token).
 type scenario struct {
-	name string
-	run  func(ctx context.Context, c *generated.ClientWithResponses) error
+	name  string
+	needs func(Options) bool
+	run   func(*session, context.Context, *generated.ClientWithResponses) error
 }
 
 // session holds one Record call's state.
@@ -305,13 +303,13 @@ func knownSecrets(opts Options) *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
-// file is where the cassette of sc goes.
-func (r *session) file(sc scenario) string {
-	return filepath.Join(r.opts.OutDir, r.opts.Prefix+sc.name) + ".yaml"
+// cassetteFile is where the cassette of sc goes.
+func cassetteFile(opts Options, sc scenario) string {
+	return filepath.Join(opts.OutDir, opts.Prefix+sc.name) + ".yaml"
 }
 
 func (r *session) record(ctx context.Context, sc scenario) (string, error) {
-	name := strings.TrimSuffix(r.file(sc), ".yaml") // go-vcr adds it
+	name := strings.TrimSuffix(cassetteFile(r.opts, sc), ".yaml") // go-vcr adds it
 	rec, err := recorder.New(name,
 		recorder.WithMode(recorder.ModeRecordOnly),
 		recorder.WithRealTransport(valueCatcher{r.opts.Transport, r}),
@@ -345,7 +343,7 @@ func (r *session) record(ctx context.Context, sc scenario) (string, error) {
 		return "", err
 	}
 	r.created, r.createdAPI, r.createdAIS = nil, nil, nil
-	runErr := sc.run(ctx, c)
+	runErr := sc.run(r, ctx, c)
 	r.cleanup(ctx)
 	if err := rec.Stop(); err != nil {
 		return "", errors.Join(runErr, err)
@@ -416,11 +414,15 @@ func mintServiceToken(ctx context.Context, opts Options, name string) (id, value
 	if err != nil {
 		return "", "", err
 	}
+	// What an R2 instance's indexing jobs need, so that the instance
+	// scenarios' jobs run (the service token AI Search's docs describe).
+	var groups []generated.PolicyPermissionGroup
+	for _, id := range permgroups.ServiceToken() {
+		groups = append(groups, generated.PolicyPermissionGroup{ID: id})
+	}
 	body := generated.APITokenCreate{Name: name, Policies: []generated.Policy{{
-		Effect: generated.Allow,
-		// What an R2 instance's indexing jobs need, so that the instance
-		// scenarios' jobs run (the service token AI Search's docs describe).
-		PermissionGroups: []generated.PolicyPermissionGroup{{ID: permgroups.AISearchIndexEngine}, {ID: permgroups.WorkersR2StorageWrite}},
+		Effect:           generated.Allow,
+		PermissionGroups: groups,
 		Resources:        generated.APITokenResources{"com.cloudflare.api.account." + opts.AccountID: "*"},
 	}}}
 	resp, err := c.CreateUserAPITokenWithResponse(ctx, body, opts.Credentials.Apply)

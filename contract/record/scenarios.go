@@ -10,54 +10,42 @@ import (
 	"github.com/go-aisearch/tokens/generated"
 )
 
-// scenarios is the scripted lifecycle Record runs, one cassette each. Every
-// step states the status it expects, so a recording is also a check that
-// the server behaves as the contract says.
-func (r *session) scenarios() []scenario {
-	out := []scenario{
-		{"lifecycle", r.lifecycle},
-		{"pagination", r.pagination},
-		{"invalid-input", r.invalidInput},
-		{"no-credentials", r.noCredentials},
-		{"forbidden", r.forbidden},
-	}
-	if r.opts.MarkInUse != nil {
-		out = append(out, scenario{"in-use", r.inUse})
-	}
-	if r.opts.RateLimit != nil {
-		out = append(out, scenario{"rate-limited", r.rateLimited})
-	}
-	out = append(out,
-		scenario{"instances", r.instances},
-		scenario{"instances-not-found", r.instancesNotFound},
-		scenario{"instances-refused", r.instancesRefused},
-		scenario{"instances-invalid-input", r.instancesInvalidInput},
-		scenario{"instances-no-credentials", r.instancesNoCredentials},
-		scenario{"instances-forbidden", r.instancesForbidden},
-	)
-	if r.opts.RateLimit != nil {
-		out = append(out, scenario{"instances-rate-limited", r.instancesRateLimited})
-	}
-	if r.opts.Limits != nil {
-		out = append(out, scenario{"instances-limits", r.instancesLimits})
-	}
-	if r.opts.Credentials.APIToken != "" {
-		out = append(out,
-			scenario{"api-tokens-user", func(ctx context.Context, c *generated.ClientWithResponses) error {
-				return r.apiTokenLifecycle(ctx, userTokens(c))
-			}},
-			scenario{"api-tokens-account", func(ctx context.Context, c *generated.ClientWithResponses) error {
-				return r.apiTokenLifecycle(ctx, r.tokens(c, "account"))
-			}},
-			scenario{"api-tokens-invalid-input", r.apiTokenInvalidInput},
-			scenario{"api-tokens-no-credentials", r.apiTokenNoCredentials},
-		)
-		if r.opts.RateLimit != nil {
-			out = append(out, scenario{"api-tokens-rate-limited", r.apiTokenRateLimited})
-		}
-	}
-	return out
+// allScenarios is the scripted lifecycle Record runs, one cassette each, in
+// this order, those whose needs the options meet; Scenarios lists their
+// names. Every step states the status it expects, so a recording is also a
+// check that the server behaves as the contract says.
+var allScenarios = []scenario{
+	{"lifecycle", nil, (*session).lifecycle},
+	{"pagination", nil, (*session).pagination},
+	{"invalid-input", nil, (*session).invalidInput},
+	{"no-credentials", nil, (*session).noCredentials},
+	{"forbidden", nil, (*session).forbidden},
+	{"in-use", func(o Options) bool { return o.MarkInUse != nil }, (*session).inUse},
+	{"rate-limited", rateLimits, (*session).rateLimited},
+	{"instances", nil, (*session).instances},
+	{"instances-not-found", nil, (*session).instancesNotFound},
+	{"instances-refused", nil, (*session).instancesRefused},
+	{"instances-invalid-input", nil, (*session).instancesInvalidInput},
+	{"instances-no-credentials", nil, (*session).instancesNoCredentials},
+	{"instances-forbidden", nil, (*session).instancesForbidden},
+	{"instances-rate-limited", rateLimits, (*session).instancesRateLimited},
+	{"instances-limits", func(o Options) bool { return o.Limits != nil }, (*session).instancesLimits},
+	{"api-tokens-user", hasAPIToken, func(r *session, ctx context.Context, c *generated.ClientWithResponses) error {
+		return r.apiTokenLifecycle(ctx, userTokens(c))
+	}},
+	{"api-tokens-account", hasAPIToken, func(r *session, ctx context.Context, c *generated.ClientWithResponses) error {
+		return r.apiTokenLifecycle(ctx, r.tokens(c, "account"))
+	}},
+	{"api-tokens-invalid-input", hasAPIToken, (*session).apiTokenInvalidInput},
+	{"api-tokens-no-credentials", hasAPIToken, (*session).apiTokenNoCredentials},
+	{"api-tokens-rate-limited", func(o Options) bool { return hasAPIToken(o) && rateLimits(o) }, (*session).apiTokenRateLimited},
 }
+
+func rateLimits(o Options) bool  { return o.RateLimit != nil }
+func hasAPIToken(o Options) bool { return o.Credentials.APIToken != "" }
+
+// runnable reports whether opts give sc what it needs.
+func (sc scenario) runnable(opts Options) bool { return sc.needs == nil || sc.needs(opts) }
 
 func (r *session) input(name string) generated.TokenInput {
 	return generated.TokenInput{Name: name, CfAPIID: r.opts.ServiceTokenID, CfAPIKey: r.opts.ServiceTokenKey}

@@ -171,15 +171,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // ("AI Search Index Engine" and "Workers R2 Storage Write"), so that what
 // the run leaves registered passes check.
 func mintServiceToken(ctx context.Context, hc *http.Client, cfg *Config) (id, value string, err error) {
+	var groups []map[string]string
+	for _, id := range permgroups.ServiceToken() {
+		groups = append(groups, map[string]string{"id": id})
+	}
 	body, err := json.Marshal(map[string]any{
 		"name": "loadgen-service-token",
 		"policies": []any{map[string]any{
-			"effect": "allow",
-			"permission_groups": []any{
-				map[string]string{"id": permgroups.AISearchIndexEngine},
-				map[string]string{"id": permgroups.WorkersR2StorageWrite},
-			},
-			"resources": map[string]string{"com.cloudflare.api.account." + cfg.AccountID: "*"},
+			"effect":            "allow",
+			"permission_groups": groups,
+			"resources":         map[string]string{"com.cloudflare.api.account." + cfg.AccountID: "*"},
 		}},
 	})
 	if err != nil {

@@ -19,6 +19,11 @@ const (
 	WorkersR2StorageWrite = "bf7481a1826f439697cb59a20b22293e" // "Workers R2 Storage Write"
 )
 
+// ServiceToken returns the groups an AI Search service token is granted
+// on its account, as Cloudflare's API guide gives them: AI Search Index
+// Engine, and Workers R2 Storage Write for R2 sources.
+func ServiceToken() []string { return []string{AISearchIndexEngine, WorkersR2StorageWrite} }
+
 // The groups the API token operations require: the user's tokens
 // (scope com.cloudflare.api.user) and an account's (com.cloudflare.api.account).
 // Write also allows reading.

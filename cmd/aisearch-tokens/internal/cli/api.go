@@ -44,9 +44,9 @@ func addAPIFlags(fs *pflag.FlagSet) *apiFlags {
 func (f *apiFlags) check() error {
 	switch {
 	case f.timeout < 0:
-		return Usagef("--timeout %s: must not be negative", f.timeout)
+		return usagef("--timeout %s: must not be negative", f.timeout)
 	case f.maxAttempts < 1 || f.maxAttempts > aisearch.MaxAttemptsLimit:
-		return Usagef("--max-attempts %d: want 1 to %d", f.maxAttempts, aisearch.MaxAttemptsLimit)
+		return usagef("--max-attempts %d: want 1 to %d", f.maxAttempts, aisearch.MaxAttemptsLimit)
 	}
 	return nil
 }
@@ -114,11 +114,11 @@ func (r *runner) client(extra ...aisearch.Option) (*aisearch.Client, error) {
 	c, err := aisearch.New(r.account, append(slices.Clone(r.clientOpts), extra...)...)
 	switch {
 	case errors.Is(err, aisearch.ErrNoAccountID):
-		return nil, Usagef("no account: pass --account-id or set %s", cfauth.EnvAccountID)
+		return nil, usagef("no account: pass --account-id or set %s", cfauth.EnvAccountID)
 	case errors.Is(err, aisearch.ErrNoCredential):
-		return nil, Usagef("no credential: set %s (or %s with %s), or pass --api-token-file", cfauth.EnvAPIToken, cfauth.EnvAPIKey, cfauth.EnvEmail)
+		return nil, usagef("no credential: set %s (or %s with %s), or pass --api-token-file", cfauth.EnvAPIToken, cfauth.EnvAPIKey, cfauth.EnvEmail)
 	case err != nil:
-		return nil, &UsageError{Msg: libraryPrefix.ReplaceAllString(err.Error(), "")}
+		return nil, &usageError{Msg: libraryPrefix.ReplaceAllString(err.Error(), "")}
 	}
 	return c, nil
 }
@@ -136,7 +136,7 @@ func (r *runner) mainCredential(ctx context.Context, f *apiFlags) (credential, e
 	}
 	creds, err := cfauth.FromEnv(r.env.Getenv)
 	if err != nil {
-		return credential{}, Usagef("%v", err)
+		return credential{}, usagef("%v", err)
 	}
 	switch {
 	case creds.Token != "":
@@ -160,7 +160,7 @@ func (r *runner) mainCredential(ctx context.Context, f *apiFlags) (credential, e
 // is reported with where it came from.
 func checkOption(from string, o aisearch.Option) error {
 	if _, err := aisearch.New("checking-an-option", aisearch.WithAPIToken("checking-an-option"), o); err != nil {
-		return Usagef("%s: %s", from, libraryPrefix.ReplaceAllString(err.Error(), ""))
+		return usagef("%s: %s", from, libraryPrefix.ReplaceAllString(err.Error(), ""))
 	}
 	return nil
 }

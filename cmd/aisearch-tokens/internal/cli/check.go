@@ -107,7 +107,7 @@ func newCheckCmd(r *runner) *cobra.Command {
 	lastJob := cmd.Flags().Bool("last-job", false, "also read each instance's newest indexing job and say how it ended (a request per instance)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if within.d < 0 {
-			return Usagef("--expiring-within %s: must not be negative", within.String())
+			return usagef("--expiring-within %s: must not be negative", within.String())
 		}
 		c, issuer, err := r.clients(cmd.Context(), wf)
 		if err != nil {
@@ -138,9 +138,9 @@ func newCheckCmd(r *runner) *cobra.Command {
 		}
 		switch {
 		case noneRegistered:
-			return &ExitError{Code: ExitNotFound, Err: fmt.Errorf("no service token is registered on account %s: run `aisearch-tokens provision`", c.AccountID())}
+			return &exitError{Code: ExitNotFound, Err: fmt.Errorf("no service token is registered on account %s: run `aisearch-tokens provision`", c.AccountID())}
 		case unhealthy > 0:
-			return &ExitError{Code: ExitUnhealthy, Err: fmt.Errorf("%d of %d registrations unhealthy: repair each with `aisearch-tokens rotate TOKEN_ID`", unhealthy, len(found))}
+			return &exitError{Code: ExitUnhealthy, Err: fmt.Errorf("%d of %d registrations unhealthy: repair each with `aisearch-tokens rotate TOKEN_ID`", unhealthy, len(found))}
 		}
 		return nil
 	}

@@ -33,7 +33,7 @@ const (
 func Run() int {
 	ctx, stop := interruptible(context.Background())
 	defer stop()
-	return Main(ctx, os.Args[1:], OSEnv())
+	return Main(ctx, os.Args[1:], osEnv())
 }
 
 // Main runs the command line args in env and returns the exit code.
@@ -49,13 +49,13 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	return r.report(ctx, cmd, err)
 }
 
-// Interrupted is the cause of a context ended by a signal.
-type Interrupted struct{ Signal os.Signal }
+// interrupted is the cause of a context ended by a signal.
+type interrupted struct{ Signal os.Signal }
 
-func (e *Interrupted) Error() string { return "interrupted by " + signalName(e.Signal) }
+func (e *interrupted) Error() string { return "interrupted by " + signalName(e.Signal) }
 
 // ExitCode is the shell's convention: 128 plus the signal number.
-func (e *Interrupted) ExitCode() int {
+func (e *interrupted) ExitCode() int {
 	if s, ok := e.Signal.(syscall.Signal); ok {
 		return 128 + int(s)
 	}
@@ -73,7 +73,7 @@ func signalName(s os.Signal) string {
 }
 
 // interruptible returns a context that the first SIGINT or SIGTERM ends,
-// with *Interrupted as its cause; after it, signals get their default
+// with *interrupted as its cause; after it, signals get their default
 // action again, so a second Ctrl-C kills a command stuck somewhere.
 func interruptible(parent context.Context) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(parent)
@@ -83,44 +83,44 @@ func interruptible(parent context.Context) (context.Context, func()) {
 		select {
 		case sig := <-ch:
 			signal.Stop(ch)
-			cancel(&Interrupted{Signal: sig})
+			cancel(&interrupted{Signal: sig})
 		case <-ctx.Done():
 		}
 	}()
 	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
-// UsageError reports a bad command line or missing configuration (exit 2):
+// usageError reports a bad command line or missing configuration (exit 2):
 // found before any request.
-type UsageError struct{ Msg string }
+type usageError struct{ Msg string }
 
-func (e *UsageError) Error() string { return e.Msg }
+func (e *usageError) Error() string { return e.Msg }
 
-// Usagef builds a UsageError.
-func Usagef(format string, args ...any) error {
-	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+// usagef builds a usageError.
+func usagef(format string, args ...any) error {
+	return &usageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// ExitError carries an explicit exit code with its error. A nil Err means
+// exitError carries an explicit exit code with its error. A nil Err means
 // the command already said everything (its output holds the verdict).
-type ExitError struct {
+type exitError struct {
 	Code int
 	Err  error
 }
 
-func (e *ExitError) Error() string {
+func (e *exitError) Error() string {
 	if e.Err == nil {
 		return fmt.Sprintf("exit %d", e.Code)
 	}
 	return e.Err.Error()
 }
-func (e *ExitError) Unwrap() error { return e.Err }
+func (e *exitError) Unwrap() error { return e.Err }
 
 // exitCode is the code err asks for; 1 when it asks for none.
 func exitCode(err error) int {
-	var usage *UsageError
-	var exit *ExitError
-	var intr *Interrupted
+	var usage *usageError
+	var exit *exitError
+	var intr *interrupted
 	switch {
 	case errors.As(err, &intr):
 		return intr.ExitCode()

@@ -12,11 +12,8 @@ Each run makes a new registration; register does it only once.` + apiPermissions
 		Args: positional(),
 	}
 	api := addAPIFlags(cmd.Flags())
-	tf := addTokenFlags(cmd.Flags(), requiredName, requiredCfAPIID, "whether the credential is a legacy one (default: the API's, true)")
+	tf := addTokenFlags(cmd.Flags(), true, "whether the credential is a legacy one (default: the API's, true)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if err := tf.requireAll(); err != nil {
-			return err
-		}
 		c, key, err := r.clientAndKey(cmd.Context(), api, tf)
 		if err != nil {
 			return err

@@ -34,7 +34,7 @@ terminal and no --yes), 3 no registration ID.` + apiPermissions(aiSearchEdit),
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id := args[0]
 		if !yes && !r.env.StdinIsTerminal {
-			return Usagef("--yes is required when stdin is not a terminal (nobody can answer the question); nothing was deleted")
+			return usagef("--yes is required when stdin is not a terminal (nobody can answer the question); nothing was deleted")
 		}
 		c, err := r.connect(cmd.Context(), api)
 		if err != nil {

@@ -31,8 +31,8 @@ type Env struct {
 	Retry aisearch.RetryPolicy
 }
 
-// OSEnv is the process's own environment.
-func OSEnv() *Env {
+// osEnv is the process's own environment.
+func osEnv() *Env {
 	return &Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv:           os.Getenv,

@@ -40,17 +40,17 @@ type runner struct {
 // saying what went wrong, then hints; for a usage error, where the help is.
 func (r *runner) report(ctx context.Context, cmd *cobra.Command, err error) int {
 	w := r.env.Stderr
-	var intr *Interrupted
+	var intr *interrupted
 	if errors.As(context.Cause(ctx), &intr) {
 		// Whatever the command was doing, the user stopped it.
 		fmt.Fprintf(w, "Error: %s\n", intr)
 		return intr.ExitCode()
 	}
-	var exit *ExitError
+	var exit *exitError
 	if errors.As(err, &exit) && exit.Err == nil {
 		return exit.Code // the command said it all
 	}
-	var usage *UsageError
+	var usage *usageError
 	if errors.As(err, &usage) {
 		fmt.Fprintf(w, "Error: %s\nRun '%s --help' for usage.\n", usage.Msg, cmd.CommandPath())
 		return ExitUsage

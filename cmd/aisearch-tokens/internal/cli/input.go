@@ -61,10 +61,10 @@ func (r *runner) readCfAPIKey(ctx context.Context, file string) (aisearch.Secret
 		return "", fmt.Errorf("reading cf_api_key from stdin: %w", err)
 	}
 	if len(b) > maxSecretFile {
-		return "", Usagef("stdin: more than %d bytes; a cf_api_key is much shorter", maxSecretFile)
+		return "", usagef("stdin: more than %d bytes; a cf_api_key is much shorter", maxSecretFile)
 	}
 	if strings.TrimSpace(string(b)) == "" {
-		return "", Usagef("no cf_api_key: pass --cf-api-key-file, set %s, or give it on stdin", envCfAPIKey)
+		return "", usagef("no cf_api_key: pass --cf-api-key-file, set %s, or give it on stdin", envCfAPIKey)
 	}
 	return checkSecret(string(b), "stdin")
 }
@@ -110,10 +110,10 @@ func readSecretFile(ctx context.Context, path, flagName string) (aisearch.Secret
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("reading %s: %w", flagName, err)
 		}
-		return "", Usagef("%s: %v", flagName, err)
+		return "", usagef("%s: %v", flagName, err)
 	}
 	if len(b) > maxSecretFile {
-		return "", Usagef("%s: file larger than %d bytes", flagName, maxSecretFile)
+		return "", usagef("%s: file larger than %d bytes", flagName, maxSecretFile)
 	}
 	return checkSecret(string(b), flagName)
 }
@@ -124,11 +124,11 @@ func checkSecret(v, from string) (aisearch.Secret, error) {
 	v = strings.TrimSpace(v)
 	switch {
 	case v == "":
-		return "", Usagef("%s: empty", from)
+		return "", usagef("%s: empty", from)
 	case strings.ContainsAny(v, "\r\n"):
-		return "", Usagef("%s: more than one line", from)
+		return "", usagef("%s: more than one line", from)
 	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return "", Usagef("%s: contains control characters", from)
+		return "", usagef("%s: contains control characters", from)
 	}
 	return aisearch.Secret(v), nil
 }

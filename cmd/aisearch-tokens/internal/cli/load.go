@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-aisearch/tokens/aisearch"
 	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 	"github.com/go-aisearch/tokens/internal/loadgen"
 )
 
@@ -20,7 +21,7 @@ func newLoadCmd(r *runner) *cobra.Command {
 		Short: "Send bounded traffic to a local API; report throughput, latency",
 		Long: `Send mixed traffic (list, get, create, update, delete) to a tokens API on a
 loopback address, an emulator, and report throughput and latency per
-operation. The credential is $` + aisearch.EnvAPIToken + ` (never a flag); without it, a
+operation. The credential is $` + cfauth.EnvAPIToken + ` (never a flag); without it, a
 placeholder that an emulator started without --api-token accepts. AI Search
 registers only a live Cloudflare API token, so load first creates one with
 that credential (POST /user/tokens, which needs "API Tokens Write"), with
@@ -33,7 +34,7 @@ answers, or no service token created, 2 usage.`,
 	}
 	fs := cmd.Flags()
 	base := fs.String("base-url", "", "API base URL ending in /client/v4; must be a loopback host (required)")
-	account := fs.String("account-id", "", "account `ID` (default $"+aisearch.EnvAccountID+", else the emulator's default account)")
+	account := fs.String("account-id", "", "account `ID` (default $"+cfauth.EnvAccountID+", else the emulator's default account)")
 	conc := fs.Int("concurrency", 1, "concurrent workers")
 	requests := fs.Int("requests", 1000, "total requests; 0 means only --duration bounds the run")
 	duration := fs.Duration("duration", 0, "stop sending after this long; 0 means only --requests bounds the run")
@@ -43,29 +44,29 @@ answers, or no service token created, 2 usage.`,
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
 		if *base == "" {
-			return Usagef("--base-url is required")
+			return usagef("--base-url is required")
 		}
 		// The environment is read when the command runs, not when the
 		// command tree is built: the help shows no value of it.
 		if *account == "" && cmd.Flags().Changed("account-id") {
-			return Usagef("--account-id must not be empty")
+			return usagef("--account-id must not be empty")
 		}
-		accountID := cmp.Or(*account, r.env.Getenv(aisearch.EnvAccountID), emulator.DefaultAccountID)
+		accountID := cmp.Or(*account, r.env.Getenv(cfauth.EnvAccountID), emulator.DefaultAccountID)
 		if err := loadgen.CheckLoopback(*base); err != nil {
-			return Usagef("%s", flagNames(err.Error()))
+			return usagef("%s", flagNames(err.Error()))
 		}
 		if err := checkOption("--base-url", aisearch.WithBaseURL(*base)); err != nil {
 			return err // the client's rule for an API root: it names the right one
 		}
 		mix, err := loadgen.ParseMix(*mixFlag)
 		if err != nil {
-			return Usagef("%s", flagNames(err.Error()))
+			return usagef("%s", flagNames(err.Error()))
 		}
 		// The token comes only from the environment, so it stays out of shell
 		// history and process listings. Without one, a placeholder suits an
 		// emulator started without --api-token (it accepts any credential).
 		cfg := loadgen.Config{
-			BaseURL: *base, AccountID: accountID, APIToken: cmp.Or(r.env.Getenv(aisearch.EnvAPIToken), "aisearch-tokens-load"),
+			BaseURL: *base, AccountID: accountID, APIToken: cmp.Or(r.env.Getenv(cfauth.EnvAPIToken), "aisearch-tokens-load"),
 			Concurrency: *conc, Requests: *requests, Duration: *duration, Mix: mix, Seed: *seed,
 		}
 		res, err := loadgen.Run(ctx, cfg)
@@ -73,7 +74,7 @@ answers, or no service token created, 2 usage.`,
 			return err // the server refused, not the flags
 		}
 		if err != nil {
-			return Usagef("%s", flagNames(err.Error()))
+			return usagef("%s", flagNames(err.Error()))
 		}
 		if *asJSON {
 			if err := writeJSON(r.env.Stdout, loadJSON(res)); err != nil {

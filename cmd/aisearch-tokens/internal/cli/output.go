@@ -90,7 +90,7 @@ func oneLine(s string) string {
 // notFound gives a missing token its own exit code; other errors exit 1.
 func notFound(err error) error {
 	if errors.Is(err, aisearch.ErrNotFound) {
-		return &ExitError{Code: ExitNotFound, Err: err}
+		return &exitError{Code: ExitNotFound, Err: err}
 	}
 	return err
 }

@@ -48,28 +48,12 @@ func (r *runner) tellWaits(p aisearch.RetryPolicy) aisearch.RetryPolicy {
 	if w == nil {
 		return p
 	}
-	sleep := p.Sleep
-	if sleep == nil {
-		sleep = sleepCtx
-	}
+	sleep := p.Wait // the policy's own wait, taken before Sleep is replaced
 	p.Sleep = func(ctx context.Context, d time.Duration) error {
 		fmt.Fprintf(w, "  waiting %s\n", d.Round(time.Millisecond))
 		return sleep(ctx, d)
 	}
 	return p
-}
-
-// sleepCtx waits d, or until ctx ends: what the client does without a
-// Sleep of its own.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // transport returns a transport that tells each request on the progress

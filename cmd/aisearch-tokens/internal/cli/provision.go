@@ -72,7 +72,7 @@ func newProvisionCmd(r *runner) *cobra.Command {
 	boolVar(fs, &legacy, "legacy", "the registration's legacy flag, when it is created now (default: the API's, true)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if strings.TrimSpace(name) == "" {
-			return Usagef("empty --name")
+			return usagef("empty --name")
 		}
 		c, opts, err := r.service(cmd.Context(), wf, exp)
 		if err != nil {
@@ -93,7 +93,7 @@ func newProvisionCmd(r *runner) *cobra.Command {
 					return jerr
 				}
 			}
-			return &ExitError{Code: ExitUnhealthy, Err: brokenError(broken)}
+			return &exitError{Code: ExitUnhealthy, Err: brokenError(broken)}
 		}
 		if err != nil {
 			return err

@@ -45,7 +45,7 @@ Exit codes: 0 recorded, 1 failure (also: a cassette exists, without
 	baseURL := fs.String("base-url", "", "API root ending in /client/v4: https://api.cloudflare.com/client/v4 or an emulator's (required)")
 	out := fs.String("out", "", "`directory` for the cassettes (required)")
 	force := fs.Bool("force", false, "overwrite cassettes that exist in --out (without it, record refuses to start)")
-	account := fs.String("account-id", "", "account to record in (default $"+aisearch.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
+	account := fs.String("account-id", "", "account to record in (default $"+cfauth.EnvAccountID+", else with --emulator the emulator's default account); normalised to "+contract.NormalAccountID+" in the cassettes")
 	cfAPIID := fs.String("cf-api-id", "", "id of a live service API token to register, its value from $"+envCfAPIKey+" (AI Search refuses any other); without both, record mints one with $"+cfauth.EnvAPIToken+" and deletes it at the end")
 	emu := fs.Bool("emulator", false, "the server is aisearch-tokens serve: also record 429s with its "+emulator.FaultHeader+" header")
 	scenarios := fs.String("scenarios", "", "comma-separated subset of: "+strings.Join(record.Scenarios, ", ")+
@@ -63,19 +63,19 @@ type recordFlags struct {
 
 func (r *runner) record(ctx context.Context, f recordFlags) error {
 	if f.baseURL == "" || f.out == "" {
-		return Usagef("--base-url and --out are required")
+		return usagef("--base-url and --out are required")
 	}
 	if err := checkOption("--base-url", aisearch.WithBaseURL(f.baseURL)); err != nil {
 		return err // the client's rule for an API root: it names the right one
 	}
 	if f.account == "" {
-		f.account = r.env.Getenv(aisearch.EnvAccountID)
+		f.account = r.env.Getenv(cfauth.EnvAccountID)
 	}
 	if f.account == "" && f.emulator {
 		f.account = emulator.DefaultAccountID // as `load` does
 	}
 	if f.account == "" {
-		return Usagef("no account: pass --account-id or set %s (or --emulator for the emulator's default account)", aisearch.EnvAccountID)
+		return usagef("no account: pass --account-id or set %s (or --emulator for the emulator's default account)", cfauth.EnvAccountID)
 	}
 	var only []string
 	for _, sc := range strings.Split(f.scenarios, ",") {
@@ -83,16 +83,16 @@ func (r *runner) record(ctx context.Context, f recordFlags) error {
 			continue
 		}
 		if !slices.Contains(record.Scenarios, sc) {
-			return Usagef("unknown scenario %q (have %s)", sc, strings.Join(record.Scenarios, ", "))
+			return usagef("unknown scenario %q (have %s)", sc, strings.Join(record.Scenarios, ", "))
 		}
 		only = append(only, sc)
 	}
 	creds, err := record.CredentialsFromEnv(r.env.Getenv)
 	if err != nil {
-		return Usagef("%s", libraryPrefix.ReplaceAllString(err.Error(), ""))
+		return usagef("%s", libraryPrefix.ReplaceAllString(err.Error(), ""))
 	}
 	if (f.cfAPIID == "") != (r.env.Getenv(envCfAPIKey) == "") {
-		return Usagef("--cf-api-id and $%s go together: the service token to register, or neither (then record mints one)", envCfAPIKey)
+		return usagef("--cf-api-id and $%s go together: the service token to register, or neither (then record mints one)", envCfAPIKey)
 	}
 	opts := record.Options{BaseURL: f.baseURL, AccountID: f.account, Credentials: creds, OutDir: f.out,
 		ServiceTokenID: f.cfAPIID, ServiceTokenKey: r.env.Getenv(envCfAPIKey), Only: only, Overwrite: f.force,

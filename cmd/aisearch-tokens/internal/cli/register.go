@@ -28,12 +28,8 @@ The key comes from --cf-api-key-file, $` + envCfAPIKey + ` or stdin, never a fla
 		Args: positional(),
 	}
 	api := addAPIFlags(cmd.Flags())
-	tf := addTokenFlags(cmd.Flags(), requiredName, requiredCfAPIID,
-		"whether the credential is a legacy one, when it is registered now (default: the API's, true); an existing registration is left as it is")
+	tf := addTokenFlags(cmd.Flags(), true, "whether the credential is a legacy one, when it is registered now (default: the API's, true); an existing registration is left as it is")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if err := tf.requireAll(); err != nil {
-			return err
-		}
 		c, key, err := r.clientAndKey(cmd.Context(), api, tf)
 		if err != nil {
 			return err

@@ -84,7 +84,7 @@ func newRoot(r *runner) *cobra.Command {
 	root.SetErr(r.env.Stderr)
 	root.SetUsageTemplate(usageTemplate)
 	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Msg: err.Error()} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{Msg: err.Error()} })
 	root.AddGroup(
 		&cobra.Group{ID: groupWorkflow, Title: "Service token workflow:"},
 		&cobra.Group{ID: groupRegistry, Title: "Registered service tokens (the AI Search tokens API):"},
@@ -110,7 +110,7 @@ func newRoot(r *runner) *cobra.Command {
 				// No command: the help, on stderr as nothing was asked for.
 				cmd.SetOut(r.env.Stderr)
 				_ = cmd.Help()
-				return &ExitError{Code: ExitUsage}
+				return &exitError{Code: ExitUsage}
 			}
 		}
 	}
@@ -130,7 +130,7 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += "; did you mean " + orList(quoteAll(s)) + "?"
 	}
-	return &UsageError{Msg: msg}
+	return &usageError{Msg: msg}
 }
 
 // positional checks a command's positional arguments: exactly names, each
@@ -139,13 +139,13 @@ func positional(names ...string) cobra.PositionalArgs {
 	return func(_ *cobra.Command, args []string) error {
 		if len(args) != len(names) {
 			if len(names) == 0 {
-				return Usagef("unexpected argument %q", args[0])
+				return usagef("unexpected argument %q", args[0])
 			}
-			return Usagef("want %s, got %d argument(s)", strings.Join(names, " "), len(args))
+			return usagef("want %s, got %d argument(s)", strings.Join(names, " "), len(args))
 		}
 		for i, a := range args {
 			if strings.TrimSpace(a) == "" {
-				return Usagef("empty %s", names[i])
+				return usagef("empty %s", names[i])
 			}
 		}
 		return nil
@@ -214,7 +214,7 @@ func registrationID(name string) cobra.PositionalArgs {
 			if len(arg) > 40 {
 				arg = arg[:40] + "…"
 			}
-			return Usagef("%s %q is not a registration id: want a UUID such as 62af0db3-c410-40b2-9ee3-0e93f6dd1de0 (see `aisearch-tokens list`)", name, arg)
+			return usagef("%s %q is not a registration id: want a UUID such as 62af0db3-c410-40b2-9ee3-0e93f6dd1de0 (see `aisearch-tokens list`)", name, arg)
 		}
 		return nil
 	}

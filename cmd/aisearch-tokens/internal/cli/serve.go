@@ -62,15 +62,15 @@ func (t serveTimeouts) check(latency time.Duration) error {
 		v    time.Duration
 	}{{"read-header-timeout", t.readHeader}, {"read-timeout", t.read}, {"write-timeout", t.write}, {"idle-timeout", t.idle}} {
 		if d.v <= 0 || d.v > maxServeTimeout {
-			return Usagef("--%s must be positive and at most %s", d.name, maxServeTimeout)
+			return usagef("--%s must be positive and at most %s", d.name, maxServeTimeout)
 		}
 	}
 	switch {
 	case t.readHeader > t.read:
-		return Usagef("--read-header-timeout must not exceed --read-timeout")
+		return usagef("--read-header-timeout must not exceed --read-timeout")
 	case t.read <= latency || t.write <= latency:
 		// The latency is spent before the body is read and the answer written.
-		return Usagef("--read-timeout and --write-timeout must exceed --latency")
+		return usagef("--read-timeout and --write-timeout must exceed --latency")
 	}
 	return nil
 }
@@ -187,7 +187,7 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	for _, k := range f.keys {
 		email, key, ok := strings.Cut(k, ":")
 		if !ok || email == "" || key == "" {
-			return nil, Usagef("--api-key wants EMAIL:KEY")
+			return nil, usagef("--api-key wants EMAIL:KEY")
 		}
 		opts = append(opts, emulator.WithAPIKey(email, key))
 	}
@@ -196,7 +196,7 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 	}
 	faults := emulator.Faults{Rate: f.faultRate, Latency: f.latency, Seed: f.faultSeed}
 	if err := faults.Validate(); err != nil {
-		return nil, Usagef("--fault-rate, --latency: %v", err)
+		return nil, usagef("--fault-rate, --latency: %v", err)
 	}
 	if err := f.timeouts.check(f.latency); err != nil {
 		return nil, err
@@ -205,13 +205,13 @@ func (f *serveFlags) options(logger *slog.Logger) ([]emulator.Option, error) {
 		opts = append(opts, emulator.WithFaults(faults))
 	}
 	if f.propagation < 0 {
-		return nil, Usagef("--propagation-delay must not be negative")
+		return nil, usagef("--propagation-delay must not be negative")
 	}
 	if f.propagation > 0 {
 		opts = append(opts, emulator.WithPropagationDelay(f.propagation))
 	}
 	if f.jobDuration < 0 || f.jobDuration > maxServeTimeout {
-		return nil, Usagef("--job-duration must be between 0 and %s", maxServeTimeout)
+		return nil, usagef("--job-duration must be between 0 and %s", maxServeTimeout)
 	}
 	opts = append(opts, emulator.WithJobDuration(f.jobDuration))
 	return opts, nil

@@ -17,10 +17,19 @@ const envCfAPIKey = "CF_API_KEY"
 type tokenFlags struct {
 	name, cfAPIID, keyFile string
 	legacy                 optBool
+	// required: --name and --cf-api-id must be given (create and register);
+	// update keeps what is not given.
+	required bool
 }
 
-func addTokenFlags(fs *pflag.FlagSet, nameUsage, cfAPIIDUsage, legacyUsage string) *tokenFlags {
-	tf := &tokenFlags{}
+// addTokenFlags adds them; with required (create, register), --name and
+// --cf-api-id must be given.
+func addTokenFlags(fs *pflag.FlagSet, required bool, legacyUsage string) *tokenFlags {
+	tf := &tokenFlags{required: required}
+	nameUsage, cfAPIIDUsage := "new name (default: keep)", "new service token id (default: keep)"
+	if required {
+		nameUsage, cfAPIIDUsage = "a name for people (required)", "the service token's id, from POST /user/tokens (required)"
+	}
 	fs.StringVar(&tf.name, "name", "", nameUsage)
 	fs.StringVar(&tf.cfAPIID, "cf-api-id", "", cfAPIIDUsage)
 	fs.StringVar(&tf.keyFile, "cf-api-key-file", "", "read the service token's value (cf_api_key) from this `file`; otherwise from $"+envCfAPIKey+", otherwise from stdin. Never a plain flag.")
@@ -28,22 +37,18 @@ func addTokenFlags(fs *pflag.FlagSet, nameUsage, cfAPIIDUsage, legacyUsage strin
 	return tf
 }
 
-// Usage of --name and --cf-api-id where they are required (create, register).
-const (
-	requiredName    = "a name for people (required)"
-	requiredCfAPIID = "the service token's id, from POST /user/tokens (required)"
-)
-
-// requireAll refuses a command line without --name or --cf-api-id (create
-// and register need both; update keeps what is not given).
-func (tf *tokenFlags) requireAll() error {
+// check refuses a command line without --name or --cf-api-id where they
+// are required.
+func (tf *tokenFlags) check() error {
 	switch {
+	case !tf.required:
+		return nil
 	case tf.name == "" && tf.cfAPIID == "":
-		return Usagef("--name and --cf-api-id are required")
+		return usagef("--name and --cf-api-id are required")
 	case tf.name == "":
-		return Usagef("--name is required")
+		return usagef("--name is required")
 	case tf.cfAPIID == "":
-		return Usagef("--cf-api-id is required")
+		return usagef("--cf-api-id is required")
 	}
 	return nil
 }
@@ -53,9 +58,12 @@ func (tf *tokenFlags) params(key aisearch.Secret) aisearch.RegistrationParams {
 	return aisearch.RegistrationParams{Name: tf.name, CfAPIID: tf.cfAPIID, CfAPIKey: key, Legacy: tf.legacy.v}
 }
 
-// clientAndKey builds the client, then reads the key: configuration errors
-// are reported before anyone is asked for a secret.
+// clientAndKey checks the flags, builds the client, then reads the key:
+// configuration errors are reported before anyone is asked for a secret.
 func (r *runner) clientAndKey(ctx context.Context, api *apiFlags, tf *tokenFlags) (*aisearch.Client, aisearch.Secret, error) {
+	if err := tf.check(); err != nil {
+		return nil, "", err
+	}
 	c, err := r.connect(ctx, api)
 	if err != nil {
 		return nil, "", err

@@ -23,7 +23,7 @@ Exit codes: 0 updated, 1 failure, 2 usage, 3 no registration ID.` + apiPermissio
 		Args: registrationID("ID"),
 	}
 	api := addAPIFlags(cmd.Flags())
-	tf := addTokenFlags(cmd.Flags(), "new name (default: keep)", "new service token id (default: keep)", "new legacy flag (default: keep)")
+	tf := addTokenFlags(cmd.Flags(), false, "new legacy flag (default: keep)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		c, key, err := r.clientAndKey(cmd.Context(), api, tf)
 		if err != nil {

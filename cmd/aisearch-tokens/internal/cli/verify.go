@@ -68,7 +68,7 @@ type verifyFlags struct {
 
 func (r *runner) verify(ctx context.Context, paths []string, f verifyFlags) error {
 	if f.secretsOnly && (f.coverage || f.requireCoverage) {
-		return Usagef("--secrets-only checks no contract, so it has no coverage: drop --coverage and --require-coverage")
+		return usagef("--secrets-only checks no contract, so it has no coverage: drop --coverage and --require-coverage")
 	}
 	files, err := contract.CassetteFiles(paths)
 	if err != nil {
@@ -104,7 +104,7 @@ func (r *runner) verify(ctx context.Context, paths []string, f verifyFlags) erro
 		return err
 	}
 	if !res.OK {
-		return &ExitError{Code: ExitFailure} // the summary said why
+		return &exitError{Code: ExitFailure} // the summary said why
 	}
 	return nil
 }
@@ -163,19 +163,13 @@ type coverageSummary struct {
 	Missing    []contract.Pair `json:"missing"`
 }
 
-// isEchoedSecret tells an echoed secret from the other violations: the
-// contract package reports it as a violation whose message says so.
-func isEchoedSecret(f contract.Failure) bool {
-	return strings.HasPrefix(f.Violation.Message, "echoes the request's ")
-}
-
 func newVerifyResult(rep *contract.Report, f verifyFlags) verifyResult {
 	res := verifyResult{SecretsOnly: f.secretsOnly, Files: rep.Files, Interactions: rep.Interactions,
 		Violations: []problemEntry{}, EchoedSecrets: []problemEntry{}, UnredactedSecrets: []secretEntry{}}
 	for _, fl := range rep.Failures {
 		e := problemEntry{File: fl.File, Interaction: fl.Index, Method: fl.Method, Path: fl.Path, Status: fl.Status, Operation: fl.Operation,
 			Where: strings.TrimSpace(fl.Violation.Side + " " + strings.Join(fl.Violation.Path, ".")), Message: fl.Violation.Message, text: fl.String()}
-		if isEchoedSecret(fl) {
+		if fl.EchoesSecret() {
 			res.EchoedSecrets = append(res.EchoedSecrets, e)
 		} else {
 			res.Violations = append(res.Violations, e)

@@ -58,7 +58,7 @@ func defaultGroups() string {
 func (r *runner) clients(ctx context.Context, w *workflowFlags) (*aisearch.Client, *aisearch.APITokens, error) {
 	owner, err := aisearch.ParseOwner(w.owner)
 	if err != nil {
-		return nil, nil, Usagef("--owner %q: want user or account", w.owner)
+		return nil, nil, usagef("--owner %q: want user or account", w.owner)
 	}
 	c, err := r.connect(ctx, w.api)
 	if err != nil {
@@ -81,7 +81,7 @@ func (r *runner) clients(ctx context.Context, w *workflowFlags) (*aisearch.Clien
 		if !c.UsesAPIToken() {
 			// The main credential is a Global API key, which the API token
 			// operations refuse.
-			return nil, nil, Usagef("the Cloudflare API token operations take an API token, not the Global API key of %s: give one with --issuer-token-file or %s", cfauth.EnvAPIKey, envIssuerToken)
+			return nil, nil, usagef("the Cloudflare API token operations take an API token, not the Global API key of %s: give one with --issuer-token-file or %s", cfauth.EnvAPIKey, envIssuerToken)
 		}
 		return c, c.APITokens(owner), nil
 	}
@@ -146,25 +146,25 @@ const minLife = aisearch.DefaultPropagationTimeout + time.Minute
 func (e *expiryFlags) at(now time.Time) (time.Time, error) {
 	switch {
 	case e.in.set && e.on != "":
-		return time.Time{}, Usagef("give --expires-in or --expires-on, not both")
+		return time.Time{}, usagef("give --expires-in or --expires-on, not both")
 	case e.in.set:
 		if e.in.d <= 0 {
-			return time.Time{}, Usagef("--expires-in must be positive")
+			return time.Time{}, usagef("--expires-in must be positive")
 		}
 		if e.in.d < minLife {
-			return time.Time{}, Usagef("--expires-in %s: too soon, the token could expire before AI Search takes it: give at least %s", e.in.String(), minLife)
+			return time.Time{}, usagef("--expires-in %s: too soon, the token could expire before AI Search takes it: give at least %s", e.in.String(), minLife)
 		}
 		return now.Add(e.in.d).UTC().Truncate(time.Second), nil
 	case e.on != "":
 		t, err := time.Parse(time.RFC3339, e.on)
 		if err != nil {
-			return time.Time{}, Usagef("--expires-on %q: want an RFC 3339 time such as 2027-01-31T00:00:00Z", e.on)
+			return time.Time{}, usagef("--expires-on %q: want an RFC 3339 time such as 2027-01-31T00:00:00Z", e.on)
 		}
 		if !t.After(now) {
-			return time.Time{}, Usagef("--expires-on %s is not in the future", e.on)
+			return time.Time{}, usagef("--expires-on %s is not in the future", e.on)
 		}
 		if t.Sub(now) < minLife {
-			return time.Time{}, Usagef("--expires-on %s: too soon, the token could expire before AI Search takes it: give a time at least %s away", e.on, minLife)
+			return time.Time{}, usagef("--expires-on %s: too soon, the token could expire before AI Search takes it: give a time at least %s away", e.on, minLife)
 		}
 		return t.UTC(), nil
 	}

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/go-aisearch/tokens/emulator"
+	"github.com/go-aisearch/tokens/internal/cfauth"
 )
 
 // wireProxy sits between the CLI and an emulator on 127.0.0.1: it can add
@@ -53,15 +56,15 @@ func newWireProxy(t *testing.T, target string) *wireProxy {
 		b, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		p.learnRequest(b)
-		if r.Header.Get("Authorization") != "" {
-			p.add(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		if tok, ok := cfauth.BearerToken(r.Header.Get(cfauth.Authorization)); ok {
+			p.add(tok)
 		}
 		p.mu.Lock()
 		fault := p.fault
 		p.mu.Unlock()
 		if fault != nil {
 			if f := fault(r); f != "" {
-				r.Header.Set("X-Emulator-Fault", f)
+				r.Header.Set(emulator.FaultHeader, f)
 			}
 		}
 		rp.ServeHTTP(w, r)
@@ -100,7 +103,7 @@ func (p *wireProxy) learnRequest(body []byte) {
 }
 
 func (p *wireProxy) add(s string) {
-	if len(s) < 8 {
+	if len(s) < cfauth.MinSecretLen { // as the scrubbers: shorter matches ordinary text
 		return
 	}
 	p.mu.Lock()

@@ -241,7 +241,14 @@ func shorten(target string) string {
 	return longID.ReplaceAllStringFunc(target, short)
 }
 
-func short(id string) string { return id[:8] + "…" }
+// short abbreviates an id to its first 8 characters; a shorter one (none,
+// after a failed step) is kept whole.
+func short(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[:8] + "…"
+}
 
 func names(ts []aisearch.Registration) string {
 	if len(ts) == 0 {

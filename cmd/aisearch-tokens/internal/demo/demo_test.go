@@ -67,3 +67,34 @@ func TestRunStopsOnCancelledContext(t *testing.T) {
 		t.Errorf("cancelled demo succeeded:\n%s", out.String())
 	}
 }
+
+// cancelAt is a report writer that cancels the run when the report
+// reaches a line holding at.
+type cancelAt struct {
+	bytes.Buffer
+	at     string
+	cancel context.CancelFunc
+}
+
+func (w *cancelAt) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.at) {
+		w.cancel()
+	}
+	return w.Buffer.Write(p)
+}
+
+// Ctrl-C in the middle of a scene: every step after it fails, and the
+// report of a failed step, whose results are zero (no ids), must still be
+// written, not panic.
+func TestRunStopsOnContextCancelledMidScene(t *testing.T) {
+	t.Parallel()
+	for _, at := range []string{"The service-token workflow", "Broken registrations", "An instance and its indexing jobs"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &cancelAt{at: at, cancel: cancel}
+		err := demo.Run(ctx, out)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), context.Canceled.Error()) {
+			t.Errorf("cancelled at %q: Run = %v, want the cancellation\n%s", at, err, out.String())
+		}
+	}
+}

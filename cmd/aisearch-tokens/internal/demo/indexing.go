@@ -67,7 +67,7 @@ func (r *run) indexing() {
 		r.expect(err != nil || (rot.Registration.ID == reg && rot.Proof != nil && rot.Proof.Job.EndedWell()), "rotate: %+v", rot)
 		proof := "no proof"
 		if rot.Proof != nil {
-			proof = fmt.Sprintf("job %s on %s ended well", short8(rot.Proof.Job.ID), rot.Proof.Instance.Name())
+			proof = fmt.Sprintf("job %s on %s ended well", short(rot.Proof.Job.ID), rot.Proof.Instance.Name())
 		}
 		return fmt.Sprintf("rotated with proof: %s now holds %s; %s", short(reg), short(rot.APIToken.ID), proof), err
 	})
@@ -90,10 +90,10 @@ func (r *run) job(in *aisearch.Instances, id string, well bool, says string) boo
 		}
 		if well {
 			r.expect(err != nil || j.EndedWell(), "job %s ended with %q, want it to end well", j.ID, j.EndReason)
-			return fmt.Sprintf("job %s ended well", short8(j.ID)), err
+			return fmt.Sprintf("job %s ended well", short(j.ID)), err
 		}
 		r.expect(err != nil || !j.EndedWell(), "job %s ended well, want it to fail", j.ID)
-		return fmt.Sprintf("job %s failed: end_reason %s", short8(j.ID), j.EndReason), err
+		return fmt.Sprintf("job %s failed: end_reason %s", short(j.ID), j.EndReason), err
 	}) {
 		return false
 	}
@@ -117,12 +117,4 @@ func kinds(h aisearch.Health) string {
 		out = append(out, string(p.Kind))
 	}
 	return strings.Join(out, ", ")
-}
-
-// short8 abbreviates a job's uuid.
-func short8(id string) string {
-	if len(id) < 8 {
-		return id
-	}
-	return short(id)
 }
