@@ -540,6 +540,39 @@ func TestVerifyConfiguredCredential(t *testing.T) {
 	}
 }
 
+// Servers share the built-in catalogue: what one adds or overrides with
+// WithPermissionGroups stays its own.
+func TestPermissionGroupsStayPerServer(t *testing.T) {
+	t.Parallel()
+	added := emulator.PermissionGroup{ID: "cccccccccccccccccccccccccccccccc", Name: "Added"}
+	renamed := emulator.PermissionGroup{ID: emulator.AISearchIndexEngineGroupID, Name: "Renamed"}
+	for range 2 { // before and after the shared catalogue is built
+		custom, err := emulator.New(emulator.WithPermissionGroups(added, renamed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := emulator.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := func(srv *emulator.Server) map[string]string {
+			out := map[string]string{}
+			for _, g := range srv.PermissionGroups() {
+				out[g.ID] = g.Name
+			}
+			return out
+		}
+		if got := names(custom); got[added.ID] != "Added" || got[renamed.ID] != "Renamed" {
+			t.Errorf("the configured server lacks its groups: %v", got)
+		}
+		if got := names(plain); got[added.ID] != "" || got[renamed.ID] != "AI Search Index Engine" {
+			t.Errorf("another server's groups leaked into the built-in catalogue: %q, %q", got[added.ID], got[renamed.ID])
+		}
+		custom.Close()
+		plain.Close()
+	}
+}
+
 func TestPermissionGroupCatalogue(t *testing.T) {
 	t.Parallel()
 	extra := emulator.PermissionGroup{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Name: "Account Settings Write", Category: "account_and_billing", Scopes: []string{"com.cloudflare.api.account"}}

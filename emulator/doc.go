@@ -217,7 +217,9 @@
 //  4. Handlers: store functions taking a *tx (createRegistration), called
 //     from handlers that run one store.update or store.view and answer
 //     with the generated response or an apiError (see respond); list with
-//     paginate and the list's pageRule. A generated method is one line.
+//     paginate and the list's pageRule. When several routes share an
+//     operation, one handler does it and their generated methods are one
+//     line each.
 //  5. Seed: a field of SeedAccount (or SeedFile), checked in ParseSeed and
 //     loaded by SeedFrom through store.update.
 //  6. Inspection: a Server method returning an exported copy (Instances),

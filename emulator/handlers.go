@@ -8,12 +8,14 @@ import (
 	"github.com/go-aisearch/tokens/generated"
 )
 
-// handlers implements the generated strict server on top of the store.
-// Each generated method is one line: it calls the resource's handler,
-// which converts the request, runs one store transaction and converts the
-// answer, and hands the result to respond. A resource's handler returns
-// its success value and an error: an apiError for a failure the client
-// gets as such, any other error for the strict server's 500.
+// handlers implements the generated strict server on top of the store. A
+// generated method converts the request, runs one store transaction,
+// converts the answer and hands it to respond; where several routes do the
+// same (the user's and an account's API tokens, the account-level and
+// namespaced instance routes), each one's method is one line calling the
+// resource's shared handler (listAPITokens, getInstance...). The work
+// returns its success value and an error: an apiError for a failure the
+// client gets as such, any other error for the strict server's 500.
 type handlers struct {
 	store  *store
 	now    func() time.Time

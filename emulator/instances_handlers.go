@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -166,19 +165,13 @@ func (h *handlers) instanceEnvelope(tx *tx, in instance, now time.Time) generate
 // "" (an unknown one matches nothing), newest first unless asked otherwise.
 func (h *handlers) listInstances(account, ns string, page, perPage *int, search *string, ascending bool) generated.InstanceListEnvelope {
 	now := h.timestamp()
-	var needle string
-	if search != nil {
-		needle = strings.ToLower(*search)
-	}
+	needle := searchNeedle(search)
 	var out []generated.InstanceListItem
 	var info generated.ResultInfo
 	h.store.view(func(tx *tx) {
-		var rows []instance
-		for _, in := range h.store.instances.rows(tx, account) {
-			if (ns == "" || in.Namespace == ns) && strings.Contains(strings.ToLower(in.ID), needle) {
-				rows = append(rows, in)
-			}
-		}
+		rows := slices.Collect(where(h.store.instances.rows(tx, account), func(in instance) bool {
+			return (ns == "" || in.Namespace == ns) && containsFold(in.ID, needle)
+		}))
 		slices.SortStableFunc(rows, func(a, b instance) int { return a.CreatedAt.Compare(b.CreatedAt) })
 		if !ascending {
 			slices.Reverse(rows)

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -269,12 +270,12 @@ func (mc *machine) deleteAPIToken(t *rapid.T) {
 // the user's path; a revoked value never.
 func (mc *machine) verifyAPIToken(t *rapid.T) {
 	owner := mc.drawOwner(t)
-	var live, revoked []string
-	for _, tok := range mc.m.apiTokens {
-		live = append(live, tok.value)
+	var live, revoked []string // in the order of token ids and of revocation, not of the random values
+	for _, id := range slices.Sorted(maps.Keys(mc.m.apiTokens)) {
+		live = append(live, mc.m.apiTokens[id].value)
 	}
-	for v := range mc.m.revoked {
-		revoked = append(revoked, v)
+	for _, rv := range mc.m.revoked {
+		revoked = append(revoked, rv.value)
 	}
 	kinds := []string{"configured", "other"}
 	if len(live) > 0 {
@@ -286,7 +287,7 @@ func (mc *machine) verifyAPIToken(t *rapid.T) {
 	auth, wantID := drawAuth(t), ""
 	switch rapid.SampledFrom(kinds).Draw(t, "verify-with") {
 	case "live":
-		v := rapid.SampledFrom(sorted(live)).Draw(t, "live-value")
+		v := live[rapid.IntRange(0, len(live)-1).Draw(t, "live-value#")]
 		auth = asValue(v)
 		for _, tok := range mc.m.apiTokens {
 			if tok.value == v && tok.owner == owner && !tok.disabled {
@@ -294,7 +295,7 @@ func (mc *machine) verifyAPIToken(t *rapid.T) {
 			}
 		}
 	case "revoked":
-		auth = asValue(rapid.SampledFrom(sorted(revoked)).Draw(t, "revoked-value"))
+		auth = asValue(revoked[rapid.IntRange(0, len(revoked)-1).Draw(t, "revoked-value#")])
 	case "configured":
 		auth = authBearer
 	}

@@ -57,12 +57,12 @@ type model struct {
 	deleted  []string // registration ids that existed once: get/update/delete must 404
 
 	apiTokens  map[string]*mapitoken // live API tokens by id, every owner
-	revoked    map[string]string     // value → the id of the token it was (rolled or deleted)
+	revoked    []revokedValue        // in the order revoked (see revokedValue)
 	deletedAPI map[string]bool       // ids of deleted API tokens
 }
 
 func newModel(accounts ...string) *model {
-	m := &model{accounts: map[string]*maccount{}, apiTokens: map[string]*mapitoken{}, revoked: map[string]string{}, deletedAPI: map[string]bool{}}
+	m := &model{accounts: map[string]*maccount{}, apiTokens: map[string]*mapitoken{}, deletedAPI: map[string]bool{}}
 	for _, a := range accounts {
 		m.accounts[a] = &maccount{tokens: map[string]*mtoken{}, instances: map[string]*minstance{}}
 	}
@@ -147,7 +147,13 @@ func (m *model) apiTokensOf(owner string) []*mapitoken {
 }
 
 // revoke: the value never works again.
-func (m *model) revoke(value, id string) { m.revoked[value] = id }
+// revokedValue is a value its token no longer has (rolled or deleted).
+// Values are random even with deterministic ids, so the model keeps them
+// in the order revoked and actions draw by that order, never by value:
+// a seed then replays the same sequence.
+type revokedValue struct{ value, id string }
+
+func (m *model) revoke(value, id string) { m.revoked = append(m.revoked, revokedValue{value, id}) }
 
 // credential says whether a registration of acct holding cfAPIID and key
 // works, as CredentialWorks and the AI Search create and update judge it:
@@ -164,7 +170,7 @@ func (m *model) credential(acct, cfAPIID, key string) error {
 			return emulator.ErrAPITokenDisabled
 		}
 		return nil
-	case t != nil && m.revoked[key] == cfAPIID:
+	case t != nil && slices.Contains(m.revoked, revokedValue{key, cfAPIID}):
 		return emulator.ErrValueRolled
 	case t != nil:
 		return emulator.ErrWrongValue

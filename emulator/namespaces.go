@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/go-aisearch/tokens/generated"
@@ -172,23 +171,12 @@ func namespaceEnvelope(n namespace) generated.NamespaceEnvelope {
 // The namespace operations.
 
 func (h *handlers) ListNamespaces(_ context.Context, req generated.ListNamespacesRequestObject) (generated.ListNamespacesResponseObject, error) {
-	var needle string
-	if p := req.Params.Search; p != nil {
-		needle = strings.ToLower(*p)
-	}
+	needle := searchNeedle(req.Params.Search)
 	var page []namespace
 	var info generated.ResultInfo
 	h.store.view(func(tx *tx) {
-		page, info = paginate(aiSearchPages, req.Params.Page, req.Params.PerPage, func(yield func(namespace) bool) {
-			for name, n := range h.store.namespaces.rows(tx, req.AccountID) {
-				if name == defaultNamespace || !n.matches(needle) {
-					continue
-				}
-				if !yield(n) {
-					return
-				}
-			}
-		})
+		page, info = paginate(aiSearchPages, req.Params.Page, req.Params.PerPage,
+			where(h.store.namespaces.rows(tx, req.AccountID), func(n namespace) bool { return n.Name != defaultNamespace && n.matches(needle) }))
 	})
 	result := make([]generated.Namespace, len(page))
 	for i, n := range page {
@@ -198,12 +186,9 @@ func (h *handlers) ListNamespaces(_ context.Context, req generated.ListNamespace
 }
 
 // matches is the list's search: the name or description contains needle
-// (already lowercase).
+// (from searchNeedle).
 func (n namespace) matches(needle string) bool {
-	if needle == "" || strings.Contains(strings.ToLower(n.Name), needle) {
-		return true
-	}
-	return n.Description != nil && strings.Contains(strings.ToLower(*n.Description), needle)
+	return containsFold(n.Name, needle) || n.Description != nil && containsFold(*n.Description, needle)
 }
 
 func (h *handlers) CreateNamespace(_ context.Context, req generated.CreateNamespaceRequestObject) (generated.CreateNamespaceResponseObject, error) {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"iter"
+	"strings"
 
 	"github.com/go-aisearch/tokens/generated"
 )
@@ -59,4 +60,31 @@ func offset(pageNo, perPage int) int {
 		return 1 << 31
 	}
 	return (pageNo - 1) * perPage
+}
+
+// searchNeedle is a list's search parameter, lowercased: the AI Search
+// lists match it case-insensitively, anywhere in the field, and "" (no
+// search) matches every row.
+func searchNeedle(search *string) string {
+	if search == nil {
+		return ""
+	}
+	return strings.ToLower(*search)
+}
+
+// containsFold reports whether field contains needle (from searchNeedle),
+// ignoring case.
+func containsFold(field, needle string) bool {
+	return strings.Contains(strings.ToLower(field), needle)
+}
+
+// where iterates over the rows (a table's, in order) that keep accepts.
+func where[R any](rows iter.Seq2[string, R], keep func(R) bool) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for _, r := range rows {
+			if keep(r) && !yield(r) {
+				return
+			}
+		}
+	}
 }

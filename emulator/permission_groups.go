@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-aisearch/tokens/generated"
 	"github.com/go-aisearch/tokens/internal/permgroups"
@@ -162,17 +164,27 @@ func unescape(s string) string {
 func groupKey(g *PermissionGroup) (owner, id string) { return "", g.ID }
 
 // builtinGroups is DefaultPermissionGroups then groups (one with a
-// default's id replaces it).
+// default's id replaces it). Without groups it is the map every such
+// store shares, built once: the catalogue is read-only, and New is a
+// start-up cost every test pays.
 func builtinGroups(groups []PermissionGroup) map[string]PermissionGroup {
-	out := map[string]PermissionGroup{}
-	for _, g := range DefaultPermissionGroups() {
-		out[g.ID] = g
+	if len(groups) == 0 {
+		return defaultGroups()
 	}
+	out := maps.Clone(defaultGroups())
 	for _, g := range groups {
 		out[g.ID] = g.clone()
 	}
 	return out
 }
+
+var defaultGroups = sync.OnceValue(func() map[string]PermissionGroup {
+	out := map[string]PermissionGroup{}
+	for _, g := range DefaultPermissionGroups() {
+		out[g.ID] = g
+	}
+	return out
+})
 
 // group finds a catalogue entry; a seeded one overrides a built-in one.
 func (s *store) group(tx *tx, id string) (PermissionGroup, bool) {

@@ -71,20 +71,12 @@ func (s *store) deleteRegistration(tx *tx, account, id string) error {
 // The AI Search token operations.
 
 func (h *handlers) ListTokens(_ context.Context, req generated.ListTokensRequestObject) (generated.ListTokensResponseObject, error) {
-	var needle string
-	if p := req.Params.Search; p != nil {
-		needle = strings.ToLower(*p)
-	}
+	needle := searchNeedle(req.Params.Search)
 	var page []registration
 	var info generated.ResultInfo
 	h.store.view(func(tx *tx) {
-		page, info = paginate(aiSearchPages, req.Params.Page, req.Params.PerPage, func(yield func(registration) bool) {
-			for _, r := range h.store.registrations.rows(tx, req.AccountID) {
-				if (needle == "" || strings.Contains(strings.ToLower(r.Name), needle)) && !yield(r) {
-					return
-				}
-			}
-		})
+		page, info = paginate(aiSearchPages, req.Params.Page, req.Params.PerPage,
+			where(h.store.registrations.rows(tx, req.AccountID), func(r registration) bool { return containsFold(r.Name, needle) }))
 	})
 	result := make([]generated.Token, len(page))
 	for i, r := range page {
